@@ -1,0 +1,5 @@
+export { clientConfig, exactTypes, openClient } from './connect.js';
+export { directRoute } from './direct-route.js';
+export { bigIntToLsn, compareLsn, lsnDiff, lsnToBigInt, maxLsn, ZERO_LSN } from './lsn.js';
+export { qualified, quoteIdent, quoteLiteral } from './quote.js';
+export { createServerHandle, sessionOf } from './server-handle.js';

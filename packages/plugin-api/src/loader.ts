@@ -1,0 +1,57 @@
+import type { Logger } from './logger.js';
+import type { ProgressSink } from './progress.js';
+import type { ResolvedDatabase } from './selection.js';
+import type { ServerHandle } from './server.js';
+
+/** What to do when a full copy resumes and the snapshot it was reading is gone. */
+export type LostSnapshotChoice = 'fail' | 'restart' | 'per-table';
+
+export interface LoadOptions {
+  /** Copy ownership (ALTER ... OWNER TO). Off by default: target roles rarely match. */
+  copyOwners: boolean;
+  /** Copy GRANTs. Off by default. */
+  copyPrivileges: boolean;
+  onLostSnapshot: LostSnapshotChoice;
+  /** Tables larger than this many bytes are split into ranges that several workers share. */
+  splitTableBytes: number;
+  [key: string]: unknown;
+}
+
+/** One database's load: the loader works database by database. */
+export interface LoadContext {
+  source: ServerHandle;
+  target: ServerHandle;
+  database: ResolvedDatabase;
+  /**
+   * An exported snapshot every copy session imports. When following, it comes from the
+   * replication slot; absent, the loader exports one of its own.
+   */
+  snapshot?: string;
+  /** Parallel copy workers. */
+  jobs: number;
+  options: LoadOptions;
+  progress: ProgressSink;
+  logger: Logger;
+  signal?: AbortSignal;
+}
+
+export interface CopySummary {
+  tables: number;
+  rows: number;
+  bytes: number;
+  /** Tables found already copied by an earlier, interrupted run and not copied again. */
+  skipped: number;
+  /** Whether the rows came from one snapshot (false when resumed with per-table snapshots). */
+  consistent: boolean;
+}
+
+/**
+ * Moves schema and data. The orchestrator calls the phases in order: preData, copyData (which may
+ * build each table's indexes as soon as its data is in), postData, syncSequences.
+ */
+export interface Loader {
+  preData(ctx: LoadContext): Promise<void>;
+  copyData(ctx: LoadContext): Promise<CopySummary>;
+  postData(ctx: LoadContext): Promise<void>;
+  syncSequences(ctx: LoadContext): Promise<void>;
+}

