@@ -1,0 +1,97 @@
+import type {
+  Checker,
+  Connector,
+  Loader,
+  Logger,
+  LostSnapshotChoice,
+  MigrationMode,
+  ObjectSelection,
+  PluginDefinition,
+  Replicator,
+  Resolver,
+  ServerHandle,
+  ServerRole,
+  VersionPolicy,
+} from '@pgshift/plugin-api';
+import type { Redactor } from './logging/redactor.js';
+
+/** A validated config with defaults applied and secrets resolved. */
+export interface TaskConfig {
+  task: { name: string; startAt?: string };
+  source: EndpointConfig;
+  target: EndpointConfig;
+  objects: ObjectSelection;
+  mode: MigrationMode;
+  plugins: PluginRef[];
+  options: TaskOptions;
+}
+
+/** A `source`/`target` block: `access` names the connector; secrets are resolved to `Secret`. */
+export interface EndpointConfig {
+  access: string;
+  database?: string;
+  [field: string]: unknown;
+}
+
+export interface TaskOptions {
+  jobs: number;
+  copyOwners: boolean;
+  copyPrivileges: boolean;
+  /** Absolute; default `<configDir>/.pgshift/<task name>`. */
+  stateDir: string;
+  onLostSnapshot: LostSnapshotChoice;
+  splitTableBytes: number;
+  [key: string]: unknown;
+}
+
+/** A `plugins` entry as written: a name, package name or path, or one with options. */
+export type PluginRef = string | { use: string | PluginDefinition; options?: Record<string, unknown> };
+
+export interface LoadedPlugin {
+  definition: PluginDefinition;
+  /** Where it was loaded from (a file path, a package name, or `config` for an imported definition). */
+  source: string;
+  /** The plugin's own child container. */
+  resolver: Resolver;
+  /** defaultOptions merged with the options the config gives. */
+  options: Record<string, unknown>;
+}
+
+export interface CheckerEntry {
+  checker: Checker;
+  options: Record<string, unknown>;
+  /** Name of the plugin that registered it. */
+  plugin: string;
+}
+
+export interface LoadedTask {
+  config: TaskConfig;
+  /** Absolute path of the config file. */
+  configPath: string;
+  /** Directory of the config file. */
+  baseDir: string;
+  logger: Logger;
+  redactor: Redactor;
+  plugins: LoadedPlugin[];
+  /** The connector named by `access` of that side. */
+  connector(role: ServerRole): Connector;
+  /** Opens the side's route and wraps it; routes are tracked and closed by `close()`. */
+  openServer(role: ServerRole): Promise<ServerHandle>;
+  checkers(): CheckerEntry[];
+  policies(): VersionPolicy[];
+  /** The single loader plugin (first-party `loader-native` is added when the config names none). */
+  loader(): Loader;
+  /** The single replicator plugin (first-party `replicator-logical` likewise). */
+  replicator(): Replicator;
+  close(): Promise<void>;
+}
+
+export interface LoadTaskOptions {
+  verbose?: boolean;
+  /** pino level name; default `info`, `debug` with verbose. */
+  logLevel?: string;
+  /** Where log lines go; default stderr. */
+  logDestination?: NodeJS.WritableStream;
+}
+
+export { loadTask } from './load-task.js';
