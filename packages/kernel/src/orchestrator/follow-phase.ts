@@ -1,0 +1,111 @@
+import type { ResolvedDatabase } from '@pgshift/plugin-api';
+import { type RunContext, replicationContext, replicatorFor } from './run-context.js';
+import type { LiveStatus } from './state-dir.js';
+
+export type FollowOutcome = 'finish' | 'cancel' | 'interrupted';
+
+/** The source's current WAL position: everything committed up to now lies before it. */
+async function currentSourceLsn(run: RunContext): Promise<string> {
+  const version = await run.source.version();
+  const fn = version.num >= 100000 ? 'pg_current_wal_lsn()' : 'pg_current_xlog_location()';
+  const { rows } = await run.source.query<{ lsn: string }>(`SELECT ${fn}::text AS lsn`);
+  const lsn = rows[0]?.lsn;
+  if (!lsn) throw new Error('the source did not report its WAL position');
+  return lsn;
+}
+
+function publishLive(run: RunContext, databases: ResolvedDatabase[]): void {
+  const live: LiveStatus = {
+    pid: process.pid,
+    at: new Date().toISOString(),
+    stage: run.state.stage,
+    databases: {},
+  };
+  for (const db of databases) {
+    const status = run.replicators.get(db.name)?.status();
+    live.databases[db.name] = status
+      ? {
+          appliedLsn: status.appliedLsn,
+          sourceLsn: status.sourceLsn,
+          lagBytes: status.lagBytes.toString(),
+          lagSeconds: status.lagSeconds,
+          applyRate: status.applyRate,
+          transactionsApplied: status.transactionsApplied,
+        }
+      : {};
+  }
+  run.stateDir.writeLive(live);
+}
+
+/**
+ * Follows every database until the user finishes (drain to the source's position at that moment),
+ * cancels, or interrupts this process (Ctrl-C: stop cleanly, keep the slot, resume on next run).
+ */
+export async function followAll(
+  run: RunContext,
+  databases: ResolvedDatabase[],
+  options: { pollMs: number },
+): Promise<FollowOutcome> {
+  const stop = new AbortController();
+  let outcome: FollowOutcome | undefined;
+  let drainLsn: string | undefined;
+  const onParentAbort = () => {
+    outcome ??= 'interrupted';
+    stop.abort();
+  };
+  run.signal.addEventListener('abort', onParentAbort, { once: true });
+
+  const followers = databases.map(async (db) => {
+    const replicator = replicatorFor(run, db.name);
+    const rctx = replicationContext(run, db);
+    const consistentPoint = run.state.databases[db.name]?.consistentPoint;
+    if ((await replicator.appliedPosition(rctx)) === undefined) {
+      if (!consistentPoint) throw new Error(`no consistent point is recorded for database ${db.name}`);
+      await replicator.initPosition(rctx, consistentPoint);
+    }
+    run.stateDir.updateDatabase(run.state, db.name, { phase: 'following' });
+    await replicator.follow(rctx, { signal: stop.signal, drainTo: () => drainLsn });
+  });
+  // One database failing stops the others, so the run ends instead of hanging.
+  for (const follower of followers) follower.catch(() => stop.abort());
+
+  const poller = setInterval(() => {
+    publishLive(run, databases);
+    const control = run.stateDir.readControl();
+    if (!control || outcome) return;
+    if (control.request === 'cancel') {
+      outcome = 'cancel';
+      stop.abort();
+    } else if (control.request === 'finish' && drainLsn === undefined) {
+      currentSourceLsn(run).then(
+        (lsn) => {
+          outcome ??= 'finish';
+          drainLsn = lsn;
+          run.stateDir.transition(run.state, 'finishing', 'finishing', `draining to ${lsn}`);
+          run.progress.emit({
+            type: 'message',
+            level: 'info',
+            text: `finishing: applying everything up to ${lsn}`,
+          });
+        },
+        (error: unknown) =>
+          run.task.logger.warn('could not read the source position for finish', { error: String(error) }),
+      );
+    }
+  }, options.pollMs);
+
+  try {
+    const results = await Promise.allSettled(followers);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      stop.abort();
+      throw failed.reason;
+    }
+    // Followers return on drain or on abort; without either, treat as interrupted.
+    return outcome ?? 'interrupted';
+  } finally {
+    clearInterval(poller);
+    run.signal.removeEventListener('abort', onParentAbort);
+    publishLive(run, databases);
+  }
+}

@@ -1,0 +1,31 @@
+import type {
+  CheckResult,
+  ObjectSelection,
+  ResolvedDatabase,
+  ResolvedSelection,
+  ServerHandle,
+} from '@pgshift/plugin-api';
+import type { LoadedTask } from '../loaded-task.js';
+
+export interface VerifyOutcome {
+  database: string;
+  ok: boolean;
+  /** Human-readable report lines. */
+  lines: string[];
+  details?: Record<string, unknown>;
+}
+
+/**
+ * What the orchestrator needs from elsewhere in the kernel and toolkit. Passed in, so the flow
+ * reads as a flow and tests can observe each step.
+ */
+export interface MigrationDeps {
+  resolveSelection(source: ServerHandle, objects: ObjectSelection): Promise<ResolvedSelection>;
+  runChecks(task: LoadedTask): Promise<CheckResult[]>;
+  verify(
+    task: LoadedTask,
+    source: ServerHandle,
+    target: ServerHandle,
+    database: ResolvedDatabase,
+  ): Promise<VerifyOutcome>;
+}

@@ -1,0 +1,81 @@
+import type {
+  LoadContext,
+  Loader,
+  ProgressSink,
+  ReplicationContext,
+  Replicator,
+  ResolvedDatabase,
+  ServerHandle,
+  VersionCapabilities,
+} from '@pgshift/plugin-api';
+import type { LoadedTask } from '../loaded-task.js';
+import type { MigrationDeps } from './migration-deps.js';
+import { replicationName } from './names.js';
+import type { StateDir } from './state-dir.js';
+import type { TaskState } from './task-state.js';
+
+/** Everything one run of a task carries between its phases. */
+export interface RunContext {
+  task: LoadedTask;
+  deps: MigrationDeps;
+  stateDir: StateDir;
+  state: TaskState;
+  source: ServerHandle;
+  target: ServerHandle;
+  capabilities: VersionCapabilities;
+  progress: ProgressSink;
+  loader: Loader;
+  /** One replicator per database: each follows its own slot and reports its own status. */
+  replicators: Map<string, Replicator>;
+  signal: AbortSignal;
+}
+
+export function loadContext(run: RunContext, database: ResolvedDatabase, snapshot?: string): LoadContext {
+  const { options } = run.task.config;
+  return {
+    source: run.source,
+    target: run.target,
+    database,
+    ...(snapshot === undefined ? {} : { snapshot }),
+    jobs: options.jobs,
+    options: {
+      ...options,
+      copyOwners: options.copyOwners,
+      copyPrivileges: options.copyPrivileges,
+      onLostSnapshot: options.onLostSnapshot,
+      splitTableBytes: options.splitTableBytes,
+      taskName: run.task.config.task.name,
+    },
+    progress: run.progress,
+    logger: run.task.logger.child({ database: database.name }),
+    signal: run.signal,
+  };
+}
+
+export function replicationContext(run: RunContext, database: ResolvedDatabase): ReplicationContext {
+  const decoder = run.capabilities.decoder;
+  if (!decoder)
+    throw new Error('replicationContext called without a decoder; the policy allows no following');
+  const name = replicationName(run.task.config.task.name, database.name);
+  return {
+    source: run.source,
+    target: run.target,
+    database,
+    decoder,
+    slotSnapshotSyntax: run.capabilities.slotSnapshotSyntax,
+    slotName: name,
+    publicationName: name,
+    options: { ...run.task.config.options, taskName: run.task.config.task.name },
+    progress: run.progress,
+    logger: run.task.logger.child({ database: database.name }),
+  };
+}
+
+export function replicatorFor(run: RunContext, database: string): Replicator {
+  let replicator = run.replicators.get(database);
+  if (!replicator) {
+    replicator = run.task.replicator();
+    run.replicators.set(database, replicator);
+  }
+  return replicator;
+}

@@ -1,0 +1,224 @@
+import {
+  type CheckResult,
+  MigrationError,
+  nullProgress,
+  type ProgressSink,
+  type ResolvedDatabase,
+  type ResolvedSelection,
+  rangeCovers,
+  type VersionCapabilities,
+} from '@pgshift/plugin-api';
+import type { LoadedTask } from '../loaded-task.js';
+import { copyDatabase } from './copy-phase.js';
+import { followAll } from './follow-phase.js';
+import type { MigrationDeps, VerifyOutcome } from './migration-deps.js';
+import { loadContext, type RunContext, replicationContext, replicatorFor } from './run-context.js';
+import { acquireRunLock } from './run-lock.js';
+import { StateDir } from './state-dir.js';
+import { isFinal, newTaskState, type TaskState } from './task-state.js';
+
+export interface RunTaskOptions {
+  deps: MigrationDeps;
+  progress?: ProgressSink;
+  /** Aborting stops the run cleanly (Ctrl-C); the task resumes on the next run. */
+  signal?: AbortSignal;
+  /** Verify after a full copy and at finish (default true). */
+  verify?: boolean;
+  pollMs?: number;
+}
+
+export type RunOutcome =
+  | { status: 'checks-failed'; checks: CheckResult[] }
+  | { status: 'completed'; state: TaskState; verify: VerifyOutcome[] }
+  | { status: 'verify-failed'; state: TaskState; verify: VerifyOutcome[] }
+  | { status: 'cancelled'; state: TaskState; cleanupAdvice: string[] }
+  | { status: 'interrupted'; state: TaskState };
+
+function pickCapabilities(task: LoadedTask, versionNum: number): VersionCapabilities {
+  const policy = task.policies().find((p) => rangeCovers(p.covers, versionNum));
+  if (!policy) {
+    throw new MigrationError(
+      'PGSHIFT_NO_POLICY',
+      `no version policy covers source server_version_num ${versionNum}`,
+      {
+        remedy: 'add a version-policy plugin that covers this version to `plugins`',
+      },
+    );
+  }
+  return policy.capabilities(versionNum);
+}
+
+/** Runs a task from wherever its state directory says it stopped, to completion or a clean stop. */
+export async function runTask(task: LoadedTask, options: RunTaskOptions): Promise<RunOutcome> {
+  const { config } = task;
+  const stateDir = new StateDir(config.options.stateDir);
+  stateDir.ensure();
+  const releaseLock = acquireRunLock(stateDir.path, config.task.name);
+  try {
+    let state = stateDir.readState();
+    const resuming = state !== undefined && !isFinal(state.status);
+    if (!state || !resuming) {
+      state = newTaskState(config.task.name, config.mode);
+      stateDir.clearControl();
+      stateDir.writeState(state);
+    }
+    const progress = options.progress ?? nullProgress;
+
+    // A fresh run checks both sides first; a resumed one has objects of its own on the target,
+    // which the conflict check would report, so it only needs the servers to answer.
+    if (!resuming) {
+      progress.emit({ type: 'stage', stage: 'checking', state: 'started' });
+      const checks = await options.deps.runChecks(task);
+      const failed = checks.some((c) => c.status === 'failed');
+      progress.emit({ type: 'stage', stage: 'checking', state: failed ? 'failed' : 'done' });
+      if (failed) {
+        stateDir.transition(state, 'failed', 'checking', 'a precheck failed');
+        return { status: 'checks-failed', checks };
+      }
+    }
+
+    const source = await task.openServer('source');
+    const target = await task.openServer('target');
+    const [sourceVersion, targetVersion] = await Promise.all([source.version(), target.version()]);
+    if (targetVersion.major < sourceVersion.major) {
+      throw new MigrationError(
+        'PGSHIFT_TARGET_OLDER',
+        `the target runs PostgreSQL ${targetVersion.text}, older than the source's ${sourceVersion.text}`,
+        { remedy: 'migrate to a target of the same or a newer major version' },
+      );
+    }
+    const capabilities = pickCapabilities(task, sourceVersion.num);
+    if (config.mode === 'full+incremental' && !capabilities.incremental) {
+      throw new MigrationError(
+        'PGSHIFT_NO_INCREMENTAL',
+        capabilities.incrementalUnavailableReason ?? 'the source version does not allow incremental sync',
+        { remedy: 'set `mode: full`' },
+      );
+    }
+    const controller = new AbortController();
+    options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    const run: RunContext = {
+      task,
+      deps: options.deps,
+      stateDir,
+      state,
+      source,
+      target,
+      capabilities,
+      progress,
+      loader: task.loader(),
+      replicators: new Map(),
+      signal: controller.signal,
+    };
+
+    const selection = await options.deps.resolveSelection(source, config.objects);
+    if (!resuming) stateDir.transition(state, 'running', 'schema');
+    for (const database of selection.databases) {
+      if (run.signal.aborted) return { status: 'interrupted', state };
+      await copyDatabase(run, database);
+    }
+
+    if (config.mode === 'full') {
+      const verify = options.verify === false ? [] : await verifyAll(run, selection);
+      return conclude(run, selection, verify);
+    }
+
+    stateDir.transition(state, 'following', 'catch-up');
+    progress.emit({ type: 'stage', stage: 'syncing', state: 'started' });
+    const outcome = await followAll(run, selection.databases, { pollMs: options.pollMs ?? 500 });
+    if (outcome === 'interrupted') {
+      stateDir.transition(state, 'following', state.stage, 'stopped by the user; run again to resume');
+      return { status: 'interrupted', state };
+    }
+    if (outcome === 'cancel') return cancelRun(run, selection);
+
+    // Finish: everything up to the finish point is applied; bring sequences up to date, verify,
+    // and only then let go of the slots.
+    progress.emit({ type: 'stage', stage: 'syncing', state: 'done' });
+    for (const database of selection.databases) {
+      await run.loader.syncSequences(loadContext(run, database));
+      stateDir.updateDatabase(state, database.name, { phase: 'drained' });
+    }
+    const verify = options.verify === false ? [] : await verifyAll(run, selection);
+    if (verify.some((v) => !v.ok)) {
+      stateDir.transition(state, 'following', 'verifying', 'verify found differences; slots kept');
+      stateDir.clearControl();
+      return { status: 'verify-failed', state, verify };
+    }
+    for (const database of selection.databases) {
+      await replicatorFor(run, database.name).cleanup(replicationContext(run, database));
+    }
+    return conclude(run, selection, verify);
+  } finally {
+    releaseLock();
+    await task.close();
+  }
+}
+
+async function verifyAll(run: RunContext, selection: ResolvedSelection): Promise<VerifyOutcome[]> {
+  run.stateDir.transition(run.state, run.state.status, 'verifying');
+  run.progress.emit({ type: 'stage', stage: 'verifying', state: 'started' });
+  const outcomes: VerifyOutcome[] = [];
+  for (const database of selection.databases) {
+    outcomes.push(await run.deps.verify(run.task, run.source, run.target, database));
+  }
+  run.progress.emit({
+    type: 'stage',
+    stage: 'verifying',
+    state: outcomes.every((o) => o.ok) ? 'done' : 'failed',
+  });
+  return outcomes;
+}
+
+function conclude(run: RunContext, selection: ResolvedSelection, verify: VerifyOutcome[]): RunOutcome {
+  const { state } = run;
+  if (verify.some((v) => !v.ok)) {
+    run.stateDir.transition(state, 'failed', 'verifying', 'verify found differences');
+    return { status: 'verify-failed', state, verify };
+  }
+  for (const database of selection.databases)
+    run.stateDir.updateDatabase(state, database.name, { phase: 'done' });
+  state.summary = summarize(run, selection);
+  run.stateDir.transition(state, 'completed', 'done');
+  run.stateDir.clearControl();
+  run.progress.emit({ type: 'stage', stage: 'done', state: 'done' });
+  return { status: 'completed', state, verify };
+}
+
+async function cancelRun(run: RunContext, selection: ResolvedSelection): Promise<RunOutcome> {
+  for (const database of selection.databases) {
+    await replicatorFor(run, database.name).cleanup(replicationContext(run, database));
+  }
+  run.stateDir.transition(run.state, 'cancelled', run.state.stage, 'cancelled by the user');
+  run.stateDir.clearControl();
+  const cleanupAdvice = selection.databases.map(
+    (db) =>
+      `database ${db.name} on the target keeps what was copied and applied so far; ` +
+      `drop it (DROP DATABASE "${db.name.replaceAll('"', '""')}") or its migrated objects before a new attempt`,
+  );
+  cleanupAdvice.push(
+    'the progress tables in schema "pgshift" on the target can be dropped with DROP SCHEMA pgshift CASCADE',
+  );
+  return { status: 'cancelled', state: run.state, cleanupAdvice };
+}
+
+function summarize(run: RunContext, selection: ResolvedSelection): Record<string, unknown> {
+  const databases: Record<string, unknown> = {};
+  for (const db of selection.databases) {
+    const dbState = run.state.databases[db.name];
+    const status = run.replicators.get(db.name)?.status();
+    databases[db.name] = {
+      tables: db.tables.length,
+      copy: dbState?.copy,
+      ...(status ? { transactionsApplied: status.transactionsApplied, finalLsn: status.appliedLsn } : {}),
+    };
+  }
+  return {
+    mode: run.task.config.mode,
+    startedAt: run.state.startedAt,
+    finishedAt: new Date().toISOString(),
+    databases,
+  } satisfies Record<string, unknown> as Record<string, unknown>;
+}
+
+export type { ResolvedDatabase };

@@ -1,0 +1,66 @@
+import type { CopySummary, MigrationMode, Stage } from '@pgshift/plugin-api';
+
+export type TaskStatus = 'running' | 'following' | 'finishing' | 'completed' | 'cancelled' | 'failed';
+
+/** Where one database stands; each step is recorded after it is durably done. */
+export type DatabasePhase =
+  | 'pending'
+  | 'slot-created'
+  | 'pre-data-done'
+  | 'copied'
+  | 'post-data-done'
+  | 'following'
+  | 'drained'
+  | 'done';
+
+export interface DatabaseState {
+  phase: DatabasePhase;
+  slotName?: string;
+  publicationName?: string;
+  /** LSN from which the slot streams; what the copy holds is everything committed before it. */
+  consistentPoint?: string;
+  /** The snapshot name the copy read (only valid while the slot's creating session lived). */
+  snapshot?: string;
+  copy?: CopySummary;
+}
+
+export interface Transition {
+  status: TaskStatus;
+  stage: Stage;
+  at: string;
+  note?: string;
+}
+
+/** The durable record of one task's run, kept in its state directory. */
+export interface TaskState {
+  version: 1;
+  task: string;
+  mode: MigrationMode;
+  status: TaskStatus;
+  stage: Stage;
+  startedAt: string;
+  updatedAt: string;
+  transitions: Transition[];
+  databases: Record<string, DatabaseState>;
+  error?: { code: string; message: string };
+  summary?: Record<string, unknown>;
+}
+
+export function newTaskState(task: string, mode: MigrationMode, now = new Date()): TaskState {
+  const at = now.toISOString();
+  return {
+    version: 1,
+    task,
+    mode,
+    status: 'running',
+    stage: 'checking',
+    startedAt: at,
+    updatedAt: at,
+    transitions: [{ status: 'running', stage: 'checking', at }],
+    databases: {},
+  };
+}
+
+export function isFinal(status: TaskStatus): boolean {
+  return status === 'completed' || status === 'cancelled';
+}
