@@ -1,0 +1,2 @@
+export { formatBytes, formatCount, formatDuration } from './format.js';
+export { jsonLinesReporter, plainReporter, teeProgress } from './progress-reporters.js';

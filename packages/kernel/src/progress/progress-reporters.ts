@@ -1,0 +1,81 @@
+import type { ProgressEvent, ProgressEventInput, ProgressSink } from '@pgshift/plugin-api';
+import { formatBytes, formatCount, formatDuration } from './format.js';
+
+type Write = (line: string) => void;
+
+function stamp(event: ProgressEventInput): ProgressEvent {
+  return { ...event, at: new Date().toISOString() } as ProgressEvent;
+}
+
+/** One JSON object per line, for automation. Every event is written; none are throttled. */
+export function jsonLinesReporter(write: Write): ProgressSink {
+  return {
+    emit(event) {
+      write(JSON.stringify(stamp(event)));
+    },
+  };
+}
+
+/** Fans one event stream out to several sinks (reporter, metrics, live status file). */
+export function teeProgress(...sinks: ProgressSink[]): ProgressSink {
+  return {
+    emit(event) {
+      for (const sink of sinks) sink.emit(event);
+    },
+  };
+}
+
+/**
+ * Plain log lines for a person or a log file: stages as they change, copy progress with rate and
+ * ETA every few seconds, lag while syncing every few seconds.
+ */
+export function plainReporter(write: Write, options: { intervalMs?: number } = {}): ProgressSink {
+  const interval = options.intervalMs ?? 3000;
+  let lastCopyLine = 0;
+  const lastLagLine = new Map<string, number>();
+  let copyStarted: { at: number; bytes: number } | undefined;
+  const time = () => new Date().toISOString().slice(11, 19);
+  return {
+    emit(event) {
+      const now = Date.now();
+      switch (event.type) {
+        case 'stage':
+          write(`${time()} ${event.stage}${event.database ? ` [${event.database}]` : ''}: ${event.state}`);
+          return;
+        case 'message':
+          write(`${time()} ${event.level === 'warn' ? 'warning: ' : ''}${event.text}`);
+          return;
+        case 'table-progress':
+          if (event.done)
+            write(
+              `${time()} copied ${event.database}.${event.table}: ${formatCount(event.rows)} rows, ${formatBytes(event.bytes)}`,
+            );
+          return;
+        case 'copy-progress': {
+          copyStarted ??= { at: now, bytes: event.bytes };
+          if (now - lastCopyLine < interval && event.tablesDone < event.tablesTotal) return;
+          lastCopyLine = now;
+          const elapsed = (now - copyStarted.at) / 1000;
+          const rate = elapsed > 0 ? (event.bytes - copyStarted.bytes) / elapsed : 0;
+          const percent = event.totalBytes > 0 ? Math.min(100, (event.bytes / event.totalBytes) * 100) : 0;
+          const eta = rate > 0 ? formatDuration((event.totalBytes - event.bytes) / rate) : '?';
+          write(
+            `${time()} copy: ${percent.toFixed(0)}% ${formatBytes(event.bytes)} of ~${formatBytes(event.totalBytes)}, ` +
+              `${formatCount(event.rows)} rows, tables ${event.tablesDone}/${event.tablesTotal}, ` +
+              `${formatBytes(rate)}/s, ETA ${eta}`,
+          );
+          return;
+        }
+        case 'lag': {
+          if (now - (lastLagLine.get(event.database) ?? 0) < interval) return;
+          lastLagLine.set(event.database, now);
+          write(
+            `${time()} sync [${event.database}]: applied ${event.appliedLsn}, lag ${formatBytes(Number(event.lagBytes))} / ` +
+              `${event.lagSeconds.toFixed(1)}s, ${event.applyRate.toFixed(0)} tx/s`,
+          );
+          return;
+        }
+      }
+    },
+  };
+}
