@@ -3,6 +3,7 @@ export * from './checker.js';
 export * from './connection.js';
 export * from './connector.js';
 export * from './errors.js';
+export * from './inventory.js';
 export * from './loader.js';
 export * from './logger.js';
 export * from './plugin.js';

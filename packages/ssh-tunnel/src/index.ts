@@ -1,0 +1,17 @@
+export { ForwardedStream } from './forwarded-stream.js';
+export { fingerprint, knownHostKeys } from './host-key.js';
+export { type InventoryRef, openInventory } from './inventory.js';
+export { probeTcp } from './probe.js';
+export { openRoute, type RouteSpec } from './route.js';
+export {
+  commonProperties,
+  inventoryRefSchema,
+  portSchema,
+  requiredWhen,
+  secretSchema,
+  stringSchema,
+  viaSchema,
+} from './schema.js';
+export { revealSecret, type SecretValue } from './secret-text.js';
+export { startTestBastion, type TestBastion } from './test-bastion.js';
+export { openTunnelCount, type SshJumpConfig, SshTunnel, type TunnelContext } from './tunnel.js';

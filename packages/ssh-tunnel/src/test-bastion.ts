@@ -1,0 +1,97 @@
+import { timingSafeEqual } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { type Connection, type ParsedKey, Server, utils } from 'ssh2';
+import { fingerprint } from './host-key.js';
+
+/** An in-process SSH jump host for tests: public-key login, direct-tcpip forwarding only. */
+export interface TestBastion {
+  host: string;
+  port: number;
+  user: string;
+  /** Private key (OpenSSH text) the bastion accepts for `user`. */
+  clientPrivateKey: string;
+  /** SHA256 fingerprint of the bastion's host key. */
+  hostKeyFingerprint: string;
+  /** A known_hosts line for this bastion. */
+  knownHostsLine: string;
+  /** SSH client connections currently open. */
+  readonly connections: number;
+  /** Forwarded TCP connections currently open. */
+  readonly forwards: number;
+  close(): Promise<void>;
+}
+
+function parsed(text: string): ParsedKey {
+  const key = utils.parseKey(text);
+  if (key instanceof Error) throw key;
+  return Array.isArray(key) ? (key[0] as ParsedKey) : key;
+}
+
+export async function startTestBastion(options: { user?: string } = {}): Promise<TestBastion> {
+  const user = options.user ?? 'jump';
+  const hostKeys = utils.generateKeyPairSync('ed25519');
+  const clientKeys = utils.generateKeyPairSync('ed25519');
+  const allowed = parsed(clientKeys.public);
+  const hostBlob = parsed(hostKeys.private).getPublicSSH();
+  const clients = new Set<Connection>();
+  const sockets = new Set<Socket>();
+
+  const server = new Server({ hostKeys: [hostKeys.private] }, (client) => {
+    clients.add(client);
+    client.once('close', () => clients.delete(client));
+    client.on('error', () => {});
+    client.on('authentication', (ctx) => {
+      if (ctx.method !== 'publickey' || ctx.username !== user) return ctx.reject(['publickey']);
+      const blob = allowed.getPublicSSH();
+      const sameKey =
+        ctx.key.algo === allowed.type &&
+        ctx.key.data.length === blob.length &&
+        timingSafeEqual(ctx.key.data, blob);
+      if (!sameKey) return ctx.reject(['publickey']);
+      if (ctx.signature && ctx.blob && allowed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true)
+        return ctx.reject(['publickey']);
+      ctx.accept();
+    });
+    client.on('ready', () => {
+      client.on('tcpip', (accept, reject, info) => {
+        const socket = connect(info.destPort, info.destIP);
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+        socket.once('error', () => {
+          reject?.();
+          socket.destroy();
+        });
+        socket.once('connect', () => {
+          const channel = accept();
+          channel.on('error', () => socket.destroy());
+          channel.once('close', () => socket.destroy());
+          socket.once('close', () => channel.close());
+          channel.pipe(socket).pipe(channel);
+        });
+      });
+      client.on('session', (_accept, reject) => reject());
+    });
+  });
+
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+  const port = (server.address() as { port: number }).port;
+  return {
+    host: '127.0.0.1',
+    port,
+    user,
+    clientPrivateKey: clientKeys.private,
+    hostKeyFingerprint: fingerprint(hostBlob),
+    knownHostsLine: `[127.0.0.1]:${port} ${parsed(hostKeys.private).type} ${hostBlob.toString('base64')}`,
+    get connections() {
+      return clients.size;
+    },
+    get forwards() {
+      return sockets.size;
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      for (const client of clients) client.end();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}

@@ -1,0 +1,255 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { type Logger, RouteError } from '@pgshift/plugin-api';
+import { Client, type ConnectConfig } from 'ssh2';
+import { ForwardedStream } from './forwarded-stream.js';
+import { fingerprint, knownHostKeys } from './host-key.js';
+import { revealSecret, type SecretValue } from './secret-text.js';
+
+/** The `via.ssh` block of a connector config, after the kernel resolved its secrets. */
+export interface SshJumpConfig {
+  host: string;
+  port?: number;
+  user: string;
+  privateKey?: SecretValue;
+  privateKeyFile?: string;
+  passphrase?: SecretValue;
+  agent?: boolean;
+  knownHosts?: string;
+  hostKey?: string;
+  strictHostKeyChecking?: boolean;
+}
+
+export interface TunnelContext {
+  baseDir: string;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+const live = new Set<SshTunnel>();
+let exitHookInstalled = false;
+
+/** At process exit nothing can be awaited; drop every connection still open so none outlives us. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const tunnel of live) tunnel.destroyNow();
+  });
+}
+
+/** Tunnels open in this process (for tests and diagnostics). */
+export function openTunnelCount(): number {
+  return live.size;
+}
+
+/**
+ * One SSH connection to a jump host; every PostgreSQL connection through it is a direct-tcpip
+ * channel opened with forwardOut. No local port is opened, so nothing else on this machine can use
+ * the tunnel, and closing the tunnel provably closes every channel.
+ */
+export class SshTunnel {
+  readonly jumpHost: string;
+  readonly #client: Client;
+  readonly #streams = new Set<ForwardedStream>();
+  readonly #closed: Promise<void>;
+  #closing = false;
+
+  private constructor(jumpHost: string, client: Client) {
+    this.jumpHost = jumpHost;
+    this.#client = client;
+    this.#closed = new Promise((done) => client.once('close', () => done()));
+    client.once('close', () => {
+      live.delete(this);
+      for (const stream of this.#streams) stream.destroy();
+    });
+  }
+
+  /** Connects and authenticates to the jump host; `route` describes the whole route for errors. */
+  static async open(config: SshJumpConfig, ctx: TunnelContext, route: string): Promise<SshTunnel> {
+    const port = config.port ?? 22;
+    const jumpHost = `${config.user}@${config.host}:${port}`;
+    const fail = (message: string, remedy?: string, cause?: unknown) =>
+      new RouteError(route, `SSH jump host ${jumpHost}: ${message}`, {
+        ...(remedy ? { remedy } : {}),
+        ...(cause ? { cause } : {}),
+      });
+
+    const connect: ConnectConfig = {
+      host: config.host,
+      port,
+      username: config.user,
+      readyTimeout: ctx.timeoutMs,
+      keepaliveInterval: 15_000,
+    };
+    if (config.privateKey !== undefined) connect.privateKey = revealSecret(config.privateKey) as string;
+    else if (config.privateKeyFile !== undefined) {
+      const file = resolve(ctx.baseDir, config.privateKeyFile);
+      try {
+        connect.privateKey = readFileSync(file);
+      } catch (error) {
+        throw fail(`cannot read the private key file ${file}`, 'check via.ssh.privateKeyFile', error);
+      }
+    }
+    if (config.passphrase !== undefined) connect.passphrase = revealSecret(config.passphrase) as string;
+    if (config.agent) {
+      const socket = process.env.SSH_AUTH_SOCK;
+      if (!socket) throw fail('agent: true but SSH_AUTH_SOCK is not set', 'start ssh-agent or give a key');
+      connect.agent = socket;
+    }
+
+    const check = hostKeyCheck(config, ctx, port, fail);
+    let seen: string | undefined;
+    connect.hostVerifier = (key: Buffer) => {
+      seen = fingerprint(key);
+      return check(key, seen);
+    };
+
+    const client = new Client();
+    await new Promise<void>((done, reject) => {
+      const timer = setTimeout(() => {
+        client.end();
+        reject(fail(`no SSH session within ${ctx.timeoutMs} ms`, 'check the jump host address and firewall'));
+      }, ctx.timeoutMs + 1000);
+      client.once('ready', () => {
+        clearTimeout(timer);
+        done();
+      });
+      client.once('error', (error: Error & { level?: string; code?: string }) => {
+        clearTimeout(timer);
+        client.end();
+        if (seen !== undefined && error.message.includes('verification failed')) {
+          reject(
+            fail(
+              `host key ${seen} is not trusted (${config.hostKey ? `via.ssh.hostKey is ${config.hostKey}` : `not listed in ${knownHostsFile(config, ctx)}`})`,
+              `confirm ${seen} with the jump host's administrator, then add it to known_hosts or set via.ssh.hostKey`,
+            ),
+          );
+        } else if (error.level === 'client-authentication') {
+          reject(
+            fail(`user ${config.user} was not accepted with the given key`, 'check via.ssh.user and the key'),
+          );
+        } else {
+          reject(fail(error.message, 'check that the jump host is reachable from here', error));
+        }
+      });
+      try {
+        client.connect(connect);
+      } catch (error) {
+        // ssh2 throws synchronously for an unreadable key; its message names no key material.
+        clearTimeout(timer);
+        reject(fail((error as Error).message, 'check the private key and its passphrase'));
+      }
+    });
+
+    const tunnel = new SshTunnel(jumpHost, client);
+    client.on('error', (error: Error) => {
+      ctx.logger.warn('SSH jump host connection failed; closing the tunnel', {
+        jumpHost,
+        error: error.message,
+      });
+      tunnel.destroyNow();
+    });
+    live.add(tunnel);
+    installExitHook();
+    return tunnel;
+  }
+
+  /** A stream factory for pg: each call opens a new channel to host:port through the jump host. */
+  streamFactory(host: string, port: number): () => Duplex {
+    return () => {
+      const stream = new ForwardedStream((callback) => {
+        if (this.#closing) {
+          callback(new Error(`the SSH tunnel through ${this.jumpHost} is closed`));
+          return;
+        }
+        this.#client.forwardOut('127.0.0.1', 0, host, port, (error, channel) => callback(error, channel));
+      });
+      this.#streams.add(stream);
+      stream.once('close', () => this.#streams.delete(stream));
+      return stream;
+    };
+  }
+
+  /** Opens and closes one channel to host:port, proving the jump host can reach it. */
+  async probe(host: string, port: number, timeoutMs: number): Promise<void> {
+    await new Promise<void>((done, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`the jump host did not reach ${host}:${port} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      this.#client.forwardOut('127.0.0.1', 0, host, port, (error, channel) => {
+        clearTimeout(timer);
+        if (error) {
+          reject(new Error(`the jump host cannot reach ${host}:${port} (${error.message})`));
+          return;
+        }
+        channel.close();
+        done();
+      });
+    });
+  }
+
+  /** Channels currently open through this tunnel. */
+  get openChannels(): number {
+    return this.#streams.size;
+  }
+
+  /** Closes every channel and the SSH connection, and waits until the socket is gone. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    for (const stream of this.#streams) stream.destroy();
+    this.#client.end();
+    const timer = setTimeout(() => this.destroyNow(), 2000);
+    await this.#closed;
+    clearTimeout(timer);
+    live.delete(this);
+  }
+
+  /** Synchronous teardown for error and exit paths. */
+  destroyNow(): void {
+    this.#closing = true;
+    for (const stream of this.#streams) stream.destroy();
+    (this.#client as Client & { destroy?: () => void }).destroy?.();
+    live.delete(this);
+  }
+}
+
+function knownHostsFile(config: SshJumpConfig, ctx: TunnelContext): string {
+  return config.knownHosts ? resolve(ctx.baseDir, config.knownHosts) : resolve(homedir(), '.ssh/known_hosts');
+}
+
+/** Decides, before connecting, how a presented host key is judged. */
+function hostKeyCheck(
+  config: SshJumpConfig,
+  ctx: TunnelContext,
+  port: number,
+  fail: (message: string, remedy?: string) => RouteError,
+): (key: Buffer, seen: string) => boolean {
+  if (config.strictHostKeyChecking === false) {
+    return (_key, seen) => {
+      ctx.logger.warn('SSH host key not checked (strictHostKeyChecking: false)', {
+        host: config.host,
+        fingerprint: seen,
+      });
+      return true;
+    };
+  }
+  if (config.hostKey) {
+    const expected = config.hostKey.replace(/=+$/, '');
+    return (_key, seen) => seen === expected;
+  }
+  const file = knownHostsFile(config, ctx);
+  let keys: Buffer[];
+  try {
+    keys = knownHostKeys(file, config.host, port);
+  } catch {
+    throw fail(
+      `cannot read known_hosts file ${file}`,
+      'set via.ssh.knownHosts to a known_hosts file or via.ssh.hostKey to the expected fingerprint',
+    );
+  }
+  return (key) => keys.some((known) => known.equals(key));
+}
