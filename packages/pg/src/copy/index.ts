@@ -1,0 +1,16 @@
+export { copyColumns, sourceCopySql, targetCopySql } from './copy-chunk.js';
+export {
+  type ClientOpener,
+  type CopyDatabaseOptions,
+  type CopyDatabaseResult,
+  copyDatabase,
+} from './copy-database.js';
+export { CopyError, isLostSnapshotError, SnapshotLostError } from './errors.js';
+export { applyFixedSettings, FIXED_SETTINGS, fixedSettingsSql } from './fixed-settings.js';
+export { readTableInventory, serverVersionNum } from './inventory.js';
+export { keyColumnInfo, keyExpression, keyOrder, keyRangePredicates, keySplitPoints } from './key-ranges.js';
+export { ctidPredicates, planChunks } from './plan.js';
+export { ProgressStore } from './progress-store.js';
+export { applySequences, readSequences, type SequenceValue } from './sequences.js';
+export { type ExportedSnapshot, exportSnapshot, importSnapshot, snapshotAlive } from './snapshot.js';
+export type { ChunkSpec, ColumnInfo, TableInfo } from './types.js';

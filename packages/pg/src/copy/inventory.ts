@@ -1,0 +1,135 @@
+import type { TableRef } from '@pgshift/plugin-api';
+import type pg from 'pg';
+import { qualified } from '../quote.js';
+import type { ColumnInfo, TableInfo } from './types.js';
+
+/** Schemas that never hold user data worth copying; `pgshift` holds our own bookkeeping. */
+const SYSTEM_SCHEMAS = "('pg_catalog', 'information_schema', 'pgshift')";
+
+/**
+ * The tables of the connected database that hold rows: ordinary tables and leaf partitions.
+ * Partitioned parents (no rows of their own), views, materialized views (refreshed instead),
+ * foreign tables and tables created by extensions are left out. With `tables` given, only those,
+ * and for a partitioned table its leaf partitions.
+ */
+export async function readTableInventory(
+  client: pg.Client,
+  tables?: readonly TableRef[],
+): Promise<TableInfo[]> {
+  const versionNum = await serverVersionNum(client);
+  const rels = await client.query<{
+    oid: string;
+    schema: string;
+    name: string;
+    bytes: string;
+    pages: string;
+    reltuples: string;
+    partition: boolean;
+  }>(
+    `WITH RECURSIVE picked AS (
+       SELECT c.oid
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p')
+          AND CASE WHEN $1::text[] IS NULL THEN
+                n.nspname NOT IN ${SYSTEM_SCHEMAS} AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
+                AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                                AND d.objid = c.oid AND d.deptype = 'e')
+              ELSE (n.nspname, c.relname) IN (SELECT s, t FROM unnest($1::text[], $2::text[]) AS u(s, t)) END
+     ), tree AS (
+       SELECT oid FROM picked
+       UNION
+       SELECT i.inhrelid FROM pg_inherits i JOIN tree ON i.inhparent = tree.oid
+         JOIN pg_class k ON k.oid = i.inhrelid WHERE k.relispartition
+     )
+     SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS name,
+            pg_table_size(c.oid)::text AS bytes,
+            (pg_relation_size(c.oid) / current_setting('block_size')::int)::text AS pages,
+            c.reltuples::text AS reltuples, c.relispartition AS partition
+       FROM tree JOIN pg_class c ON c.oid = tree.oid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'r'
+      ORDER BY n.nspname, c.relname`,
+    tables ? [tables.map((t) => t.schema), tables.map((t) => t.name)] : [null, null],
+  );
+  if (rels.rows.length === 0) return [];
+  const oids = rels.rows.map((r) => r.oid);
+  const columns = await readColumns(client, oids, versionNum);
+  const keys = await readKeys(client, oids, versionNum);
+  return rels.rows.map((r) => ({
+    schema: r.schema,
+    name: r.name,
+    key: qualified(r.schema, r.name),
+    bytes: Number(r.bytes),
+    pages: Number(r.pages),
+    rowEstimate: Number(r.reltuples),
+    columns: columns.get(r.oid) ?? [],
+    keyColumns: keys.get(r.oid) ?? [],
+    partition: r.partition,
+  }));
+}
+
+export async function serverVersionNum(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
+  return Number(rows[0]?.v);
+}
+
+async function readColumns(client: pg.Client, oids: string[], versionNum: number) {
+  const generated = versionNum >= 120000 ? "a.attgenerated <> ''" : 'false';
+  const { rows } = await client.query<{
+    oid: string;
+    name: string;
+    type: string;
+    generated: boolean;
+    identity: string;
+    collatable: boolean;
+    base: string;
+  }>(
+    `SELECT a.attrelid::int8::text AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
+            ${generated} AS generated, a.attidentity::text AS identity, t.typcollation <> 0 AS collatable,
+            (CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END)::int8::text AS base
+       FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+      WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY a.attrelid, a.attnum`,
+    [oids],
+  );
+  const byTable = new Map<string, ColumnInfo[]>();
+  for (const row of rows) {
+    const list = byTable.get(row.oid) ?? [];
+    list.push({
+      name: row.name,
+      type: row.type,
+      generated: row.generated,
+      identity: row.identity,
+      collatable: row.collatable,
+      compareAs: FLOAT_KINDS[row.base] ?? 'text',
+    });
+    byTable.set(row.oid, list);
+  }
+  return byTable;
+}
+
+/** float4, float8 and their arrays, by built-in type oid (the same on every server). */
+const FLOAT_KINDS: Record<string, ColumnInfo['compareAs']> = {
+  '700': 'float4',
+  '701': 'float8',
+  '1021': 'float-array',
+  '1022': 'float-array',
+};
+
+/** Primary key columns, else those of the narrowest unique, non-partial, plain index on NOT NULL columns. */
+async function readKeys(client: pg.Client, oids: string[], versionNum: number) {
+  const keyAtts = versionNum >= 110000 ? 'i.indnkeyatts' : 'i.indnatts';
+  const { rows } = await client.query<{ oid: string; columns: string }>(
+    `SELECT DISTINCT ON (i.indrelid) i.indrelid::int8::text AS oid,
+            json_agg(a.attname ORDER BY k.ord)::text AS columns
+       FROM pg_index i
+       CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+      WHERE i.indrelid = ANY($1::oid[]) AND (i.indisprimary OR i.indisunique) AND i.indisvalid
+        AND i.indpred IS NULL AND i.indexprs IS NULL AND k.ord <= ${keyAtts}
+      GROUP BY i.indrelid, i.indexrelid, i.indisprimary, ${keyAtts}
+     HAVING bool_and(a.attnotnull)
+      ORDER BY i.indrelid, i.indisprimary DESC, ${keyAtts}, i.indexrelid`,
+    [oids],
+  );
+  return new Map(rows.map((r) => [r.oid, JSON.parse(r.columns) as string[]]));
+}

@@ -1,0 +1,37 @@
+import type { SandboxServer } from '@pgshift/sandbox';
+import type pg from 'pg';
+import { openClient } from '../src/index.js';
+
+/** Opens sessions to one database of a sandbox server. */
+export function opener(server: SandboxServer, database: string): () => Promise<pg.Client> {
+  return () => openClient({ ...server.connection(database) });
+}
+
+/** A fresh database on the server (dropped first if a previous test left it). */
+export async function freshDatabase(server: SandboxServer, name: string): Promise<void> {
+  await server.query(`DROP DATABASE IF EXISTS "${name}"`);
+  await server.query(`CREATE DATABASE "${name}"`);
+}
+
+/** Runs SQL (several statements allowed) in one database. */
+export async function run(server: SandboxServer, database: string, sql: string): Promise<void> {
+  const client = await openClient({ ...server.connection(database) });
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function rows<R = Record<string, string>>(
+  server: SandboxServer,
+  database: string,
+  sql: string,
+): Promise<R[]> {
+  const client = await openClient({ ...server.connection(database) });
+  try {
+    return (await client.query(sql)).rows as R[];
+  } finally {
+    await client.end();
+  }
+}
