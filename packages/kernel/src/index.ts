@@ -1,4 +1,21 @@
+// tsyringe needs the Reflect metadata API before any container is used; this is the kernel's entry.
 import 'reflect-metadata';
 
+export { resolveSelection, SelectionError } from './checks/resolve-selection.js';
+export {
+  type CheckReport,
+  type CheckSummary,
+  type RunChecksOptions,
+  runChecks,
+} from './checks/run-checks.js';
+export { coreSchema, DEFAULT_OPTIONS } from './config/core-schema.js';
+export { formatAjvErrors } from './config/format-errors.js';
+export { type LoadedConfig, loadConfig, type PendingPlugin } from './config/load-config.js';
+export { MissingPluginError } from './load-task.js';
 export * from './loaded-task.js';
+export { exitCodeOf, formatError } from './logging/format-error.js';
+export { createLogger, type LogFormat, type LoggerOptions } from './logging/logger.js';
 export { Redactor } from './logging/redactor.js';
+export { checkApiVersion } from './plugins/api-version.js';
+export { discoverFirstPartyPackages, type FirstPartyPackage } from './plugins/first-party.js';
+export { type FoundPlugin, PluginCatalog, PluginNotFoundError } from './plugins/plugin-catalog.js';

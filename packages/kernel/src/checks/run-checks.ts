@@ -1,0 +1,251 @@
+import {
+  type CheckContext,
+  type CheckResult,
+  type CheckStatus,
+  type ResolvedSelection,
+  rangeCovers,
+  type ServerHandle,
+  type ServerRole,
+  type ServerVersion,
+  type VersionCapabilities,
+  type VersionPolicy,
+} from '@pgshift/plugin-api';
+import type { CheckerEntry, LoadedTask } from '../loaded-task.js';
+import { resolveSelection } from './resolve-selection.js';
+
+export interface CheckSummary {
+  pass: number;
+  warning: number;
+  failed: number;
+  total: number;
+}
+
+export interface CheckReport {
+  items: CheckResult[];
+  summary: CheckSummary;
+  /** No item Failed: the migration may start. */
+  ok: boolean;
+  versions: Partial<Record<ServerRole, ServerVersion>>;
+  policy?: string;
+  capabilities?: VersionCapabilities;
+  selection?: ResolvedSelection;
+}
+
+export interface RunChecksOptions {
+  /** Time allowed to each checker; default the task's `options.checkTimeoutSeconds`. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+const ORDER: Record<CheckStatus, number> = { failed: 0, warning: 1, pass: 2 };
+const STATUSES = new Set<string>(['pass', 'warning', 'failed']);
+
+function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] || 'unknown error';
+}
+
+function failed(id: string, title: string, message: string, remedy?: string): CheckResult {
+  return { id, title, status: 'failed', message, ...(remedy ? { remedy } : {}) };
+}
+
+async function connect(task: LoadedTask, role: ServerRole, items: CheckResult[]) {
+  try {
+    const server = await task.openServer(role);
+    const version = await server.version();
+    return { server, version };
+  } catch (error) {
+    const remedy = (error as { remedy?: string }).remedy;
+    items.push(
+      failed(
+        `${role}.connection`,
+        `Connect to the ${role}`,
+        `cannot connect to the ${role}: ${reason(error)}`,
+        remedy ??
+          `check the ${role} block (host, port, user, password, database) and that the server accepts connections from this machine`,
+      ),
+    );
+    return undefined;
+  }
+}
+
+function policyItem(
+  task: LoadedTask,
+  version: ServerVersion,
+  items: CheckResult[],
+): { policy?: VersionPolicy; capabilities?: VersionCapabilities } {
+  const policies = task.policies();
+  const policy = policies.find((p) => rangeCovers(p.covers, version.num));
+  const title = 'Source version is supported';
+  if (!policy) {
+    const covered = policies.map((p) => `${p.name} (${p.covers.min}..${p.covers.max ?? ''})`).join(', ');
+    items.push(
+      failed(
+        'source.version-policy',
+        title,
+        `no version policy covers the source's PostgreSQL ${version.text} (server_version_num ${version.num})`,
+        covered
+          ? `add a version-policy plugin covering it; the loaded ones cover: ${covered}`
+          : 'no version-policy plugin is loaded; install one (e.g. the first-party policy plugins) or name one in plugins',
+      ),
+    );
+    return {};
+  }
+  const capabilities = policy.capabilities(version.num);
+  if (task.config.mode === 'full+incremental' && !capabilities.incremental) {
+    items.push(
+      failed(
+        'source.version-policy',
+        title,
+        `PostgreSQL ${version.text} cannot be followed incrementally: ${capabilities.incrementalUnavailableReason ?? `policy ${policy.name} does not allow it`}`,
+        'set `mode: full` to copy it once, or upgrade the source',
+      ),
+    );
+  } else {
+    items.push({
+      id: 'source.version-policy',
+      title,
+      status: 'pass',
+      message: `PostgreSQL ${version.text} is covered by ${policy.name}`,
+    });
+  }
+  return { policy, capabilities };
+}
+
+function normalise(entry: CheckerEntry, output: unknown): CheckResult[] {
+  const list = Array.isArray(output) ? output : [output];
+  return list.map((item) => {
+    const r = item as Partial<CheckResult> | undefined;
+    if (!r || typeof r.message !== 'string' || !STATUSES.has(String(r.status)))
+      return failed(
+        entry.checker.id,
+        entry.checker.title,
+        `checker ${entry.checker.id} (plugin ${entry.plugin}) returned a malformed result`,
+        `report this to the author of ${entry.plugin}`,
+      );
+    return {
+      ...r,
+      id: typeof r.id === 'string' && r.id ? r.id : entry.checker.id,
+      title: typeof r.title === 'string' && r.title ? r.title : entry.checker.title,
+    } as CheckResult;
+  });
+}
+
+async function runOne(entry: CheckerEntry, ctx: CheckContext, timeoutMs: number): Promise<CheckResult[]> {
+  const { checker } = entry;
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  ctx.signal?.addEventListener('abort', onAbort);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error(`did not finish within ${Math.round(timeoutMs / 1000)} s`));
+    }, timeoutMs);
+  });
+  try {
+    const output = await Promise.race([checker.run({ ...ctx, signal: controller.signal }), timeout]);
+    return normalise(entry, output);
+  } catch (error) {
+    return [
+      failed(
+        checker.id,
+        checker.title,
+        `the check could not run: ${reason(error)}`,
+        `fix the cause above and run the check again; if it persists, report it to the author of ${entry.plugin}`,
+      ),
+    ];
+  } finally {
+    clearTimeout(timer);
+    ctx.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function redactItem(task: LoadedTask, item: CheckResult): CheckResult {
+  const r = (s: string) => task.redactor.redact(s);
+  return {
+    ...item,
+    title: r(item.title),
+    message: r(item.message),
+    ...(item.remedy === undefined ? {} : { remedy: r(item.remedy) }),
+    ...(item.details === undefined ? {} : { details: JSON.parse(r(JSON.stringify(item.details))) }),
+  };
+}
+
+/**
+ * Runs the prechecks of a loaded task: connects to both sides, picks the version policy for the
+ * source, resolves the selection, then runs every applicable checker. Problems, including a
+ * checker that throws or hangs, become Failed items; nothing here throws for a failed check.
+ */
+export async function runChecks(task: LoadedTask, options: RunChecksOptions = {}): Promise<CheckReport> {
+  const items: CheckResult[] = [];
+  const versions: Partial<Record<ServerRole, ServerVersion>> = {};
+  const source = await connect(task, 'source', items);
+  const target = await connect(task, 'target', items);
+  if (source) versions.source = source.version;
+  if (target) versions.target = target.version;
+
+  let policy: VersionPolicy | undefined;
+  let capabilities: VersionCapabilities | undefined;
+  let selection: ResolvedSelection | undefined;
+  if (source) {
+    ({ policy, capabilities } = policyItem(task, source.version, items));
+    try {
+      selection = await resolveSelection(source.server, task.config.objects);
+    } catch (error) {
+      const remedy = (error as { remedy?: string }).remedy;
+      items.push(failed('source.selection', 'Selected objects exist', reason(error), remedy));
+    }
+  }
+
+  if (source && target && selection) {
+    const timeoutMs = options.timeoutMs ?? Number(task.config.options.checkTimeoutSeconds ?? 60) * 1000;
+    const base = {
+      source: source.server as ServerHandle,
+      target: target.server as ServerHandle,
+      mode: task.config.mode,
+      selection,
+      ...(policy ? { policy } : {}),
+      ...(capabilities ? { capabilities } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    for (const entry of task.checkers()) {
+      const ctx: CheckContext = {
+        ...base,
+        options: entry.options,
+        logger: task.logger.child({ check: entry.checker.id }),
+      };
+      let applies = true;
+      try {
+        applies = entry.checker.appliesTo?.(ctx) ?? true;
+      } catch (error) {
+        items.push(
+          failed(
+            entry.checker.id,
+            entry.checker.title,
+            `the check could not decide whether it applies: ${reason(error)}`,
+          ),
+        );
+        continue;
+      }
+      if (!applies) continue;
+      task.logger.debug(`running check ${entry.checker.id}`, { plugin: entry.plugin });
+      items.push(...(await runOne(entry, ctx, timeoutMs)));
+    }
+  }
+
+  const sorted = items
+    .map((item) => redactItem(task, item))
+    .sort((a, b) => ORDER[a.status] - ORDER[b.status] || a.id.localeCompare(b.id));
+  const summary: CheckSummary = { pass: 0, warning: 0, failed: 0, total: sorted.length };
+  for (const item of sorted) summary[item.status]++;
+  return {
+    items: sorted,
+    summary,
+    ok: summary.failed === 0,
+    versions,
+    ...(policy ? { policy: policy.name } : {}),
+    ...(capabilities ? { capabilities } : {}),
+    ...(selection ? { selection } : {}),
+  };
+}

@@ -1,0 +1,97 @@
+import type { JsonSchema } from '@pgshift/plugin-api';
+
+const TASK_NAME_HINT = 'must start with a lower-case letter or digit and contain only a-z, 0-9, "-" and "_"';
+const PATTERN_HINT = 'must be a database.schema.table pattern ("*" matches any run of characters)';
+
+const patterns: JsonSchema = {
+  type: 'array',
+  items: { type: 'string', minLength: 1, pattern: '^[^.]+(\\.[^.]+){0,2}$', 'x-hint': PATTERN_HINT },
+};
+
+/**
+ * The endpoint block as the core sees it: `access` and the maintenance `database`. The connector's
+ * own schema checks every other field in a second pass.
+ */
+const endpoint: JsonSchema = {
+  type: 'object',
+  required: ['access'],
+  properties: {
+    access: { type: 'string', minLength: 1 },
+    database: { type: 'string', minLength: 1 },
+  },
+};
+
+/** Defaults of `options`; `stateDir` is computed from the config file's place and the task name. */
+export const DEFAULT_OPTIONS = {
+  jobs: 4,
+  copyOwners: false,
+  copyPrivileges: false,
+  onLostSnapshot: 'fail',
+  splitTableBytes: 1024 * 1024 * 1024,
+  checkTimeoutSeconds: 60,
+  connectTimeoutSeconds: 15,
+} as const;
+
+/** The core of the config schema; plugin schemas are checked against their own blocks. */
+export const coreSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['task', 'source', 'target'],
+  properties: {
+    task: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: {
+        name: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 63,
+          pattern: '^[a-z0-9][a-z0-9_-]*$',
+          'x-hint': TASK_NAME_HINT,
+        },
+        startAt: { type: 'string', format: 'date-time' },
+      },
+    },
+    source: endpoint,
+    target: endpoint,
+    objects: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        databases: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
+        include: patterns,
+        exclude: patterns,
+      },
+    },
+    mode: { type: 'string', enum: ['full', 'full+incremental'] },
+    plugins: {
+      type: 'array',
+      items: {
+        // A name, package name or path; or { use, options }.
+        type: ['string', 'object'],
+        minLength: 1,
+        additionalProperties: false,
+        required: ['use'],
+        properties: {
+          use: { type: 'string', minLength: 1 },
+          options: { type: 'object' },
+        },
+      },
+    },
+    options: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        jobs: { type: 'integer', minimum: 1, maximum: 64 },
+        copyOwners: { type: 'boolean' },
+        copyPrivileges: { type: 'boolean' },
+        stateDir: { type: 'string', minLength: 1 },
+        onLostSnapshot: { type: 'string', enum: ['fail', 'restart', 'per-table'] },
+        splitTableBytes: { type: 'integer', minimum: 1048576 },
+        checkTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
+        connectTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 600 },
+      },
+    },
+  },
+};
