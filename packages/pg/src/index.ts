@@ -1,3 +1,4 @@
+export * from './checks/index.js';
 export { clientConfig, exactTypes, openClient } from './connect.js';
 export { directRoute } from './direct-route.js';
 export { bigIntToLsn, compareLsn, lsnDiff, lsnToBigInt, maxLsn, ZERO_LSN } from './lsn.js';

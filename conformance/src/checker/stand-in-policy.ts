@@ -1,0 +1,19 @@
+import type { VersionCapabilities, VersionPolicy } from '@pgshift/plugin-api';
+
+/**
+ * The capabilities a PostgreSQL 10+ source has under pgshift's own policy (pgoutput with a
+ * publication). Checker suites use it when an arrangement names no policy, so the suite does not
+ * depend on a policy plugin.
+ */
+export const standInPolicy: VersionPolicy = {
+  name: 'conformance-stand-in-pg10',
+  covers: { min: 100000 },
+  capabilities(serverVersionNum: number): VersionCapabilities {
+    return {
+      fullCopy: true,
+      incremental: true,
+      decoder: { outputPlugin: 'pgoutput', format: 'pgoutput', publication: true },
+      slotSnapshotSyntax: serverVersionNum >= 150000 ? 'option-list' : 'keyword',
+    };
+  },
+};

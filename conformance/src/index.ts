@@ -1,0 +1,3 @@
+export * from './checker/index.js';
+export * from './options.js';
+export * from './version-policy/index.js';

@@ -1,0 +1,12 @@
+export {
+  clientHostFromError,
+  describeError,
+  errorCode,
+  isHbaRejection,
+  isNetworkError,
+  isReplicationPrivilegeError,
+} from './errors.js';
+export { databaseHbaLine, hbaAddress, hbaAuthMethod, replicationHbaLine } from './hba.js';
+export { checkResult, guardCheck } from './result.js';
+export { formatBytes, listNames, SELECTED_TABLES_SQL, selectedTableParams } from './selection.js';
+export { connectionUser, withSession } from './session.js';

@@ -1,0 +1,29 @@
+import type { ResolvedDatabase } from '@pgshift/plugin-api';
+
+/**
+ * SQL that lists the selected tables of one database as (schema, name) rows, for joins against
+ * pg_class. It takes two text[] parameters, given by `selectedTableParams`, at positions $1 and $2.
+ */
+export const SELECTED_TABLES_SQL = 'SELECT * FROM unnest($1::text[], $2::text[]) AS sel(nspname, relname)';
+
+export function selectedTableParams(database: ResolvedDatabase): [string[], string[]] {
+  return [database.tables.map((t) => t.schema), database.tables.map((t) => t.name)];
+}
+
+/** `"schema"."name"` list for messages, shortened after `limit` items. */
+export function listNames(names: readonly string[], limit = 20): string {
+  if (names.length <= limit) return names.join(', ');
+  return `${names.slice(0, limit).join(', ')} and ${names.length - limit} more`;
+}
+
+/** Bytes in a form people read (binary units). */
+export function formatBytes(bytes: bigint | number): string {
+  let value = Number(bytes);
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
