@@ -1,0 +1,27 @@
+import type { JsonSchema } from '@pgshift/plugin-api';
+import { commonProperties, portSchema, secretSchema, stringSchema, viaSchema } from '@pgshift/ssh-tunnel';
+
+export const configSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['host', 'port', 'user', 'password'],
+  properties: {
+    ...commonProperties('public-ip'),
+    host: stringSchema('Public IP address or host name of the server.'),
+    port: { ...portSchema, description: 'PostgreSQL port.' },
+    user: stringSchema('Account to connect as.'),
+    password: secretSchema('Password of the account.'),
+    tls: {
+      type: 'object',
+      description: 'TLS settings, as libpq names them.',
+      additionalProperties: false,
+      required: ['sslmode'],
+      properties: {
+        sslmode: { enum: ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] },
+        caFile: stringSchema('PEM file of the certificate authority to trust, relative to the config file.'),
+        servername: stringSchema('Name to check the certificate against, when it differs from host.'),
+      },
+    },
+    via: viaSchema,
+  },
+};
