@@ -1,6 +1,8 @@
 export * from './checks/index.js';
 export { clientConfig, exactTypes, openClient } from './connect.js';
+export * from './copy/index.js';
 export { directRoute } from './direct-route.js';
 export { bigIntToLsn, compareLsn, lsnDiff, lsnToBigInt, maxLsn, ZERO_LSN } from './lsn.js';
 export { qualified, quoteIdent, quoteLiteral } from './quote.js';
 export { createServerHandle, sessionOf } from './server-handle.js';
+export * from './verify/index.js';

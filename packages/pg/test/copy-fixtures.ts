@@ -30,7 +30,9 @@ export async function rows<R = Record<string, string>>(
 ): Promise<R[]> {
   const client = await openClient({ ...server.connection(database) });
   try {
-    return (await client.query(sql)).rows as R[];
+    // Several statements answer with one result each: the last holds the rows.
+    const result = (await client.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+    return (Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows) as R[];
   } finally {
     await client.end();
   }

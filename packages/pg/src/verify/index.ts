@@ -1,0 +1,10 @@
+export {
+  formatVerifyReport,
+  type RangeDifference,
+  type SchemaDifference,
+  type SequenceVerification,
+  type TableVerification,
+  type VerifyReport,
+} from './report.js';
+export { rowTextExpression } from './row-text.js';
+export { type ComparableSchemaObject, type VerifyOptions, verifyDatabase } from './verify-database.js';

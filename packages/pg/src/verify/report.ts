@@ -1,0 +1,76 @@
+/** What verify found for one table. */
+export interface TableVerification {
+  table: string;
+  sourceRows: number;
+  targetRows: number;
+  /** `key-ranges` when the table has a key and was compared chunk by chunk; `whole` otherwise. */
+  method: 'key-ranges' | 'whole';
+  chunks: number;
+  differences: RangeDifference[];
+  /** The table could not be read on one side (missing, columns differ). */
+  error?: string;
+}
+
+/** A key range whose rows differ, with both sides' counts. */
+export interface RangeDifference {
+  /** The range as SQL-ish text, e.g. `(id) >= ('100') AND (id) < ('200')`, or `whole table`. */
+  range: string;
+  lower?: string[];
+  upper?: string[];
+  sourceRows: number;
+  targetRows: number;
+}
+
+export interface SequenceVerification {
+  sequence: string;
+  source?: string;
+  target?: string;
+}
+
+export interface SchemaDifference {
+  kind: string;
+  name: string;
+  /** `missing` on the target, `extra` on the target, or `different` definitions. */
+  problem: 'missing' | 'extra' | 'different';
+  source?: string;
+  target?: string;
+}
+
+export interface VerifyReport {
+  database: string;
+  ok: boolean;
+  tables: TableVerification[];
+  sequences: SequenceVerification[];
+  schema: SchemaDifference[];
+  /** Schema objects were compared (a reader was available). */
+  schemaCompared: boolean;
+}
+
+/** A short human summary: one line per difference, then a verdict. */
+export function formatVerifyReport(report: VerifyReport): string {
+  const lines: string[] = [];
+  const tablesOk = report.tables.filter((t) => !t.error && t.differences.length === 0).length;
+  lines.push(`database ${report.database}: ${tablesOk}/${report.tables.length} tables identical`);
+  for (const d of report.schema) {
+    lines.push(`  schema ${d.kind} ${d.name}: ${d.problem}`);
+  }
+  for (const t of report.tables) {
+    if (t.error) {
+      lines.push(`  table ${t.table}: ${t.error}`);
+      continue;
+    }
+    if (t.differences.length === 0) continue;
+    lines.push(`  table ${t.table}: source ${t.sourceRows} rows, target ${t.targetRows} rows`);
+    for (const d of t.differences.slice(0, 10)) {
+      lines.push(`    differs in ${d.range}: source ${d.sourceRows} rows, target ${d.targetRows} rows`);
+    }
+    if (t.differences.length > 10) lines.push(`    ... and ${t.differences.length - 10} more ranges`);
+  }
+  for (const s of report.sequences) {
+    lines.push(
+      `  sequence ${s.sequence}: source ${s.source ?? '(missing)'}, target ${s.target ?? '(missing)'}`,
+    );
+  }
+  lines.push(report.ok ? 'result: identical' : 'result: DIFFERENT');
+  return lines.join('\n');
+}
