@@ -1,0 +1,267 @@
+/**
+ * bench/full-copy: one dataset on a source server, copied in turn into a fresh empty database on
+ * the same target server by pgshift (mode full), pg_dump -Fd -j N + pg_restore -j N, and
+ * pgcopydb clone. Each copy is checked against the source before its time counts.
+ *
+ *   pnpm --filter @pgshift/bench full-copy -- --size-gb 1 --jobs 4
+ *
+ * Options: --size-gb N (1), --jobs N (4), --tools pgshift,pg_dump,pgcopydb, --route auto|cli|loader,
+ * --dump-compress N (0), --split-table-bytes N (pgshift; 1 GiB), --pgcopydb-split SIZE,
+ * --no-install, --no-doc.
+ */
+import { pathToFileURL } from 'node:url';
+import type { SandboxServer } from '@pgshift/sandbox';
+import { numberArg, parseArgs } from './args.js';
+import { buildDataset, DATASET_DESCRIPTION, type DatasetSummary } from './dataset.js';
+import { type PeerTools, peerTools } from './debian.js';
+import { differences, type Fingerprint, fingerprint, totalRows } from './fingerprint.js';
+import { type MachineFacts, machineFacts, machineLines } from './machine.js';
+import { type Measured, mib } from './measure.js';
+import { runPgDump } from './peers/pg-dump.js';
+import { runPgcopydb } from './peers/pgcopydb.js';
+import { pgshiftAvailability, runPgshiftFullCopy } from './pgshift/full-copy-step.js';
+import { markdownTable, ratio, seconds, table, writeSection } from './report.js';
+import { freshDatabase, ServerSet, settle } from './servers.js';
+
+export type FullCopyTool = 'pgshift' | 'pg_dump' | 'pgcopydb';
+
+export interface FullCopyOptions {
+  sizeGb: number;
+  jobs: number;
+  tools: FullCopyTool[];
+  route: 'auto' | 'cli' | 'loader';
+  dumpCompress: number;
+  splitTableBytes: number;
+  pgcopydbSplit?: string;
+  install: boolean;
+  writeDoc: boolean;
+  log?: (line: string) => void;
+}
+
+export interface ToolResult {
+  tool: string;
+  status: 'ok' | 'failed' | 'mismatch' | 'unavailable';
+  seconds?: number;
+  peakRssBytes?: number;
+  notes: string[];
+  differences: string[];
+}
+
+export interface FullCopyResult {
+  options: FullCopyOptions;
+  machine: MachineFacts;
+  dataset: DatasetSummary;
+  sourceRows: number;
+  results: ToolResult[];
+}
+
+const DATABASE = 'bench';
+
+function firstLines(text: string, count = 12): string {
+  return text.trim().split('\n').slice(-count).join('\n');
+}
+
+async function checked(
+  tool: string,
+  target: SandboxServer,
+  source: Fingerprint,
+  measured: { seconds: number; peakRssBytes: number },
+  notes: string[],
+): Promise<ToolResult> {
+  const diff = differences(source, await fingerprint(target, DATABASE));
+  return {
+    tool,
+    status: diff.length === 0 ? 'ok' : 'mismatch',
+    seconds: measured.seconds,
+    peakRssBytes: measured.peakRssBytes,
+    notes,
+    differences: diff,
+  };
+}
+
+async function pgshiftStep(
+  options: FullCopyOptions,
+  source: SandboxServer,
+  target: SandboxServer,
+  print: Fingerprint,
+): Promise<ToolResult> {
+  const available = pgshiftAvailability();
+  if (available.reason)
+    return { tool: 'pgshift', status: 'unavailable', notes: [available.reason], differences: [] };
+  const routes: ('cli' | 'loader')[] =
+    options.route === 'auto'
+      ? [
+          ...(available.cli ? (['cli'] as const) : []),
+          ...(available.loaderEntry ? (['loader'] as const) : []),
+        ]
+      : [options.route];
+  const notes: string[] = [];
+  for (const route of routes) {
+    await freshDatabase(target, DATABASE);
+    await settle(source, target);
+    const run = await runPgshiftFullCopy(
+      { source, target, database: DATABASE, jobs: options.jobs, splitTableBytes: options.splitTableBytes },
+      route,
+    );
+    if (!run.ok) {
+      notes.push(`${route} route failed: ${firstLines(run.error ?? '')}`);
+      continue;
+    }
+    notes.push(
+      route === 'cli'
+        ? 'run through the CLI (`pgshift run -c`, mode full); the time includes its prechecks and its own verify'
+        : `run through the loader plugin's contract (preData, copyData, postData, syncSequences) in a child process; ${seconds(run.innerSeconds)} of it inside the loader, the rest is process start`,
+    );
+    return checked('pgshift', target, print, run.measured, notes);
+  }
+  return { tool: 'pgshift', status: 'failed', notes, differences: [] };
+}
+
+async function peerStep(
+  tool: 'pg_dump' | 'pgcopydb',
+  options: FullCopyOptions,
+  tools: PeerTools,
+  source: SandboxServer,
+  target: SandboxServer,
+  print: Fingerprint,
+): Promise<ToolResult> {
+  const name = tool === 'pg_dump' ? 'pg_dump+pg_restore' : 'pgcopydb';
+  if (tool === 'pg_dump' && (!tools.pgDump || !tools.pgRestore))
+    return { tool: name, status: 'unavailable', notes: tools.missing, differences: [] };
+  if (tool === 'pgcopydb' && !tools.pgcopydb)
+    return { tool: name, status: 'unavailable', notes: tools.missing, differences: [] };
+  await freshDatabase(target, DATABASE);
+  await settle(source, target);
+  try {
+    if (tool === 'pg_dump') {
+      const run = await runPgDump({
+        pgDump: tools.pgDump as string,
+        pgRestore: tools.pgRestore as string,
+        source,
+        target,
+        database: DATABASE,
+        jobs: options.jobs,
+        compress: options.dumpCompress,
+      });
+      return checked(name, target, print, run, [
+        `dump ${seconds(run.dump.seconds)} + restore ${seconds(run.restore.seconds)}; ` +
+          `the directory dump staged ${mib(run.stagedBytes)} on local disk (-Z ${options.dumpCompress})`,
+      ]);
+    }
+    const run: Measured = await runPgcopydb({
+      pgcopydb: tools.pgcopydb as string,
+      source,
+      target,
+      database: DATABASE,
+      jobs: options.jobs,
+      ...(options.pgcopydbSplit ? { splitTablesLargerThan: options.pgcopydbSplit } : {}),
+    });
+    return checked(name, target, print, run, [
+      `--table-jobs ${options.jobs} --index-jobs ${options.jobs} --no-owner --no-acl` +
+        (options.pgcopydbSplit ? ` --split-tables-larger-than ${options.pgcopydbSplit}` : ''),
+    ]);
+  } catch (error) {
+    return { tool: name, status: 'failed', notes: [firstLines((error as Error).message)], differences: [] };
+  }
+}
+
+/** Runs the whole benchmark; every server it starts is stopped before it returns or throws. */
+export async function runFullCopyBench(options: FullCopyOptions): Promise<FullCopyResult> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const tools = peerTools(options.install);
+  const servers = new ServerSet();
+  try {
+    const source = await servers.start('source');
+    const target = await servers.start('target');
+    const machine = await machineFacts(source);
+    log(`building a ${options.sizeGb} GB dataset on the source ...`);
+    const dataset = await buildDataset(source, DATABASE, options.sizeGb);
+    log(`dataset: ${mib(dataset.databaseBytes)} in ${seconds(dataset.buildSeconds)}`);
+    const print = await fingerprint(source, DATABASE);
+    const results: ToolResult[] = [];
+    for (const tool of options.tools) {
+      log(`running ${tool} with ${options.jobs} jobs ...`);
+      const result =
+        tool === 'pgshift'
+          ? await pgshiftStep(options, source, target, print)
+          : await peerStep(tool, options, tools, source, target, print);
+      log(`${result.tool}: ${result.status} ${seconds(result.seconds)}`);
+      results.push(result);
+      await freshDatabase(target, DATABASE, false);
+    }
+    return { options, machine, dataset, sourceRows: totalRows(print), results };
+  } finally {
+    await servers.stopAll();
+  }
+}
+
+function resultRows(result: FullCopyResult): { head: string[]; rows: string[][] } {
+  const pgshift = result.results.find((r) => r.tool === 'pgshift' && r.status === 'ok');
+  const head = ['tool', 'wall time', 'peak RSS', 'data matched', 'pgshift / tool'];
+  const rows = result.results.map((r) => [
+    r.tool,
+    seconds(r.seconds),
+    r.peakRssBytes === undefined ? '-' : mib(r.peakRssBytes),
+    r.status === 'ok' ? 'yes' : r.status,
+    r.status === 'ok' && r.tool !== 'pgshift' ? ratio(pgshift?.seconds, r.seconds) : '-',
+  ]);
+  return { head, rows };
+}
+
+export function printFullCopy(result: FullCopyResult): void {
+  const { head, rows } = resultRows(result);
+  console.log(table(head, rows));
+  for (const r of result.results) {
+    for (const note of r.notes) console.log(`${r.tool}: ${note}`);
+    for (const d of r.differences) console.log(`${r.tool} DIFFERS: ${d}`);
+  }
+}
+
+export function fullCopySection(result: FullCopyResult): string {
+  const { head, rows } = resultRows(result);
+  const d = result.dataset;
+  const notes = result.results.flatMap((r) => [
+    ...r.notes.map((n) => `- ${r.tool}: ${n.replaceAll('\n', ' ')}`),
+    ...r.differences.map((x) => `- ${r.tool} differs from the source: ${x}`),
+  ]);
+  return [
+    '## Full copy',
+    '',
+    `Command: \`pnpm --filter @pgshift/bench full-copy -- --size-gb ${d.sizeGb} --jobs ${result.options.jobs}\``,
+    '',
+    ...machineLines(result.machine),
+    `- Dataset: --size-gb ${d.sizeGb}, database size ${mib(d.databaseBytes)} (pg_database_size, heap + TOAST + indexes), ${result.sourceRows} rows, built in ${seconds(d.buildSeconds)}:`,
+    ...DATASET_DESCRIPTION.map((t) => `  - ${t}`),
+    `- Each tool copies into a fresh empty database on the same target server, one after another, after a CHECKPOINT on both servers. Peak RSS is the highest sum over the tool's process tree (sampled from /proc every 100 ms; the servers are not counted). A run counts only if row counts, an md5 aggregate of every table, the number of indexes, constraints and partitions, and sequence values match the source.`,
+    '',
+    markdownTable(head, rows),
+    '',
+    ...notes,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const options: FullCopyOptions = {
+    sizeGb: numberArg(args, 'size-gb', 1),
+    jobs: numberArg(args, 'jobs', 4),
+    tools: (args.get('tools') ?? 'pgshift,pg_dump,pgcopydb').split(',') as FullCopyTool[],
+    route: (args.get('route') ?? 'auto') as FullCopyOptions['route'],
+    dumpCompress: args.has('dump-compress') ? Number(args.get('dump-compress')) : 0,
+    splitTableBytes: numberArg(args, 'split-table-bytes', 1024 ** 3),
+    ...(args.has('pgcopydb-split') ? { pgcopydbSplit: args.get('pgcopydb-split') as string } : {}),
+    install: !args.has('no-install'),
+    writeDoc: !args.has('no-doc'),
+  };
+  const result = await runFullCopyBench(options);
+  printFullCopy(result);
+  if (options.writeDoc) writeSection('full-copy', fullCopySection(result));
+  if (result.results.some((r) => r.status === 'mismatch' || r.status === 'failed')) process.exitCode = 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  });
+}

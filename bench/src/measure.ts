@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface Measured {
+  /** Wall time in seconds, from spawn to exit. */
+  seconds: number;
+  /** Highest sum of VmRSS over the process and all its descendants seen while it ran, in bytes. */
+  peakRssBytes: number;
+  exitCode: number | null;
+  /** Last lines of stdout and stderr, for diagnosing a failure. */
+  output: string;
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Sampling period for the RSS of the process tree. */
+  sampleMs?: number;
+  /** Echo the child's output as it comes (long benchmark runs). */
+  echo?: boolean;
+}
+
+function readProc(pid: number, file: string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return undefined; // the process ended between listing and reading
+  }
+}
+
+/** Parent pid of every live process, read from /proc/<pid>/stat. */
+function parentMap(): Map<number, number[]> {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProc(Number(entry), 'stat');
+    if (!stat) continue;
+    // The command name is in parentheses and may contain spaces; fields follow the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ppid = Number(fields[1]);
+    const list = children.get(ppid) ?? [];
+    list.push(Number(entry));
+    children.set(ppid, list);
+  }
+  return children;
+}
+
+/** Sum of VmRSS (bytes) of `root` and every descendant. */
+export function treeRss(root: number): number {
+  const children = parentMap();
+  let total = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    const status = readProc(pid, 'status');
+    const match = status?.match(/^VmRSS:\s+(\d+)\s+kB/m);
+    if (match) total += Number(match[1]) * 1024;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+/** Runs a command to completion, timing it and sampling the memory of its process tree. */
+export function runMeasured(command: string, args: string[], options: RunOptions = {}): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let tail = '';
+    const keep = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      if (options.echo) process.stderr.write(text);
+      tail = (tail + text).slice(-8000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    let peak = 0;
+    const sample = () => {
+      if (child.pid !== undefined) peak = Math.max(peak, treeRss(child.pid));
+    };
+    const timer = setInterval(sample, options.sampleMs ?? 100);
+    child.once('spawn', sample);
+    child.once('error', (error) => {
+      clearInterval(timer);
+      reject(error);
+    });
+    child.once('close', (code) => {
+      clearInterval(timer);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      resolve({ seconds, peakRssBytes: peak, exitCode: code, output: tail });
+    });
+  });
+}
+
+/** Runs a command that must succeed; the error carries its output. */
+export async function runChecked(
+  command: string,
+  args: string[],
+  options: RunOptions = {},
+): Promise<Measured> {
+  const result = await runMeasured(command, args, options);
+  if (result.exitCode !== 0) {
+    throw new Error(`${command} ${args[0] ?? ''} exited with ${result.exitCode}:\n${result.output}`);
+  }
+  return result;
+}
+
+export function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+}

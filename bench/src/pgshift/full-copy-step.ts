@@ -1,0 +1,115 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SandboxServer } from '@pgshift/sandbox';
+import { type Measured, runMeasured } from '../measure.js';
+import { pluginEntry, REPO_ROOT } from './plugin-host.js';
+import { type LoadSpec, parseChildResult } from './spec.js';
+
+export const CLI_BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'pgshift.mjs');
+export const LOADER_DIR = join('plugins', 'loader-native');
+const BENCH_DIR = join(REPO_ROOT, 'bench');
+
+export interface PgshiftRun {
+  /** How pgshift was driven: the CLI, or the loader plugin through its contract. */
+  route: 'cli' | 'loader';
+  measured: Measured;
+  /** Seconds inside the loader child, without process start (loader route only). */
+  innerSeconds?: number;
+  ok: boolean;
+  error?: string;
+}
+
+export interface PgshiftFullCopyOptions {
+  source: SandboxServer;
+  target: SandboxServer;
+  database: string;
+  jobs: number;
+  splitTableBytes: number;
+}
+
+/** Which way pgshift can be run here, or why it cannot. */
+export function pgshiftAvailability(): { cli: boolean; loaderEntry?: string; reason?: string } {
+  const cli = existsSync(CLI_BIN);
+  const loaderEntry = pluginEntry(LOADER_DIR);
+  if (!cli && !loaderEntry)
+    return {
+      cli,
+      reason: `neither the CLI (${CLI_BIN}) nor the loader plugin (${LOADER_DIR}) exists in this checkout`,
+    };
+  return { cli, ...(loaderEntry ? { loaderEntry } : {}) };
+}
+
+function endpoint(server: SandboxServer) {
+  return { host: server.host, port: server.port, user: server.user };
+}
+
+/** `pgshift run -c <config>` with mode full; the config is written to a temp dir (no secrets: trust auth). */
+async function viaCli(options: PgshiftFullCopyOptions): Promise<PgshiftRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'pgshift-bench-cli-'));
+  try {
+    const side = (server: SandboxServer) => ({
+      access: 'public-ip',
+      ...endpoint(server),
+      database: 'postgres',
+    });
+    const config = {
+      task: { name: 'bench-full-copy' },
+      source: side(options.source),
+      target: side(options.target),
+      objects: { databases: [options.database] },
+      mode: 'full',
+      options: { jobs: options.jobs, splitTableBytes: options.splitTableBytes, stateDir: join(dir, 'state') },
+    };
+    const path = join(dir, 'pgshift.yaml');
+    writeFileSync(path, JSON.stringify(config, null, 2)); // JSON is YAML
+    const measured = await runMeasured(process.execPath, [CLI_BIN, 'run', '-c', path], { cwd: dir });
+    return {
+      route: 'cli',
+      measured,
+      ok: measured.exitCode === 0,
+      ...(measured.exitCode === 0 ? {} : { error: measured.output }),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The loader plugin in a child process, through the Loader contract. */
+async function viaLoader(options: PgshiftFullCopyOptions, loaderEntry: string): Promise<PgshiftRun> {
+  const spec: LoadSpec = {
+    source: endpoint(options.source),
+    target: endpoint(options.target),
+    database: options.database,
+    jobs: options.jobs,
+    splitTableBytes: options.splitTableBytes,
+    loaderEntry,
+  };
+  const child = join(BENCH_DIR, 'src', 'pgshift', 'load-child.ts');
+  const measured = await runMeasured(process.execPath, ['--import', 'tsx', child, JSON.stringify(spec)], {
+    cwd: BENCH_DIR,
+  });
+  const result = parseChildResult(measured.output);
+  const ok = measured.exitCode === 0 && result?.ok === true;
+  return {
+    route: 'loader',
+    measured,
+    ...(result?.seconds ? { innerSeconds: result.seconds } : {}),
+    ok,
+    ...(ok ? {} : { error: result?.error ?? measured.output }),
+  };
+}
+
+/**
+ * Runs pgshift's full copy. Prefers the CLI (the product's own path); `route` forces one.
+ * The caller gives an empty target database of the source's name.
+ */
+export async function runPgshiftFullCopy(
+  options: PgshiftFullCopyOptions,
+  route: 'cli' | 'loader',
+): Promise<PgshiftRun> {
+  if (route === 'cli') return viaCli(options);
+  const entry = pgshiftAvailability().loaderEntry;
+  if (!entry) throw new Error(`the loader plugin ${LOADER_DIR} is not in this checkout`);
+  return viaLoader(options, entry);
+}
