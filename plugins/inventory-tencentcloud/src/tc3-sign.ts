@@ -41,7 +41,7 @@ export function tc3Signature(
     'POST',
     '/',
     '',
-    `content-type:${CONTENT_TYPE}\nhost:${request.host}\n`,
+    `content-type:${CONTENT_TYPE}\nhost:${request.host.toLowerCase()}\n`,
     signedHeaders,
     sha256Hex(request.payload),
   ].join('\n');
