@@ -4,5 +4,19 @@ export * from './copy/index.js';
 export { directRoute } from './direct-route.js';
 export { bigIntToLsn, compareLsn, lsnDiff, lsnToBigInt, maxLsn, ZERO_LSN } from './lsn.js';
 export { qualified, quoteIdent, quoteLiteral } from './quote.js';
+export {
+  applyStatements,
+  assertTargetNotOlder,
+  planSchema,
+  readSchemaObjects,
+  SchemaError,
+  type SchemaObject,
+  type SchemaOptions,
+  type SchemaPlan,
+  type SchemaSelection,
+  type SchemaStatement,
+  tableKey,
+  targetMajorCheck,
+} from './schema/index.js';
 export { createServerHandle, sessionOf } from './server-handle.js';
 export * from './verify/index.js';

@@ -1,0 +1,428 @@
+import type pg from 'pg';
+
+/*
+ * Raw catalog reads. Every query here runs on PostgreSQL 10 to 17 under an empty search_path
+ * (see session.ts); version differences are handled by the `v` (server_version_num) switches.
+ * Lists and records nested in a row come back as json text so no array parsing is needed.
+ */
+
+export interface QualifiedName {
+  schema: string;
+  name: string;
+}
+
+export interface Grant {
+  grantee: string | null; // null = PUBLIC
+  priv: string;
+  grantable: boolean;
+}
+
+interface Owned {
+  oid: string;
+  nsp: string;
+  schema: string;
+  name: string;
+  owner: string;
+  comment: string | null;
+  acl: Grant[] | null;
+}
+
+export interface SchemaRow {
+  oid: string;
+  name: string;
+  owner: string;
+  comment: string | null;
+  acl: Grant[] | null;
+}
+export interface ExtensionRow {
+  oid: string;
+  name: string;
+  nsp: string;
+  schema: string;
+  comment: string | null;
+}
+export interface CollationRow extends Owned {
+  provider: string;
+  lcCollate: string | null;
+  lcCtype: string | null;
+  locale: string | null;
+  deterministic: boolean;
+}
+export interface TypeRow extends Owned {
+  typtype: 'e' | 'd' | 'c' | 'r';
+  labels: string[] | null;
+  baseType: string | null;
+  notNull: boolean;
+  defaultExpr: string | null;
+  collation: QualifiedName | null;
+  checks: { name: string; def: string; validated: boolean; comment: string | null }[] | null;
+  attributes:
+    | { name: string; type: string; collation: QualifiedName | null; comment: string | null }[]
+    | null;
+  range: {
+    subtype: string;
+    opclass: QualifiedName;
+    collation: QualifiedName | null;
+    canonical: QualifiedName | null;
+    diff: QualifiedName | null;
+    multirange: string | null;
+  } | null;
+}
+export interface FunctionRow extends Owned {
+  kind: 'f' | 'p' | 'w';
+  args: string;
+  def: string;
+}
+export interface SequenceRow extends Owned {
+  type: string;
+  start: string;
+  increment: string;
+  min: string;
+  max: string;
+  cache: string;
+  cycle: boolean;
+  unlogged: boolean;
+  ownedBy: { tableOid: string; schema: string; table: string; column: string; identity: boolean } | null;
+}
+export interface RelationRow extends Owned {
+  relkind: 'r' | 'p' | 'v' | 'm';
+  unlogged: boolean;
+  options: string[] | null;
+  partKey: string | null;
+  isPartition: boolean;
+  bound: string | null;
+  parents: { oid: string; schema: string; name: string }[] | null;
+  viewDef: string | null;
+  populated: boolean;
+  rowSecurity: boolean;
+  forceRowSecurity: boolean;
+  replIdent: string;
+}
+export interface ColumnRow {
+  rel: string;
+  num: number;
+  name: string;
+  type: string;
+  notNull: boolean;
+  isLocal: boolean;
+  defaultExpr: string | null;
+  identity: '' | 'a' | 'd';
+  generated: '' | 's';
+  collation: QualifiedName | null;
+  comment: string | null;
+  acl: Grant[] | null;
+}
+export interface IndexRow {
+  oid: string;
+  schema: string;
+  name: string;
+  rel: string;
+  def: string;
+  clustered: boolean;
+  replIdent: boolean;
+  partitioned: boolean;
+  backsConstraint: boolean;
+  parent: QualifiedName | null;
+  comment: string | null;
+}
+export interface ConstraintRow {
+  oid: string;
+  name: string;
+  contype: 'c' | 'p' | 'u' | 'x' | 'f';
+  rel: string;
+  def: string;
+  validated: boolean;
+  isLocal: boolean;
+  parentOid: string;
+  refRel: string;
+  comment: string | null;
+}
+export interface TriggerRow {
+  oid: string;
+  name: string;
+  rel: string;
+  def: string;
+  enabled: string;
+  comment: string | null;
+}
+export interface RuleRow {
+  oid: string;
+  name: string;
+  rel: string;
+  def: string;
+  comment: string | null;
+}
+export interface PolicyRow {
+  name: string;
+  rel: string;
+  cmd: string;
+  permissive: boolean;
+  roles: (string | null)[];
+  qual: string | null;
+  withCheck: string | null;
+}
+export interface DependencyRow {
+  cls: string;
+  objid: string;
+  objKey: string | null;
+  refCls: string;
+  refObjid: string;
+  refKey: string | null;
+  deptype: string;
+}
+export interface TypeInfoRow {
+  oid: string;
+  typtype: string;
+  typrelid: string;
+  relkind: string;
+  elem: string | null;
+  rangeOf: string | null;
+}
+export interface ExtensionMemberRow {
+  cls: string;
+  objid: string;
+  ext: string;
+}
+
+export interface Catalog {
+  versionNum: number;
+  schemas: SchemaRow[];
+  extensions: ExtensionRow[];
+  collations: CollationRow[];
+  types: TypeRow[];
+  functions: FunctionRow[];
+  sequences: SequenceRow[];
+  relations: RelationRow[];
+  columns: ColumnRow[];
+  indexes: IndexRow[];
+  constraints: ConstraintRow[];
+  triggers: TriggerRow[];
+  rules: RuleRow[];
+  policies: PolicyRow[];
+  dependencies: DependencyRow[];
+  typeInfo: TypeInfoRow[];
+  extensionMembers: ExtensionMemberRow[];
+}
+
+const USER_NSP = "n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'";
+
+function notExtMember(catalog: string, oid: string): string {
+  return `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.${catalog}'::pg_catalog.regclass AND x.objid = ${oid} AND x.deptype = 'e')`;
+}
+
+function aclJson(acl: string): string {
+  return `CASE WHEN ${acl} IS NOT NULL THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_object('grantee', CASE WHEN a.grantee = 0 THEN NULL ELSE pg_catalog.pg_get_userbyid(a.grantee) END, 'priv', a.privilege_type, 'grantable', a.is_grantable) ORDER BY a.grantee, a.privilege_type) FROM pg_catalog.aclexplode(${acl}) a)::text END`;
+}
+
+function qnameJson(catalog: 'pg_collation' | 'pg_proc' | 'pg_opclass', oid: string): string {
+  const [nameCol, nspCol] =
+    catalog === 'pg_collation'
+      ? ['collname', 'collnamespace']
+      : catalog === 'pg_proc'
+        ? ['proname', 'pronamespace']
+        : ['opcname', 'opcnamespace'];
+  return `(SELECT pg_catalog.json_build_object('schema', qn.nspname, 'name', q.${nameCol}) FROM pg_catalog.${catalog} q JOIN pg_catalog.pg_namespace qn ON qn.oid = q.${nspCol} WHERE q.oid = ${oid})::text`;
+}
+
+/** Maps one pg_depend endpoint to the key of the object that owns it (see dependencies.ts). */
+function nodeKeySql(cls: string, id: string): string {
+  return `CASE ${cls}
+    WHEN 'pg_catalog.pg_namespace'::pg_catalog.regclass THEN 'schema:' || ${id}
+    WHEN 'pg_catalog.pg_extension'::pg_catalog.regclass THEN 'ext:' || ${id}
+    WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN 'func:' || ${id}
+    WHEN 'pg_catalog.pg_collation'::pg_catalog.regclass THEN 'coll:' || ${id}
+    WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN 'type:' || ${id}
+    WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN (SELECT CASE WHEN c.relkind IN ('i', 'I') THEN 'rel:' || i.indrelid WHEN c.relkind = 'c' THEN 'type:' || c.reltype WHEN c.relkind = 't' THEN NULL ELSE 'rel:' || c.oid END FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid WHERE c.oid = ${id})
+    WHEN 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN (SELECT 'rel:' || ad.adrelid FROM pg_catalog.pg_attrdef ad WHERE ad.oid = ${id})
+    WHEN 'pg_catalog.pg_constraint'::pg_catalog.regclass THEN (SELECT CASE WHEN k.contypid <> 0 THEN 'type:' || k.contypid WHEN k.contype IN ('c', 'p', 'u', 'x') THEN 'rel:' || k.conrelid END FROM pg_catalog.pg_constraint k WHERE k.oid = ${id})
+    WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN (SELECT 'rel:' || r.ev_class FROM pg_catalog.pg_rewrite r WHERE r.oid = ${id})
+    WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN (SELECT 'rel:' || t.tgrelid FROM pg_catalog.pg_trigger t WHERE t.oid = ${id})
+    WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass THEN (SELECT 'rel:' || p.polrelid FROM pg_catalog.pg_policy p WHERE p.oid = ${id})
+  END`;
+}
+
+const OWNED = (oid: string, nsp: string, ownerCol: string, catalog: string) =>
+  `${oid}::text AS oid, ${nsp}::text AS nsp, n.nspname AS schema, pg_catalog.pg_get_userbyid(${ownerCol}) AS owner, pg_catalog.obj_description(${oid}, '${catalog}') AS comment`;
+
+function queries(v: number) {
+  return {
+    schemas: `SELECT n.oid::text AS oid, n.nspname AS name, pg_catalog.pg_get_userbyid(n.nspowner) AS owner,
+        pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment, ${aclJson('n.nspacl')} AS acl
+      FROM pg_catalog.pg_namespace n WHERE ${USER_NSP} AND ${notExtMember('pg_namespace', 'n.oid')} ORDER BY n.nspname`,
+    extensions: `SELECT e.oid::text AS oid, e.extname AS name, e.extnamespace::text AS nsp, n.nspname AS schema,
+        pg_catalog.obj_description(e.oid, 'pg_extension') AS comment
+      FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+      WHERE e.extname <> 'plpgsql' ORDER BY e.extname`,
+    collations: `SELECT ${OWNED('c.oid', 'c.collnamespace', 'c.collowner', 'pg_collation')}, NULL AS acl, c.collname AS name,
+        c.collprovider AS provider, c.collcollate AS "lcCollate", c.collctype AS "lcCtype",
+        ${v >= 170000 ? 'c.colllocale' : v >= 150000 ? 'c.colliculocale' : 'NULL::text'} AS locale,
+        ${v >= 120000 ? 'c.collisdeterministic' : 'true'} AS deterministic
+      FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace
+      WHERE ${USER_NSP} AND ${notExtMember('pg_collation', 'c.oid')} ORDER BY n.nspname, c.collname`,
+    types: `SELECT ${OWNED('t.oid', 't.typnamespace', 't.typowner', 'pg_type')}, ${aclJson('t.typacl')} AS acl,
+        t.typname AS name, t.typtype,
+        CASE WHEN t.typtype = 'e' THEN (SELECT pg_catalog.json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid)::text END AS labels,
+        CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END AS "baseType",
+        t.typnotnull AS "notNull", pg_catalog.pg_get_expr(t.typdefaultbin, 0) AS "defaultExpr",
+        CASE WHEN t.typtype = 'd' AND t.typcollation <> bt.typcollation THEN ${qnameJson('pg_collation', 't.typcollation')} END AS collation,
+        CASE WHEN t.typtype = 'd' THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_object('name', k.conname, 'def', pg_catalog.pg_get_constraintdef(k.oid), 'validated', k.convalidated, 'comment', pg_catalog.obj_description(k.oid, 'pg_constraint')) ORDER BY k.conname) FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c')::text END AS checks,
+        CASE WHEN t.typtype = 'c' THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_object('name', a.attname, 'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
+            'collation', CASE WHEN a.attcollation <> at.typcollation THEN ${qnameJson('pg_collation', 'a.attcollation')}::json END,
+            'comment', pg_catalog.col_description(a.attrelid, a.attnum)) ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type at ON at.oid = a.atttypid WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped)::text END AS attributes,
+        CASE WHEN t.typtype = 'r' THEN (SELECT pg_catalog.json_build_object('subtype', pg_catalog.format_type(r.rngsubtype, NULL),
+            'opclass', ${qnameJson('pg_opclass', 'r.rngsubopc')}::json,
+            'collation', CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN ${qnameJson('pg_collation', 'r.rngcollation')}::json END,
+            'canonical', CASE WHEN r.rngcanonical <> 0 THEN ${qnameJson('pg_proc', 'r.rngcanonical')}::json END,
+            'diff', CASE WHEN r.rngsubdiff <> 0 THEN ${qnameJson('pg_proc', 'r.rngsubdiff')}::json END,
+            'multirange', ${v >= 140000 ? '(SELECT mt.typname FROM pg_catalog.pg_type mt WHERE mt.oid = r.rngmultitypid)' : 'NULL::text'})
+          FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype WHERE r.rngtypid = t.oid)::text END AS range
+      FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+        LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
+        LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid
+      WHERE ${USER_NSP} AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND tc.relkind = 'c'))
+        AND ${notExtMember('pg_type', 't.oid')} ORDER BY n.nspname, t.typname`,
+    functions: `SELECT ${OWNED('p.oid', 'p.pronamespace', 'p.proowner', 'pg_proc')}, ${aclJson('p.proacl')} AS acl, p.proname AS name,
+        f.kind, pg_catalog.pg_get_function_identity_arguments(p.oid) AS args, pg_catalog.pg_get_functiondef(p.oid) AS def
+      FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace,
+        LATERAL (SELECT ${v >= 110000 ? 'p.prokind::text' : "CASE WHEN p.proisagg THEN 'a' WHEN p.proiswindow THEN 'w' ELSE 'f' END"} AS kind) f
+      WHERE ${USER_NSP} AND f.kind IN ('f', 'p', 'w') AND ${notExtMember('pg_proc', 'p.oid')}
+        -- constructors made by CREATE TYPE ... AS RANGE come back with the type
+        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND x.objid = p.oid AND x.deptype = 'i')
+      ORDER BY n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)`,
+    sequences: `SELECT ${OWNED('c.oid', 'c.relnamespace', 'c.relowner', 'pg_class')}, ${aclJson('c.relacl')} AS acl, c.relname AS name,
+        pg_catalog.format_type(s.seqtypid, NULL) AS type, s.seqstart::text AS start, s.seqincrement::text AS increment,
+        s.seqmin::text AS min, s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle,
+        c.relpersistence = 'u' AS unlogged,
+        (SELECT pg_catalog.json_build_object('tableOid', tc.oid::text, 'schema', tn.nspname, 'table', tc.relname, 'column', a.attname, 'identity', d.deptype = 'i')
+          FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class tc ON tc.oid = d.refobjid
+            JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = tc.oid AND a.attnum = d.refobjsubid
+          WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
+            AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i') LIMIT 1)::text AS "ownedBy"
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'S' AND ${USER_NSP} AND ${notExtMember('pg_class', 'c.oid')} ORDER BY n.nspname, c.relname`,
+    relations: `SELECT ${OWNED('c.oid', 'c.relnamespace', 'c.relowner', 'pg_class')}, ${aclJson('c.relacl')} AS acl, c.relname AS name,
+        c.relkind, c.relpersistence = 'u' AS unlogged, pg_catalog.array_to_json(c.reloptions)::text AS options,
+        CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS "partKey",
+        c.relispartition AS "isPartition",
+        CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS bound,
+        (SELECT pg_catalog.json_agg(pg_catalog.json_build_object('oid', h.inhparent::text, 'schema', pn.nspname, 'name', pc.relname) ORDER BY h.inhseqno)
+          FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+          WHERE h.inhrelid = c.oid)::text AS parents,
+        CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS "viewDef",
+        c.relispopulated AS populated, c.relrowsecurity AS "rowSecurity", c.relforcerowsecurity AS "forceRowSecurity",
+        c.relreplident::text AS "replIdent"
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'v', 'm') AND ${USER_NSP} AND ${notExtMember('pg_class', 'c.oid')}
+      ORDER BY n.nspname, c.relname`,
+    columns: `SELECT a.attrelid::text AS rel, a.attnum::int AS num, a.attname AS name,
+        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS "notNull", a.attislocal AS "isLocal",
+        pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS "defaultExpr", a.attidentity::text AS identity,
+        ${v >= 120000 ? 'a.attgenerated::text' : "''"} AS generated,
+        CASE WHEN a.attcollation <> t.typcollation THEN ${qnameJson('pg_collation', 'a.attcollation')} END AS collation,
+        pg_catalog.col_description(a.attrelid, a.attnum) AS comment, ${aclJson('a.attacl')} AS acl
+      FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+        LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+      WHERE c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND ${USER_NSP}
+      ORDER BY a.attrelid, a.attnum`,
+    indexes: `SELECT i.indexrelid::text AS oid, n.nspname AS schema, ic.relname AS name, i.indrelid::text AS rel,
+        pg_catalog.pg_get_indexdef(i.indexrelid) AS def, i.indisclustered AS clustered, i.indisreplident AS "replIdent",
+        ic.relkind = 'I' AS partitioned,
+        EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')) AS "backsConstraint",
+        (SELECT pg_catalog.json_build_object('schema', pn.nspname, 'name', pc.relname) FROM pg_catalog.pg_inherits h
+          JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+          WHERE h.inhrelid = i.indexrelid)::text AS parent,
+        pg_catalog.obj_description(i.indexrelid, 'pg_class') AS comment
+      FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+        JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace
+      WHERE tc.relkind IN ('r', 'p', 'm') AND ${USER_NSP} AND ${notExtMember('pg_class', 'tc.oid')}
+      ORDER BY n.nspname, ic.relname`,
+    constraints: `SELECT k.oid::text AS oid, k.conname AS name, k.contype::text AS contype, k.conrelid::text AS rel,
+        pg_catalog.pg_get_constraintdef(k.oid) AS def, k.convalidated AS validated, k.conislocal AS "isLocal",
+        ${v >= 110000 ? 'k.conparentid::text' : "'0'"} AS "parentOid", k.confrelid::text AS "refRel",
+        pg_catalog.obj_description(k.oid, 'pg_constraint') AS comment
+      FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE k.contype IN ('c', 'p', 'u', 'x', 'f') AND ${USER_NSP} ORDER BY k.conrelid, k.conname`,
+    triggers: `SELECT t.oid::text AS oid, t.tgname AS name, t.tgrelid::text AS rel, pg_catalog.pg_get_triggerdef(t.oid) AS def,
+        t.tgenabled::text AS enabled, pg_catalog.obj_description(t.oid, 'pg_trigger') AS comment
+      FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE NOT t.tgisinternal AND ${USER_NSP}
+        ${
+          v >= 130000
+            ? 'AND t.tgparentid = 0'
+            : v >= 110000
+              ? "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objid = t.oid AND d.deptype = 'P')"
+              : ''
+        }
+      ORDER BY t.tgrelid, t.tgname`,
+    rules: `SELECT r.oid::text AS oid, r.rulename AS name, r.ev_class::text AS rel, pg_catalog.pg_get_ruledef(r.oid) AS def,
+        pg_catalog.obj_description(r.oid, 'pg_rewrite') AS comment
+      FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE r.rulename <> '_RETURN' AND ${USER_NSP} ORDER BY r.ev_class, r.rulename`,
+    policies: `SELECT p.polname AS name, p.polrelid::text AS rel, p.polcmd::text AS cmd,
+        ${v >= 100000 ? 'p.polpermissive' : 'true'} AS permissive,
+        (SELECT pg_catalog.json_agg(CASE WHEN r = 0 THEN NULL ELSE pg_catalog.pg_get_userbyid(r) END) FROM pg_catalog.unnest(p.polroles) r)::text AS roles,
+        pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS qual, pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS "withCheck"
+      FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE ${USER_NSP} ORDER BY p.polrelid, p.polname`,
+    dependencies: `SELECT d.classid::pg_catalog.regclass::text AS cls, d.objid::text AS objid, ${nodeKeySql('d.classid', 'd.objid')} AS "objKey",
+        d.refclassid::pg_catalog.regclass::text AS "refCls", d.refobjid::text AS "refObjid", ${nodeKeySql('d.refclassid', 'd.refobjid')} AS "refKey",
+        d.deptype::text AS deptype
+      FROM pg_catalog.pg_depend d
+      WHERE d.deptype IN ('n', 'a', 'i') AND d.objid >= 16384 AND d.refobjid >= 16384`,
+    typeInfo: `SELECT t.oid::text AS oid, t.typtype::text AS typtype, t.typrelid::text AS typrelid, COALESCE(c.relkind::text, '') AS relkind,
+        (SELECT e.oid::text FROM pg_catalog.pg_type e WHERE e.typarray = t.oid) AS elem,
+        ${v >= 140000 ? '(SELECT r.rngtypid::text FROM pg_catalog.pg_range r WHERE r.rngmultitypid = t.oid)' : 'NULL::text'} AS "rangeOf"
+      FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid WHERE t.oid >= 16384`,
+    extensionMembers: `SELECT d.classid::pg_catalog.regclass::text AS cls, d.objid::text AS objid, d.refobjid::text AS ext
+      FROM pg_catalog.pg_depend d WHERE d.deptype = 'e' AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass`,
+  };
+}
+
+const JSON_COLUMNS = new Set([
+  'acl',
+  'labels',
+  'collation',
+  'checks',
+  'attributes',
+  'range',
+  'ownedBy',
+  'options',
+  'parents',
+  'parent',
+  'roles',
+]);
+
+function parseRow(row: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(row)) {
+    const value = row[key];
+    if (JSON_COLUMNS.has(key) && typeof value === 'string') row[key] = JSON.parse(value);
+  }
+  return row;
+}
+
+/** Reads everything planSchema needs. Call inside withEmptySearchPath. */
+export async function readCatalog(client: pg.Client, versionNum: number): Promise<Catalog> {
+  const sql = queries(versionNum);
+  const result: Record<string, unknown> = { versionNum };
+  // One query at a time: a pg.Client queues them anyway, and this keeps errors attributable.
+  for (const [name, text] of Object.entries(sql)) {
+    try {
+      const { rows } = await client.query(text);
+      result[name] = rows.map((row) => parseRow(row as Record<string, unknown>));
+    } catch (error) {
+      throw new Error(`reading ${name} from the catalog failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  return result as unknown as Catalog;
+}

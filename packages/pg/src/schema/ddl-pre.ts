@@ -1,0 +1,253 @@
+import { qualified, quoteIdent, quoteLiteral } from '../quote.js';
+import type {
+  CollationRow,
+  ExtensionRow,
+  FunctionRow,
+  RelationRow,
+  SchemaRow,
+  SequenceRow,
+  TypeRow,
+} from './catalog.js';
+import type { CatalogIndex } from './catalog-index.js';
+import { collateClause, commentOn, qname, statement, stripSemicolon, withOptions } from './sql-text.js';
+import type { SchemaStatement } from './types.js';
+
+/* CREATE statements for pre-data objects, one object at a time. */
+
+export function schemaDdl(s: SchemaRow): SchemaStatement[] {
+  const what = `schema ${quoteIdent(s.name)}`;
+  return [
+    statement(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s.name)}`, what),
+    ...commentOn(`SCHEMA ${quoteIdent(s.name)}`, s.comment, what),
+  ];
+}
+
+export function extensionDdl(e: ExtensionRow): SchemaStatement[] {
+  const what = `extension ${quoteIdent(e.name)}`;
+  return [
+    statement(
+      `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)} WITH SCHEMA ${quoteIdent(e.schema)}`,
+      what,
+    ),
+    ...commentOn(`EXTENSION ${quoteIdent(e.name)}`, e.comment, what),
+  ];
+}
+
+export function collationDdl(c: CollationRow): SchemaStatement[] {
+  const name = qualified(c.schema, c.name);
+  const what = `collation ${name}`;
+  const options: string[] = [];
+  if (c.provider === 'i') {
+    options.push('provider = icu', `locale = ${quoteLiteral(c.locale ?? c.lcCollate ?? '')}`);
+  } else {
+    if (c.provider === 'c') options.push('provider = libc');
+    options.push(
+      `lc_collate = ${quoteLiteral(c.lcCollate ?? '')}`,
+      `lc_ctype = ${quoteLiteral(c.lcCtype ?? '')}`,
+    );
+  }
+  if (!c.deterministic) options.push('deterministic = false');
+  return [
+    statement(`CREATE COLLATION ${name} (${options.join(', ')})`, what),
+    ...commentOn(`COLLATION ${name}`, c.comment, what),
+  ];
+}
+
+export function typeDdl(t: TypeRow): SchemaStatement[] {
+  const name = qualified(t.schema, t.name);
+  if (t.typtype === 'e') {
+    const what = `enum type ${name}`;
+    const labels = (t.labels ?? []).map(quoteLiteral).join(', ');
+    return [
+      statement(`CREATE TYPE ${name} AS ENUM (${labels})`, what),
+      ...commentOn(`TYPE ${name}`, t.comment, what),
+    ];
+  }
+  if (t.typtype === 'd') {
+    const what = `domain ${name}`;
+    let sql = `CREATE DOMAIN ${name} AS ${t.baseType}${collateClause(t.collation)}`;
+    if (t.defaultExpr !== null) sql += ` DEFAULT ${t.defaultExpr}`;
+    if (t.notNull) sql += ' NOT NULL';
+    const later: SchemaStatement[] = [];
+    for (const check of t.checks ?? []) {
+      if (check.validated) sql += ` CONSTRAINT ${quoteIdent(check.name)} ${check.def}`;
+      else
+        later.push(
+          statement(
+            `ALTER DOMAIN ${name} ADD CONSTRAINT ${quoteIdent(check.name)} ${check.def}`,
+            `${what} constraint`,
+          ),
+        );
+      later.push(
+        ...commentOn(
+          `CONSTRAINT ${quoteIdent(check.name)} ON DOMAIN ${name}`,
+          check.comment,
+          `${what} constraint`,
+        ),
+      );
+    }
+    return [statement(sql, what), ...later, ...commentOn(`DOMAIN ${name}`, t.comment, what)];
+  }
+  if (t.typtype === 'c') {
+    const what = `composite type ${name}`;
+    const attributes = (t.attributes ?? []).map(
+      (a) => `${quoteIdent(a.name)} ${a.type}${collateClause(a.collation)}`,
+    );
+    const comments = (t.attributes ?? []).flatMap((a) =>
+      commentOn(`COLUMN ${name}.${quoteIdent(a.name)}`, a.comment, `${what} attribute`),
+    );
+    return [
+      statement(`CREATE TYPE ${name} AS (${attributes.join(', ')})`, what),
+      ...commentOn(`TYPE ${name}`, t.comment, what),
+      ...comments,
+    ];
+  }
+  const what = `range type ${name}`;
+  const r = t.range;
+  if (!r) throw new Error(`range type ${name} has no pg_range row`);
+  const options = [`SUBTYPE = ${r.subtype}`, `SUBTYPE_OPCLASS = ${qname(r.opclass)}`];
+  if (r.collation) options.push(`COLLATION = ${qname(r.collation)}`);
+  if (r.canonical) options.push(`CANONICAL = ${qname(r.canonical)}`);
+  if (r.diff) options.push(`SUBTYPE_DIFF = ${qname(r.diff)}`);
+  if (r.multirange) options.push(`MULTIRANGE_TYPE_NAME = ${qualified(t.schema, r.multirange)}`);
+  return [
+    statement(`CREATE TYPE ${name} AS RANGE (${options.join(', ')})`, what),
+    ...commentOn(`TYPE ${name}`, t.comment, what),
+  ];
+}
+
+export function functionTarget(f: FunctionRow): string {
+  return `${f.kind === 'p' ? 'PROCEDURE' : 'FUNCTION'} ${qualified(f.schema, f.name)}(${f.args})`;
+}
+
+export function functionDdl(f: FunctionRow): SchemaStatement[] {
+  const what = `${f.kind === 'p' ? 'procedure' : 'function'} ${qualified(f.schema, f.name)}(${f.args})`;
+  return [statement(f.def.trim(), what), ...commentOn(functionTarget(f), f.comment, what)];
+}
+
+/** The option list shared by CREATE SEQUENCE and identity columns. */
+export function sequenceOptions(s: SequenceRow): string {
+  return [
+    `INCREMENT BY ${s.increment}`,
+    `MINVALUE ${s.min}`,
+    `MAXVALUE ${s.max}`,
+    `START WITH ${s.start}`,
+    `CACHE ${s.cache}`,
+    s.cycle ? 'CYCLE' : 'NO CYCLE',
+  ].join(' ');
+}
+
+export function sequenceDdl(s: SequenceRow): SchemaStatement[] {
+  const name = qualified(s.schema, s.name);
+  const what = `sequence ${name}`;
+  return [
+    statement(
+      `CREATE ${s.unlogged ? 'UNLOGGED ' : ''}SEQUENCE ${name} AS ${s.type} ${sequenceOptions(s)}`,
+      what,
+    ),
+    ...commentOn(`SEQUENCE ${name}`, s.comment, what),
+  ];
+}
+
+export function relationDdl(r: RelationRow, index: CatalogIndex): SchemaStatement[] {
+  if (r.relkind === 'v' || r.relkind === 'm') return viewDdl(r, index);
+  return tableDdl(r, index);
+}
+
+function viewDdl(r: RelationRow, index: CatalogIndex): SchemaStatement[] {
+  const name = qualified(r.schema, r.name);
+  const materialized = r.relkind === 'm';
+  const what = `${materialized ? 'materialized view' : 'view'} ${name}`;
+  const body = stripSemicolon(r.viewDef ?? '');
+  const sql = materialized
+    ? `CREATE MATERIALIZED VIEW ${name}${withOptions(r.options)} AS ${body} WITH NO DATA`
+    : `CREATE VIEW ${name}${withOptions(r.options)} AS ${body}`;
+  return [
+    statement(sql, what),
+    ...commentOn(`${materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${name}`, r.comment, what),
+    ...columnComments(r, index, what),
+  ];
+}
+
+function columnComments(r: RelationRow, index: CatalogIndex, what: string): SchemaStatement[] {
+  const name = qualified(r.schema, r.name);
+  return (index.columns.get(r.oid) ?? []).flatMap((c) =>
+    commentOn(`COLUMN ${name}.${quoteIdent(c.name)}`, c.comment, `${what} column ${quoteIdent(c.name)}`),
+  );
+}
+
+function tableDdl(r: RelationRow, index: CatalogIndex): SchemaStatement[] {
+  const name = qualified(r.schema, r.name);
+  const what = `table ${name}`;
+  const columns = index.columns.get(r.oid) ?? [];
+  const parents = r.parents ?? [];
+  const parentColumns = new Map<string, { defaultExpr: string | null; notNull: boolean }>();
+  for (const p of parents)
+    for (const c of index.columns.get(p.oid) ?? [])
+      if (!parentColumns.has(c.name)) parentColumns.set(c.name, c);
+
+  // Checks declared on this table; inherited ones come with the parent, NOT VALID ones come later.
+  const checks = (index.constraints.get(r.oid) ?? []).filter(
+    (k) => k.contype === 'c' && k.isLocal && k.validated,
+  );
+  const elements: string[] = [];
+  const after: SchemaStatement[] = [];
+  for (const c of columns) {
+    const column = quoteIdent(c.name);
+    if (!c.isLocal) {
+      // Inherited: defined by the parent; only differences are set here.
+      const parent = parentColumns.get(c.name);
+      if (
+        c.defaultExpr !== null &&
+        c.generated === '' &&
+        c.identity === '' &&
+        c.defaultExpr !== parent?.defaultExpr
+      )
+        after.push(
+          statement(
+            `ALTER TABLE ONLY ${name} ALTER COLUMN ${column} SET DEFAULT ${c.defaultExpr}`,
+            `${what} default`,
+          ),
+        );
+      if (c.notNull && parent && !parent.notNull)
+        after.push(
+          statement(`ALTER TABLE ONLY ${name} ALTER COLUMN ${column} SET NOT NULL`, `${what} not null`),
+        );
+      continue;
+    }
+    let def = `${column} ${c.type}${collateClause(c.collation)}`;
+    if (c.generated === 's') def += ` GENERATED ALWAYS AS (${c.defaultExpr}) STORED`;
+    else if (c.identity !== '') {
+      const seq = index.identity.get(`${r.oid}:${c.name}`);
+      const options = seq
+        ? ` (SEQUENCE NAME ${qualified(seq.schema, seq.name)} ${sequenceOptions(seq)})`
+        : '';
+      def += ` GENERATED ${c.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${options}`;
+    } else if (c.defaultExpr !== null) def += ` DEFAULT ${c.defaultExpr}`;
+    if (c.notNull) def += ' NOT NULL';
+    elements.push(def);
+  }
+  for (const k of checks) elements.push(`CONSTRAINT ${quoteIdent(k.name)} ${k.def}`);
+
+  let sql = `CREATE ${r.unlogged ? 'UNLOGGED ' : ''}TABLE ${name}`;
+  const partitionOf = r.isPartition ? parents[0] : undefined;
+  if (partitionOf) {
+    // Column definitions come from the parent; only table constraints may be listed.
+    const constraints = checks.map((k) => `CONSTRAINT ${quoteIdent(k.name)} ${k.def}`);
+    sql += ` PARTITION OF ${qualified(partitionOf.schema, partitionOf.name)}`;
+    if (constraints.length > 0) sql += ` (${constraints.join(', ')})`;
+    sql += ` ${r.bound}`;
+  } else {
+    sql += ` (${elements.join(', ')})`;
+    if (parents.length > 0)
+      sql += ` INHERITS (${parents.map((p) => qualified(p.schema, p.name)).join(', ')})`;
+  }
+  if (r.partKey) sql += ` PARTITION BY ${r.partKey}`;
+  sql += withOptions(r.options);
+  return [
+    statement(sql, what),
+    ...after,
+    ...commentOn(`TABLE ${name}`, r.comment, what),
+    ...columnComments(r, index, what),
+  ];
+}

@@ -1,0 +1,130 @@
+import type pg from 'pg';
+import { type Catalog, readCatalog } from './catalog.js';
+import { serverVersionNum, withEmptySearchPath } from './session.js';
+import type { SchemaObject } from './types.js';
+
+/**
+ * The database's schema as a flat list that compares equal between a source and a target made
+ * from it, whatever their majors (10 to 17). Sorted by kind, schema, table, name. A view's
+ * body is compared through its columns (kind `column`): the server prints the same query
+ * differently across majors (16 stopped qualifying column names, for one).
+ */
+export async function readSchemaObjects(client: pg.Client): Promise<SchemaObject[]> {
+  const versionNum = await serverVersionNum(client);
+  const catalog = await withEmptySearchPath(client, () => readCatalog(client, versionNum));
+  return schemaObjects(catalog);
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+
+/** Text the server prints differently across majors for the same object. */
+function normalizeTrigger(def: string): string {
+  return def.replace(/ EXECUTE PROCEDURE /, ' EXECUTE FUNCTION ');
+}
+
+export function schemaObjects(catalog: Catalog): SchemaObject[] {
+  const out: SchemaObject[] = [];
+  const rels = new Map(catalog.relations.map((r) => [r.oid, r]));
+  const push = (kind: string, schema: string, name: string, signature: unknown, table?: string) =>
+    out.push(
+      table === undefined
+        ? { kind, schema, name, signature: json(signature) }
+        : { kind, schema, name, table, signature: json(signature) },
+    );
+
+  for (const s of catalog.schemas) push('schema', s.name, s.name, {});
+  for (const e of catalog.extensions) push('extension', e.schema, e.name, { schema: e.schema });
+  for (const c of catalog.collations)
+    push('collation', c.schema, c.name, {
+      provider: c.provider,
+      collate: c.lcCollate,
+      ctype: c.lcCtype,
+      locale: c.locale,
+      deterministic: c.deterministic,
+    });
+  for (const t of catalog.types) {
+    // The multirange type's name is left out: a 14+ target makes one for a range from an older source.
+    const range = t.range && { ...t.range, multirange: undefined };
+    push(`type:${t.typtype}`, t.schema, t.name, {
+      labels: t.labels,
+      base: t.baseType,
+      notNull: t.notNull,
+      default: t.defaultExpr,
+      collation: t.collation,
+      checks: t.checks?.map((k) => ({ name: k.name, def: k.def, validated: k.validated })),
+      attributes: t.attributes?.map((a) => ({ name: a.name, type: a.type, collation: a.collation })),
+      range,
+    });
+  }
+  for (const f of catalog.functions)
+    push(f.kind === 'p' ? 'procedure' : 'function', f.schema, `${f.name}(${f.args})`, { def: f.def.trim() });
+  for (const s of catalog.sequences)
+    push('sequence', s.schema, s.name, {
+      type: s.type,
+      start: s.start,
+      increment: s.increment,
+      min: s.min,
+      max: s.max,
+      cache: s.cache,
+      cycle: s.cycle,
+      // An identity sequence is unlogged with its table from 15 on, logged before.
+      unlogged: s.ownedBy?.identity ? undefined : s.unlogged,
+      ownedBy: s.ownedBy && { ...s.ownedBy, tableOid: undefined },
+    });
+  for (const r of catalog.relations) {
+    const kind = r.relkind === 'v' ? 'view' : r.relkind === 'm' ? 'materialized view' : 'table';
+    push(kind, r.schema, r.name, {
+      partitioned: r.relkind === 'p',
+      unlogged: r.unlogged,
+      options: r.options,
+      partKey: r.partKey,
+      bound: r.bound,
+      parents: r.parents?.map((p) => ({ schema: p.schema, name: p.name })) ?? null,
+      rowSecurity: r.rowSecurity,
+      forceRowSecurity: r.forceRowSecurity,
+      replicaIdentity: r.replIdent,
+    });
+  }
+  for (const c of catalog.columns) {
+    const r = rels.get(c.rel);
+    if (!r) continue;
+    push(
+      'column',
+      r.schema,
+      c.name,
+      {
+        type: c.type,
+        notNull: c.notNull,
+        default: c.defaultExpr,
+        identity: c.identity,
+        generated: c.generated,
+        collation: c.collation,
+      },
+      r.name,
+    );
+  }
+  for (const i of catalog.indexes) {
+    const r = rels.get(i.rel);
+    if (r) push('index', i.schema, i.name, { def: i.def, clustered: i.clustered, parent: i.parent }, r.name);
+  }
+  for (const k of catalog.constraints) {
+    const r = rels.get(k.rel);
+    // Foreign keys cloned onto partitions are made (and named) by the target from the parent's.
+    if (!r || (k.contype === 'f' && k.parentOid !== '0')) continue;
+    push('constraint', r.schema, k.name, { type: k.contype, def: k.def, validated: k.validated }, r.name);
+  }
+  for (const t of catalog.triggers) {
+    const r = rels.get(t.rel);
+    if (r) push('trigger', r.schema, t.name, { def: normalizeTrigger(t.def), enabled: t.enabled }, r.name);
+  }
+  for (const rule of catalog.rules) {
+    const r = rels.get(rule.rel);
+    if (r) push('rule', r.schema, rule.name, { def: rule.def }, r.name);
+  }
+  for (const p of catalog.policies) {
+    const r = rels.get(p.rel);
+    if (r) push('policy', r.schema, p.name, { ...p, rel: undefined }, r.name);
+  }
+  const key = (o: SchemaObject) => `${o.kind}\u0000${o.schema}\u0000${o.table ?? ''}\u0000${o.name}`;
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}

@@ -1,0 +1,213 @@
+import type pg from 'pg';
+import { qualified, quoteIdent } from '../quote.js';
+import { type Catalog, readCatalog } from './catalog.js';
+import { CatalogIndex } from './catalog-index.js';
+import { grantDdl, ownerDdl } from './ddl-acl.js';
+import {
+  indexAttachments,
+  laterConstraints,
+  postDataComments,
+  rowSecurity,
+  tablePostData,
+  triggersAndRules,
+} from './ddl-post.js';
+import {
+  collationDdl,
+  extensionDdl,
+  functionDdl,
+  functionTarget,
+  relationDdl,
+  schemaDdl,
+  sequenceDdl,
+  typeDdl,
+} from './ddl-pre.js';
+import { SchemaError } from './errors.js';
+import { buildGraph, closure, dependencyOrder, type GraphNode } from './graph.js';
+import { serverVersionNum, withEmptySearchPath } from './session.js';
+import { statement } from './sql-text.js';
+import {
+  type SchemaOptions,
+  type SchemaPlan,
+  type SchemaSelection,
+  type SchemaStatement,
+  tableKey,
+} from './types.js';
+
+/**
+ * Reads the source database's schema from its catalogs and plans the DDL that recreates it on a
+ * target of the same or a newer major. With `selection.tables`, only those tables (with their
+ * partitions) and what they need: schemas, extensions, types, collations, functions used by
+ * defaults, checks, indexes and triggers, and their sequences.
+ */
+export async function planSchema(
+  client: pg.Client,
+  selection: SchemaSelection,
+  options: SchemaOptions,
+): Promise<SchemaPlan> {
+  const versionNum = await serverVersionNum(client);
+  const catalog = await withEmptySearchPath(client, () => readCatalog(client, versionNum));
+  return buildPlan(catalog, selection, options);
+}
+
+export function buildPlan(catalog: Catalog, selection: SchemaSelection, options: SchemaOptions): SchemaPlan {
+  const index = new CatalogIndex(catalog);
+  const graph = buildGraph(catalog);
+  const included = selection.tables
+    ? selectedClosure(catalog, index, graph, selection.tables)
+    : new Set(graph.nodes.keys());
+  const order = dependencyOrder(graph, included);
+
+  const byKey = {
+    schema: new Map(catalog.schemas.map((o) => [`schema:${o.oid}`, o])),
+    ext: new Map(catalog.extensions.map((o) => [`ext:${o.oid}`, o])),
+    coll: new Map(catalog.collations.map((o) => [`coll:${o.oid}`, o])),
+    type: new Map(catalog.types.map((o) => [`type:${o.oid}`, o])),
+    func: new Map(catalog.functions.map((o) => [`func:${o.oid}`, o])),
+    seq: new Map(catalog.sequences.map((o) => [`rel:${o.oid}`, o])),
+    rel: new Map(catalog.relations.map((o) => [`rel:${o.oid}`, o])),
+  };
+  const get = <T>(map: Map<string, T>, node: GraphNode): T => map.get(node.key) as T;
+
+  const preData: SchemaStatement[] = [];
+  const owners: SchemaStatement[] = [];
+  const grants: SchemaStatement[] = [];
+  const relations = [];
+  for (const node of order) {
+    switch (node.kind) {
+      case 'schema': {
+        const s = get(byKey.schema, node);
+        preData.push(...schemaDdl(s));
+        owners.push(ownerDdl(`SCHEMA ${quoteIdent(s.name)}`, s.owner, `schema ${quoteIdent(s.name)}`));
+        grants.push(
+          ...grantDdl(`SCHEMA ${quoteIdent(s.name)}`, s.acl, s.owner, `schema ${quoteIdent(s.name)}`),
+        );
+        break;
+      }
+      case 'ext':
+        preData.push(...extensionDdl(get(byKey.ext, node)));
+        break;
+      case 'coll': {
+        const c = get(byKey.coll, node);
+        preData.push(...collationDdl(c));
+        owners.push(ownerDdl(`COLLATION ${qualified(c.schema, c.name)}`, c.owner, `collation ${c.name}`));
+        break;
+      }
+      case 'type': {
+        const t = get(byKey.type, node);
+        const target = `${t.typtype === 'd' ? 'DOMAIN' : 'TYPE'} ${qualified(t.schema, t.name)}`;
+        preData.push(...typeDdl(t));
+        owners.push(ownerDdl(target, t.owner, target));
+        grants.push(...grantDdl(target, t.acl, t.owner, target));
+        break;
+      }
+      case 'func': {
+        const f = get(byKey.func, node);
+        preData.push(...functionDdl(f));
+        owners.push(ownerDdl(functionTarget(f), f.owner, functionTarget(f)));
+        grants.push(...grantDdl(functionTarget(f), f.acl, f.owner, functionTarget(f)));
+        break;
+      }
+      case 'seq': {
+        const s = get(byKey.seq, node);
+        const target = `SEQUENCE ${qualified(s.schema, s.name)}`;
+        preData.push(...sequenceDdl(s));
+        // An owned sequence follows its table's owner (ALTER TABLE ... OWNER cascades).
+        if (!s.ownedBy) owners.push(ownerDdl(target, s.owner, target));
+        grants.push(...grantDdl(target, s.acl, s.owner, target));
+        break;
+      }
+      default: {
+        const r = get(byKey.rel, node);
+        relations.push(r);
+        preData.push(...relationDdl(r, index));
+        const kind = r.relkind === 'v' ? 'VIEW' : r.relkind === 'm' ? 'MATERIALIZED VIEW' : 'TABLE';
+        const name = qualified(r.schema, r.name);
+        owners.push(ownerDdl(`${kind} ${name}`, r.owner, `${kind.toLowerCase()} ${name}`));
+        grants.push(...grantDdl(`TABLE ${name}`, r.acl, r.owner, `${kind.toLowerCase()} ${name}`));
+        for (const c of index.columns.get(r.oid) ?? [])
+          grants.push(
+            ...grantDdl(`TABLE ${name}`, c.acl, r.owner, `column ${quoteIdent(c.name)} of ${name}`, c.name),
+          );
+      }
+    }
+  }
+
+  const includedRels = new Set(relations.map((r) => r.oid));
+  const sequences: { schema: string; name: string }[] = [];
+  for (const s of catalog.sequences) {
+    const owner = s.ownedBy;
+    if (owner?.identity ? includedRels.has(owner.tableOid) : included.has(`rel:${s.oid}`)) {
+      sequences.push({ schema: s.schema, name: s.name });
+      if (owner && !owner.identity && includedRels.has(owner.tableOid))
+        preData.push(
+          statement(
+            `ALTER SEQUENCE ${qualified(s.schema, s.name)} OWNED BY ${qualified(owner.schema, owner.table)}.${quoteIdent(owner.column)}`,
+            `ownership of sequence ${qualified(s.schema, s.name)}`,
+          ),
+        );
+    }
+  }
+
+  const tables = relations.filter((r) => r.relkind === 'r' || r.relkind === 'p');
+  const matviews = relations.filter((r) => r.relkind === 'm');
+  const tablePost = new Map<string, SchemaStatement[]>();
+  for (const r of tables) tablePost.set(tableKey(r.schema, r.name), tablePostData(r, index));
+
+  const postData: SchemaStatement[] = [
+    ...indexAttachments(tables, index, includedRels),
+    ...tables.flatMap((r) => laterConstraints(r, index, includedRels)),
+    ...relations.flatMap((r) => triggersAndRules(r, index)),
+    ...tables.flatMap((r) => rowSecurity(r, index)),
+    ...matviews.flatMap((m) => [
+      ...(m.populated
+        ? [
+            statement(
+              `REFRESH MATERIALIZED VIEW ${qualified(m.schema, m.name)}`,
+              `data of materialized view ${qualified(m.schema, m.name)}`,
+            ),
+          ]
+        : []),
+      ...tablePostData(m, index),
+    ]),
+    ...relations.flatMap((r) => postDataComments(r, index, includedRels)),
+    ...(options.copyOwners ? owners : []),
+    ...(options.copyPrivileges ? grants : []),
+  ];
+
+  return {
+    preData,
+    tablePostData: tablePost,
+    postData,
+    sequences,
+    materializedViews: matviews.map((m) => ({ schema: m.schema, name: m.name })),
+  };
+}
+
+function selectedClosure(
+  catalog: Catalog,
+  index: CatalogIndex,
+  graph: ReturnType<typeof buildGraph>,
+  tables: { schema: string; name: string }[],
+): Set<string> {
+  const byName = new Map(catalog.relations.map((r) => [tableKey(r.schema, r.name), r]));
+  const roots: string[] = [];
+  const missing: string[] = [];
+  const addWithPartitions = (oid: string) => {
+    roots.push(`rel:${oid}`);
+    for (const p of index.partitions.get(oid) ?? []) addWithPartitions(p.oid);
+  };
+  for (const t of tables) {
+    const r = byName.get(tableKey(t.schema, t.name));
+    if (r) addWithPartitions(r.oid);
+    else missing.push(tableKey(t.schema, t.name));
+  }
+  if (missing.length > 0)
+    throw new SchemaError('PGSHIFT_SCHEMA_UNKNOWN_TABLE', `the source has no table ${missing.join(', ')}`, {
+      remedy:
+        'check the selected table names (schema and name are case-sensitive) against the source database',
+      details: { missing },
+    });
+  return closure(graph, roots, (key) =>
+    key.startsWith('rel:') ? (index.ownedSequences.get(key.slice(4)) ?? []).map((s) => `rel:${s.oid}`) : [],
+  );
+}

@@ -1,0 +1,46 @@
+/** One DDL statement and what it creates, so a failure names the object. */
+export interface SchemaStatement {
+  sql: string;
+  /** e.g. `table "public"."Order Items"` */
+  description: string;
+}
+
+export interface SchemaOptions {
+  copyOwners: boolean;
+  copyPrivileges: boolean;
+}
+
+export interface SchemaPlan {
+  /** Schemas, extensions, types, functions, sequences, tables, views: in dependency order. */
+  preData: SchemaStatement[];
+  /** Per `tableKey`: that table's indexes and PK/UNIQUE/EXCLUDE constraints, run once its data is in. */
+  tablePostData: Map<string, SchemaStatement[]>;
+  /** Index attachments, FKs, triggers, rules, matview refreshes, post-data comments, owners, grants. */
+  postData: SchemaStatement[];
+  /** Every sequence (including identity sequences) whose value the loader sets. */
+  sequences: { schema: string; name: string }[];
+  materializedViews: { schema: string; name: string }[];
+}
+
+export interface SchemaSelection {
+  /** Absent: the whole database (every non-system schema). */
+  tables?: { schema: string; name: string }[];
+}
+
+/**
+ * One schema object in a form that compares equal between source and target whatever their
+ * majors: `signature` holds what defines the object (types, definitions), never oids.
+ */
+export interface SchemaObject {
+  kind: string;
+  schema: string;
+  name: string;
+  /** The table, view or type the object belongs to (columns, indexes, constraints, triggers). */
+  table?: string;
+  signature: string;
+}
+
+/** The key of a table in `SchemaPlan.tablePostData`: `"schema"."name"`. */
+export function tableKey(schema: string, name: string): string {
+  return `"${schema.replaceAll('"', '""')}"."${name.replaceAll('"', '""')}"`;
+}

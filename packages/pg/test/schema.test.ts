@@ -1,0 +1,236 @@
+import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  applyStatements,
+  planSchema,
+  readSchemaObjects,
+  type SchemaPlan,
+  tableKey,
+  targetMajorCheck,
+} from '../src/index.js';
+import { BASE_FIXTURE, MODERN_FIXTURE } from './schema-fixture.js';
+
+let pg17: SandboxServer;
+let pg10: SandboxServer;
+const clients: pg.Client[] = [];
+
+async function freshDatabase(
+  server: SandboxServer,
+  name: string,
+  fixture: string[] = [],
+): Promise<pg.Client> {
+  await server.query(`CREATE DATABASE "${name}"`);
+  const client = await server.client(name);
+  clients.push(client);
+  for (const sql of fixture) await client.query(sql);
+  return client;
+}
+
+async function applyPlan(target: pg.Client, plan: SchemaPlan): Promise<void> {
+  await applyStatements(target, plan.preData);
+  for (const statements of plan.tablePostData.values()) await applyStatements(target, statements);
+  await applyStatements(target, plan.postData);
+}
+
+async function one<T>(client: pg.Client, sql: string): Promise<T> {
+  const { rows } = await client.query(sql);
+  return rows[0] as T;
+}
+
+beforeAll(async () => {
+  [pg17, pg10] = await Promise.all([startPostgres({ major: 17 }), startPostgres({ major: 10 })]);
+  await pg17.query('CREATE ROLE "app owner"');
+  await pg17.query('CREATE ROLE "app reader"');
+});
+
+afterAll(async () => {
+  for (const c of clients) await c.end().catch(() => {});
+  await Promise.all([pg17?.stop(), pg10?.stop()]);
+});
+
+/** Spot checks on a target, independent of readSchemaObjects. */
+async function spotChecks(target: pg.Client, modern: boolean): Promise<void> {
+  const labels = await target.query(
+    `SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = '"Shop Floor"."Order Status"'::regtype ORDER BY e.enumsortorder`,
+  );
+  expect(labels.rows.map((r) => r.enumlabel)).toEqual(['new', 'cancelled', 'paid', 'shipped', "it's done"]);
+
+  const identity = await one<{ attidentity: string }>(
+    target,
+    `SELECT attidentity FROM pg_attribute WHERE attrelid = '"Shop Floor"."Order Items"'::regclass AND attname = 'ID'`,
+  );
+  expect(identity.attidentity).toBe('a');
+  const byDefault = await one<{ attidentity: string }>(
+    target,
+    `SELECT attidentity FROM pg_attribute WHERE attrelid = 'public.scratch'::regclass AND attname = 'id'`,
+  );
+  expect(byDefault.attidentity).toBe('d');
+  const unlogged = await one<{ relpersistence: string; reloptions: string[] }>(
+    target,
+    `SELECT relpersistence, reloptions FROM pg_class WHERE oid = 'public.scratch'::regclass`,
+  );
+  expect(unlogged).toEqual({ relpersistence: 'u', reloptions: ['fillfactor=70'] });
+
+  const bound = await one<{ b: string }>(
+    target,
+    `SELECT pg_get_expr(relpartbound, oid) AS b FROM pg_class WHERE oid = 'public."events 2025 a"'::regclass`,
+  );
+  expect(bound.b).toBe("FOR VALUES IN ('a', 'other')");
+
+  // Data goes in after the schema, as the loader does it.
+  await target.query(
+    `INSERT INTO "Shop Floor"."Order Items" ("select", status, price, qty) VALUES ('a', 'paid', 12.5, 4), ('b', 'new', 1, 2)`,
+  );
+  const ids = await target.query(
+    `SELECT "ID"::text AS id, code FROM "Shop Floor"."Order Items" ORDER BY "ID"`,
+  );
+  expect(ids.rows).toEqual([
+    { id: '1000', code: 'C-100' },
+    { id: '1010', code: 'C-105' },
+  ]);
+  const view = await target.query(`SELECT "select", price::text AS price FROM "select"."paid items"`);
+  expect(view.rows).toEqual([{ select: 'a', price: '12.50' }]);
+  expect((await one<{ n: string }>(target, `SELECT n::text FROM "select"."paid count"`)).n).toBe('1');
+
+  // The trigger fires, the FK holds, the NOT VALID check is there and not validated.
+  await target.query(`INSERT INTO "select"."order" (item, note) VALUES (1000, 'hi')`);
+  expect((await one<{ note: string }>(target, `SELECT note FROM "select"."order"`)).note).toBe(
+    'hi [audited]',
+  );
+  await expect(target.query(`INSERT INTO "select"."order" (item) VALUES (999)`)).rejects.toThrow(/item fk/);
+  await expect(
+    target.query(`INSERT INTO "Shop Floor"."Order Items" ("select", qty) VALUES ('c', 3)`),
+  ).rejects.toThrow(/qty is even/);
+  const notValid = await one<{ convalidated: boolean }>(
+    target,
+    `SELECT convalidated FROM pg_constraint WHERE conname = 'qty small'`,
+  );
+  expect(notValid.convalidated).toBe(false);
+
+  // Inherited column default on the child differs from the parent's; the rule is there.
+  await target.query(`INSERT INTO public."Dog" (name) VALUES ('rex')`);
+  expect(await one(target, `SELECT id, breed FROM public."Dog"`)).toEqual({ id: 7, breed: 'mutt' });
+  await target.query(`DELETE FROM public.animal`);
+  expect((await one<{ n: string }>(target, 'SELECT count(*)::text AS n FROM public.animal')).n).toBe('1');
+
+  // A partition's own default and the routing through two levels.
+  await target.query(`INSERT INTO public."events 2025 a" (id, at) VALUES (1, '2025-03-01')`);
+  expect((await one<{ kind: string }>(target, 'SELECT kind FROM public.events')).kind).toBe('other');
+
+  if (modern) {
+    const generated = await one<{ expr: string; attgenerated: string }>(
+      target,
+      `SELECT pg_get_expr(d.adbin, d.adrelid) AS expr, a.attgenerated FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+       WHERE a.attrelid = '"Shop Floor"."Order Items"'::regclass AND a.attname = 'total'`,
+    );
+    expect(generated).toEqual({ expr: '(qty * 2)', attgenerated: 's' });
+    const total = await one<{ total: string }>(
+      target,
+      `SELECT total::text FROM "Shop Floor"."Order Items" WHERE "select" = 'a'`,
+    );
+    expect(total.total).toBe('8');
+    // The partitioned table's index is valid once every partition's index is attached.
+    const valid = await one<{ indisvalid: boolean }>(
+      target,
+      `SELECT indisvalid FROM pg_index WHERE indexrelid = 'public."events kind"'::regclass`,
+    );
+    expect(valid.indisvalid).toBe(true);
+    await target.query(`INSERT INTO public.hashed VALUES (1, 'x')`);
+    await target.query(`INSERT INTO public."hash ref" VALUES (1)`);
+    await expect(target.query(`INSERT INTO public."hash ref" VALUES (2)`)).rejects.toThrow(/to hashed/);
+    await target.query(`CALL public."do thing"(1)`);
+  }
+}
+
+describe('schema copy', () => {
+  it('recreates every kind of object from 17 on 17', async () => {
+    const source = await freshDatabase(pg17, 'src same', [...BASE_FIXTURE, ...MODERN_FIXTURE]);
+    const target = await freshDatabase(pg17, 'dst same');
+    const plan = await planSchema(source, {}, { copyOwners: false, copyPrivileges: false });
+
+    expect(plan.materializedViews).toEqual([{ schema: 'public', name: 'item stats' }]);
+    expect(plan.sequences).toEqual(
+      expect.arrayContaining([
+        { schema: 'Shop Floor', name: 'Code Seq' },
+        { schema: 'Shop Floor', name: 'Order Items_ID_seq' },
+        { schema: 'select', name: 'order_order id_seq' },
+        { schema: 'public', name: 'scratch_id_seq' },
+      ]),
+    );
+    expect(plan.tablePostData.get(tableKey('Shop Floor', 'Order Items'))?.map((s) => s.description)).toEqual([
+      'constraint "Order Items_pkey" on "Shop Floor"."Order Items"',
+      'constraint "uniq code" on "Shop Floor"."Order Items"',
+      'index "Shop Floor"."items by status" on "Shop Floor"."Order Items"',
+    ]);
+
+    await applyPlan(target, plan);
+    expect(await readSchemaObjects(target)).toEqual(await readSchemaObjects(source));
+    await spotChecks(target, true);
+  });
+
+  it('recreates a PostgreSQL 10 schema on 17', async () => {
+    const source = await freshDatabase(pg10, 'src old', BASE_FIXTURE);
+    const target = await freshDatabase(pg17, 'dst from 10');
+    const plan = await planSchema(source, {}, { copyOwners: false, copyPrivileges: false });
+    await applyPlan(target, plan);
+    expect(await readSchemaObjects(target)).toEqual(await readSchemaObjects(source));
+    await spotChecks(target, false);
+  });
+
+  it('copies owners and privileges only when asked', async () => {
+    const source = await freshDatabase(pg17, 'src acl', [
+      'CREATE SCHEMA "App"',
+      'CREATE TABLE "App"."T" (id int, secret text)',
+      'CREATE SEQUENCE "App"."S"',
+      'ALTER TABLE "App"."T" OWNER TO "app owner"',
+      'GRANT SELECT (id) ON "App"."T" TO "app reader"',
+      'GRANT USAGE ON SCHEMA "App" TO "app reader"',
+      'GRANT USAGE ON SEQUENCE "App"."S" TO "app reader" WITH GRANT OPTION',
+    ]);
+    const without = await freshDatabase(pg17, 'dst no acl');
+    await applyPlan(without, await planSchema(source, {}, { copyOwners: false, copyPrivileges: false }));
+    const plain = await one(
+      without,
+      `SELECT relowner::regrole::text AS owner, relacl::text AS acl FROM pg_class WHERE oid = '"App"."T"'::regclass`,
+    );
+    expect(plain).toEqual({ owner: 'postgres', acl: null });
+
+    const withAcl = await freshDatabase(pg17, 'dst acl');
+    await applyPlan(withAcl, await planSchema(source, {}, { copyOwners: true, copyPrivileges: true }));
+    const copied = await one<{ owner: string }>(
+      withAcl,
+      `SELECT relowner::regrole::text AS owner FROM pg_class WHERE oid = '"App"."T"'::regclass`,
+    );
+    expect(copied.owner).toBe('"app owner"');
+    const reader = await one(
+      withAcl,
+      `SELECT has_column_privilege('app reader', '"App"."T"', 'id', 'SELECT') AS id,
+              has_column_privilege('app reader', '"App"."T"', 'secret', 'SELECT') AS secret,
+              has_schema_privilege('app reader', 'App', 'USAGE') AS schema,
+              has_sequence_privilege('app reader', '"App"."S"', 'USAGE WITH GRANT OPTION') AS seq`,
+    );
+    expect(reader).toEqual({ id: true, secret: false, schema: true, seq: true });
+  });
+
+  it('names the object when a statement fails on the target', async () => {
+    const source = await freshDatabase(pg17, 'src fail', ['CREATE TABLE "Dup Table" (id int)']);
+    const target = await freshDatabase(pg17, 'dst fail', ['CREATE TABLE "Dup Table" (other text)']);
+    const plan = await planSchema(source, {}, { copyOwners: false, copyPrivileges: false });
+    await expect(applyStatements(target, plan.preData)).rejects.toMatchObject({
+      code: 'PGSHIFT_SCHEMA_APPLY',
+      message: expect.stringContaining('table "public"."Dup Table"'),
+    });
+  });
+
+  it('refuses a target older than the source', async () => {
+    const newer = await pg17.client();
+    const older = await pg10.client();
+    clients.push(newer, older);
+    await expect(targetMajorCheck(newer, older)).rejects.toMatchObject({
+      code: 'PGSHIFT_TARGET_OLDER',
+      remedy: expect.stringContaining('17'),
+    });
+    await expect(targetMajorCheck(older, newer)).resolves.toEqual({ sourceMajor: 10, targetMajor: 17 });
+  });
+});
