@@ -43,7 +43,11 @@ export async function loadTask(configPath: string, options: LoadTaskOptions = {}
     level: options.logLevel ?? (options.verbose ? 'debug' : 'info'),
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
-  const loaded = await loadConfig(configPath, { redactor, catalog: new PluginCatalog(dirOf(configPath)) });
+  const loaded = await loadConfig(configPath, {
+    redactor,
+    catalog: new PluginCatalog(dirOf(configPath)),
+    ...(options.firstPartyDefaults === undefined ? {} : { firstPartyDefaults: options.firstPartyDefaults }),
+  });
   for (const warning of loaded.warnings) logger.warn(warning);
 
   // One root per task, so two tasks in one process never share registrations.

@@ -92,6 +92,8 @@ export interface LoadTaskOptions {
   logLevel?: string;
   /** Where log lines go; default stderr. */
   logDestination?: NodeJS.WritableStream;
+  /** Add first-party checkers, policies and a loader/replicator; default true (tests turn it off). */
+  firstPartyDefaults?: boolean;
 }
 
 export { loadTask } from './load-task.js';

@@ -140,7 +140,11 @@ async function runOne(entry: CheckerEntry, ctx: CheckContext, timeoutMs: number)
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new Error(`did not finish within ${Math.round(timeoutMs / 1000)} s`));
+      reject(
+        new Error(
+          `did not finish within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`,
+        ),
+      );
     }, timeoutMs);
   });
   try {

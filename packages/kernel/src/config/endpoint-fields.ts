@@ -2,12 +2,11 @@ import type { ConfigProblem, JsonSchema, PluginDefinition } from '@pgshift/plugi
 import type { Redactor } from '../logging/redactor.js';
 import type { SchemaCache } from './ajv.js';
 import { formatAjvErrors } from './format-errors.js';
-import { resolveSecrets, type SecretSlot } from './secrets.js';
+import { resolveSecrets, sealSecrets } from './secrets.js';
 
 export interface CheckedBlock {
   value: Record<string, unknown>;
   problems: ConfigProblem[];
-  slots: SecretSlot[];
 }
 
 function declares(schema: JsonSchema | undefined, field: string): boolean {
@@ -44,12 +43,14 @@ export function checkPluginBlock(
         path,
         message: `plugin ${definition.meta.name} has an invalid configSchema (${(error as Error).message}); report this to its author`,
       });
-      return { value: { ...kept, ...value }, problems, slots: secrets.slots };
+      return { value: { ...kept, ...value }, problems };
     }
     // Fields whose secrets failed to resolve are reported once, not again as a wrong type.
     const failed = new Set(secrets.problems.map((p) => p.path));
     if (!validate(value))
       problems.push(...formatAjvErrors(validate.errors, path).filter((p) => !failed.has(p.path)));
   }
-  return { value: { ...kept, ...value }, problems, slots: secrets.slots };
+  // Validated (ajv saw the plain text): from here on the values travel as Secret.
+  sealSecrets(secrets.slots);
+  return { value: { ...kept, ...value }, problems };
 }

@@ -16,7 +16,6 @@ import { coreSchema, DEFAULT_OPTIONS } from './core-schema.js';
 import { checkPluginBlock } from './endpoint-fields.js';
 import { formatAjvErrors } from './format-errors.js';
 import { readConfigFile } from './read-config-file.js';
-import { type SecretSlot, sealSecrets } from './secrets.js';
 
 /** A plugin the config brings in, before it is registered. */
 export interface PendingPlugin {
@@ -25,6 +24,8 @@ export interface PendingPlugin {
   options: Record<string, unknown>;
   /** Named in the config (or by an endpoint's access), as opposed to added as a default. */
   explicit: boolean;
+  /** Index of its entry in `plugins`, when it has one. */
+  index?: number;
 }
 
 export interface LoadedConfig {
@@ -83,7 +84,7 @@ function takeEntries(raw: Bag): Entry[] {
  */
 export async function loadConfig(
   configPath: string,
-  context: { redactor: Redactor; catalog: PluginCatalog },
+  context: { redactor: Redactor; catalog: PluginCatalog; firstPartyDefaults?: boolean },
 ): Promise<LoadedConfig> {
   const file = resolve(configPath);
   const baseDir = dirname(file);
@@ -96,7 +97,6 @@ export async function loadConfig(
 
   const schemas = new SchemaCache();
   const problems: ConfigProblem[] = [];
-  const slots: SecretSlot[] = [];
   const warnings: string[] = [];
   const entries = takeEntries(raw);
 
@@ -121,10 +121,14 @@ export async function loadConfig(
       continue;
     }
     const merged = { ...(definition.defaultOptions ?? {}), ...entry.options };
+    // A connector's schema describes its endpoint blocks, which are checked below, not its options.
+    if (definition.meta.kind === 'connector') {
+      plugins.push({ definition, source, options: merged, explicit: true, index: entry.index });
+      continue;
+    }
     const checked = checkPluginBlock(merged, definition, `${path}.options`, { baseDir, redactor, schemas });
     problems.push(...checked.problems);
-    slots.push(...checked.slots);
-    plugins.push({ definition, source, options: checked.value, explicit: true });
+    plugins.push({ definition, source, options: checked.value, explicit: true, index: entry.index });
   }
 
   const endpoints: Partial<Record<'source' | 'target', EndpointConfig>> = {};
@@ -166,13 +170,12 @@ export async function loadConfig(
       omit: ['database'],
     });
     problems.push(...checked.problems);
-    slots.push(...checked.slots);
     endpoints[role] = { access, ...checked.value } as EndpointConfig;
     raw[role] = endpoints[role];
   }
 
-  await addDefaults(plugins, catalog, warnings);
-  problems.push(...checkNamesAndRequires(plugins, entries));
+  if (context.firstPartyDefaults !== false) await addDefaults(plugins, catalog, warnings);
+  problems.push(...checkNamesAndRequires(plugins));
 
   if (problems.length > 0)
     throw new ConfigError(problems, {
@@ -180,7 +183,6 @@ export async function loadConfig(
       details: { file, problems },
     });
 
-  sealSecrets(slots);
   return { config: buildTaskConfig(raw, endpoints, baseDir), configPath: file, baseDir, plugins, warnings };
 }
 
@@ -222,19 +224,9 @@ async function addDefaults(
   }
 }
 
-function checkNamesAndRequires(
-  plugins: readonly PendingPlugin[],
-  entries: readonly Entry[],
-): ConfigProblem[] {
+function checkNamesAndRequires(plugins: readonly PendingPlugin[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const pathOf = (p: PendingPlugin) => {
-    const entry = entries.find(
-      (e) =>
-        e.ref === p.definition ||
-        (typeof e.ref === 'string' && (e.ref === p.definition.meta.name || p.source.includes(e.ref))),
-    );
-    return entry ? `plugins[${entry.index}]` : 'plugins';
-  };
+  const pathOf = (p: PendingPlugin) => (p.index === undefined ? 'plugins' : `plugins[${p.index}]`);
   const seen = new Map<string, PendingPlugin>();
   for (const p of plugins) {
     const name = p.definition.meta.name;
