@@ -32,9 +32,12 @@ export class CopyError extends PgshiftError {
   }
 }
 
-/** PostgreSQL's answer when SET TRANSACTION SNAPSHOT names a snapshot that no longer exists. */
+/**
+ * PostgreSQL's answer when SET TRANSACTION SNAPSHOT names a snapshot whose exporting transaction
+ * has ended (42704 "snapshot ... does not exist"; 22023 for an identifier it cannot parse).
+ */
 export function isLostSnapshotError(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   const message = error instanceof Error ? error.message : '';
-  return code === '22023' && /snapshot/i.test(message);
+  return (code === '42704' || code === '22023') && /snapshot/i.test(message);
 }
