@@ -74,5 +74,9 @@ export const MODERN_FIXTURE: string[] = [
   'CREATE TABLE public."events default" PARTITION OF public.events DEFAULT',
   `CREATE FUNCTION public."count events"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.kind := coalesce(NEW.kind, 'a'); RETURN NEW; END $$`,
   'CREATE TRIGGER "fill kind" BEFORE INSERT ON public.events FOR EACH ROW EXECUTE FUNCTION public."count events"()',
+];
+
+/** SQL-standard function bodies (14+): parsed at creation, so their tables must come first. */
+export const SQL_BODY_FIXTURE: string[] = [
   `CREATE FUNCTION public."atomic add"(a int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT a + (SELECT count(*)::int FROM public.unrelated); END`,
 ];

@@ -1,42 +1,16 @@
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  applyStatements,
-  planSchema,
-  readSchemaObjects,
-  type SchemaPlan,
-  tableKey,
-  targetMajorCheck,
-} from '../src/index.js';
-import { BASE_FIXTURE, MODERN_FIXTURE } from './schema-fixture.js';
+import { applyStatements, planSchema, readSchemaObjects, tableKey, targetMajorCheck } from '../src/index.js';
+import { BASE_FIXTURE, MODERN_FIXTURE, SQL_BODY_FIXTURE } from './schema-fixture.js';
+import { applyPlan, freshDatabase as freshDatabaseIn, one } from './schema-helpers.js';
 
 let pg17: SandboxServer;
 let pg10: SandboxServer;
 const clients: pg.Client[] = [];
 
-async function freshDatabase(
-  server: SandboxServer,
-  name: string,
-  fixture: string[] = [],
-): Promise<pg.Client> {
-  await server.query(`CREATE DATABASE "${name}"`);
-  const client = await server.client(name);
-  clients.push(client);
-  for (const sql of fixture) await client.query(sql);
-  return client;
-}
-
-async function applyPlan(target: pg.Client, plan: SchemaPlan): Promise<void> {
-  await applyStatements(target, plan.preData);
-  for (const statements of plan.tablePostData.values()) await applyStatements(target, statements);
-  await applyStatements(target, plan.postData);
-}
-
-async function one<T>(client: pg.Client, sql: string): Promise<T> {
-  const { rows } = await client.query(sql);
-  return rows[0] as T;
-}
+const freshDatabase = (server: SandboxServer, name: string, fixture: string[] = []) =>
+  freshDatabaseIn(server, name, clients, fixture);
 
 beforeAll(async () => {
   [pg17, pg10] = await Promise.all([startPostgres({ major: 17 }), startPostgres({ major: 10 })]);
@@ -145,7 +119,11 @@ async function spotChecks(target: pg.Client, modern: boolean): Promise<void> {
 
 describe('schema copy', () => {
   it('recreates every kind of object from 17 on 17', async () => {
-    const source = await freshDatabase(pg17, 'src same', [...BASE_FIXTURE, ...MODERN_FIXTURE]);
+    const source = await freshDatabase(pg17, 'src same', [
+      ...BASE_FIXTURE,
+      ...MODERN_FIXTURE,
+      ...SQL_BODY_FIXTURE,
+    ]);
     const target = await freshDatabase(pg17, 'dst same');
     const plan = await planSchema(source, {}, { copyOwners: false, copyPrivileges: false });
 

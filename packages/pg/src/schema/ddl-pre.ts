@@ -206,12 +206,15 @@ function tableDdl(r: RelationRow, index: CatalogIndex): SchemaStatement[] {
         after.push(
           statement(
             `ALTER TABLE ONLY ${name} ALTER COLUMN ${column} SET DEFAULT ${c.defaultExpr}`,
-            `${what} default`,
+            `default of column ${column} on ${name}`,
           ),
         );
       if (c.notNull && parent && !parent.notNull)
         after.push(
-          statement(`ALTER TABLE ONLY ${name} ALTER COLUMN ${column} SET NOT NULL`, `${what} not null`),
+          statement(
+            `ALTER TABLE ONLY ${name} ALTER COLUMN ${column} SET NOT NULL`,
+            `not null of column ${column} on ${name}`,
+          ),
         );
       continue;
     }

@@ -56,8 +56,12 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
       range,
     });
   }
-  for (const f of catalog.functions)
-    push(f.kind === 'p' ? 'procedure' : 'function', f.schema, `${f.name}(${f.args})`, { def: f.def.trim() });
+  for (const f of catalog.functions) {
+    // From 14 on a procedure's arguments carry their mode ("IN n integer"); before, they did not.
+    const args = f.kind === 'p' ? f.args.replace(/(^|, )IN /g, '$1') : f.args;
+    const def = f.def.trim().replace(`(${f.args})`, `(${args})`);
+    push(f.kind === 'p' ? 'procedure' : 'function', f.schema, `${f.name}(${args})`, { def });
+  }
   for (const s of catalog.sequences)
     push('sequence', s.schema, s.name, {
       type: s.type,

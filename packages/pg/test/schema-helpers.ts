@@ -1,0 +1,29 @@
+import type { SandboxServer } from '@pgshift/sandbox';
+import type pg from 'pg';
+import { applyStatements, type SchemaPlan } from '../src/index.js';
+
+/** Creates a database, connects to it (the client is added to `clients`) and runs `fixture`. */
+export async function freshDatabase(
+  server: SandboxServer,
+  name: string,
+  clients: pg.Client[],
+  fixture: string[] = [],
+): Promise<pg.Client> {
+  await server.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+  const client = await server.client(name);
+  clients.push(client);
+  for (const sql of fixture) await client.query(sql);
+  return client;
+}
+
+/** Applies a plan in the loader's order: pre-data, each table's post-data, post-data. */
+export async function applyPlan(target: pg.Client, plan: SchemaPlan): Promise<void> {
+  await applyStatements(target, plan.preData);
+  for (const statements of plan.tablePostData.values()) await applyStatements(target, statements);
+  await applyStatements(target, plan.postData);
+}
+
+export async function one<T>(client: pg.Client, sql: string): Promise<T> {
+  const { rows } = await client.query(sql);
+  return rows[0] as T;
+}
