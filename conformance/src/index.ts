@@ -1,3 +1,4 @@
 export * from './checker/index.js';
+export * from './connector/index.js';
 export * from './options.js';
 export * from './version-policy/index.js';
