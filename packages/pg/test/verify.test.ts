@@ -120,6 +120,7 @@ describe('verify', () => {
       differences: [{ range: 'whole table', sourceRows: 100, targetRows: 100 }],
     });
     expect(report.tables.find((t) => t.table === '"public"."pairs"')?.error).toMatch(/could not compare/);
+    expect(report.schema.some((d) => d.problem === 'missing' && d.name.includes('"pairs"'))).toBe(true);
     expect(report.ok).toBe(false);
   });
 

@@ -6,6 +6,7 @@ import { keyColumnInfo, keyOrder, keyRangePredicates, keySplitPoints } from '../
 import { readSequences } from '../copy/sequences.js';
 import type { TableInfo } from '../copy/types.js';
 import { qualified } from '../quote.js';
+import { readSchemaObjects } from '../schema/index.js';
 import type { SchemaDifference, SequenceVerification, TableVerification, VerifyReport } from './report.js';
 import { rowTextExpression } from './row-text.js';
 
@@ -21,7 +22,9 @@ export interface ComparableSchemaObject {
 export interface VerifyOptions {
   /** Rows per compared key range; a difference is located to one such range. Default 50,000. */
   chunkRows?: number;
-  /** Reads both sides' schema objects for comparison; absent = schema not compared. */
+  /** Compare schema objects (default true). */
+  schema?: boolean;
+  /** Reads one side's schema objects; default: the schema module's readSchemaObjects. */
   readSchemaObjects?: (client: pg.Client) => Promise<ComparableSchemaObject[]>;
   /** Compare sequences' values (default true). */
   sequences?: boolean;
@@ -57,9 +60,9 @@ export async function verifyDatabase(
       options.sequences === false
         ? []
         : compareSequences(await readSequences(source), await readSequences(target));
-    const schema = options.readSchemaObjects
-      ? compareSchema(await options.readSchemaObjects(source), await options.readSchemaObjects(target))
-      : [];
+    const readObjects = options.readSchemaObjects ?? readSchemaObjects;
+    const compareObjects = options.schema !== false;
+    const schema = compareObjects ? compareSchema(await readObjects(source), await readObjects(target)) : [];
     const ok =
       schema.length === 0 &&
       sequences.length === 0 &&
@@ -70,7 +73,7 @@ export async function verifyDatabase(
       tables: tableResults,
       sequences,
       schema,
-      schemaCompared: options.readSchemaObjects !== undefined,
+      schemaCompared: compareObjects,
     };
   } finally {
     for (const client of [source, target]) {

@@ -1,0 +1,133 @@
+import {
+  applySequences,
+  applyStatements,
+  assertTargetNotOlder,
+  copyDatabase,
+  openClient,
+  ProgressStore,
+  planSchema,
+  readSequences,
+  type SchemaPlan,
+  serverVersionNum,
+} from '@pgshift/pg';
+import type { CopySummary, LoadContext, Loader, TableRef } from '@pgshift/plugin-api';
+import type pg from 'pg';
+
+/**
+ * Schema from the source's catalogs, rows by parallel COPY under one snapshot, each table's
+ * indexes as soon as its rows are in, then the rest of post-data and the sequences. Every phase
+ * leaves marks in the target's `pgshift` schema, so a rerun after a crash continues.
+ */
+export class NativeLoader implements Loader {
+  /** Schema plans per source database, read once per process and reused by the later phases. */
+  #plans = new Map<string, Promise<SchemaPlan>>();
+
+  async preData(ctx: LoadContext): Promise<void> {
+    await this.#withBoth(ctx, async (source, target, store) => {
+      if (await store.phaseDone('pre-data')) {
+        ctx.logger.info('pre-data already applied by an earlier run', { database: ctx.database.name });
+        return;
+      }
+      assertTargetNotOlder(await serverVersionNum(source), await serverVersionNum(target));
+      const plan = await this.#plan(ctx, source);
+      await applyStatements(target, plan.preData);
+      await store.markPhase('pre-data');
+    });
+  }
+
+  async copyData(ctx: LoadContext): Promise<CopySummary> {
+    const plan = await this.#withBoth(ctx, (source) => this.#plan(ctx, source));
+    const tables = selectedTables(ctx);
+    const result = await copyDatabase({
+      openSource: () => this.#open(ctx, 'source'),
+      openTarget: () => this.#open(ctx, 'target'),
+      database: ctx.database.name,
+      task: taskName(ctx),
+      ...(tables ? { tables } : {}),
+      ...(ctx.snapshot ? { snapshot: ctx.snapshot } : {}),
+      jobs: ctx.jobs,
+      splitTableBytes: ctx.options.splitTableBytes,
+      onLostSnapshot: ctx.options.onLostSnapshot,
+      tablePostData: (table, client) => applyStatements(client, plan.tablePostData.get(table) ?? []),
+      progress: ctx.progress,
+      logger: ctx.logger,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    return {
+      tables: result.tables,
+      rows: result.rows,
+      bytes: result.bytes,
+      skipped: result.skipped,
+      consistent: result.consistent,
+    };
+  }
+
+  async postData(ctx: LoadContext): Promise<void> {
+    await this.#withBoth(ctx, async (source, target, store) => {
+      if (await store.phaseDone('post-data')) return;
+      const plan = await this.#plan(ctx, source);
+      // Tables the copy did not build (partitioned parents hold no rows; a run without data).
+      const built = (await store.load())?.postDataDone ?? new Set<string>();
+      const pending = [...plan.tablePostData.entries()].filter(([table]) => !built.has(table));
+      for (const [table, statements] of pending) {
+        await applyStatements(target, statements);
+        await store.markPostDataDone(target, table);
+      }
+      await applyStatements(target, plan.postData);
+      await store.markPhase('post-data');
+    });
+  }
+
+  async syncSequences(ctx: LoadContext): Promise<void> {
+    await this.#withBoth(ctx, async (source, target) => {
+      const plan = await this.#plan(ctx, source);
+      await applySequences(target, await readSequences(source, plan.sequences));
+    });
+  }
+
+  #plan(ctx: LoadContext, source: pg.Client): Promise<SchemaPlan> {
+    const key = `${ctx.source.route.description}/${ctx.database.name}`;
+    let plan = this.#plans.get(key);
+    if (!plan) {
+      const tables = selectedTables(ctx);
+      plan = planSchema(source, tables ? { tables } : {}, {
+        copyOwners: ctx.options.copyOwners,
+        copyPrivileges: ctx.options.copyPrivileges,
+      });
+      plan.catch(() => this.#plans.delete(key));
+      this.#plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  #open(ctx: LoadContext, role: 'source' | 'target'): Promise<pg.Client> {
+    const side = role === 'source' ? ctx.source : ctx.target;
+    return openClient(side.route.connection({ database: ctx.database.name }), `pgshift-${role}`);
+  }
+
+  async #withBoth<T>(
+    ctx: LoadContext,
+    body: (source: pg.Client, target: pg.Client, store: ProgressStore) => Promise<T>,
+  ): Promise<T> {
+    const source = await this.#open(ctx, 'source');
+    let target: pg.Client | undefined;
+    try {
+      target = await this.#open(ctx, 'target');
+      const store = new ProgressStore(target, taskName(ctx), ctx.database.name);
+      await store.ensure();
+      return await body(source, target, store);
+    } finally {
+      await source.end().catch(() => {});
+      await target?.end().catch(() => {});
+    }
+  }
+}
+
+/** The tables to move, or undefined when the whole database is selected. */
+function selectedTables(ctx: LoadContext): TableRef[] | undefined {
+  return ctx.database.whole ? undefined : ctx.database.tables;
+}
+
+function taskName(ctx: LoadContext): string {
+  return typeof ctx.options.taskName === 'string' ? ctx.options.taskName : '';
+}
