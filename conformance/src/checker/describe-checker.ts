@@ -208,6 +208,7 @@ export function describeCheckerOnMajor(
         ).toBe(true);
         const results = await runChecker(loaded.checker, checkContext);
         expect(worstStatus(results), summarize(results)).toBe(EXPECTED[outcome]);
+        await loaded.subject.verify?.[outcome]?.(results);
       });
     }
 

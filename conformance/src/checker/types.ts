@@ -1,4 +1,4 @@
-import type { CheckContext, PluginDefinition } from '@pgshift/plugin-api';
+import type { CheckContext, CheckResult, PluginDefinition } from '@pgshift/plugin-api';
 import type { ConformanceServers } from './servers.js';
 
 /**
@@ -22,6 +22,11 @@ export interface CheckerSubject {
   /** Plugin options, as a `plugins` entry of a config would give them. */
   options?: Record<string, unknown>;
   arrange: CheckerArrangements;
+  /**
+   * Further assertions on an outcome's results (the remedy names the right SQL, say), run after
+   * the suite checked the status.
+   */
+  verify?: Partial<Record<Outcome, (results: CheckResult[]) => void | Promise<void>>>;
 }
 
 export type CheckerFactory = CheckerSubject | (() => CheckerSubject | Promise<CheckerSubject>);

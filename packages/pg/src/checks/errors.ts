@@ -21,11 +21,12 @@ export function isHbaRejection(error: unknown): boolean {
   return errorCode(error) === '28000' && /pg_hba\.conf/.test(describeError(error));
 }
 
-/** The role may not start a walsender (no REPLICATION attribute). */
+/** The role may not start a walsender (no REPLICATION attribute); the wording changed over versions. */
 export function isReplicationPrivilegeError(error: unknown): boolean {
+  const detail = String((error as { detail?: unknown } | null)?.detail ?? '');
   return (
     errorCode(error) === '42501' &&
-    /replication role|REPLICATION attribute|superuser/i.test(describeError(error))
+    /replication|WAL sender|walsender|superuser/i.test(`${describeError(error)} ${detail}`)
   );
 }
 

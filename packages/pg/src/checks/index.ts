@@ -1,3 +1,4 @@
+export { connectionRemedy, probeConnectivity } from './connectivity.js';
 export {
   clientHostFromError,
   describeError,

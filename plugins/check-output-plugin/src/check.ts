@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import {
+  checkResult,
+  connectionUser,
+  describeError,
+  errorCode,
+  guardCheck,
+  quoteIdent,
+  withSession,
+} from '@pgshift/pg';
+import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
+
+/**
+ * The output plugin the policy chose must load on the source: a logical slot is created with it
+ * and dropped again (temporary from 10 on, so it also goes if the session dies).
+ */
+export class OutputPluginChecker implements Checker {
+  readonly id = 'source.output-plugin';
+  readonly title = 'Output plugin available on the source';
+  readonly #options: Readonly<Record<string, unknown>>;
+
+  constructor(options: Readonly<Record<string, unknown>> = {}) {
+    this.#options = options;
+  }
+
+  appliesTo(ctx: CheckContext): boolean {
+    return ctx.mode === 'full+incremental' && ctx.capabilities?.decoder !== undefined;
+  }
+
+  async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
+    return guardCheck(this, async () => {
+      const plugin = ctx.capabilities?.decoder?.outputPlugin;
+      if (!plugin)
+        return checkResult(
+          this,
+          'failed',
+          'no output plugin was chosen for the source version',
+          'see the versions item; set `mode: full` if the source cannot be followed',
+        );
+      const timeout = Number(ctx.options.timeoutSeconds ?? this.#options.timeoutSeconds ?? 15);
+      const database = ctx.selection.databases[0]?.name ?? ctx.source.maintenanceDatabase;
+      const slot = `pgshift_check_${randomBytes(6).toString('hex')}`;
+      const user = connectionUser(ctx.source);
+      try {
+        await withSession(ctx.source, { database }, async (session) => {
+          const { rows } = await session.query<{ v: number }>(
+            "SELECT current_setting('server_version_num')::int AS v",
+          );
+          const temporary = (rows[0]?.v ?? 0) >= 100000;
+          await session.query(`SET statement_timeout = ${Math.max(1, Math.floor(timeout)) * 1000}`);
+          await session.query(
+            temporary
+              ? 'SELECT pg_create_logical_replication_slot($1, $2, true)'
+              : 'SELECT pg_create_logical_replication_slot($1, $2)',
+            [slot, plugin],
+          );
+          await session.query('SELECT pg_drop_replication_slot($1)', [slot]);
+        });
+      } catch (error) {
+        // A slot created before the failure (9.x has no temporary slots) must not stay behind.
+        await ctx.source
+          .query(
+            'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1',
+            [slot],
+            {
+              database,
+            },
+          )
+          .catch(() => {});
+        return this.#failure(error, plugin, timeout, user);
+      }
+      return checkResult(
+        this,
+        'pass',
+        `a logical slot with output plugin ${plugin} was created and dropped in ${database}`,
+      );
+    });
+  }
+
+  #failure(error: unknown, plugin: string, timeout: number, user: string): CheckResult {
+    const code = errorCode(error);
+    const found = describeError(error);
+    if (code === '58P01' || /could not access file|undefined symbol|could not load library/i.test(found))
+      return checkResult(
+        this,
+        'failed',
+        `output plugin ${plugin} is not installed on the source: ${found}`,
+        [
+          `install ${plugin} on the source server (its shared library goes into the directory \`pg_config --pkglibdir\` prints), or`,
+          'configure the version policy to use a plugin that is installed, for example in the config:',
+          'plugins:',
+          '  - use: policy-pg95',
+          '    options: { outputPlugin: test_decoding, format: test_decoding }',
+        ].join('\n'),
+        { plugin },
+      );
+    if (code === '57014')
+      return checkResult(
+        this,
+        'warning',
+        `creating a test slot waited more than ${timeout} s, for transactions still running on the source`,
+        'end or commit the long-running and prepared transactions listed by source.long-transactions, then run the check again',
+        { plugin },
+      );
+    if (code === '55000' && /wal_level/i.test(found))
+      return checkResult(
+        this,
+        'failed',
+        `could not create a test slot: ${found}`,
+        'ALTER SYSTEM SET wal_level = logical;  -- then restart the source (see source.wal-level)',
+        { plugin },
+      );
+    if (code === '42501')
+      return checkResult(
+        this,
+        'failed',
+        `could not create a test slot: ${found}`,
+        `ALTER ROLE ${quoteIdent(user)} REPLICATION;`,
+        {
+          plugin,
+        },
+      );
+    if (code === '53400')
+      return checkResult(
+        this,
+        'failed',
+        `could not create a test slot: ${found}`,
+        'raise max_replication_slots (ALTER SYSTEM SET max_replication_slots = ...; then restart) or drop unused slots (see source.replication-slots)',
+        { plugin },
+      );
+    return checkResult(
+      this,
+      'failed',
+      `could not create a test slot with ${plugin}: ${found}`,
+      `make sure ${user} may create logical slots on the source (REPLICATION attribute, wal_level = logical, a free slot) and that ${plugin} is installed there`,
+      { plugin },
+    );
+  }
+}

@@ -1,0 +1,81 @@
+import { checkResult, guardCheck, quoteIdent, quoteLiteral } from '@pgshift/pg';
+import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
+
+/** Compares extension versions by their numeric parts: 1.10 > 1.9, 2.5.1 > 2.5. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a
+    .split(/[^0-9]+/)
+    .filter(Boolean)
+    .map(Number);
+  const pb = b
+    .split(/[^0-9]+/)
+    .filter(Boolean)
+    .map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Every extension installed in a selected source database is available on the target, not older. */
+export class TargetExtensionsChecker implements Checker {
+  readonly id = 'target.extensions';
+  readonly title = 'Extensions available on the target';
+
+  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
+
+  async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
+    return guardCheck(this, async () => {
+      const used = new Map<string, { version: string; databases: string[] }>();
+      for (const db of ctx.selection.databases) {
+        const { rows } = await ctx.source.query<{ name: string; version: string }>(
+          "SELECT extname AS name, extversion AS version FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1",
+          [],
+          { database: db.name },
+        );
+        for (const row of rows) {
+          const entry = used.get(row.name) ?? { version: row.version, databases: [] };
+          if (compareVersions(row.version, entry.version) > 0) entry.version = row.version;
+          entry.databases.push(db.name);
+          used.set(row.name, entry);
+        }
+      }
+      if (used.size === 0) return checkResult(this, 'pass', 'the selected databases use no extensions');
+      const { rows: available } = await ctx.target.query<{ name: string; version: string }>(
+        'SELECT name, version FROM pg_available_extension_versions WHERE name = ANY($1)',
+        [[...used.keys()]],
+      );
+      const versions = new Map<string, string[]>();
+      for (const row of available) versions.set(row.name, [...(versions.get(row.name) ?? []), row.version]);
+      const missing: string[] = [];
+      const older: string[] = [];
+      const remedy: string[] = [];
+      for (const [name, { version, databases }] of used) {
+        const offered = versions.get(name) ?? [];
+        const newest = offered.reduce<string | undefined>(
+          (best, v) => (best === undefined || compareVersions(v, best) > 0 ? v : best),
+          undefined,
+        );
+        if (newest === undefined) missing.push(`${name} ${version} (used in ${databases.join(', ')})`);
+        else if (!offered.includes(version) && compareVersions(newest, version) < 0)
+          older.push(`${name}: ${version} on the source, at most ${newest} on the target`);
+        else continue;
+        remedy.push(
+          `install ${name} ${version} or later on the target host (the package that ships it for the target's PostgreSQL major, e.g. postgresql-<major>-${name} or the contrib package), then in each database: CREATE EXTENSION IF NOT EXISTS ${quoteIdent(name)} VERSION ${quoteLiteral(version)};`,
+        );
+      }
+      if (missing.length === 0 && older.length === 0)
+        return checkResult(
+          this,
+          'pass',
+          `the target offers every extension in use: ${[...used.keys()].join(', ')}`,
+        );
+      const problems = [
+        ...(missing.length > 0 ? [`missing on the target: ${missing.join('; ')}`] : []),
+        ...(older.length > 0 ? [`older on the target: ${older.join('; ')}`] : []),
+      ];
+      return checkResult(this, 'failed', problems.join('. '), remedy.join('\n'), { missing, older });
+    });
+  }
+}
