@@ -37,7 +37,7 @@ export class MissingPluginError extends PgshiftError {
  * defaults), and registers each plugin in its own child container.
  */
 export async function loadTask(configPath: string, options: LoadTaskOptions = {}): Promise<LoadedTask> {
-  const redactor = new Redactor();
+  const redactor = options.redactor ?? new Redactor();
   const logger = createLogger({
     redactor,
     level: options.logLevel ?? (options.verbose ? 'debug' : 'info'),

@@ -92,6 +92,8 @@ export interface LoadTaskOptions {
   logLevel?: string;
   /** Where log lines go; default stderr. */
   logDestination?: NodeJS.WritableStream;
+  /** Collects the task's secrets; pass one to keep masking errors thrown while loading. */
+  redactor?: Redactor;
   /** Add first-party checkers, policies and a loader/replicator; default true (tests turn it off). */
   firstPartyDefaults?: boolean;
 }

@@ -1,0 +1,8 @@
+export type { Action, ActionRunner, CliCommand } from './command.js';
+export { render as renderCheckReport } from './commands/check.js';
+export { commands } from './commands/index.js';
+export { type CliContext, createContext, type GlobalOptions } from './context.js';
+export { handleError } from './handle-error.js';
+export { loadForCommand } from './load.js';
+export { createProgram, runCli } from './program.js';
+export { table } from './table.js';

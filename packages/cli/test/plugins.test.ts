@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, runCli } from './run-cli.js';
+
+/** The workspace's plugin packages, read from their package.json markers. */
+function pluginPackages(): string[] {
+  const dir = join(REPO, 'plugins');
+  return readdirSync(dir).flatMap((name) => {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8'));
+      return pkg.pgshift?.plugin ? [pkg.name as string] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+describe('pgshift plugins', () => {
+  it('--json lists every plugin package present with name, kind, version, capabilities and source', async () => {
+    const { code, stdout } = await runCli(['plugins', '--json']);
+    expect(code).toBe(0);
+    const rows = JSON.parse(stdout) as Array<Record<string, unknown>>;
+    for (const row of rows) {
+      expect(row).toEqual(
+        expect.objectContaining({
+          name: expect.any(String),
+          kind: expect.any(String),
+          version: expect.any(String),
+          capabilities: expect.any(Array),
+          source: expect.any(String),
+        }),
+      );
+    }
+    const sources = rows.map((r) => r.source);
+    for (const pkg of pluginPackages()) expect(sources).toContain(pkg);
+  });
+
+  it('-c lists the plugins a task config loads, third-party ones included', async () => {
+    const { code, stdout } = await runCli(
+      ['plugins', '--json', '-c', join(REPO, 'packages/kernel/test/fixtures/pgshift.config.ts')],
+      { PGSHIFT_TEST_TS_PASSWORD: 'x-pw-2' },
+    );
+    expect(code).toBe(0);
+    const rows = JSON.parse(stdout) as Array<{ name: string; kind: string; source: string }>;
+    expect(rows.find((r) => r.name === 'fixture-direct')).toMatchObject({ kind: 'connector' });
+    expect(rows.find((r) => r.name === 'fixture-check-b')?.source).toContain('fixture-check-b');
+  });
+});
