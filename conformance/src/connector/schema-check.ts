@@ -2,7 +2,11 @@ import { type JsonSchema, Secret } from '@pgshift/plugin-api';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 /** ajv as the kernel configures it: strict in every respect, with pgshift's keywords. */
+const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+
 export function compileStrict(schema: JsonSchema): ValidateFunction {
+  const known = compiled.get(schema);
+  if (known) return known;
   const ajv = new Ajv({
     strict: true,
     allErrors: true,
@@ -10,7 +14,9 @@ export function compileStrict(schema: JsonSchema): ValidateFunction {
     useDefaults: true,
     keywords: ['x-secret', 'x-hint'],
   });
-  return ajv.compile(schema);
+  const validate = ajv.compile(schema);
+  compiled.set(schema, validate);
+  return validate;
 }
 
 /** Dotted path of an ajv error; a missing property is located at the property itself. */
