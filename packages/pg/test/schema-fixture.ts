@@ -59,6 +59,12 @@ export const BASE_FIXTURE: string[] = [
   'CREATE TABLE public.unrelated (id int PRIMARY KEY)',
   'CREATE VIEW public."unrelated view" AS SELECT * FROM public.unrelated',
   `CREATE FUNCTION public."unrelated fn"() RETURNS int LANGUAGE sql AS 'SELECT 1'`,
+  `CREATE FUNCTION public."sum sq step"(s numeric, x numeric) RETURNS numeric IMMUTABLE LANGUAGE sql AS 'SELECT s + x * x'`,
+  `CREATE AGGREGATE public."Sum Sq"(numeric) (SFUNC = public."sum sq step", STYPE = numeric, INITCOND = '0')`,
+  `CREATE AGGREGATE public."row count"(*) (SFUNC = int8inc, STYPE = int8, INITCOND = '0', PARALLEL = SAFE)`,
+  `CREATE VIEW public."agg view" AS SELECT public."Sum Sq"(qty) AS sq, public."row count"(*) AS n FROM "Shop Floor"."Order Items"`,
+  `COMMENT ON AGGREGATE public."row count"(*) IS 'counts'`,
+  'CREATE STATISTICS public."items stats" (dependencies) ON status, qty FROM "Shop Floor"."Order Items"',
   `CREATE FUNCTION "ünï ""quoted"""."fn"(a text, b "Shop Floor"."Order Status" DEFAULT 'new') RETURNS SETOF "Shop Floor"."Order Items" LANGUAGE sql STABLE AS $$ SELECT * FROM "Shop Floor"."Order Items" WHERE status = b $$`,
 ];
 

@@ -64,6 +64,7 @@ describe('schema copy of selected tables', () => {
     // The FK of "select"."order" and the views on the table stay behind with their tables.
     expect(plan.postData.map((s) => s.description)).toEqual([
       'constraint "qty small" on "Shop Floor"."Order Items"',
+      'statistics "public"."items stats"',
       'comment on index "Shop Floor"."items by status"',
     ]);
 

@@ -66,6 +66,8 @@ async function spotChecks(target: pg.Client, modern: boolean): Promise<void> {
   const view = await target.query(`SELECT "select", price::text AS price FROM "select"."paid items"`);
   expect(view.rows).toEqual([{ select: 'a', price: '12.50' }]);
   expect((await one<{ n: string }>(target, `SELECT n::text FROM "select"."paid count"`)).n).toBe('1');
+  // User-defined aggregates (one over `*`) are there and compute.
+  expect(await one(target, 'SELECT sq::text, n::text FROM public."agg view"')).toEqual({ sq: '20', n: '2' });
 
   // The trigger fires, the FK holds, the NOT VALID check is there and not validated.
   await target.query(`INSERT INTO "select"."order" (item, note) VALUES (1000, 'hi')`);

@@ -7,6 +7,7 @@ import type {
   RelationRow,
   RuleRow,
   SequenceRow,
+  StatisticsRow,
   TriggerRow,
 } from './catalog.js';
 
@@ -31,6 +32,7 @@ export class CatalogIndex {
   readonly triggers: Map<string, TriggerRow[]>;
   readonly rules: Map<string, RuleRow[]>;
   readonly policies: Map<string, PolicyRow[]>;
+  readonly statistics: Map<string, StatisticsRow[]>;
   /** `${tableOid}:${column}` -> identity sequence */
   readonly identity = new Map<string, SequenceRow>();
   /** table oid -> sequences OWNED BY one of its columns (not identity) */
@@ -47,6 +49,7 @@ export class CatalogIndex {
     this.triggers = groupBy(catalog.triggers, (t) => t.rel);
     this.rules = groupBy(catalog.rules, (r) => r.rel);
     this.policies = groupBy(catalog.policies, (p) => p.rel);
+    this.statistics = groupBy(catalog.statistics, (x) => x.rel);
     for (const s of catalog.sequences) {
       if (!s.ownedBy) continue;
       if (s.ownedBy.identity) this.identity.set(`${s.ownedBy.tableOid}:${s.ownedBy.column}`, s);

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { type AggregateRow, aggregateAsFunction } from './aggregate.js';
 
 /*
  * Raw catalog reads. Every query here runs on PostgreSQL 10 to 17 under an empty search_path
@@ -69,7 +70,8 @@ export interface TypeRow extends Owned {
   } | null;
 }
 export interface FunctionRow extends Owned {
-  kind: 'f' | 'p' | 'w';
+  /** f function, p procedure, w window function, a aggregate */
+  kind: 'f' | 'p' | 'w' | 'a';
   args: string;
   def: string;
 }
@@ -152,6 +154,13 @@ export interface RuleRow {
   def: string;
   comment: string | null;
 }
+export interface StatisticsRow {
+  schema: string;
+  name: string;
+  rel: string;
+  def: string;
+  comment: string | null;
+}
 export interface PolicyRow {
   name: string;
   rel: string;
@@ -199,6 +208,7 @@ export interface Catalog {
   triggers: TriggerRow[];
   rules: RuleRow[];
   policies: PolicyRow[];
+  statistics: StatisticsRow[];
   dependencies: DependencyRow[];
   typeInfo: TypeInfoRow[];
   extensionMembers: ExtensionMemberRow[];
@@ -290,6 +300,22 @@ function queries(v: number) {
         -- constructors made by CREATE TYPE ... AS RANGE come back with the type
         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND x.objid = p.oid AND x.deptype = 'i')
       ORDER BY n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)`,
+    aggregates: `SELECT ${OWNED('p.oid', 'p.pronamespace', 'p.proowner', 'pg_proc')}, ${aclJson('p.proacl')} AS acl, p.proname AS name,
+        pg_catalog.pg_get_function_identity_arguments(p.oid) AS args, pg_catalog.pg_get_function_arguments(p.oid) AS "fullArgs",
+        a.aggkind::text AS "aggKind", ${qnameJson('pg_proc', 'a.aggtransfn')} AS "transFn",
+        pg_catalog.format_type(a.aggtranstype, NULL) AS "stateType", a.aggtransspace AS "stateSpace",
+        CASE WHEN a.aggfinalfn <> 0 THEN ${qnameJson('pg_proc', 'a.aggfinalfn')} END AS "finalFn", a.aggfinalextra AS "finalExtra",
+        ${v >= 110000 ? 'a.aggfinalmodify::text' : 'NULL::text'} AS "finalModify",
+        CASE WHEN a.aggcombinefn <> 0 THEN ${qnameJson('pg_proc', 'a.aggcombinefn')} END AS "combineFn",
+        CASE WHEN a.aggserialfn <> 0 THEN ${qnameJson('pg_proc', 'a.aggserialfn')} END AS "serialFn",
+        CASE WHEN a.aggdeserialfn <> 0 THEN ${qnameJson('pg_proc', 'a.aggdeserialfn')} END AS "deserialFn",
+        a.agginitval AS "initCond",
+        CASE WHEN a.aggsortop <> 0 THEN (SELECT pg_catalog.json_build_object('schema', opn.nspname, 'name', op.oprname) FROM pg_catalog.pg_operator op JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace WHERE op.oid = a.aggsortop)::text END AS "sortOp",
+        p.proparallel::text AS parallel
+      FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid
+        JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+      WHERE ${USER_NSP} AND ${notExtMember('pg_proc', 'p.oid')}
+      ORDER BY n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)`,
     sequences: `SELECT ${OWNED('c.oid', 'c.relnamespace', 'c.relowner', 'pg_class')}, ${aclJson('c.relacl')} AS acl, c.relname AS name,
         pg_catalog.format_type(s.seqtypid, NULL) AS type, s.seqstart::text AS start, s.seqincrement::text AS increment,
         s.seqmin::text AS min, s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle,
@@ -373,6 +399,10 @@ function queries(v: number) {
       FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE ${USER_NSP} ORDER BY p.polrelid, p.polname`,
+    statistics: `SELECT n.nspname AS schema, x.stxname AS name, x.stxrelid::text AS rel,
+        pg_catalog.pg_get_statisticsobjdef(x.oid) AS def, pg_catalog.obj_description(x.oid, 'pg_statistic_ext') AS comment
+      FROM pg_catalog.pg_statistic_ext x JOIN pg_catalog.pg_namespace n ON n.oid = x.stxnamespace
+      WHERE ${USER_NSP} ORDER BY n.nspname, x.stxname`,
     dependencies: `SELECT d.classid::pg_catalog.regclass::text AS cls, d.objid::text AS objid, ${nodeKeySql('d.classid', 'd.objid')} AS "objKey",
         d.refclassid::pg_catalog.regclass::text AS "refCls", d.refobjid::text AS "refObjid", ${nodeKeySql('d.refclassid', 'd.refobjid')} AS "refKey",
         d.deptype::text AS deptype
@@ -388,6 +418,12 @@ function queries(v: number) {
 }
 
 const JSON_COLUMNS = new Set([
+  'transFn',
+  'finalFn',
+  'combineFn',
+  'serialFn',
+  'deserialFn',
+  'sortOp',
   'acl',
   'labels',
   'collation',
@@ -424,5 +460,9 @@ export async function readCatalog(client: pg.Client, versionNum: number): Promis
       });
     }
   }
-  return result as unknown as Catalog;
+  const catalog = result as unknown as Catalog & { aggregates?: AggregateRow[] };
+  // Aggregates are functions to everything downstream; only their CREATE differs.
+  catalog.functions.push(...(catalog.aggregates ?? []).map(aggregateAsFunction));
+  delete catalog.aggregates;
+  return catalog;
 }

@@ -148,6 +148,17 @@ export function rowSecurity(r: RelationRow, index: CatalogIndex): SchemaStatemen
   return out;
 }
 
+/** Extended statistics objects (CREATE STATISTICS) on a table, with their comments. */
+export function statisticsObjects(r: RelationRow, index: CatalogIndex): SchemaStatement[] {
+  return (index.statistics.get(r.oid) ?? []).flatMap((x) => {
+    const what = `statistics ${qualified(x.schema, x.name)}`;
+    return [
+      statement(x.def, what),
+      ...commentOn(`STATISTICS ${qualified(x.schema, x.name)}`, x.comment, what),
+    ];
+  });
+}
+
 /** Comments on indexes, table constraints, triggers and rules. */
 export function postDataComments(
   r: RelationRow,

@@ -116,12 +116,21 @@ export function typeDdl(t: TypeRow): SchemaStatement[] {
   ];
 }
 
+const ROUTINE_KEYWORD = { f: 'FUNCTION', w: 'FUNCTION', p: 'PROCEDURE', a: 'AGGREGATE' } as const;
+
+/** How ALTER and COMMENT name the routine: `FUNCTION "s"."f"(integer)`, `AGGREGATE "s"."a"(*)`. */
 export function functionTarget(f: FunctionRow): string {
-  return `${f.kind === 'p' ? 'PROCEDURE' : 'FUNCTION'} ${qualified(f.schema, f.name)}(${f.args})`;
+  return `${ROUTINE_KEYWORD[f.kind]} ${qualified(f.schema, f.name)}(${f.args})`;
+}
+
+/** How GRANT names it: aggregates are granted as functions, with `()` for `(*)`. */
+export function functionGrantTarget(f: FunctionRow): string {
+  if (f.kind !== 'a') return functionTarget(f);
+  return `FUNCTION ${qualified(f.schema, f.name)}(${f.args === '*' ? '' : f.args})`;
 }
 
 export function functionDdl(f: FunctionRow): SchemaStatement[] {
-  const what = `${f.kind === 'p' ? 'procedure' : 'function'} ${qualified(f.schema, f.name)}(${f.args})`;
+  const what = `${ROUTINE_KEYWORD[f.kind].toLowerCase()} ${qualified(f.schema, f.name)}(${f.args})`;
   return [statement(f.def.trim(), what), ...commentOn(functionTarget(f), f.comment, what)];
 }
 

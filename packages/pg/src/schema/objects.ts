@@ -32,8 +32,9 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
         : { kind, schema, name, table, signature: json(signature) },
     );
 
-  for (const s of catalog.schemas) push('schema', s.name, s.name, {});
-  for (const e of catalog.extensions) push('extension', e.schema, e.name, { schema: e.schema });
+  for (const s of catalog.schemas) push('schema', s.name, s.name, { comment: s.comment });
+  for (const e of catalog.extensions)
+    push('extension', e.schema, e.name, { schema: e.schema, comment: e.comment });
   for (const c of catalog.collations)
     push('collation', c.schema, c.name, {
       provider: c.provider,
@@ -51,16 +52,27 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
       notNull: t.notNull,
       default: t.defaultExpr,
       collation: t.collation,
-      checks: t.checks?.map((k) => ({ name: k.name, def: k.def, validated: k.validated })),
-      attributes: t.attributes?.map((a) => ({ name: a.name, type: a.type, collation: a.collation })),
+      checks: t.checks?.map((k) => ({
+        name: k.name,
+        def: k.def,
+        validated: k.validated,
+        comment: k.comment,
+      })),
+      attributes: t.attributes,
       range,
+      comment: t.comment,
     });
   }
   for (const f of catalog.functions) {
     // From 14 on a procedure's arguments carry their mode ("IN n integer"); before, they did not.
     const args = f.kind === 'p' ? f.args.replace(/(^|, )IN /g, '$1') : f.args;
     const def = f.def.trim().replace(`(${f.args})`, `(${args})`);
-    push(f.kind === 'p' ? 'procedure' : 'function', f.schema, `${f.name}(${args})`, { def });
+    push(
+      { f: 'function', w: 'function', p: 'procedure', a: 'aggregate' }[f.kind],
+      f.schema,
+      `${f.name}(${args})`,
+      { def },
+    );
   }
   for (const s of catalog.sequences)
     push('sequence', s.schema, s.name, {
@@ -74,6 +86,7 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
       // An identity sequence is unlogged with its table from 15 on, logged before.
       unlogged: s.ownedBy?.identity ? undefined : s.unlogged,
       ownedBy: s.ownedBy && { ...s.ownedBy, tableOid: undefined },
+      comment: s.comment,
     });
   for (const r of catalog.relations) {
     const kind = r.relkind === 'v' ? 'view' : r.relkind === 'm' ? 'materialized view' : 'table';
@@ -87,6 +100,7 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
       rowSecurity: r.rowSecurity,
       forceRowSecurity: r.forceRowSecurity,
       replicaIdentity: r.replIdent,
+      comment: r.comment,
     });
   }
   for (const c of catalog.columns) {
@@ -103,31 +117,56 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
         identity: c.identity,
         generated: c.generated,
         collation: c.collation,
+        comment: c.comment,
       },
       r.name,
     );
   }
   for (const i of catalog.indexes) {
     const r = rels.get(i.rel);
-    if (r) push('index', i.schema, i.name, { def: i.def, clustered: i.clustered, parent: i.parent }, r.name);
+    if (r)
+      push(
+        'index',
+        i.schema,
+        i.name,
+        { def: i.def, clustered: i.clustered, parent: i.parent, comment: i.comment },
+        r.name,
+      );
   }
   for (const k of catalog.constraints) {
     const r = rels.get(k.rel);
     // Foreign keys cloned onto partitions are made (and named) by the target from the parent's.
     if (!r || (k.contype === 'f' && k.parentOid !== '0')) continue;
-    push('constraint', r.schema, k.name, { type: k.contype, def: k.def, validated: k.validated }, r.name);
+    push(
+      'constraint',
+      r.schema,
+      k.name,
+      { type: k.contype, def: k.def, validated: k.validated, comment: k.comment },
+      r.name,
+    );
   }
   for (const t of catalog.triggers) {
     const r = rels.get(t.rel);
-    if (r) push('trigger', r.schema, t.name, { def: normalizeTrigger(t.def), enabled: t.enabled }, r.name);
+    if (r)
+      push(
+        'trigger',
+        r.schema,
+        t.name,
+        { def: normalizeTrigger(t.def), enabled: t.enabled, comment: t.comment },
+        r.name,
+      );
   }
   for (const rule of catalog.rules) {
     const r = rels.get(rule.rel);
-    if (r) push('rule', r.schema, rule.name, { def: rule.def }, r.name);
+    if (r) push('rule', r.schema, rule.name, { def: rule.def, comment: rule.comment }, r.name);
   }
   for (const p of catalog.policies) {
     const r = rels.get(p.rel);
     if (r) push('policy', r.schema, p.name, { ...p, rel: undefined }, r.name);
+  }
+  for (const x of catalog.statistics) {
+    const r = rels.get(x.rel);
+    if (r) push('statistics', x.schema, x.name, { def: x.def, comment: x.comment }, r.name);
   }
   const key = (o: SchemaObject) => `${o.kind}\u0000${o.schema}\u0000${o.table ?? ''}\u0000${o.name}`;
   return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

@@ -8,6 +8,7 @@ import {
   laterConstraints,
   postDataComments,
   rowSecurity,
+  statisticsObjects,
   tablePostData,
   triggersAndRules,
 } from './ddl-post.js';
@@ -15,6 +16,7 @@ import {
   collationDdl,
   extensionDdl,
   functionDdl,
+  functionGrantTarget,
   functionTarget,
   relationDdl,
   schemaDdl,
@@ -104,7 +106,7 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
         const f = get(byKey.func, node);
         preData.push(...functionDdl(f));
         owners.push(ownerDdl(functionTarget(f), f.owner, functionTarget(f)));
-        grants.push(...grantDdl(functionTarget(f), f.acl, f.owner, functionTarget(f)));
+        grants.push(...grantDdl(functionGrantTarget(f), f.acl, f.owner, functionTarget(f)));
         break;
       }
       case 'seq': {
@@ -158,6 +160,7 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
     ...tables.flatMap((r) => laterConstraints(r, index, includedRels)),
     ...relations.flatMap((r) => triggersAndRules(r, index)),
     ...tables.flatMap((r) => rowSecurity(r, index)),
+    ...relations.flatMap((r) => statisticsObjects(r, index)),
     ...matviews.flatMap((m) => [
       ...(m.populated
         ? [

@@ -1,0 +1,54 @@
+import { qualified, quoteIdent } from '../quote.js';
+import type { FunctionRow, QualifiedName } from './catalog.js';
+import { qname } from './sql-text.js';
+
+/** An aggregate as read from pg_aggregate; turned into a FunctionRow whose `def` creates it. */
+export interface AggregateRow extends Omit<FunctionRow, 'kind' | 'def'> {
+  fullArgs: string;
+  aggKind: 'n' | 'o' | 'h';
+  transFn: QualifiedName;
+  stateType: string;
+  stateSpace: number;
+  finalFn: QualifiedName | null;
+  finalExtra: boolean;
+  finalModify: string | null;
+  combineFn: QualifiedName | null;
+  serialFn: QualifiedName | null;
+  deserialFn: QualifiedName | null;
+  initCond: string | null;
+  sortOp: QualifiedName | null;
+  parallel: string;
+}
+
+const MODIFY: Record<string, string> = { r: 'READ_ONLY', s: 'SHAREABLE', w: 'READ_WRITE' };
+const PARALLEL: Record<string, string> = { s: 'SAFE', r: 'RESTRICTED', u: 'UNSAFE' };
+
+function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** CREATE AGGREGATE from its catalog row (moving-aggregate options are not carried over). */
+export function aggregateAsFunction(a: AggregateRow): FunctionRow {
+  const options = [`SFUNC = ${qname(a.transFn)}`, `STYPE = ${a.stateType}`];
+  if (a.stateSpace > 0) options.push(`SSPACE = ${a.stateSpace}`);
+  if (a.finalFn) options.push(`FINALFUNC = ${qname(a.finalFn)}`);
+  if (a.finalExtra) options.push('FINALFUNC_EXTRA');
+  if (a.finalModify && a.finalModify !== (a.aggKind === 'n' ? 'r' : 'w'))
+    options.push(`FINALFUNC_MODIFY = ${MODIFY[a.finalModify]}`);
+  if (a.combineFn) options.push(`COMBINEFUNC = ${qname(a.combineFn)}`);
+  if (a.serialFn) options.push(`SERIALFUNC = ${qname(a.serialFn)}`);
+  if (a.deserialFn) options.push(`DESERIALFUNC = ${qname(a.deserialFn)}`);
+  // initcond is the state type's text form; a string literal keeps it exact.
+  if (a.initCond !== null) options.push(`INITCOND = ${literal(a.initCond)}`);
+  if (a.sortOp) options.push(`SORTOP = OPERATOR(${quoteIdent(a.sortOp.schema)}.${a.sortOp.name})`);
+  if (a.aggKind === 'h') options.push('HYPOTHETICAL');
+  if (a.parallel !== 'u') options.push(`PARALLEL = ${PARALLEL[a.parallel]}`);
+  const args = a.fullArgs === '' ? '*' : a.fullArgs;
+  const { fullArgs: _a, aggKind: _k, transFn: _t, stateType: _s, ...rest } = a;
+  return {
+    ...rest,
+    kind: 'a',
+    args: a.args === '' ? '*' : a.args,
+    def: `CREATE AGGREGATE ${qualified(a.schema, a.name)}(${args}) (${options.join(', ')})`,
+  };
+}
