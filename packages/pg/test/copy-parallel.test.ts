@@ -1,47 +1,82 @@
 import type { ProgressEventInput } from '@pgshift/plugin-api';
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyDatabase } from '../src/index.js';
+import { type ChunkSpec, copyDatabase, readTableInventory } from '../src/index.js';
 import { freshDatabase, opener, rows, run } from './copy-fixtures.js';
 
 const TABLES = `
   CREATE TABLE public.big (id int PRIMARY KEY, payload text NOT NULL);
   CREATE TABLE public.keyless (n int, t text);
-  CREATE TABLE public.small (id int PRIMARY KEY, v text);`;
+  CREATE TABLE public.small (id int PRIMARY KEY, v text);
+  CREATE TABLE public.nocols ();`;
+
+const BIG = '"public"."big"';
+
+/** Resolves once `count` callers wait on it; fails the test instead of hanging when they never come. */
+function barrier(count: number, what: string) {
+  let waiting = 0;
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return async () => {
+    if (++waiting >= count) open();
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what}: only ${waiting} of ${count} arrived`)), 20_000).unref(),
+    );
+    await Promise.race([opened, timeout]);
+  };
+}
 
 describe('parallel copy', () => {
   let pg17: SandboxServer;
   let pg10: SandboxServer;
   beforeAll(async () => {
     [pg17, pg10] = await Promise.all([startPostgres({ major: 17 }), startPostgres({ major: 10 })]);
+    for (const server of [pg17, pg10]) {
+      await freshDatabase(server, 'par_src');
+      await run(
+        server,
+        'par_src',
+        `${TABLES}
+         INSERT INTO big SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 20000) g;
+         INSERT INTO keyless SELECT g % 100, md5(g::text) FROM generate_series(1, 5000) g;
+         INSERT INTO small VALUES (1, 'one'), (2, 'two');
+         INSERT INTO nocols DEFAULT VALUES; INSERT INTO nocols DEFAULT VALUES;
+         ANALYZE;`,
+      );
+    }
   });
   afterAll(async () => {
     await Promise.all([pg17?.stop(), pg10?.stop()]);
   });
 
-  async function seed(server: SandboxServer, db: string) {
-    await freshDatabase(server, db);
-    await run(
+  async function target(db: string) {
+    await freshDatabase(pg17, db);
+    await run(pg17, db, TABLES);
+  }
+
+  async function content(server: SandboxServer, db: string) {
+    const [r] = await rows(
       server,
       db,
-      `${TABLES}
-       INSERT INTO big SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 20000) g;
-       INSERT INTO keyless SELECT g % 100, md5(g::text) FROM generate_series(1, 5000) g;
-       INSERT INTO small VALUES (1, 'one'), (2, 'two');
-       ANALYZE;`,
+      `SELECT (SELECT count(*) FROM big)::text AS n, (SELECT count(DISTINCT id) FROM big)::text AS d,
+              (SELECT md5(string_agg(id || payload, ',' ORDER BY id)) FROM big) AS h,
+              (SELECT count(*) FROM keyless)::text AS k, (SELECT count(*) FROM nocols)::text AS z`,
     );
+    return r;
   }
 
   for (const [label, sourceMajor, kind] of [
     ['17 → 17 (ctid page ranges)', 17, 'ctid'],
     ['10 → 17 (primary-key ranges)', 10, 'key'],
   ] as const) {
-    it(`splits a large table and copies it with 4 workers: ${label}`, async () => {
+    it(`splits a large table and 4 workers share it: ${label}`, async () => {
       const source = sourceMajor === 17 ? pg17 : pg10;
-      await seed(source, 'par_src');
-      await freshDatabase(pg17, 'par_dst');
-      await run(pg17, 'par_dst', TABLES);
+      await target('par_dst');
       const events: ProgressEventInput[] = [];
+      // Four chunks of the big table must be in flight at once, or this never opens.
+      const together = barrier(4, 'big-table chunks in flight together');
       const result = await copyDatabase({
         openSource: opener(source, 'par_src'),
         openTarget: opener(pg17, 'par_dst'),
@@ -51,41 +86,135 @@ describe('parallel copy', () => {
         onLostSnapshot: 'fail',
         progress: { emit: (e) => events.push(e) },
         progressIntervalMs: 0,
+        hooks: { chunkCopied: (c) => (c.table === BIG && c.chunk < 4 ? together() : undefined) },
       });
       expect(result.consistent).toBe(true);
-      expect(result.rows).toBe(20000 + 5000 + 2);
-      expect(result.tables).toBe(3);
+      expect(result.rows).toBe(20000 + 5000 + 2 + 2);
+      expect(result.tables).toBe(4);
       const plan = await rows<{ kind: string; n: string }>(
         pg17,
         'par_dst',
-        `SELECT kind, count(*)::text AS n FROM pgshift.copy_progress WHERE table_key = '"public"."big"' GROUP BY kind`,
+        `SELECT kind, count(*)::text AS n FROM pgshift.copy_progress WHERE table_key = '${BIG}' GROUP BY kind`,
       );
       expect(plan).toHaveLength(1);
       expect(plan[0]?.kind).toBe(kind);
       expect(Number(plan[0]?.n)).toBeGreaterThanOrEqual(4);
-      // Several workers really shared the big table: its chunks were committed by >1 backend is not
-      // observable afterwards, but every chunk is done and the rows are exact and unique.
-      const [counts] = await rows(
-        pg17,
-        'par_dst',
-        `SELECT (SELECT count(*) FROM big)::text AS n, (SELECT count(DISTINCT id) FROM big)::text AS d,
-                (SELECT md5(string_agg(id || payload, ',' ORDER BY id)) FROM big) AS h,
-                (SELECT count(*) FROM keyless)::text AS k,
-                (SELECT count(*) FROM pgshift.copy_progress WHERE done_at IS NULL)::text AS undone`,
-      );
-      const [expected] = await rows(
-        source,
-        'par_src',
-        `SELECT md5(string_agg(id || payload, ',' ORDER BY id)) AS h FROM big`,
-      );
-      expect(counts).toEqual({ n: '20000', d: '20000', h: expected?.h, k: '5000', undone: '0' });
+      const actual = await content(pg17, 'par_dst');
+      expect(actual).toEqual(await content(source, 'par_src'));
+      expect(actual).toMatchObject({ n: '20000', d: '20000', k: '5000', z: '2' });
       const tableDone = events.filter((e) => e.type === 'table-progress' && e.done);
       expect(new Set(tableDone.map((e) => (e.type === 'table-progress' ? e.table : '')))).toEqual(
-        new Set(['"public"."big"', '"public"."keyless"', '"public"."small"']),
+        new Set([BIG, '"public"."keyless"', '"public"."small"', '"public"."nocols"']),
       );
       const last = events.filter((e) => e.type === 'copy-progress').at(-1);
-      expect(last).toMatchObject({ type: 'copy-progress', rows: 25002, tablesDone: 3, tablesTotal: 3 });
+      expect(last).toMatchObject({ type: 'copy-progress', rows: 25004, tablesDone: 4, tablesTotal: 4 });
       if (last?.type === 'copy-progress') expect(last.bytes).toBeGreaterThan(20000 * 128);
     });
   }
+
+  it("builds a table's indexes while other tables are still copying", async () => {
+    await target('par_overlap');
+    let indexed!: () => void;
+    const bigIndexed = new Promise<void>((resolve) => {
+      indexed = resolve;
+    });
+    const order: string[] = [];
+    await copyDatabase({
+      openSource: opener(pg17, 'par_src'),
+      openTarget: opener(pg17, 'par_overlap'),
+      database: 'par_src',
+      jobs: 2,
+      splitTableBytes: 256 * 1024,
+      onLostSnapshot: 'fail',
+      tablePostData: async (table, client) => {
+        if (table === BIG) await client.query('CREATE INDEX big_payload ON public.big (payload)');
+        order.push(`post ${table}`);
+        if (table === BIG) indexed();
+      },
+      hooks: {
+        // The smallest table holds its chunk open until the big table's index exists: this only
+        // finishes if post-data runs beside the copy rather than after it.
+        chunkCopied: async (c: ChunkSpec) => {
+          if (c.table === '"public"."small"') await bigIndexed;
+        },
+        chunkCommitted: (c) => void order.push(`copied ${c.table}`),
+      },
+    });
+    expect(order.indexOf(`post ${BIG}`)).toBeLessThan(order.indexOf('copied "public"."small"'));
+    const [idx] = await rows(
+      pg17,
+      'par_overlap',
+      `SELECT count(*)::text AS n FROM pg_indexes WHERE indexname = 'big_payload'`,
+    );
+    expect(idx?.n).toBe('1');
+    const [marks] = await rows(
+      pg17,
+      'par_overlap',
+      'SELECT count(*)::text AS n FROM pgshift.copy_tables WHERE post_data_at IS NOT NULL',
+    );
+    expect(marks?.n).toBe('4');
+  });
+
+  it('10: a lost snapshot with per-table continues a key-split table where it stopped', async () => {
+    await target('par_keys');
+    let seen = 0;
+    const base = {
+      openSource: opener(pg10, 'par_src'),
+      openTarget: opener(pg17, 'par_keys'),
+      database: 'par_src',
+      splitTableBytes: 256 * 1024,
+    };
+    await expect(
+      copyDatabase({
+        ...base,
+        jobs: 1,
+        onLostSnapshot: 'fail',
+        hooks: {
+          chunkCopied: (c) => {
+            if (c.table === BIG && ++seen === 3) throw new Error('stopped by the test');
+          },
+        },
+      }),
+    ).rejects.toThrow(/stopped by the test/);
+    const [before] = await rows(
+      pg17,
+      'par_keys',
+      `SELECT count(*) FILTER (WHERE done_at IS NOT NULL)::text AS done,
+              count(*) FILTER (WHERE done_at IS NOT NULL AND table_key = '${BIG}')::text AS big_done
+         FROM pgshift.copy_progress`,
+    );
+    expect(before?.big_done).toBe('2'); // partly copied
+    const result = await copyDatabase({ ...base, jobs: 2, onLostSnapshot: 'per-table' });
+    // Key ranges hold each row in exactly one chunk whatever the snapshot: the two done chunks stay.
+    expect(result).toMatchObject({ consistent: false, chunksSkipped: Number(before?.done) });
+    expect(await content(pg17, 'par_keys')).toEqual(await content(pg10, 'par_src'));
+  });
+
+  it('takes leaf partitions for a selected partitioned table and leaves views and matviews out', async () => {
+    await run(
+      pg10,
+      'par_src',
+      `CREATE TABLE p (id int, v text) PARTITION BY LIST (id);
+       CREATE TABLE p_1 PARTITION OF p FOR VALUES IN (1);
+       CREATE TABLE p_2 PARTITION OF p FOR VALUES IN (2) PARTITION BY LIST (v);
+       CREATE TABLE p_2a PARTITION OF p_2 FOR VALUES IN ('a');
+       CREATE VIEW v AS SELECT 1;
+       CREATE MATERIALIZED VIEW m AS SELECT 1;`,
+    );
+    const client = await opener(pg10, 'par_src')();
+    try {
+      const selected = await readTableInventory(client, [
+        { schema: 'public', name: 'p' },
+        { schema: 'public', name: 'small' },
+      ]);
+      expect(selected.map((t) => t.key)).toEqual(['"public"."p_1"', '"public"."p_2a"', '"public"."small"']);
+      expect(selected.find((t) => t.name === 'p_1')?.partition).toBe(true);
+      const all = (await readTableInventory(client)).map((t) => t.name);
+      expect(all).toEqual(['big', 'keyless', 'nocols', 'p_1', 'p_2a', 'small']);
+      expect((await readTableInventory(client)).find((t) => t.name === 'small')?.keyColumns).toEqual(['id']);
+    } finally {
+      await client.end();
+      await run(pg10, 'par_src', 'DROP TABLE p; DROP VIEW v; DROP MATERIALIZED VIEW m');
+    }
+  });
 });

@@ -133,6 +133,36 @@ describe('verify', () => {
     expect(formatVerifyReport(report)).toContain('sequence "public"."counter": source 42, target 41');
   });
 
+  it('agrees when the target orders text differently (key ranges and order use COLLATE "C")', async () => {
+    const values = `INSERT INTO names SELECT v || g, g FROM generate_series(1, 400) g, unnest(ARRAY['a', 'B', 'é', 'Z']) v`;
+    await freshDatabase(pg17, 'v_coll_src');
+    await run(pg17, 'v_coll_src', `CREATE TABLE names (k text PRIMARY KEY, n int); ${values}; ANALYZE`);
+    await freshDatabase(pg17, 'v_coll_dst');
+    await run(
+      pg17,
+      'v_coll_dst',
+      `CREATE TABLE names (k text COLLATE "en-x-icu" PRIMARY KEY, n int); ${values}`,
+    );
+    const [order] = await rows(
+      pg17,
+      'v_coll_dst',
+      `SELECT (SELECT string_agg(k, ',' ORDER BY k) FROM names) <> (SELECT string_agg(k, ',' ORDER BY k COLLATE "C") FROM names) AS differs`,
+    );
+    expect(order?.differs).toBe(true);
+    const report = await verifyDatabase(
+      opener(pg17, 'v_coll_src'),
+      opener(pg17, 'v_coll_dst'),
+      'v_coll_src',
+      undefined,
+      {
+        chunkRows: 300,
+        schema: false,
+      },
+    );
+    expect(report.tables[0]?.chunks).toBeGreaterThan(3);
+    expect(report.ok).toBe(true);
+  });
+
   it('compares floats by binary form because 10 and 17 print them differently under any setting', async () => {
     const sql = `${fixedSettingsSql()};
       SELECT 0.1::float8::text AS t, md5(${rowTextExpression([

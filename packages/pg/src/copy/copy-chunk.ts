@@ -22,12 +22,17 @@ export function copyColumns(table: TableInfo): string {
  */
 export function sourceCopySql(table: TableInfo, chunk: ChunkSpec): string {
   const columns = copyColumns(table);
-  if (!chunk.predicate) return `COPY ${table.key} (${columns}) TO STDOUT`;
+  if (!chunk.predicate) return `COPY ${table.key}${columnList(columns)} TO STDOUT`;
   return `COPY (SELECT ${columns} FROM ONLY ${table.key} WHERE ${chunk.predicate}) TO STDOUT`;
 }
 
 export function targetCopySql(table: TableInfo): string {
-  return `COPY ${table.key} (${copyColumns(table)}) FROM STDIN`;
+  return `COPY ${table.key}${columnList(copyColumns(table))} FROM STDIN`;
+}
+
+/** A table without copyable columns still has rows: COPY's default list (no generated columns) moves them. */
+function columnList(columns: string): string {
+  return columns ? ` (${columns})` : '';
 }
 
 /**

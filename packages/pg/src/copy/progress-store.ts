@@ -74,7 +74,7 @@ export class ProgressStore {
     }>(
       `SELECT table_key, chunk, kind, predicate, estimated_bytes, rows, bytes, snapshot, done_at IS NOT NULL AS done
          FROM pgshift.copy_progress WHERE task = $1 AND database = $2
-        ORDER BY estimated_bytes DESC, table_key, chunk`,
+        ORDER BY sum(estimated_bytes) OVER (PARTITION BY table_key) DESC, table_key, chunk`,
       [this.task, this.database],
     );
     const post = await this.client.query<{ table_key: string }>(
