@@ -1,0 +1,328 @@
+import { bigIntToLsn, lsnToBigInt, openClient } from '@pgshift/pg';
+import type { FollowControl, ReplicationContext } from '@pgshift/plugin-api';
+import type pg from 'pg';
+import { Applier, type GroupEnd } from './applier.js';
+import { decoderFor } from './decoders/index.js';
+import { CODES, ReplicationError } from './errors.js';
+import type { LagTracker } from './lag-tracker.js';
+import type { Change } from './model.js';
+import type { FollowOptions } from './options.js';
+import { readPosition } from './progress-store.js';
+import { SourceIdentities } from './source-identity.js';
+import { ReplicationStream } from './stream.js';
+import { TargetCatalog } from './target-catalog.js';
+
+type Item = { type: 'data'; changes: Change[]; bytes: number } | { type: 'keepalive'; lsn: bigint };
+
+interface OpenTransaction {
+  skip: boolean;
+  commitTimeUs: bigint | undefined;
+}
+
+interface Group {
+  transactions: number;
+  changes: number;
+  startedAt: number;
+  last: (GroupEnd & { commitTimeUs: bigint | undefined }) | undefined;
+}
+
+const emptyGroup = (): Group => ({ transactions: 0, changes: 0, startedAt: 0, last: undefined });
+
+/**
+ * One run of `follow`: streams from the durable position, applies in commit order in groups, and
+ * acknowledges the source only with what the target has committed.
+ */
+export class Follower {
+  readonly #ctx: ReplicationContext;
+  readonly #control: FollowControl;
+  readonly #options: FollowOptions;
+  readonly #tracker: LagTracker;
+  #position = 0n;
+  #queue: Item[] = [];
+  #queuedBytes = 0;
+  #txn: OpenTransaction | undefined;
+  #group = emptyGroup();
+  #lastSeenEnd = 0n;
+  #failure: Error | undefined;
+  #wake: (() => void) | undefined;
+  #stream: ReplicationStream | undefined;
+  #paused = false;
+
+  constructor(ctx: ReplicationContext, control: FollowControl, options: FollowOptions, tracker: LagTracker) {
+    this.#ctx = ctx;
+    this.#control = control;
+    this.#options = options;
+    this.#tracker = tracker;
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failure) return;
+    this.#failure =
+      error instanceof Error
+        ? error
+        : new ReplicationError(CODES.stream, `replication stream failed: ${String(error)}`);
+    this.#kick();
+  }
+
+  #kick(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#wake = undefined;
+        resolve();
+      }, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  async run(): Promise<void> {
+    const ctx = this.#ctx;
+    const database = ctx.database.name;
+    const stored = await readPosition(ctx);
+    if (!stored)
+      throw new ReplicationError(
+        CODES.stream,
+        `no apply position is recorded on the target for slot ${ctx.slotName}`,
+        {
+          remedy: 'record the slot consistent point with initPosition after the full copy',
+        },
+      );
+    this.#position = lsnToBigInt(stored.endLsn);
+    this.#lastSeenEnd = this.#position;
+    this.#tracker.applied = this.#position;
+    this.#tracker.seeSource(this.#position);
+
+    const target = await openClient(ctx.target.route.connection({ database }), 'pgshift-apply');
+    let poller: pg.Client | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    const stream = new ReplicationStream(ctx.source.route.connection({ database, replication: true }));
+    this.#stream = stream;
+    const onAbort = () => this.#kick();
+    this.#control.signal.addEventListener('abort', onAbort);
+    let applier: Applier | undefined;
+    try {
+      const version = await target.query<{ v: number }>(
+        "SELECT current_setting('server_version_num')::int AS v",
+      );
+      const catalog = new TargetCatalog(target, version.rows[0]?.v ?? 0);
+      applier = new Applier(target, catalog, ctx.slotName, this.#options, ctx.logger);
+      await applier.open();
+      poller = await openClient(ctx.source.route.connection({ database }), 'pgshift-lag');
+      const sourceVersion = await poller.query<{ v: number }>(
+        "SELECT current_setting('server_version_num')::int AS v",
+      );
+      // The insert position counts commits not yet written out (synchronous_commit = off).
+      const walFunction =
+        (sourceVersion.rows[0]?.v ?? 0) >= 100000
+          ? 'pg_current_wal_insert_lsn'
+          : 'pg_current_xlog_insert_location';
+      const decoder = decoderFor(ctx);
+      const identities = new SourceIdentities(ctx);
+
+      stream.start(ctx.slotName, bigIntToLsn(this.#position), decoder.startOptions(), {
+        data: (lsn, payload) => {
+          try {
+            const changes = decoder.decode(lsn, payload);
+            this.#tracker.seeSource(lsnToBigInt(lsn));
+            this.#queue.push({ type: 'data', changes, bytes: payload.length });
+            this.#queuedBytes += payload.length;
+            if (
+              this.#queue.length >= this.#options.queueMaxMessages ||
+              this.#queuedBytes >= this.#options.queueMaxBytes
+            ) {
+              this.#paused = true;
+              stream.pause();
+            }
+            this.#kick();
+          } catch (error) {
+            this.#fail(error);
+          }
+        },
+        keepalive: (lsn, shouldRespond) => {
+          // Answered at once, with the durable position only; ordering with data is kept by the queue.
+          if (shouldRespond) void stream.sendStatus(this.#position).catch((e) => this.#fail(e));
+          this.#queue.push({ type: 'keepalive', lsn: lsnToBigInt(lsn) });
+          this.#kick();
+        },
+        error: (error) =>
+          this.#fail(
+            new ReplicationError(CODES.stream, `replication stream failed: ${error.message}`, {
+              cause: error,
+            }),
+          ),
+        ended: () =>
+          this.#fail(new ReplicationError(CODES.stream, 'the source ended the replication stream')),
+      });
+
+      timers.push(
+        setInterval(
+          () => void stream.sendStatus(this.#position).catch(() => {}),
+          this.#options.statusIntervalMs,
+        ),
+      );
+      let polling = false;
+      timers.push(
+        setInterval(() => {
+          if (polling || !poller) return;
+          polling = true;
+          poller
+            .query<{ lsn: string }>(`SELECT ${walFunction}()::text AS lsn`)
+            .then((r) => r.rows[0] && this.#tracker.seeSource(lsnToBigInt(r.rows[0].lsn)))
+            .catch(() => {})
+            .finally(() => {
+              polling = false;
+              this.#emitLag();
+            });
+        }, this.#options.lagIntervalMs),
+      );
+      let lastPing = 0;
+      const runningApplier = applier;
+
+      for (;;) {
+        if (this.#failure) throw this.#failure;
+        if (this.#control.signal.aborted) {
+          // Never commit half a source transaction: a group holding one is rolled back and will be
+          // streamed again from the durable position.
+          if (this.#txn) await runningApplier.rollback();
+          else await this.#commitGroup(runningApplier);
+          return;
+        }
+        const item = this.#queue.shift();
+        if (item) {
+          await this.#process(item, runningApplier, identities);
+          continue;
+        }
+        if (!this.#txn) await this.#commitGroup(runningApplier);
+        this.#tracker.busy = this.#txn !== undefined;
+        const drainTo = this.#control.drainTo?.();
+        if (drainTo !== undefined) {
+          const goal = lsnToBigInt(drainTo);
+          if (this.#position >= goal || (!this.#txn && this.#tracker.caughtUpTo >= goal)) return;
+          if (Date.now() - lastPing > 500) {
+            lastPing = Date.now();
+            // Ask for a keepalive: its position tells when everything before the goal was sent.
+            await stream.sendStatus(this.#position, true);
+          }
+        }
+        await this.#sleep(200);
+      }
+    } catch (error) {
+      await applier?.rollback().catch(() => {});
+      throw error;
+    } finally {
+      this.#control.signal.removeEventListener('abort', onAbort);
+      for (const timer of timers) clearInterval(timer);
+      await stream.stop();
+      await target.end().catch(() => {});
+      await poller?.end().catch(() => {});
+      this.#tracker.busy = false;
+      this.#emitLag();
+    }
+  }
+
+  #emitLag(): void {
+    const status = this.#tracker.status();
+    this.#ctx.progress.emit({
+      type: 'lag',
+      database: this.#ctx.database.name,
+      appliedLsn: status.appliedLsn,
+      sourceLsn: status.sourceLsn,
+      lagBytes: status.lagBytes.toString(),
+      lagSeconds: status.lagSeconds,
+      applyRate: status.applyRate,
+    });
+  }
+
+  async #process(item: Item, applier: Applier, identities: SourceIdentities): Promise<void> {
+    this.#tracker.busy = true;
+    if (item.type === 'keepalive') {
+      this.#tracker.seeSource(item.lsn);
+      if (!this.#txn) {
+        await this.#commitGroup(applier);
+        if (item.lsn > this.#tracker.caughtUpTo) this.#tracker.caughtUpTo = item.lsn;
+      }
+      return;
+    }
+    for (const change of item.changes) await this.#handle(change, applier, identities);
+    this.#queuedBytes -= item.bytes;
+    if (
+      this.#paused &&
+      this.#queue.length <= this.#options.queueMaxMessages / 4 &&
+      this.#queuedBytes <= this.#options.queueMaxBytes / 4
+    ) {
+      this.#paused = false;
+      this.#stream?.resume();
+    }
+  }
+
+  async #handle(change: Change, applier: Applier, identities: SourceIdentities): Promise<void> {
+    switch (change.kind) {
+      case 'begin': {
+        if (this.#txn) throw new ReplicationError(CODES.decode, 'a transaction began inside another one');
+        // Already applied: the stream may resend what committed before the durable position.
+        const skip = change.commitLsn !== undefined && lsnToBigInt(change.commitLsn) < this.#position;
+        this.#txn = { skip, commitTimeUs: change.commitTimeUs };
+        if (!skip && this.#group.transactions === 0 && this.#group.changes === 0)
+          this.#group.startedAt = Date.now();
+        return;
+      }
+      case 'relation':
+        return;
+      case 'commit': {
+        const txn = this.#txn;
+        if (!txn) throw new ReplicationError(CODES.decode, 'a commit arrived outside a transaction');
+        this.#txn = undefined;
+        if (txn.skip) return;
+        const end = lsnToBigInt(change.endLsn);
+        if (end <= this.#lastSeenEnd)
+          throw new ReplicationError(
+            CODES.duplicate,
+            `the source sent a transaction ending at ${change.endLsn}, at or before ${bigIntToLsn(this.#lastSeenEnd)} which is already applied`,
+            { remedy: 'nothing was committed for it; report this as a bug' },
+          );
+        this.#lastSeenEnd = end;
+        this.#group.transactions++;
+        this.#group.last = {
+          ...(change.commitLsn ? { commitLsn: change.commitLsn } : {}),
+          endLsn: change.endLsn,
+          commitTimeUs: change.commitTimeUs ?? txn.commitTimeUs,
+        };
+        if (
+          this.#group.changes >= this.#options.groupMaxChanges ||
+          Date.now() - this.#group.startedAt >= this.#options.groupMaxMs
+        )
+          await this.#commitGroup(applier);
+        return;
+      }
+      default: {
+        const txn = this.#txn;
+        if (!txn) throw new ReplicationError(CODES.decode, 'a row change arrived outside a transaction');
+        if (txn.skip) return;
+        const identity =
+          change.kind === 'update' || change.kind === 'delete'
+            ? (change.identity ?? (await identities.of(change.relation)))
+            : undefined;
+        await applier.apply(change, identity);
+        this.#group.changes++;
+      }
+    }
+  }
+
+  async #commitGroup(applier: Applier): Promise<void> {
+    const group = this.#group;
+    if (group.transactions === 0 || !group.last) return;
+    await applier.commit(group.last);
+    this.#group = emptyGroup();
+    this.#position = lsnToBigInt(group.last.endLsn);
+    this.#tracker.applyGroup(this.#position, group.transactions, group.last.commitTimeUs);
+    await this.#stream?.sendStatus(this.#position);
+  }
+}

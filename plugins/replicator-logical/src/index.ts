@@ -1,0 +1,16 @@
+export { Applier, type ApplierOptions, type GroupEnd } from './applier.js';
+export * from './decoders/index.js';
+export { CODES, ReplicationError } from './errors.js';
+export { Follower } from './follower.js';
+export { LagTracker } from './lag-tracker.js';
+export { LogicalReplicator } from './logical-replicator.js';
+export * from './model.js';
+export { DEFAULT_FOLLOW_OPTIONS, type FollowOptions, followOptions } from './options.js';
+export { default } from './plugin.js';
+export { clearPosition, initPosition, PROGRESS_TABLE, readPosition } from './progress-store.js';
+export { dropPublication, preparePublication } from './publication.js';
+export { checkSlotName, createSlot, createSlotCommand, dropSlot } from './slot.js';
+export { SourceIdentities } from './source-identity.js';
+export * from './statements.js';
+export { ReplicationStream } from './stream.js';
+export { TargetCatalog, type TargetColumn, type TargetTable } from './target-catalog.js';

@@ -1,0 +1,60 @@
+import type {
+  FollowControl,
+  ReplicationContext,
+  ReplicationStatus,
+  Replicator,
+  SlotHandle,
+} from '@pgshift/plugin-api';
+import { Follower } from './follower.js';
+import { LagTracker } from './lag-tracker.js';
+import { followOptions } from './options.js';
+import { clearPosition, initPosition, readPosition } from './progress-store.js';
+import { dropPublication, preparePublication } from './publication.js';
+import { createSlot, dropSlot } from './slot.js';
+
+/**
+ * pgshift's replicator: a permanent logical slot whose exported snapshot the full copy reads,
+ * then transactional apply with the position committed alongside the changes.
+ */
+export class LogicalReplicator implements Replicator {
+  readonly #defaults: Record<string, unknown>;
+  #tracker: LagTracker | undefined;
+
+  constructor(defaults: Record<string, unknown> = {}) {
+    this.#defaults = defaults;
+  }
+
+  async prepare(ctx: ReplicationContext): Promise<void> {
+    if (ctx.decoder.publication) await preparePublication(ctx);
+  }
+
+  createSlot(ctx: ReplicationContext): Promise<SlotHandle> {
+    return createSlot(ctx);
+  }
+
+  initPosition(ctx: ReplicationContext, lsn: string): Promise<void> {
+    return initPosition(ctx, lsn);
+  }
+
+  /** End of the last applied commit record (or the slot's consistent point): decoding resumes there. */
+  async appliedPosition(ctx: ReplicationContext): Promise<string | undefined> {
+    return (await readPosition(ctx))?.endLsn;
+  }
+
+  async follow(ctx: ReplicationContext, control: FollowControl): Promise<void> {
+    const tracker = new LagTracker();
+    this.#tracker = tracker;
+    const options = followOptions({ ...this.#defaults, ...ctx.options });
+    await new Follower(ctx, control, options, tracker).run();
+  }
+
+  status(): ReplicationStatus | undefined {
+    return this.#tracker?.status();
+  }
+
+  async cleanup(ctx: ReplicationContext): Promise<void> {
+    await dropSlot(ctx);
+    if (ctx.decoder.publication) await dropPublication(ctx);
+    await clearPosition(ctx);
+  }
+}

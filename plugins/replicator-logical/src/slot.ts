@@ -1,0 +1,112 @@
+import { openClient, quoteIdent } from '@pgshift/pg';
+import type { ReplicationContext, SlotHandle } from '@pgshift/plugin-api';
+import { CODES, ReplicationError } from './errors.js';
+
+const SLOT_NAME = /^[a-z0-9_]{1,63}$/;
+
+export function checkSlotName(name: string): void {
+  if (!SLOT_NAME.test(name))
+    throw new ReplicationError(CODES.slotName, `replication slot name ${JSON.stringify(name)} is not valid`, {
+      remedy: 'use 1 to 63 lower-case letters, digits and underscores',
+    });
+}
+
+/** The CREATE_REPLICATION_SLOT command for the server's syntax; the slot is permanent. */
+export function createSlotCommand(
+  slotName: string,
+  outputPlugin: string,
+  syntax: ReplicationContext['slotSnapshotSyntax'],
+): string {
+  const head = `CREATE_REPLICATION_SLOT ${quoteIdent(slotName)} LOGICAL ${quoteIdent(outputPlugin)}`;
+  return syntax === 'option-list' ? `${head} (SNAPSHOT 'export')` : `${head} EXPORT_SNAPSHOT`;
+}
+
+/**
+ * Creates the slot on a walsender connection and keeps that connection idle, because any further
+ * command on it would end the exported snapshot the full copy reads.
+ */
+export async function createSlot(ctx: ReplicationContext): Promise<SlotHandle> {
+  checkSlotName(ctx.slotName);
+  const params = ctx.source.route.connection({ database: ctx.database.name, replication: true });
+  const client = await openClient(params, 'pgshift-slot');
+  let released = false;
+  try {
+    // No parameters: node-postgres uses the simple query protocol, the only one a walsender takes.
+    const result = await client.query(
+      createSlotCommand(ctx.slotName, ctx.decoder.outputPlugin, ctx.slotSnapshotSyntax),
+    );
+    const row = result.rows[0] as { consistent_point?: string; snapshot_name?: string } | undefined;
+    if (!row?.consistent_point || !row.snapshot_name)
+      throw new ReplicationError(CODES.slotCreate, `creating slot ${ctx.slotName} returned no snapshot`);
+    ctx.logger.info('replication slot created', {
+      slot: ctx.slotName,
+      consistentPoint: row.consistent_point,
+      outputPlugin: ctx.decoder.outputPlugin,
+    });
+    return {
+      slotName: ctx.slotName,
+      consistentPoint: row.consistent_point,
+      snapshot: row.snapshot_name,
+      async release() {
+        if (released) return;
+        released = true;
+        await client.end().catch(() => {});
+      },
+    };
+  } catch (error) {
+    released = true;
+    await client.end().catch(() => {});
+    if ((error as { code?: string }).code === '42710')
+      throw new ReplicationError(
+        CODES.slotExists,
+        `replication slot ${ctx.slotName} already exists on the source`,
+        {
+          remedy: `resume the task, or drop the slot: SELECT pg_drop_replication_slot('${ctx.slotName}')`,
+          cause: error,
+        },
+      );
+    if (error instanceof ReplicationError) throw error;
+    throw new ReplicationError(
+      CODES.slotCreate,
+      `could not create replication slot ${ctx.slotName}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** Drops the slot, waiting (up to `timeoutMs`) for a walsender still using it to go away. */
+export async function dropSlot(ctx: ReplicationContext, timeoutMs = 30_000): Promise<boolean> {
+  const database = ctx.database.name;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await ctx.source.query<{ active: boolean; pid: number | null }>(
+      'SELECT active, active_pid AS pid FROM pg_replication_slots WHERE slot_name = $1',
+      [ctx.slotName],
+      { database },
+    );
+    const slot = rows[0];
+    if (!slot) return false;
+    if (!slot.active) {
+      try {
+        await ctx.source.query('SELECT pg_drop_replication_slot($1)', [ctx.slotName], { database });
+        return true;
+      } catch (error) {
+        // 55006: became active again in between; 42704: dropped by someone else
+        const code = (error as { code?: string }).code;
+        if (code === '42704') return false;
+        if (code !== '55006') throw error;
+      }
+    }
+    if (Date.now() > deadline)
+      throw new ReplicationError(
+        CODES.slotBusy,
+        `replication slot ${ctx.slotName} is still in use (pid ${slot.pid})`,
+        {
+          remedy: `stop the process streaming from it, or SELECT pg_terminate_backend(${slot.pid}) on the source`,
+        },
+      );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

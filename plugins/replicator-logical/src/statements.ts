@@ -1,0 +1,130 @@
+import { quoteIdent } from '@pgshift/pg';
+import type { Value } from './model.js';
+import type { TargetTable } from './target-catalog.js';
+import { targetColumn } from './target-catalog.js';
+
+/** One statement with its parameters (all text or NULL). */
+export interface Statement {
+  text: string;
+  values: (string | null)[];
+}
+
+const T = quoteIdent('__pgshift_t');
+const V = quoteIdent('__pgshift_v');
+
+/** Adds a parameter cast to the column's type and returns its placeholder. */
+function param(values: (string | null)[], value: Value, cast: string): string {
+  values.push(value ?? null);
+  return `$${values.length}::${cast}`;
+}
+
+function casts(table: TargetTable, columns: string[]): string[] {
+  return columns.map((name) => targetColumn(table, name).cast);
+}
+
+/** INSERT INTO t (a, b) VALUES ($1::ta, $2::tb), (...) */
+export function insertRows(table: TargetTable, columns: string[], rows: Value[][]): Statement {
+  const values: (string | null)[] = [];
+  const types = casts(table, columns);
+  const tuples = rows.map((row) => `(${row.map((v, i) => param(values, v, types[i] as string)).join(', ')})`);
+  const overriding = table.identityAlways ? ' OVERRIDING SYSTEM VALUE' : '';
+  return {
+    text: `INSERT INTO ${table.sql} (${columns.map(quoteIdent).join(', ')})${overriding} VALUES ${tuples.join(', ')}`,
+    values,
+  };
+}
+
+/** UPDATE of several rows by key, none of which changes its key: UPDATE ... FROM (VALUES ...). */
+export function updateRowsByKey(
+  table: TargetTable,
+  keyColumns: string[],
+  setColumns: string[],
+  rows: Value[][],
+): Statement {
+  const values: (string | null)[] = [];
+  const all = [...keyColumns, ...setColumns];
+  const types = casts(table, all);
+  const tuples = rows.map((row) => `(${row.map((v, i) => param(values, v, types[i] as string)).join(', ')})`);
+  const set = setColumns.map((c) => `${quoteIdent(c)} = ${V}.${quoteIdent(c)}`).join(', ');
+  const where = keyColumns.map((c) => `${T}.${quoteIdent(c)} = ${V}.${quoteIdent(c)}`).join(' AND ');
+  return {
+    text: `UPDATE ${table.sql} AS ${T} SET ${set} FROM (VALUES ${tuples.join(', ')}) AS ${V} (${all
+      .map(quoteIdent)
+      .join(', ')}) WHERE ${where}`,
+    values,
+  };
+}
+
+/** UPDATE of one row by its (old) key; the key itself may change. */
+export function updateRowByKey(
+  table: TargetTable,
+  keyColumns: string[],
+  keyValues: Value[],
+  setColumns: string[],
+  setValues: Value[],
+): Statement {
+  const values: (string | null)[] = [];
+  const setTypes = casts(table, setColumns);
+  const keyTypes = casts(table, keyColumns);
+  const set = setColumns.map(
+    (c, i) => `${quoteIdent(c)} = ${param(values, setValues[i], setTypes[i] as string)}`,
+  );
+  const where = keyColumns.map(
+    (c, i) => `${quoteIdent(c)} = ${param(values, keyValues[i], keyTypes[i] as string)}`,
+  );
+  return { text: `UPDATE ${table.sql} SET ${set.join(', ')} WHERE ${where.join(' AND ')}`, values };
+}
+
+/** DELETE of several rows by key. */
+export function deleteRowsByKey(table: TargetTable, keyColumns: string[], rows: Value[][]): Statement {
+  const values: (string | null)[] = [];
+  const types = casts(table, keyColumns);
+  const tuples = rows.map((row) => `(${row.map((v, i) => param(values, v, types[i] as string)).join(', ')})`);
+  const where = keyColumns.map((c) => `${T}.${quoteIdent(c)} = ${V}.${quoteIdent(c)}`).join(' AND ');
+  return {
+    text: `DELETE FROM ${table.sql} AS ${T} USING (VALUES ${tuples.join(', ')}) AS ${V} (${keyColumns
+      .map(quoteIdent)
+      .join(', ')}) WHERE ${where}`,
+    values,
+  };
+}
+
+/**
+ * The row a REPLICA IDENTITY FULL change means: exactly one row whose every column equals the old
+ * row. Columns compare as the target's text of the target type, which also works for types
+ * without an equality operator (json, point) and never matches NULL against a value.
+ */
+function fullRowMatch(table: TargetTable, old: [string, Value][], values: (string | null)[]): string {
+  const conditions = old.map(([name, value]) => {
+    const column = targetColumn(table, name);
+    return `${quoteIdent(name)}::text IS NOT DISTINCT FROM (${param(values, value, column.cast)})::text`;
+  });
+  const where = conditions.length > 0 ? conditions.join(' AND ') : 'true';
+  return `ctid = (SELECT ctid FROM ${table.sql} WHERE ${where} LIMIT 1)`;
+}
+
+export function deleteFullRow(table: TargetTable, old: [string, Value][]): Statement {
+  const values: (string | null)[] = [];
+  const match = fullRowMatch(table, old, values);
+  return { text: `DELETE FROM ${table.sql} WHERE ${match}`, values };
+}
+
+export function updateFullRow(table: TargetTable, old: [string, Value][], set: [string, Value][]): Statement {
+  const values: (string | null)[] = [];
+  const assignments = set.map(
+    ([name, value]) => `${quoteIdent(name)} = ${param(values, value, targetColumn(table, name).cast)}`,
+  );
+  const match = fullRowMatch(table, old, values);
+  return { text: `UPDATE ${table.sql} SET ${assignments.join(', ')} WHERE ${match}`, values };
+}
+
+/** TRUNCATE ONLY the listed tables: the source lists every table it truncated (cascaded ones too). */
+export function truncateTables(tables: TargetTable[], restartIdentity: boolean): Statement | undefined {
+  // A partitioned table holds no rows; its partitions are listed on their own.
+  const leaves = tables.filter((t) => !t.partitioned);
+  if (leaves.length === 0) return undefined;
+  return {
+    text: `TRUNCATE ONLY ${leaves.map((t) => t.sql).join(', ')}${restartIdentity ? ' RESTART IDENTITY' : ''}`,
+    values: [],
+  };
+}

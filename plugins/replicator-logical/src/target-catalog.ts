@@ -1,0 +1,109 @@
+import { qualified, quoteIdent } from '@pgshift/pg';
+import type pg from 'pg';
+import { CODES, ReplicationError } from './errors.js';
+import type { RelationRef } from './model.js';
+import { relationKey } from './model.js';
+
+export interface TargetColumn {
+  name: string;
+  /**
+   * The type to cast parameters to: the type's own schema-qualified name without a type modifier,
+   * so the column's modifier applies with assignment rules (a too-long value fails instead of
+   * being cut, as `::varchar(3)` or `::bit` would do).
+   */
+  cast: string;
+  generated: boolean;
+}
+
+export interface TargetTable {
+  ref: RelationRef;
+  sql: string;
+  /** A partitioned table has no rows of its own. */
+  partitioned: boolean;
+  /** Has GENERATED ALWAYS AS IDENTITY columns: inserts need OVERRIDING SYSTEM VALUE. */
+  identityAlways: boolean;
+  columns: Map<string, TargetColumn>;
+}
+
+/** Reads (and caches) the target's definition of each table changes arrive for. */
+export class TargetCatalog {
+  readonly #client: pg.Client;
+  readonly #serverVersion: number;
+  readonly #cache = new Map<string, TargetTable>();
+
+  constructor(client: pg.Client, serverVersion: number) {
+    this.#client = client;
+    this.#serverVersion = serverVersion;
+  }
+
+  forget(ref: RelationRef): void {
+    this.#cache.delete(relationKey(ref));
+  }
+
+  async table(ref: RelationRef): Promise<TargetTable> {
+    const key = relationKey(ref);
+    const cached = this.#cache.get(key);
+    if (cached) return cached;
+    const generated = this.#serverVersion >= 120000 ? "a.attgenerated <> ''" : 'false';
+    const { rows } = await this.#client.query<{
+      relkind: string;
+      attname: string | null;
+      typnsp: string | null;
+      typname: string | null;
+      generated: boolean | null;
+      always: boolean | null;
+    }>(
+      `SELECT c.relkind::text AS relkind, a.attname::text, tn.nspname::text AS typnsp, t.typname::text,
+              ${generated} AS generated, a.attidentity = 'a' AS always
+         FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+         LEFT JOIN pg_type t ON t.oid = a.atttypid
+         LEFT JOIN pg_namespace tn ON tn.oid = t.typnamespace
+        WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')
+        ORDER BY a.attnum`,
+      [ref.schema, ref.name],
+    );
+    const first = rows[0];
+    if (!first)
+      throw new ReplicationError(
+        CODES.tableMissing,
+        `table ${qualified(ref.schema, ref.name)} does not exist on the target`,
+        {
+          remedy: 'create it on the target (the schema step copies it), then resume',
+        },
+      );
+    const columns = new Map<string, TargetColumn>();
+    for (const row of rows) {
+      if (row.attname === null || row.typname === null || row.typnsp === null) continue;
+      columns.set(row.attname, {
+        name: row.attname,
+        cast: `${quoteIdent(row.typnsp)}.${quoteIdent(row.typname)}`,
+        generated: row.generated === true,
+      });
+    }
+    const table: TargetTable = {
+      ref,
+      sql: qualified(ref.schema, ref.name),
+      partitioned: first.relkind === 'p',
+      identityAlways: rows.some((r) => r.always === true),
+      columns,
+    };
+    this.#cache.set(key, table);
+    return table;
+  }
+}
+
+/** Column of `table` by source name, or a coded error when the target lacks it. */
+export function targetColumn(table: TargetTable, name: string): TargetColumn {
+  const column = table.columns.get(name);
+  if (!column)
+    throw new ReplicationError(
+      CODES.tableMissing,
+      `column ${quoteIdent(name)} of ${table.sql} does not exist on the target`,
+      {
+        remedy: 'make the target table match the source (the schema step copies it), then resume',
+      },
+    );
+  return column;
+}

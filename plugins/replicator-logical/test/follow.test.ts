@@ -1,0 +1,194 @@
+import { compareLsn } from '@pgshift/pg';
+import type { DecoderFormat, ProgressEvent } from '@pgshift/plugin-api';
+import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LogicalReplicator } from '../src/index.js';
+import {
+  connect,
+  copySnapshot,
+  createDatabase,
+  currentWalLsn,
+  exec,
+  fingerprint,
+  makeContext,
+  rowDiff,
+  sleep,
+} from './helpers.js';
+import { runWriter, SCHEMA, SEED, TABLES } from './workload.js';
+
+let source17: SandboxServer;
+let source10: SandboxServer;
+let target: SandboxServer;
+
+beforeAll(async () => {
+  [source17, source10, target] = await Promise.all([
+    startPostgres({ major: 17 }),
+    startPostgres({ major: 10 }),
+    startPostgres({ major: 17 }),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([source17?.stop(), source10?.stop(), target?.stop()]);
+});
+
+/** Reads the slot's confirmed position, then the target's durable one (which only grows). */
+async function ackWithinApplied(source: SandboxServer, database: string, slot: string): Promise<boolean> {
+  const [row] = await source.query<{ lsn: string | null }>(
+    'SELECT confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = $1',
+    [slot],
+  );
+  const [applied] = await target.query<{ lsn: string }>(
+    'SELECT end_lsn::text AS lsn FROM pgshift.apply_progress WHERE slot_name = $1',
+    [slot],
+    database,
+  );
+  if (!row?.lsn || !applied) return true;
+  return compareLsn(row.lsn, applied.lsn) <= 0;
+}
+
+async function followUnderWrites(server: SandboxServer, format: DecoderFormat, database: string) {
+  const truncate = server.major >= 11;
+  const src = server.connection();
+  const dst = target.connection();
+  await createDatabase(src, database);
+  await createDatabase(dst, database);
+  await exec(src, database, SCHEMA + SEED);
+  await exec(dst, database, SCHEMA);
+  const events: ProgressEvent[] = [];
+  const ctx = makeContext({
+    source: src,
+    target: dst,
+    database,
+    format,
+    slotName: `s_${database}`,
+    sourceMajor: server.major,
+    tables: TABLES,
+    options: { groupMaxMs: 100, lagIntervalMs: 200 },
+    events,
+  });
+  const replicator = new LogicalReplicator();
+  await replicator.prepare(ctx);
+  await replicator.prepare(ctx); // idempotent
+  const slot = await replicator.createSlot(ctx);
+  // Committed after the snapshot: must arrive through the stream, not the copy.
+  await runWriter(src, database, 0, 12, truncate);
+  await copySnapshot(src, dst, database, slot.snapshot, TABLES);
+  await slot.release();
+  await replicator.initPosition(ctx, slot.consistentPoint);
+  expect(await replicator.appliedPosition(ctx)).toBe(slot.consistentPoint);
+
+  let drainTo: string | undefined;
+  const following = replicator.follow(ctx, { signal: new AbortController().signal, drainTo: () => drainTo });
+  let ackViolations = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      if (!(await ackWithinApplied(server, database, ctx.slotName))) ackViolations++;
+      await sleep(100);
+    }
+  })();
+  await runWriter(src, database, 12, 160, truncate);
+  drainTo = await currentWalLsn(src, database);
+  await following;
+  sampling = false;
+  await sampler;
+
+  for (const table of TABLES) {
+    const [a, b] = [await fingerprint(src, database, table), await fingerprint(dst, database, table)];
+    expect(b, a === b ? table.name : await rowDiff(src, dst, database, table)).toBe(a);
+  }
+  expect(ackViolations).toBe(0);
+  const status = replicator.status();
+  expect(status?.transactionsApplied).toBeGreaterThan(100);
+  expect(events.some((e) => e.type === 'lag')).toBe(true);
+  // TOASTed values (over 1 MB) arrived whole.
+  const [big] = await target.query<{ n: number }>(
+    'SELECT min(length(big))::int AS n FROM docs',
+    [],
+    database,
+  );
+  expect(big?.n).toBeGreaterThan(1_000_000);
+
+  await replicator.cleanup(ctx);
+  expect(
+    await server.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [ctx.slotName]),
+  ).toEqual([]);
+  expect(await server.query('SELECT 1 FROM pg_publication', [], database)).toEqual([]);
+}
+
+describe('logical replicator following a source under writes', () => {
+  it('PG17 -> PG17 with pgoutput: zero differences after drain', async () => {
+    await followUnderWrites(source17, 'pgoutput', 'pgo17');
+  });
+
+  it('PG17 -> PG17 with test_decoding: zero differences after drain', async () => {
+    await followUnderWrites(source17, 'test_decoding', 'td17');
+  });
+
+  it('PG10 -> PG17 with pgoutput (PG10 cannot decode TRUNCATE, so the writer does not truncate)', async () => {
+    await followUnderWrites(source10, 'pgoutput', 'pgo10');
+  });
+
+  it('does not acknowledge past the applied position while apply is blocked', async () => {
+    const database = 'ack';
+    const src = source17.connection();
+    const dst = target.connection();
+    await createDatabase(src, database);
+    await createDatabase(dst, database);
+    await exec(src, database, 'CREATE TABLE t (id int PRIMARY KEY, v text)');
+    await exec(dst, database, 'CREATE TABLE t (id int PRIMARY KEY, v text)');
+    const ctx = makeContext({
+      source: src,
+      target: dst,
+      database,
+      format: 'pgoutput',
+      slotName: 's_ack',
+      sourceMajor: 17,
+      tables: [{ schema: 'public', name: 't' }],
+      options: { statusIntervalMs: 100 },
+    });
+    const replicator = new LogicalReplicator();
+    await replicator.prepare(ctx);
+    const slot = await replicator.createSlot(ctx);
+    await slot.release();
+    await replicator.initPosition(ctx, slot.consistentPoint);
+    const abort = new AbortController();
+    let drainTo: string | undefined;
+    const following = replicator.follow(ctx, { signal: abort.signal, drainTo: () => drainTo });
+    await exec(src, database, "INSERT INTO t VALUES (1, 'before')");
+    const firstGoal = await currentWalLsn(src, database);
+    while (compareLsn(replicator.status()?.appliedLsn ?? '0/0', firstGoal) < 0) await sleep(50);
+    const appliedBefore = replicator.status()?.appliedLsn ?? '';
+
+    const locker = await connect(dst, database);
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE t IN ACCESS EXCLUSIVE MODE');
+    for (let i = 2; i < 12; i++) await exec(src, database, `INSERT INTO t VALUES (${i}, 'blocked')`);
+    const blockedEnd = await currentWalLsn(src, database);
+    // Several status intervals and keepalives pass while apply waits for the lock.
+    for (let i = 0; i < 15; i++) {
+      await sleep(100);
+      const [row] = await source17.query<{ lsn: string }>(
+        'SELECT confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = $1',
+        ['s_ack'],
+      );
+      expect(compareLsn(row?.lsn ?? '0/0', appliedBefore)).toBeLessThanOrEqual(0);
+      expect(await ackWithinApplied(source17, database, 's_ack')).toBe(true);
+    }
+    expect(replicator.status()?.appliedLsn).toBe(appliedBefore);
+    await locker.query('ROLLBACK');
+    await locker.end();
+    drainTo = blockedEnd;
+    await following;
+    expect(await target.query('SELECT count(*)::int AS n FROM t', [], database)).toEqual([{ n: 11 }]);
+    await sleep(300);
+    const [after] = await source17.query<{ lsn: string }>(
+      'SELECT confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = $1',
+      ['s_ack'],
+    );
+    expect(compareLsn(after?.lsn ?? '0/0', appliedBefore)).toBeGreaterThan(0);
+    abort.abort();
+    await replicator.cleanup(ctx);
+  });
+});

@@ -1,0 +1,189 @@
+import { pipeline } from 'node:stream/promises';
+import { createServerHandle, directRoute, qualified, quoteIdent } from '@pgshift/pg';
+import {
+  type DecoderFormat,
+  nullProgress,
+  type ProgressEvent,
+  type ReplicationContext,
+  silentLogger,
+  type TableRef,
+} from '@pgshift/plugin-api';
+import type { SandboxConnection } from '@pgshift/sandbox';
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+
+export interface ContextSpec {
+  source: SandboxConnection;
+  target: SandboxConnection;
+  database: string;
+  format: DecoderFormat;
+  slotName: string;
+  tables?: TableRef[];
+  sourceMajor: number;
+  options?: Record<string, unknown>;
+  events?: ProgressEvent[];
+}
+
+/** A ReplicationContext for sandbox servers, reached directly. */
+export function makeContext(spec: ContextSpec): ReplicationContext {
+  const route = (c: SandboxConnection) =>
+    directRoute({
+      host: c.host,
+      port: c.port,
+      user: c.user,
+      ...(c.password ? { password: c.password } : {}),
+    });
+  const events = spec.events;
+  return {
+    source: createServerHandle('source', route(spec.source), spec.database),
+    target: createServerHandle('target', route(spec.target), spec.database),
+    database: { name: spec.database, whole: spec.tables === undefined, tables: spec.tables ?? [] },
+    decoder: {
+      outputPlugin: spec.format,
+      format: spec.format,
+      publication: spec.format === 'pgoutput',
+    },
+    slotSnapshotSyntax: spec.sourceMajor >= 15 ? 'option-list' : 'keyword',
+    slotName: spec.slotName,
+    publicationName: `pgshift_${spec.slotName}`,
+    options: spec.options ?? {},
+    progress: events
+      ? { emit: (e) => events.push({ ...e, at: new Date().toISOString() } as ProgressEvent) }
+      : nullProgress,
+    logger: silentLogger,
+  };
+}
+
+export async function connect(c: SandboxConnection, database: string): Promise<pg.Client> {
+  const client = new pg.Client({ ...c, database });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
+/**
+ * The full copy in miniature: every table copied with COPY inside a REPEATABLE READ transaction
+ * that imports the slot's exported snapshot.
+ */
+export async function copySnapshot(
+  source: SandboxConnection,
+  target: SandboxConnection,
+  database: string,
+  snapshot: string,
+  tables: TableRef[],
+): Promise<void> {
+  const reader = await connect(source, database);
+  const writer = await connect(target, database);
+  try {
+    await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await reader.query(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
+    // Before PostgreSQL 12, floats print with all their digits only when asked.
+    await reader.query('SET extra_float_digits = 3');
+    await writer.query('BEGIN');
+    for (const t of tables) {
+      const name = qualified(t.schema, t.name);
+      await pipeline(
+        reader.query(copyTo(`COPY ${name} TO STDOUT`)),
+        writer.query(copyFrom(`COPY ${name} FROM STDIN`)),
+      );
+    }
+    await writer.query('COMMIT');
+    await reader.query('COMMIT');
+  } finally {
+    await reader.end();
+    await writer.end();
+  }
+}
+
+/**
+ * Each row as text, floats as their exact bits (PostgreSQL 10 and 17 print the same double with
+ * different digits), so rows compare across versions.
+ */
+async function rowExpression(client: pg.Client, table: TableRef): Promise<string> {
+  const { rows } = await client.query(
+    `SELECT a.attname, a.atttypid::regtype::text AS type FROM pg_attribute a
+      WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+    [qualified(table.schema, table.name)],
+  );
+  const columns = rows.map((r) => {
+    const col = `r.${quoteIdent(r.attname as string)}`;
+    return r.type === 'double precision' || r.type === 'real'
+      ? `encode(float8send(${col}::float8), 'hex')`
+      : `${col}::text`;
+  });
+  return `ROW(${columns.join(', ')})::text`;
+}
+
+/** md5 of every row's text, sorted, plus the row count: equal on both sides means equal tables. */
+export async function fingerprint(c: SandboxConnection, database: string, table: TableRef): Promise<string> {
+  const client = await connect(c, database);
+  try {
+    await client.query("SET datestyle = 'ISO, MDY'; SET timezone = 'UTC'");
+    const name = qualified(table.schema, table.name);
+    const row = await rowExpression(client, table);
+    const { rows } = await client.query(
+      `SELECT count(*)::text AS n, coalesce(md5(string_agg(${row}, E'\\n' ORDER BY ${row})), '') AS md5 FROM ${name} AS r`,
+    );
+    return `${rows[0].n}:${rows[0].md5}`;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function currentWalLsn(c: SandboxConnection, database: string): Promise<string> {
+  const client = await connect(c, database);
+  try {
+    // The insert position: with synchronous_commit off, pg_current_wal_lsn() (the write position)
+    // can still be before commits that already returned.
+    const { rows } = await client.query('SELECT pg_current_wal_insert_lsn()::text AS lsn');
+    return rows[0].lsn as string;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createDatabase(c: SandboxConnection, database: string): Promise<void> {
+  const client = await connect(c, 'postgres');
+  try {
+    await client.query(`CREATE DATABASE ${quoteIdent(database)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function exec(c: SandboxConnection, database: string, sql: string): Promise<void> {
+  const client = await connect(c, database);
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Rows (as text) present on one side only, for failure messages. */
+export async function rowDiff(
+  a: SandboxConnection,
+  b: SandboxConnection,
+  database: string,
+  table: TableRef,
+): Promise<string> {
+  const read = async (c: SandboxConnection) => {
+    const client = await connect(c, database);
+    try {
+      await client.query("SET datestyle = 'ISO, MDY'; SET timezone = 'UTC'");
+      const row = await rowExpression(client, table);
+      const { rows } = await client.query(
+        `SELECT left(${row}, 300) AS t FROM ${qualified(table.schema, table.name)} AS r`,
+      );
+      return rows.map((r) => r.t as string);
+    } finally {
+      await client.end();
+    }
+  };
+  const [x, y] = await Promise.all([read(a), read(b)]);
+  const onlyA = x.filter((r) => !y.includes(r));
+  const onlyB = y.filter((r) => !x.includes(r));
+  return `only source: ${JSON.stringify(onlyA.slice(0, 5))}\nonly target: ${JSON.stringify(onlyB.slice(0, 5))}`;
+}
