@@ -35,6 +35,8 @@ export interface FullCopyOptions {
   pgcopydbSplit?: string;
   install: boolean;
   writeDoc: boolean;
+  /** fsync on (default); the smoke tests turn it off. */
+  durable?: boolean;
   log?: (line: string) => void;
 }
 
@@ -43,6 +45,8 @@ export interface ToolResult {
   status: 'ok' | 'failed' | 'mismatch' | 'unavailable';
   seconds?: number;
   peakRssBytes?: number;
+  /** CPU seconds of the tool's own processes (not the servers'). */
+  cpuSeconds?: number;
   notes: string[];
   differences: string[];
 }
@@ -65,7 +69,7 @@ async function checked(
   tool: string,
   target: SandboxServer,
   source: Fingerprint,
-  measured: { seconds: number; peakRssBytes: number },
+  measured: { seconds: number; peakRssBytes: number; cpuSeconds: number },
   notes: string[],
 ): Promise<ToolResult> {
   const diff = differences(source, await fingerprint(target, DATABASE));
@@ -74,6 +78,7 @@ async function checked(
     status: diff.length === 0 ? 'ok' : 'mismatch',
     seconds: measured.seconds,
     peakRssBytes: measured.peakRssBytes,
+    cpuSeconds: measured.cpuSeconds,
     notes,
     differences: diff,
   };
@@ -169,7 +174,7 @@ async function peerStep(
 export async function runFullCopyBench(options: FullCopyOptions): Promise<FullCopyResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const tools = peerTools(options.install);
-  const servers = new ServerSet();
+  const servers = new ServerSet(options.durable ?? true);
   try {
     const source = await servers.start('source');
     const target = await servers.start('target');
@@ -197,11 +202,12 @@ export async function runFullCopyBench(options: FullCopyOptions): Promise<FullCo
 
 function resultRows(result: FullCopyResult): { head: string[]; rows: string[][] } {
   const pgshift = result.results.find((r) => r.tool === 'pgshift' && r.status === 'ok');
-  const head = ['tool', 'wall time', 'peak RSS', 'data matched', 'pgshift / tool'];
+  const head = ['tool', 'wall time', 'peak RSS', 'tool CPU', 'data matched', 'pgshift / tool'];
   const rows = result.results.map((r) => [
     r.tool,
     seconds(r.seconds),
     r.peakRssBytes === undefined ? '-' : mib(r.peakRssBytes),
+    seconds(r.cpuSeconds),
     r.status === 'ok' ? 'yes' : r.status,
     r.status === 'ok' && r.tool !== 'pgshift' ? ratio(pgshift?.seconds, r.seconds) : '-',
   ]);
@@ -232,7 +238,7 @@ export function fullCopySection(result: FullCopyResult): string {
     ...machineLines(result.machine),
     `- Dataset: --size-gb ${d.sizeGb}, database size ${mib(d.databaseBytes)} (pg_database_size, heap + TOAST + indexes), ${result.sourceRows} rows, built in ${seconds(d.buildSeconds)}:`,
     ...DATASET_DESCRIPTION.map((t) => `  - ${t}`),
-    `- Each tool copies into a fresh empty database on the same target server, one after another, after a CHECKPOINT on both servers. Peak RSS is the highest sum over the tool's process tree (sampled from /proc every 100 ms; the servers are not counted). A run counts only if row counts, an md5 aggregate of every table, the number of indexes, constraints and partitions, and sequence values match the source.`,
+    `- Each tool copies into a fresh empty database on the same target server, one after another, after a CHECKPOINT on both servers. Peak RSS is the highest sum over the tool's process tree and tool CPU its user + system time (sampled from /proc every 100 ms; the servers are not counted). A run counts only if row counts, an md5 aggregate of every table, the number of indexes, constraints and partitions, and sequence values match the source.`,
     '',
     markdownTable(head, rows),
     '',

@@ -1,4 +1,4 @@
-import { cpus, freemem, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import type { SandboxServer } from '@pgshift/sandbox';
 import { BENCH_SETTINGS } from './servers.js';
 
@@ -8,6 +8,8 @@ export interface MachineFacts {
   cpuModel: string;
   memoryGiB: string;
   freeMemoryGiB: string;
+  /** 1-minute load average when the run started: other work on the machine skews the figures. */
+  loadAverage: string;
   node: string;
   postgres: string;
   settings: string;
@@ -27,6 +29,7 @@ export async function machineFacts(server: SandboxServer): Promise<MachineFacts>
     cpuModel: cpus()[0]?.model ?? 'unknown',
     memoryGiB: (totalmem() / 2 ** 30).toFixed(1),
     freeMemoryGiB: (freemem() / 2 ** 30).toFixed(1),
+    loadAverage: (loadavg()[0] ?? 0).toFixed(2),
     node: process.version,
     postgres: (version?.v ?? '').replace(/ on x86_64.*/, ''),
     settings: rows.map((r) => `${r.name}=${r.setting}${r.unit ? ` ${r.unit}` : ''}`).join(', '),
@@ -36,8 +39,8 @@ export async function machineFacts(server: SandboxServer): Promise<MachineFacts>
 export function machineLines(facts: MachineFacts): string[] {
   return [
     `- Date: ${facts.date}`,
-    `- Machine: ${facts.nproc} CPUs (${facts.cpuModel}), ${facts.memoryGiB} GiB memory; Node ${facts.node}`,
-    `- Servers: ${facts.postgres} (sandbox servers, the same for every tool, fsync on)`,
+    `- Machine: ${facts.nproc} CPUs (${facts.cpuModel}), ${facts.memoryGiB} GiB memory; load average ${facts.loadAverage} at the start; Node ${facts.node}`,
+    `- Servers: ${facts.postgres} (sandbox servers, the same for every tool)`,
     `- Settings: ${facts.settings}`,
   ];
 }

@@ -6,6 +6,8 @@ export interface Measured {
   seconds: number;
   /** Highest sum of VmRSS over the process and all its descendants seen while it ran, in bytes. */
   peakRssBytes: number;
+  /** User + system CPU seconds of the process tree, as last sampled (slightly under the truth). */
+  cpuSeconds: number;
   exitCode: number | null;
   /** Last lines of stdout and stderr, for diagnosing a failure. */
   output: string;
@@ -45,19 +47,27 @@ function parentMap(): Map<number, number[]> {
   return children;
 }
 
-/** Sum of VmRSS (bytes) of `root` and every descendant. */
-export function treeRss(root: number): number {
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** Sum of VmRSS (bytes) and of CPU time (seconds) of `root` and every descendant. */
+export function treeUsage(root: number): { rss: number; cpu: number } {
   const children = parentMap();
-  let total = 0;
+  let rss = 0;
+  let ticks = 0;
   const stack = [root];
   while (stack.length > 0) {
     const pid = stack.pop() as number;
-    const status = readProc(pid, 'status');
-    const match = status?.match(/^VmRSS:\s+(\d+)\s+kB/m);
-    if (match) total += Number(match[1]) * 1024;
+    const match = readProc(pid, 'status')?.match(/^VmRSS:\s+(\d+)\s+kB/m);
+    if (match) rss += Number(match[1]) * 1024;
+    const stat = readProc(pid, 'stat');
+    if (stat) {
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime, stime, cutime, cstime: fields 14-17 of stat, 12-15 after the command name.
+      ticks += [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
+    }
     stack.push(...(children.get(pid) ?? []));
   }
-  return total;
+  return { rss, cpu: ticks / TICKS_PER_SECOND };
 }
 
 /** Runs a command to completion, timing it and sampling the memory of its process tree. */
@@ -78,8 +88,12 @@ export function runMeasured(command: string, args: string[], options: RunOptions
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     let peak = 0;
+    let cpu = 0;
     const sample = () => {
-      if (child.pid !== undefined) peak = Math.max(peak, treeRss(child.pid));
+      if (child.pid === undefined) return;
+      const usage = treeUsage(child.pid);
+      peak = Math.max(peak, usage.rss);
+      cpu = Math.max(cpu, usage.cpu);
     };
     const timer = setInterval(sample, options.sampleMs ?? 100);
     child.once('spawn', sample);
@@ -90,7 +104,7 @@ export function runMeasured(command: string, args: string[], options: RunOptions
     child.once('close', (code) => {
       clearInterval(timer);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolve({ seconds, peakRssBytes: peak, exitCode: code, output: tail });
+      resolve({ seconds, peakRssBytes: peak, cpuSeconds: cpu, exitCode: code, output: tail });
     });
   });
 }

@@ -24,9 +24,15 @@ export const BENCH_MAJOR = 15;
 /** Starts servers one by one; `stopAll` stops every server started, even after a failure. */
 export class ServerSet {
   readonly #servers: SandboxServer[] = [];
+  /** fsync on; only the smoke tests turn it off, to stay quick. */
+  readonly durable: boolean;
+
+  constructor(durable = true) {
+    this.durable = durable;
+  }
 
   async start(label: string, major = BENCH_MAJOR): Promise<SandboxServer> {
-    const server = await startPostgres({ major, durable: true, settings: BENCH_SETTINGS });
+    const server = await startPostgres({ major, durable: this.durable, settings: BENCH_SETTINGS });
     this.#servers.push(server);
     process.stderr.write(`started ${label}: PostgreSQL ${major} on 127.0.0.1:${server.port}\n`);
     return server;

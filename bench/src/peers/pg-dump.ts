@@ -10,6 +10,7 @@ export interface PgDumpResult {
   restore: Measured;
   seconds: number;
   peakRssBytes: number;
+  cpuSeconds: number;
   /** Bytes the directory-format dump staged on local disk. */
   stagedBytes: number;
 }
@@ -65,6 +66,7 @@ export async function runPgDump(options: PgDumpOptions): Promise<PgDumpResult> {
       restore,
       seconds: dump.seconds + restore.seconds,
       peakRssBytes: Math.max(dump.peakRssBytes, restore.peakRssBytes),
+      cpuSeconds: dump.cpuSeconds + restore.cpuSeconds,
       stagedBytes,
     };
   } finally {

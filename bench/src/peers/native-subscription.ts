@@ -1,0 +1,75 @@
+import type { SandboxServer } from '@pgshift/sandbox';
+
+export interface NativeSetup {
+  source: SandboxServer;
+  target: SandboxServer;
+  sourceDatabase: string;
+  targetDatabase: string;
+  name: string;
+}
+
+function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/**
+ * PostgreSQL's own logical replication: a publication of every table on the source, and a
+ * subscription on the target that copies nothing and starts disabled. Its slot is created now,
+ * so the source keeps the WAL of the backlog made before it is enabled.
+ */
+export async function createNativeSubscription(setup: NativeSetup): Promise<void> {
+  await setup.source.query(
+    `CREATE PUBLICATION ${ident(setup.name)} FOR ALL TABLES`,
+    undefined,
+    setup.sourceDatabase,
+  );
+  const conninfo = `host=${setup.source.host} port=${setup.source.port} user=${setup.source.user} dbname=${setup.sourceDatabase}`;
+  await setup.target.query(
+    `CREATE SUBSCRIPTION ${ident(setup.name)} CONNECTION ${literal(conninfo)} PUBLICATION ${ident(setup.name)}
+       WITH (copy_data = false, enabled = false, create_slot = true, slot_name = ${literal(setup.name)})`,
+    undefined,
+    setup.targetDatabase,
+  );
+}
+
+/**
+ * Enables the subscription and waits until the target holds `expectedHistoryRows` rows in
+ * pgbench_history: every pgbench transaction inserts exactly one, last, and the subscription
+ * applies in commit order, so equal counts mean the whole backlog is in.
+ */
+export async function catchUpNative(
+  setup: NativeSetup,
+  expectedHistoryRows: number,
+  timeoutSeconds: number,
+): Promise<{ seconds: number }> {
+  const client = await setup.target.client(setup.targetDatabase);
+  try {
+    const started = process.hrtime.bigint();
+    await client.query(`ALTER SUBSCRIPTION ${ident(setup.name)} ENABLE`);
+    for (;;) {
+      const { rows } = await client.query<{ n: string }>(
+        'SELECT count(*)::text AS n FROM public.pgbench_history',
+      );
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (Number(rows[0]?.n) >= expectedHistoryRows) return { seconds };
+      if (seconds > timeoutSeconds)
+        throw new Error(`native subscription not caught up within ${timeoutSeconds} s`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Stops the subscription's worker so it does not run beside the next measurement. */
+export async function disableNative(setup: NativeSetup): Promise<void> {
+  await setup.target.query(
+    `ALTER SUBSCRIPTION ${ident(setup.name)} DISABLE`,
+    undefined,
+    setup.targetDatabase,
+  );
+}
