@@ -116,12 +116,39 @@ function describe(error: ErrorObject, prefix: string): ConfigProblem | undefined
     case 'then':
     case 'else':
       return undefined;
-    case 'anyOf':
-    case 'oneOf':
-      return { path, message: 'does not match any of the allowed forms' };
     default:
       return { path, message: error.message ?? `is invalid (${error.keyword})` };
   }
+}
+
+/**
+ * An anyOf/oneOf failure with the errors of its branches: one sentence instead of one per branch.
+ * Every branch wanting a different field becomes "needs one of the fields ..."; branches that only
+ * disagree on type become "must be X or Y"; otherwise the branch that got furthest is reported.
+ */
+function describeAlternatives(error: ErrorObject, branches: ErrorObject[], prefix: string): ConfigProblem[] {
+  const path = joinPath(prefix, error.instancePath);
+  if (error.keyword === 'oneOf' && (error.params as { passingSchemas?: unknown }).passingSchemas)
+    return [{ path, message: 'matches more than one of the allowed forms; make it unambiguous' }];
+  const here = branches.filter((b) => b.instancePath === error.instancePath);
+  if (branches.length > 0 && here.length === branches.length) {
+    if (branches.every((b) => b.keyword === 'required')) {
+      const fields = [
+        ...new Set(branches.map((b) => String((b.params as { missingProperty: unknown }).missingProperty))),
+      ];
+      return [{ path, message: `needs one of the fields ${quoted(fields)}` }];
+    }
+    const types = branches
+      .filter((b) => b.keyword === 'type')
+      .flatMap((b) => (b.params as { type: unknown }).type);
+    if (types.length > 0) return [{ path, message: `must be ${typeWords([...new Set(types)])}` }];
+  }
+  // The branch with errors deepest in the data is the one the user most likely meant.
+  const depth = (e: ErrorObject) => e.instancePath.split('/').length;
+  const deepest = Math.max(...branches.map(depth));
+  const best = branches.filter((b) => depth(b) === deepest && deepest > error.instancePath.split('/').length);
+  if (best.length > 0) return best.flatMap((b) => describe(b, prefix) ?? []);
+  return [{ path, message: 'does not match any of the allowed forms' }];
 }
 
 /** Turns ajv errors into path-prefixed sentences, one per distinct problem. */
@@ -129,15 +156,34 @@ export function formatAjvErrors(
   errors: readonly ErrorObject[] | null | undefined,
   prefix = '',
 ): ConfigProblem[] {
+  const all = errors ?? [];
+  const alternatives = all.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  // The innermost alternative an error belongs to, if any.
+  const branchOf = (e: ErrorObject) =>
+    alternatives
+      .filter(
+        (a) =>
+          a !== e && e.schemaPath.startsWith(`${a.schemaPath}/`) && e.instancePath.startsWith(a.instancePath),
+      )
+      .sort((a, b) => b.schemaPath.length - a.schemaPath.length)[0];
   const seen = new Set<string>();
   const out: ConfigProblem[] = [];
-  for (const error of errors ?? []) {
-    const problem = describe(error, prefix);
-    if (!problem) continue;
-    const key = `${problem.path}\0${problem.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(problem);
+  for (const error of all) {
+    if (branchOf(error)) continue;
+    const problems =
+      error.keyword === 'anyOf' || error.keyword === 'oneOf'
+        ? describeAlternatives(
+            error,
+            all.filter((e) => branchOf(e) === error),
+            prefix,
+          )
+        : [describe(error, prefix)].filter((p): p is ConfigProblem => p !== undefined);
+    for (const problem of problems) {
+      const key = `${problem.path}\0${problem.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(problem);
+    }
   }
   return out;
 }
