@@ -64,7 +64,7 @@ plugins: ["${direct}"]
         source: { access: 'fixture-direct', host: 'h', user: 'u', port: '5432' },
         target: { access: 'fixture-direct', host: 'h', user: 'u' },
         options: { jobs: 0, copyOwners: 'yes' },
-        objects: { exclude: ['a.b.c.d'] },
+        objects: { exclude: ['a.b.c.d'], include: ['shop."odd.schema".t*', 'crm'] },
         extra: 1,
         plugins: [direct],
       }),
@@ -79,6 +79,7 @@ plugins: ["${direct}"]
         'objects.exclude[0]: must be a database.schema.table pattern ("*" matches any run of characters)',
       ]),
     );
+    expect((await problemsOf(file)).filter((p) => p.startsWith('objects.include'))).toEqual([]);
   });
 
   it('lists every path tried for an unknown connector and an unknown plugin path', async () => {

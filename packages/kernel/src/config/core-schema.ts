@@ -3,9 +3,12 @@ import type { JsonSchema } from '@pgshift/plugin-api';
 const TASK_NAME_HINT = 'must start with a lower-case letter or digit and contain only a-z, 0-9, "-" and "_"';
 const PATTERN_HINT = 'must be a database.schema.table pattern ("*" matches any run of characters)';
 
+const PART = '("([^"]|"")*"|[^."]+)';
+
 const patterns: JsonSchema = {
   type: 'array',
-  items: { type: 'string', minLength: 1, pattern: '^[^.]+(\\.[^.]+){0,2}$', 'x-hint': PATTERN_HINT },
+  // One to three dot-separated parts; a part in double quotes may hold dots ("" is a quote).
+  items: { type: 'string', minLength: 1, pattern: `^${PART}(\\.${PART}){0,2}$`, 'x-hint': PATTERN_HINT },
 };
 
 /**
