@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { REPO, runCli } from './run-cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, REPO, runCli } from './run-cli.js';
 
 /** The workspace's plugin packages, read from their package.json markers. */
 function pluginPackages(): string[] {
@@ -17,8 +17,13 @@ function pluginPackages(): string[] {
 }
 
 describe('pgshift plugins', () => {
-  it('--json lists every plugin package present with name, kind, version, capabilities and source', async () => {
-    const { code, stdout } = await runCli(['plugins', '--json']);
+  let listing: CliResult;
+  beforeAll(async () => {
+    listing = await runCli(['plugins', '--json']);
+  });
+
+  it('--json lists every plugin package present with name, kind, version, capabilities and source', () => {
+    const { code, stdout } = listing;
     expect(code).toBe(0);
     const rows = JSON.parse(stdout) as Array<Record<string, unknown>>;
     for (const row of rows) {
@@ -34,6 +39,13 @@ describe('pgshift plugins', () => {
     }
     const sources = rows.map((r) => r.source);
     for (const pkg of pluginPackages()) expect(sources).toContain(pkg);
+  });
+
+  it('loads every first-party plugin under the real CLI (plain Node ESM through tsx, not vitest)', () => {
+    const broken = (JSON.parse(listing.stdout) as Array<{ source: string; error?: string }>)
+      .filter((r) => r.error)
+      .map((r) => `${r.source}: ${r.error}`);
+    expect(broken).toEqual([]);
   });
 
   it('-c lists the plugins a task config loads, third-party ones included', async () => {

@@ -1,7 +1,20 @@
 import type { CliCommand } from '../command.js';
 import { checkCommand } from './check.js';
 import { configCommand } from './config-validate.js';
+import { cancelCommand, finishCommand } from './finish-cancel.js';
 import { pluginsCommand } from './plugins.js';
+import { runCommand } from './run.js';
+import { statusCommand } from './status.js';
+import { verifyCommand } from './verify.js';
 
 /** Every command of the CLI, in help order. To add one: write src/commands/<name>.ts, list it here. */
-export const commands: CliCommand[] = [configCommand, checkCommand, pluginsCommand];
+export const commands: CliCommand[] = [
+  configCommand,
+  checkCommand,
+  runCommand,
+  statusCommand,
+  finishCommand,
+  cancelCommand,
+  verifyCommand,
+  pluginsCommand,
+];

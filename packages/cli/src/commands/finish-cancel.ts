@@ -1,0 +1,58 @@
+import { requestAndWait } from '@pgshift/kernel';
+import { Command } from 'commander';
+import type { CliCommand } from '../command.js';
+import { loadForCommand } from '../load.js';
+
+const WAIT_MS = 24 * 3600 * 1000;
+
+function controlCommand(name: 'finish' | 'cancel', description: string): CliCommand {
+  return {
+    register(program, run) {
+      program.addCommand(
+        new Command(name)
+          .description(description)
+          .requiredOption('-c, --config <file>', 'task config file')
+          .option('--no-wait', 'record the request and return at once')
+          .action(
+            run(async (ctx, globals, opts: { config: string; wait: boolean }) => {
+              const task = await loadForCommand(ctx, globals, opts.config);
+              await task.close();
+              const result = await requestAndWait(task.config.options.stateDir, name, {
+                timeoutMs: opts.wait ? WAIT_MS : 0,
+              });
+              const state = result.state;
+              if (result.outcome === 'not-running') {
+                ctx.print(
+                  `no process is running task ${task.config.task.name}; the ${name} request is recorded and ` +
+                    `"pgshift run -c ${opts.config}" will carry it out`,
+                );
+                return 0;
+              }
+              if (!opts.wait || result.outcome === 'timeout') {
+                ctx.print(`${name} requested; follow it with "pgshift status -c ${opts.config}"`);
+                return 0;
+              }
+              ctx.print(
+                `task ${task.config.task.name}: ${state?.status ?? 'unknown'} (stage ${state?.stage ?? '?'})`,
+              );
+              if (state?.summary) ctx.print(JSON.stringify(state.summary, null, 2));
+              const wanted = name === 'finish' ? 'completed' : 'cancelled';
+              return state?.status === wanted ? 0 : 1;
+            }),
+          ),
+      );
+    },
+  };
+}
+
+/** `pgshift finish -c FILE`: drain to the source's current position, verify, drop the slot, complete. */
+export const finishCommand = controlCommand(
+  'finish',
+  'finish a following task: apply everything committed up to now, sync sequences, verify, drop the slot',
+);
+
+/** `pgshift cancel -c FILE`: stop following and drop slot and publication; the target is left as is. */
+export const cancelCommand = controlCommand(
+  'cancel',
+  'cancel a task: stop, drop its replication slot and publication, leave the target as it is',
+);

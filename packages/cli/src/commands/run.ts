@@ -1,0 +1,122 @@
+import {
+  defaultMigrationDeps,
+  jsonLinesReporter,
+  plainReporter,
+  type RunOutcome,
+  runTask,
+} from '@pgshift/kernel';
+import type { LostSnapshotChoice } from '@pgshift/plugin-api';
+import { Command, Option } from 'commander';
+import type { CliCommand } from '../command.js';
+import type { CliContext } from '../context.js';
+import { loadForCommand } from '../load.js';
+import { render as renderChecks } from './check.js';
+
+/**
+ * `pgshift run -c FILE`: checks, schema, full copy, then (full+incremental) follows the source
+ * until `pgshift finish` or `pgshift cancel` from another terminal. Ctrl-C stops cleanly and a
+ * later run resumes.
+ */
+export const runCommand: CliCommand = {
+  register(program, run) {
+    program.addCommand(
+      new Command('run')
+        .description('run a migration task: checks, schema, full copy, then incremental sync until finish')
+        .requiredOption('-c, --config <file>', 'task config file')
+        .option('--json', 'print one JSON event per line instead of log lines')
+        .addOption(
+          new Option('--on-lost-snapshot <choice>', 'when a resumed copy finds its snapshot gone').choices([
+            'fail',
+            'restart',
+            'per-table',
+          ]),
+        )
+        .option('--no-verify', 'skip the verification after the copy and at finish')
+        .action(
+          run(
+            async (
+              ctx,
+              globals,
+              opts: { config: string; json?: boolean; onLostSnapshot?: LostSnapshotChoice; verify: boolean },
+            ) => {
+              const task = await loadForCommand(ctx, globals, opts.config);
+              if (opts.onLostSnapshot) task.config.options.onLostSnapshot = opts.onLostSnapshot;
+              const progress = opts.json
+                ? jsonLinesReporter((l) => ctx.print(l))
+                : plainReporter((l) => ctx.print(l));
+              const controller = new AbortController();
+              let interrupts = 0;
+              const onSignal = () => {
+                interrupts++;
+                if (interrupts > 1) process.exit(130);
+                ctx.warn('stopping cleanly (press Ctrl-C again to exit at once); run again to resume');
+                controller.abort();
+              };
+              process.on('SIGINT', onSignal);
+              process.on('SIGTERM', onSignal);
+              try {
+                const outcome = await runTask(task, {
+                  deps: defaultMigrationDeps,
+                  progress,
+                  signal: controller.signal,
+                  verify: opts.verify,
+                });
+                return report(ctx, outcome, opts.json === true);
+              } finally {
+                process.off('SIGINT', onSignal);
+                process.off('SIGTERM', onSignal);
+              }
+            },
+          ),
+        ),
+    );
+  },
+};
+
+function report(ctx: CliContext, outcome: RunOutcome, json: boolean): number {
+  if (json) {
+    ctx.print(JSON.stringify({ type: 'outcome', ...outcome }));
+    return exitCodeFor(outcome);
+  }
+  switch (outcome.status) {
+    case 'checks-failed':
+      ctx.print(renderChecks(outcome.checks));
+      ctx.print('\nThe migration did not start: fix the Failed items above and run again.');
+      break;
+    case 'completed':
+      for (const v of outcome.verify) ctx.print(v.lines.join('\n'));
+      ctx.print(`\ntask ${outcome.state.task} completed`);
+      ctx.print(JSON.stringify(outcome.state.summary, null, 2));
+      break;
+    case 'verify-failed':
+      for (const v of outcome.verify) ctx.print(v.lines.join('\n'));
+      ctx.print(
+        '\nverify found differences between source and target (listed above). If the source was still being written, ' +
+          'stop the writes and finish again; if something wrote to the target outside pgshift, the target must be ' +
+          'repaired or the task cancelled and started again. The replication slots are kept.',
+      );
+      break;
+    case 'cancelled':
+      ctx.print(`task ${outcome.state.task} cancelled; its replication slots and publications are dropped.`);
+      for (const line of outcome.cleanupAdvice) ctx.print(`- ${line}`);
+      break;
+    case 'interrupted':
+      ctx.print(
+        `task ${outcome.state.task} stopped at stage ${outcome.state.stage}; run the same command to resume.`,
+      );
+      break;
+  }
+  return exitCodeFor(outcome);
+}
+
+function exitCodeFor(outcome: RunOutcome): number {
+  switch (outcome.status) {
+    case 'completed':
+    case 'cancelled':
+      return 0;
+    case 'interrupted':
+      return 130;
+    default:
+      return 1;
+  }
+}
