@@ -21,7 +21,7 @@ function schemaSql(major: number): string {
     "col with space" text, "quote""d" text, "ünïcode" text, "order" int,
     n numeric, f8 float8, f4 float4, d date, ts timestamp, tstz timestamptz, iv interval,
     arr int[], tarr text[], comp "Odd Schema".pair, r int4range, tr tstzrange, nr numrange,
-    mood "Odd Schema"."Mood", dom "Odd Schema".positive, b bytea, j json, jb jsonb, big text,
+    mood "Odd Schema"."Mood", dom "Odd Schema".positive, b bytea, j json, jb jsonb, big text, pt point,
     ident int GENERATED ALWAYS AS IDENTITY
     ${major >= 12 ? `, gen int GENERATED ALWAYS AS ("order" * 2) STORED` : ''});
   CREATE TABLE "Odd Schema"."no key" (n int, t text);
@@ -34,22 +34,22 @@ function schemaSql(major: number): string {
 
 const DATA = `
   INSERT INTO "Odd Schema"."Select" ("ID", "col with space", "quote""d", "ünïcode", "order", n, f8, f4, d, ts, tstz,
-      iv, arr, tarr, comp, r, tr, nr, mood, dom, b, j, jb, big) VALUES
+      iv, arr, tarr, comp, r, tr, nr, mood, dom, b, j, jb, big, pt) VALUES
     (1, E'tab\\there\\nnew line\\\\back\\\\slash\\r', 'it''s "quoted"', '☃ 𝄞 😀 日本語 ñ', 1,
      'NaN', 'Infinity', '-Infinity', 'infinity', '-infinity', 'infinity', '1 year 2 mons -3 days 04:05:06.789',
      '{{1,NULL},{3,4}}', '{"a\\"b","c,d",NULL,"NULL",""}', ROW(1, 'x y'), '[1,5)',
      '[2020-01-01 00:00:00+00,infinity)', '(1.5,2.25]', 'happy ☺', 123.456, '\\x00010203ff00'::bytea,
      '{"n": 12345678901234567890123456789.123456789, "f": 1e400}', '{"n": 12345678901234567890123456789.123456789}',
-     NULL),
+     NULL, point(0.1, -1e-300)),
     (2, '', NULL, E'\\u00e9\\u0301', 2, '12345678901234567890.000000000001', 0.1, 0.1, '0044-03-15 BC',
      '2001-02-03 04:05:06.789012', '1999-12-31 23:59:59.999999+05:30', '-178000000 years', '{}',
      '{}', ROW(NULL, NULL), 'empty', '(,)', '[-1e-20,1e20)', 'sad', 1e-30, '\\x'::bytea, '[]', '[]',
-     (SELECT string_agg(md5(g::text), E'\\t') FROM generate_series(1, 200000) g)),
+     (SELECT string_agg(md5(g::text), E'\\t') FROM generate_series(1, 200000) g), NULL),
     (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-     NULL, NULL, NULL, NULL, NULL, NULL),
+     NULL, NULL, NULL, NULL, NULL, NULL, NULL),
     (4, 'x', 'y', 'z', 4, '-0.000', '-0', 1e-40, '2000-02-29', '1970-01-01 00:00:00', '1970-01-01 00:00:00+00',
      '0', '{{{1}},{{2}}}', '{"\\\\"}', ROW(-1, E'\\\\'), '[-2147483648,2147483647)', NULL, NULL, 'ok', 0.5,
-     decode(repeat('00', 1000), 'hex'), '{"a":1,   "a":2}', '{"a":1, "a":2}', repeat('é', 3000000));
+     decode(repeat('00', 1000), 'hex'), '{"a":1,   "a":2}', '{"a":1, "a":2}', repeat('é', 3000000), '(1e308,-0)');
   INSERT INTO "Odd Schema"."Select" ("ID", "order", f8, n)
     SELECT g, g, g / 7.0, g::numeric / 3 FROM generate_series(5, 3000) g;
   INSERT INTO "Odd Schema"."no key" VALUES (1, 'a'), (1, 'a'), (NULL, NULL), (2, E'\\n');
@@ -62,7 +62,7 @@ const DATA = `
 const ROW_HASHES = `${fixedSettingsSql()};
   SELECT "ID"::text AS id, md5(ROW("col with space", "quote""d", "ünïcode", "order", n, d, ts, tstz, iv, arr, tarr,
            comp, r, tr, nr, mood, dom, b, j, jb, big, ident)::text) AS h,
-         encode(float8send(f8), 'hex') AS f8, encode(float4send(f4), 'hex') AS f4
+         encode(float8send(f8), 'hex') AS f8, encode(float4send(f4), 'hex') AS f4, encode(point_send(pt), 'hex') AS pt
     FROM "Odd Schema"."Select" ORDER BY "ID"`;
 
 describe('fidelity: every value round-trips exactly', () => {

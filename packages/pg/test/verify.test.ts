@@ -17,6 +17,15 @@ const SCHEMA = `
   CREATE TABLE loose (n int, t text);
   CREATE SEQUENCE counter;`;
 
+const column = (name: string, binary: { send: string; cast: string }) => ({
+  name,
+  type: binary.cast,
+  generated: false,
+  identity: '',
+  collatable: false,
+  binary,
+});
+
 describe('verify', () => {
   let pg17: SandboxServer;
   let pg10: SandboxServer;
@@ -165,29 +174,18 @@ describe('verify', () => {
 
   it('compares floats by binary form because 10 and 17 print them differently under any setting', async () => {
     const sql = `${fixedSettingsSql()};
-      SELECT 0.1::float8::text AS t, md5(${rowTextExpression([
-        {
-          name: 'f',
-          type: 'double precision',
-          generated: false,
-          identity: '',
-          collatable: false,
-          compareAs: 'float8',
-        },
-        { name: 'r', type: 'real', generated: false, identity: '', collatable: false, compareAs: 'float4' },
-        {
-          name: 'a',
-          type: 'double precision[]',
-          generated: false,
-          identity: '',
-          collatable: false,
-          compareAs: 'float-array',
-        },
-      ])}) AS h FROM (SELECT 0.1::float8 AS f, 0.1::float4 AS r, ARRAY[0.1, NULL, 'NaN']::float8[] AS a) s`;
+      SELECT 0.1::float8::text AS t, point(0.1, 1e-300)::text AS pt, md5(${rowTextExpression([
+        column('f', { send: 'float8send', cast: 'float8' }),
+        column('r', { send: 'float4send', cast: 'float4' }),
+        column('a', { send: 'array_send', cast: 'float8[]' }),
+        column('p', { send: 'point_send', cast: 'point' }),
+      ])}) AS h FROM (SELECT 0.1::float8 AS f, 0.1::float4 AS r, ARRAY[0.1, NULL, 'NaN']::float8[] AS a,
+                  point(0.1, 1e-300) AS p) s`;
     const [ten] = await rows(pg10, 'postgres', sql);
     const [seventeen] = await rows(pg17, 'postgres', sql);
     expect(ten?.t).toBe('0.100000000000000006');
     expect(seventeen?.t).toBe('0.1');
+    expect(ten?.pt).not.toBe(seventeen?.pt);
     expect(ten?.h).toBe(seventeen?.h);
   });
 });

@@ -8,7 +8,7 @@ import type pg from 'pg';
  * extra_float_digits = 3 makes PostgreSQL < 12 print floats with 17 significant digits (exact
  * round trip; its default of 0 loses precision) and 12+ print the shortest exact form. The texts
  * differ between the two families but both parse back to the identical value, which is what COPY
- * needs; verify compares floats by their binary form instead (see ColumnInfo.compareAs).
+ * needs; verify compares floats by their binary form instead (see ColumnInfo.binary).
  */
 export const FIXED_SETTINGS: ReadonlyArray<readonly [string, string]> = [
   ['DateStyle', 'ISO, YMD'],

@@ -100,19 +100,39 @@ async function readColumns(client: pg.Client, oids: string[], versionNum: number
       generated: row.generated,
       identity: row.identity,
       collatable: row.collatable,
-      compareAs: FLOAT_KINDS[row.base] ?? 'text',
+      ...(BINARY_COMPARE[row.base] ? { binary: BINARY_COMPARE[row.base] } : {}),
     });
     byTable.set(row.oid, list);
   }
   return byTable;
 }
 
-/** float4, float8 and their arrays, by built-in type oid (the same on every server). */
-const FLOAT_KINDS: Record<string, ColumnInfo['compareAs']> = {
-  '700': 'float4',
-  '701': 'float8',
-  '1021': 'float-array',
-  '1022': 'float-array',
+const send = (fn: string, cast: string) => ({ send: fn, cast });
+
+/**
+ * Built-in types whose text output depends on the server major (float formatting), by type oid
+ * (the same on every server), with the send function giving their exact, version-free bytes.
+ * Arrays go through array_send, whose element type oid is built-in too.
+ */
+const BINARY_COMPARE: Record<string, { send: string; cast: string }> = {
+  '700': send('float4send', 'float4'),
+  '701': send('float8send', 'float8'),
+  '600': send('point_send', 'point'),
+  '601': send('lseg_send', 'lseg'),
+  '602': send('path_send', 'path'),
+  '603': send('box_send', 'box'),
+  '604': send('poly_send', 'polygon'),
+  '628': send('line_send', 'line'),
+  '718': send('circle_send', 'circle'),
+  '1021': send('array_send', 'float4[]'),
+  '1022': send('array_send', 'float8[]'),
+  '1017': send('array_send', 'point[]'),
+  '1018': send('array_send', 'lseg[]'),
+  '1019': send('array_send', 'path[]'),
+  '1020': send('array_send', 'box[]'),
+  '1027': send('array_send', 'polygon[]'),
+  '629': send('array_send', 'line[]'),
+  '719': send('array_send', 'circle[]'),
 };
 
 /** Primary key columns, else those of the narrowest unique, non-partial, plain index on NOT NULL columns. */

@@ -10,11 +10,12 @@ export interface ColumnInfo {
   /** The type takes a collation (text-like), so ordering it needs an explicit one to agree everywhere. */
   collatable: boolean;
   /**
-   * How the column's value is made comparable across server versions: floats print differently on
-   * PostgreSQL < 12 and >= 12 whatever extra_float_digits says, so they are compared by their exact
-   * binary form instead of their text.
+   * How verify reads the value when its text is not the same on every major: floats (and the
+   * geometric types built on them) print differently on PostgreSQL < 12 and >= 12 whatever
+   * extra_float_digits says, so they are compared by their exact binary form, `send(col::cast)`.
+   * Absent: compared by text.
    */
-  compareAs: 'text' | 'float4' | 'float8' | 'float-array';
+  binary?: { send: string; cast: string };
 }
 
 export interface TableInfo {
