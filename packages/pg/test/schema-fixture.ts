@@ -56,6 +56,9 @@ export const BASE_FIXTURE: string[] = [
   `CREATE RULE "no delete" AS ON DELETE TO public.animal DO INSTEAD NOTHING`,
   'ALTER TABLE public.scratch ENABLE ROW LEVEL SECURITY',
   `CREATE POLICY "own rows" ON public.scratch FOR SELECT TO PUBLIC USING (v <> 'hidden')`,
+  // pgshift's own bookkeeping schema is never copied.
+  'CREATE SCHEMA pgshift',
+  'CREATE TABLE pgshift.progress (id int PRIMARY KEY)',
   'CREATE TABLE public.unrelated (id int PRIMARY KEY)',
   'CREATE VIEW public."unrelated view" AS SELECT * FROM public.unrelated',
   `CREATE FUNCTION public."unrelated fn"() RETURNS int LANGUAGE sql AS 'SELECT 1'`,

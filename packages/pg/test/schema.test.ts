@@ -130,6 +130,8 @@ describe('schema copy', () => {
     const plan = await planSchema(source, {}, { copyOwners: false, copyPrivileges: false });
 
     expect(plan.materializedViews).toEqual([{ schema: 'public', name: 'item stats' }]);
+    const everything = [...plan.preData, ...[...plan.tablePostData.values()].flat(), ...plan.postData];
+    expect(everything.filter((s) => s.sql.includes('pgshift'))).toEqual([]);
     expect(plan.sequences).toEqual(
       expect.arrayContaining([
         { schema: 'Shop Floor', name: 'Code Seq' },

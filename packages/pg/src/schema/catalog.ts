@@ -214,7 +214,8 @@ export interface Catalog {
   extensionMembers: ExtensionMemberRow[];
 }
 
-const USER_NSP = "n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'";
+// pgshift's own bookkeeping schema (progress marks on a target) is never migrated.
+const USER_NSP = "n.nspname <> 'information_schema' AND n.nspname <> 'pgshift' AND n.nspname !~ '^pg_'";
 
 function notExtMember(catalog: string, oid: string): string {
   return `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.${catalog}'::pg_catalog.regclass AND x.objid = ${oid} AND x.deptype = 'e')`;

@@ -1,18 +1,52 @@
 import type pg from 'pg';
 import { type Catalog, readCatalog } from './catalog.js';
+import { CatalogIndex } from './catalog-index.js';
+import { buildGraph } from './graph.js';
+import { selectedClosure } from './plan.js';
 import { serverVersionNum, withEmptySearchPath } from './session.js';
-import type { SchemaObject } from './types.js';
+import type { SchemaObject, SchemaSelection } from './types.js';
 
 /**
  * The database's schema as a flat list that compares equal between a source and a target made
  * from it, whatever their majors (10 to 17). Sorted by kind, schema, table, name. A view's
  * body is compared through its columns (kind `column`): the server prints the same query
- * differently across majors (16 stopped qualifying column names, for one).
+ * differently across majors (16 stopped qualifying column names, for one). With
+ * `selection.tables`, only what planSchema copies for those tables.
  */
-export async function readSchemaObjects(client: pg.Client): Promise<SchemaObject[]> {
+export async function readSchemaObjects(
+  client: pg.Client,
+  selection: SchemaSelection = {},
+): Promise<SchemaObject[]> {
   const versionNum = await serverVersionNum(client);
   const catalog = await withEmptySearchPath(client, () => readCatalog(client, versionNum));
-  return schemaObjects(catalog);
+  return schemaObjects(selection.tables ? restrict(catalog, selection.tables) : catalog);
+}
+
+/** The part of the catalog planSchema would copy for these tables. */
+function restrict(catalog: Catalog, tables: { schema: string; name: string }[]): Catalog {
+  const index = new CatalogIndex(catalog);
+  const keys = selectedClosure(catalog, index, buildGraph(catalog), tables);
+  const rels = new Set(catalog.relations.filter((r) => keys.has(`rel:${r.oid}`)).map((r) => r.oid));
+  const onRel = <T extends { rel: string }>(rows: T[]) => rows.filter((row) => rels.has(row.rel));
+  return {
+    ...catalog,
+    schemas: catalog.schemas.filter((o) => keys.has(`schema:${o.oid}`)),
+    extensions: catalog.extensions.filter((o) => keys.has(`ext:${o.oid}`)),
+    collations: catalog.collations.filter((o) => keys.has(`coll:${o.oid}`)),
+    types: catalog.types.filter((o) => keys.has(`type:${o.oid}`)),
+    functions: catalog.functions.filter((o) => keys.has(`func:${o.oid}`)),
+    sequences: catalog.sequences.filter((s) =>
+      s.ownedBy?.identity ? rels.has(s.ownedBy.tableOid) : keys.has(`rel:${s.oid}`),
+    ),
+    relations: catalog.relations.filter((r) => rels.has(r.oid)),
+    columns: onRel(catalog.columns),
+    indexes: onRel(catalog.indexes),
+    constraints: onRel(catalog.constraints).filter((k) => k.contype !== 'f' || rels.has(k.refRel)),
+    triggers: onRel(catalog.triggers),
+    rules: onRel(catalog.rules),
+    policies: onRel(catalog.policies),
+    statistics: onRel(catalog.statistics),
+  };
 }
 
 const json = (value: unknown) => JSON.stringify(value);

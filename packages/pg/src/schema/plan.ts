@@ -186,7 +186,8 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
   };
 }
 
-function selectedClosure(
+/** The graph keys a table selection brings along (see planSchema). */
+export function selectedClosure(
   catalog: Catalog,
   index: CatalogIndex,
   graph: ReturnType<typeof buildGraph>,
