@@ -113,6 +113,36 @@ describe('resume', () => {
     }
   });
 
+  it('stops between chunks when its signal is aborted, and a rerun finishes the job', async () => {
+    await target('r_abort');
+    const snapshot = await exportSnapshot(opener(pg, 'r_src'));
+    try {
+      const base = {
+        openSource: opener(pg, 'r_src'),
+        openTarget: opener(pg, 'r_abort'),
+        database: 'r_src',
+        snapshot: snapshot.name,
+        jobs: 2,
+        splitTableBytes: 64 * 1024,
+        onLostSnapshot: 'fail' as const,
+      };
+      const controller = new AbortController();
+      const error = await copyDatabase({
+        ...base,
+        signal: controller.signal,
+        hooks: { chunkCommitted: () => controller.abort() },
+      }).catch((e: unknown) => e);
+      expect(isPgshiftError(error) && error.code).toBe('PGSHIFT_ABORTED');
+      const done = (await rows(pg, 'r_abort', DONE)).length;
+      expect(done).toBeGreaterThan(0);
+      const result = await copyDatabase(base);
+      expect(result.chunksSkipped).toBe(done);
+      expect(await rows(pg, 'r_abort', CONTENT)).toEqual(await rows(pg, 'r_src', CONTENT));
+    } finally {
+      await snapshot.release();
+    }
+  });
+
   /** A copy under its own snapshot that stops with an error when `stopAt` says so; the snapshot dies with it. */
   async function interrupted(db: string, stopAt: (chunk: ChunkSpec) => boolean) {
     await target(db);

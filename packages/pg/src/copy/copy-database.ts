@@ -28,8 +28,13 @@ export interface CopyDatabaseOptions {
   jobs: number;
   splitTableBytes: number;
   onLostSnapshot: LostSnapshotChoice;
-  /** Builds a table's indexes and constraints once its data is in; runs on its own connection. */
+  /**
+   * Builds a table's indexes and constraints once its data is in, inside a transaction that also
+   * records it done; runs on connections of its own while other tables copy.
+   */
   tablePostData?: (tableKey: string, target: pg.Client) => Promise<void>;
+  /** Tables whose post-data may run at once; default half of `jobs`, at least 1. */
+  postDataJobs?: number;
   progress?: ProgressSink;
   progressIntervalMs?: number;
   logger?: Logger;
@@ -282,52 +287,81 @@ async function runChunks(
   };
 }
 
-/** Runs tables' post-data one after another on a connection of its own, beside the copy workers. */
+/**
+ * Runs tables' post-data beside the copy workers, on connections of its own, at most `lanes`
+ * tables at a time (index builds compete with the copy for the target's CPU and disk).
+ */
 class PostDataLane {
-  #chain: Promise<void> = Promise.resolve();
-  #client: pg.Client | undefined;
+  #queue: string[] = [];
+  #running = 0;
+  #idle: pg.Client[] = [];
+  #all: pg.Client[] = [];
+  #drained: (() => void)[] = [];
 
   constructor(
     private readonly options: CopyDatabaseOptions,
     private readonly store: ProgressStore,
     private readonly fail: (error: unknown) => void,
+    private readonly lanes = Math.max(1, options.postDataJobs ?? Math.ceil(options.jobs / 2)),
   ) {}
 
   push(table: string): void {
-    const run = this.options.tablePostData;
-    if (!run) return;
-    this.#chain = this.#chain.then(async () => {
-      try {
-        this.#client ??= await this.options.openTarget();
-        const client = this.#client;
-        await client.query('BEGIN');
-        try {
-          await run(table, client);
-          await this.store.markPostDataDone(client, table);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => {});
-          throw error;
-        }
-      } catch (error) {
-        this.fail(
-          new PgshiftError(
-            'PGSHIFT_POST_DATA_FAILED',
-            `building indexes and constraints of ${table} failed: ${reason(error)}`,
-            {
-              cause: error,
-              details: { table },
-              remedy: 'fix the cause and run again; the copied rows are kept',
-            },
-          ),
-        );
+    if (!this.options.tablePostData) return;
+    this.#queue.push(table);
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (this.#running < this.lanes && this.#queue.length > 0) {
+      const table = this.#queue.shift() as string;
+      this.#running++;
+      void this.#run(table).finally(() => {
+        this.#running--;
+        this.#pump();
+        if (this.#running === 0 && this.#queue.length === 0)
+          for (const resolve of this.#drained.splice(0)) resolve();
+      });
+    }
+  }
+
+  async #run(table: string): Promise<void> {
+    const run = this.options.tablePostData as NonNullable<CopyDatabaseOptions['tablePostData']>;
+    let client = this.#idle.pop();
+    try {
+      if (!client) {
+        client = await this.options.openTarget();
+        this.#all.push(client);
       }
-    });
+      await client.query('BEGIN');
+      try {
+        await run(table, client);
+        await this.store.markPostDataDone(client, table);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
+    } catch (error) {
+      this.fail(
+        new PgshiftError(
+          'PGSHIFT_POST_DATA_FAILED',
+          `building indexes and constraints of ${table} failed: ${reason(error)}`,
+          {
+            cause: error,
+            details: { table },
+            remedy: 'fix the cause and run again; the copied rows are kept',
+          },
+        ),
+      );
+    } finally {
+      if (client) this.#idle.push(client);
+    }
   }
 
   async finish(): Promise<void> {
-    await this.#chain;
-    await this.#client?.end().catch(() => {});
+    if (this.#running > 0 || this.#queue.length > 0)
+      await new Promise<void>((resolve) => this.#drained.push(resolve));
+    await Promise.all(this.#all.map((c) => c.end().catch(() => {})));
   }
 }
 
