@@ -35,6 +35,28 @@ describe('loadTask', () => {
     }
   });
 
+  it('builds a singleton class with @inject(LOGGER) inside the plugin container', async () => {
+    const { GREETER, Greeter } = await import('./fixtures/fixture-singleton/index.js');
+    const file = tmp.write(
+      'singleton.yaml',
+      `task: { name: t }
+source: { access: fixture-direct, host: h, user: u }
+target: { access: fixture-direct, host: h, user: u }
+plugins: ["${fixture('fixture-direct')}", "${fixture('fixture-singleton')}"]
+`,
+    );
+    const task = await loadTask(file, { firstPartyDefaults: false });
+    const plugin = task.plugins.find((p) => p.definition.meta.name === 'fixture-singleton')!;
+    const before = Greeter.made;
+    const greeter = plugin.resolver.resolve(GREETER);
+    expect(greeter).toBeInstanceOf(Greeter);
+    expect(plugin.resolver.resolve(GREETER)).toBe(greeter);
+    expect(Greeter.made).toBe(before + 1);
+    expect(typeof greeter.logger.info).toBe('function');
+    expect(greeter.logger).not.toBe(task.logger);
+    await task.close();
+  });
+
   it('says clearly when no loader or replicator is loaded', async () => {
     const file = tmp.write(
       'no-loader.yaml',

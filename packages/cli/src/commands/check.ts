@@ -44,5 +44,6 @@ export function render(report: CheckReport): string {
   }
   const { pass, warning, failed, total } = report.summary;
   const verdict = report.ok ? 'the migration may start' : 'Failed items block the migration';
-  return `${table(['STATUS', 'ID', 'MESSAGE'], rows)}\n\n${total} checks: ${pass} passed, ${warning} warnings, ${failed} failed — ${verdict}`;
+  const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  return `${table(['STATUS', 'ID', 'MESSAGE'], rows)}\n\n${n(total, 'check')}: ${pass} passed, ${n(warning, 'warning')}, ${failed} failed — ${verdict}`;
 }

@@ -10,7 +10,7 @@ import {
   type Token,
   VERSION_POLICY,
 } from '@pgshift/plugin-api';
-import { type DependencyContainer, Lifecycle } from 'tsyringe';
+import { type DependencyContainer, injectable, Lifecycle } from 'tsyringe';
 
 const WELL_KNOWN = new Map<string, symbol>(
   [CONNECTOR, CHECKER, VERSION_POLICY, LOADER, REPLICATOR, LOGGER].map((t) => [t.description ?? '', t]),
@@ -61,6 +61,8 @@ export function createRegistrar(
       container.register<T>(canonical(token), { useFactory: (c) => factory(resolverOf(c)) });
     },
     singleton<T>(token: Token<T>, ctor: new (...args: never[]) => T) {
+      // Plugins decorate parameters with @inject only; injectable() makes tsyringe read those.
+      injectable()(ctor as unknown as new (...args: unknown[]) => T);
       container.register<T>(
         canonical(token),
         { useClass: ctor as unknown as new (...args: unknown[]) => T },
