@@ -19,3 +19,5 @@ export { Redactor } from './logging/redactor.js';
 export { checkApiVersion } from './plugins/api-version.js';
 export { discoverFirstPartyPackages, type FirstPartyPackage } from './plugins/first-party.js';
 export { type FoundPlugin, PluginCatalog, PluginNotFoundError } from './plugins/plugin-catalog.js';
+export * from './orchestrator/index.js';
+export * from './progress/index.js';

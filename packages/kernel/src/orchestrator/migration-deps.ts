@@ -1,10 +1,5 @@
-import type {
-  CheckResult,
-  ObjectSelection,
-  ResolvedDatabase,
-  ResolvedSelection,
-  ServerHandle,
-} from '@pgshift/plugin-api';
+import type { ObjectSelection, ResolvedDatabase, ResolvedSelection, ServerHandle } from '@pgshift/plugin-api';
+import type { CheckReport } from '../checks/run-checks.js';
 import type { LoadedTask } from '../loaded-task.js';
 
 export interface VerifyOutcome {
@@ -21,7 +16,7 @@ export interface VerifyOutcome {
  */
 export interface MigrationDeps {
   resolveSelection(source: ServerHandle, objects: ObjectSelection): Promise<ResolvedSelection>;
-  runChecks(task: LoadedTask): Promise<CheckResult[]>;
+  runChecks(task: LoadedTask): Promise<CheckReport>;
   verify(
     task: LoadedTask,
     source: ServerHandle,

@@ -1,5 +1,4 @@
 import {
-  type CheckResult,
   MigrationError,
   nullProgress,
   type ProgressSink,
@@ -8,6 +7,7 @@ import {
   rangeCovers,
   type VersionCapabilities,
 } from '@pgshift/plugin-api';
+import type { CheckReport } from '../checks/run-checks.js';
 import type { LoadedTask } from '../loaded-task.js';
 import { copyDatabase } from './copy-phase.js';
 import { followAll } from './follow-phase.js';
@@ -28,7 +28,7 @@ export interface RunTaskOptions {
 }
 
 export type RunOutcome =
-  | { status: 'checks-failed'; checks: CheckResult[] }
+  | { status: 'checks-failed'; checks: CheckReport }
   | { status: 'completed'; state: TaskState; verify: VerifyOutcome[] }
   | { status: 'verify-failed'; state: TaskState; verify: VerifyOutcome[] }
   | { status: 'cancelled'; state: TaskState; cleanupAdvice: string[] }
@@ -69,9 +69,11 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
     if (!resuming) {
       progress.emit({ type: 'stage', stage: 'checking', state: 'started' });
       const checks = await options.deps.runChecks(task);
-      const failed = checks.some((c) => c.status === 'failed');
-      progress.emit({ type: 'stage', stage: 'checking', state: failed ? 'failed' : 'done' });
-      if (failed) {
+      progress.emit({ type: 'stage', stage: 'checking', state: checks.ok ? 'done' : 'failed' });
+      for (const item of checks.items.filter((i) => i.status === 'warning')) {
+        progress.emit({ type: 'message', level: 'warn', text: `${item.id}: ${item.message}` });
+      }
+      if (!checks.ok) {
         stateDir.transition(state, 'failed', 'checking', 'a precheck failed');
         return { status: 'checks-failed', checks };
       }

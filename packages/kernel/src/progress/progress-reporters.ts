@@ -57,8 +57,18 @@ export function plainReporter(write: Write, options: { intervalMs?: number } = {
           lastCopyLine = now;
           const elapsed = (now - copyStarted.at) / 1000;
           const rate = elapsed > 0 ? (event.bytes - copyStarted.bytes) / elapsed : 0;
-          const percent = event.totalBytes > 0 ? Math.min(100, (event.bytes / event.totalBytes) * 100) : 0;
-          const eta = rate > 0 ? formatDuration((event.totalBytes - event.bytes) / rate) : '?';
+          // totalBytes is an estimate from table sizes; a finished copy is 100% whatever it says.
+          const finished = event.tablesDone === event.tablesTotal;
+          const percent = finished
+            ? 100
+            : event.totalBytes > 0
+              ? Math.min(99, (event.bytes / event.totalBytes) * 100)
+              : 0;
+          const eta = finished
+            ? '0s'
+            : rate > 0
+              ? formatDuration(Math.max(0, event.totalBytes - event.bytes) / rate)
+              : '?';
           write(
             `${time()} copy: ${percent.toFixed(0)}% ${formatBytes(event.bytes)} of ~${formatBytes(event.totalBytes)}, ` +
               `${formatCount(event.rows)} rows, tables ${event.tablesDone}/${event.tablesTotal}, ` +

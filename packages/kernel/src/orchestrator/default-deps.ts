@@ -1,0 +1,39 @@
+import { formatVerifyReport, openClient, verifyDatabase } from '@pgshift/pg';
+import type { ResolvedDatabase, ServerHandle } from '@pgshift/plugin-api';
+import { resolveSelection } from '../checks/resolve-selection.js';
+import { runChecks } from '../checks/run-checks.js';
+import type { LoadedTask } from '../loaded-task.js';
+import type { MigrationDeps, VerifyOutcome } from './migration-deps.js';
+
+/** Opens a client to one database of a server through its route. */
+function opener(server: ServerHandle, database: string) {
+  return () => openClient(server.route.connection({ database }), `pgshift-verify-${server.role}`);
+}
+
+export async function verifyOne(
+  source: ServerHandle,
+  target: ServerHandle,
+  database: ResolvedDatabase,
+): Promise<VerifyOutcome> {
+  const report = await verifyDatabase(
+    opener(source, database.name),
+    opener(target, database.name),
+    database.name,
+    database.whole ? undefined : database.tables,
+  );
+  return {
+    database: database.name,
+    ok: report.ok,
+    lines: formatVerifyReport(report).split('\n'),
+    details: report as unknown as Record<string, unknown>,
+  };
+}
+
+/** The kernel's own implementations of what the orchestrator needs. */
+export const defaultMigrationDeps: MigrationDeps = {
+  resolveSelection,
+  runChecks: (task: LoadedTask) => runChecks(task),
+  async verify(_task, source, target, database) {
+    return verifyOne(source, target, database);
+  },
+};
