@@ -1,6 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { type Connection, type ParsedKey, Server, utils } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader exposes only its default export.
+import ssh2, { type Connection, type ParsedKey } from 'ssh2';
+
+const { Server, utils } = ssh2;
+
 import { fingerprint } from './host-key.js';
 
 /** An in-process SSH jump host for tests: public-key login, direct-tcpip forwarding only. */

@@ -3,7 +3,11 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { type Logger, RouteError } from '@pgshift/plugin-api';
-import { Client, type ConnectConfig } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader exposes only its default export.
+import ssh2, { type ConnectConfig, type Client as SshClient } from 'ssh2';
+
+const { Client } = ssh2;
+
 import { ForwardedStream } from './forwarded-stream.js';
 import { fingerprint, knownHostKeys } from './host-key.js';
 import { revealSecret, type SecretValue } from './secret-text.js';
@@ -52,12 +56,12 @@ export function openTunnelCount(): number {
  */
 export class SshTunnel {
   readonly jumpHost: string;
-  readonly #client: Client;
+  readonly #client: SshClient;
   readonly #streams = new Set<ForwardedStream>();
   readonly #closed: Promise<void>;
   #closing = false;
 
-  private constructor(jumpHost: string, client: Client) {
+  private constructor(jumpHost: string, client: SshClient) {
     this.jumpHost = jumpHost;
     this.#client = client;
     this.#closed = new Promise((done) => client.once('close', () => done()));
@@ -86,7 +90,7 @@ export class SshTunnel {
     };
     if (config.privateKey !== undefined) connect.privateKey = revealSecret(config.privateKey) as string;
     else if (config.privateKeyFile !== undefined) {
-      const file = resolve(ctx.baseDir, config.privateKeyFile);
+      const file = configPath(ctx.baseDir, config.privateKeyFile);
       try {
         connect.privateKey = readFileSync(file);
       } catch (error) {
@@ -212,13 +216,20 @@ export class SshTunnel {
   destroyNow(): void {
     this.#closing = true;
     for (const stream of this.#streams) stream.destroy();
-    (this.#client as Client & { destroy?: () => void }).destroy?.();
+    (this.#client as SshClient & { destroy?: () => void }).destroy?.();
     live.delete(this);
   }
 }
 
+/** A path from the config: `~/` is the home directory, anything else relative to the config file. */
+function configPath(baseDir: string, path: string): string {
+  return path === '~' || path.startsWith('~/') ? resolve(homedir(), path.slice(2)) : resolve(baseDir, path);
+}
+
 function knownHostsFile(config: SshJumpConfig, ctx: TunnelContext): string {
-  return config.knownHosts ? resolve(ctx.baseDir, config.knownHosts) : resolve(homedir(), '.ssh/known_hosts');
+  return config.knownHosts
+    ? configPath(ctx.baseDir, config.knownHosts)
+    : resolve(homedir(), '.ssh/known_hosts');
 }
 
 /** Decides, before connecting, how a presented host key is judged. */
