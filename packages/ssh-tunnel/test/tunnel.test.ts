@@ -140,6 +140,38 @@ describe('ssh tunnel', () => {
   });
 });
 
+describe('ssh tunnel failure', () => {
+  it('forgets a tunnel whose jump host goes away, failing its connections instead of hanging', async () => {
+    const own = await startTestBastion();
+    const route = await openRoute(
+      {
+        description: 'test server',
+        host: '127.0.0.1',
+        port: pg.port,
+        user: 'postgres',
+        password: PASSWORD,
+        via: {
+          ssh: {
+            host: own.host,
+            port: own.port,
+            user: own.user,
+            privateKey: own.clientPrivateKey,
+            hostKey: own.hostKeyFingerprint,
+          },
+        },
+      },
+      ctx,
+    );
+    const client = await openClient(route.connection());
+    expect(openTunnelCount()).toBe(1);
+    await own.close();
+    await expect.poll(() => openTunnelCount()).toBe(0);
+    await expect(client.query('select 1')).rejects.toThrow();
+    await client.end().catch(() => {});
+    await route.close();
+  });
+});
+
 describe('known_hosts', () => {
   it('matches plain, port-qualified and hashed entries', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'pgshift-kh-')), 'known_hosts');
