@@ -39,6 +39,8 @@ describe('schema copy of selected tables', () => {
         'schema "public"',
         'schema "select"',
         'extension "citext"',
+        'collation "Shop Floor"."Deutsch"',
+        'collation "public"."posix copy"',
         'domain "select"."Order Code"',
         'composite type "Shop Floor"."Address"',
         'enum type "Shop Floor"."Order Status"',

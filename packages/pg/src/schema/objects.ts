@@ -69,14 +69,27 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
   for (const s of catalog.schemas) push('schema', s.name, s.name, { comment: s.comment });
   for (const e of catalog.extensions)
     push('extension', e.schema, e.name, { schema: e.schema, comment: e.comment });
+  // ICU's locale sat in collcollate before 15 and has its own column since.
   for (const c of catalog.collations)
-    push('collation', c.schema, c.name, {
-      provider: c.provider,
-      collate: c.lcCollate,
-      ctype: c.lcCtype,
-      locale: c.locale,
-      deterministic: c.deterministic,
-    });
+    push(
+      'collation',
+      c.schema,
+      c.name,
+      c.provider === 'i'
+        ? {
+            provider: c.provider,
+            locale: c.locale ?? c.lcCollate,
+            deterministic: c.deterministic,
+            comment: c.comment,
+          }
+        : {
+            provider: c.provider,
+            collate: c.lcCollate,
+            ctype: c.lcCtype,
+            deterministic: c.deterministic,
+            comment: c.comment,
+          },
+    );
   for (const t of catalog.types) {
     // The multirange type's name is left out: a 14+ target makes one for a range from an older source.
     const range = t.range && { ...t.range, multirange: undefined };
