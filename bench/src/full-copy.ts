@@ -114,8 +114,8 @@ async function pgshiftStep(
     }
     notes.push(
       route === 'cli'
-        ? 'run through the CLI (`pgshift run -c`, mode full); the time includes its prechecks and its own verify'
-        : `run through the loader plugin's contract (preData, copyData, postData, syncSequences) in a child process; ${seconds(run.innerSeconds)} of it inside the loader, the rest is process start`,
+        ? `run through the CLI (\`pgshift run -c FILE --no-verify --json\`, mode full); the time includes process start, plugin loading and the prechecks; ${JSON.stringify(run.detail ?? {})}`
+        : `run through the loader plugin's contract (preData, copyData, postData, syncSequences) in a child process; ${seconds(run.innerSeconds)} of it inside the loader, the rest is process start and plugin loading; ${JSON.stringify(run.detail ?? {})}`,
     );
     return checked('pgshift', target, print, run.measured, notes);
   }

@@ -20,6 +20,8 @@ export interface RunOptions {
   sampleMs?: number;
   /** Echo the child's output as it comes (long benchmark runs). */
   echo?: boolean;
+  /** Called with every complete stdout line (the tail kept in `output` is short). */
+  onStdoutLine?: (line: string) => void;
 }
 
 function readProc(pid: number, file: string): string | undefined {
@@ -85,7 +87,14 @@ export function runMeasured(command: string, args: string[], options: RunOptions
       if (options.echo) process.stderr.write(text);
       tail = (tail + text).slice(-8000);
     };
-    child.stdout.on('data', keep);
+    let partial = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      keep(chunk);
+      if (!options.onStdoutLine) return;
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) options.onStdoutLine(line);
+    });
     child.stderr.on('data', keep);
     let peak = 0;
     let cpu = 0;

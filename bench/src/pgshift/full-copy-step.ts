@@ -6,6 +6,32 @@ import { type Measured, runMeasured } from '../measure.js';
 import { pluginEntry, REPO_ROOT } from './plugin-host.js';
 import { type LoadSpec, parseChildResult } from './spec.js';
 
+/** Seconds per stage, from the `stage` events of `pgshift run --json`. */
+class StageClock {
+  readonly #started = new Map<string, number>();
+  readonly #took: Record<string, number> = {};
+
+  line(line: string): void {
+    if (!line.startsWith('{') || !line.includes('"stage"')) return;
+    try {
+      const event = JSON.parse(line) as { type?: string; stage?: string; state?: string; at?: string };
+      if (event.type !== 'stage' || !event.stage || !event.at) return;
+      const at = Date.parse(event.at);
+      if (event.state === 'started') this.#started.set(event.stage, at);
+      else {
+        const from = this.#started.get(event.stage);
+        if (from !== undefined) this.#took[event.stage] = (this.#took[event.stage] ?? 0) + (at - from) / 1000;
+      }
+    } catch {
+      // not an event line
+    }
+  }
+
+  seconds(): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.#took).map(([k, v]) => [k, Math.round(v * 100) / 100]));
+  }
+}
+
 export const CLI_BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'pgshift.mjs');
 export const LOADER_DIR = join('plugins', 'loader-native');
 const BENCH_DIR = join(REPO_ROOT, 'bench');
@@ -16,6 +42,8 @@ export interface PgshiftRun {
   measured: Measured;
   /** Seconds inside the loader child, without process start (loader route only). */
   innerSeconds?: number;
+  /** What the loader child reported: seconds per phase, copy summary. */
+  detail?: Record<string, unknown>;
   ok: boolean;
   error?: string;
 }
@@ -44,13 +72,19 @@ function endpoint(server: SandboxServer) {
   return { host: server.host, port: server.port, user: server.user };
 }
 
-/** `pgshift run -c <config>` with mode full; the config is written to a temp dir (no secrets: trust auth). */
+/**
+ * `pgshift run -c <config> --no-verify` with mode full (the peers do not verify either; the
+ * harness checks every copy itself); the config is written to a temp dir.
+ */
 async function viaCli(options: PgshiftFullCopyOptions): Promise<PgshiftRun> {
   const dir = mkdtempSync(join(tmpdir(), 'pgshift-bench-cli-'));
   try {
+    // The connector wants a password; the sandbox trusts 127.0.0.1, so a dummy given by
+    // reference is enough and nothing secret is written.
     const side = (server: SandboxServer) => ({
       access: 'public-ip',
       ...endpoint(server),
+      password: { env: 'PGSHIFT_BENCH_PASSWORD' },
       database: 'postgres',
     });
     const config = {
@@ -63,10 +97,20 @@ async function viaCli(options: PgshiftFullCopyOptions): Promise<PgshiftRun> {
     };
     const path = join(dir, 'pgshift.yaml');
     writeFileSync(path, JSON.stringify(config, null, 2)); // JSON is YAML
-    const measured = await runMeasured(process.execPath, [CLI_BIN, 'run', '-c', path], { cwd: dir });
+    const stages = new StageClock();
+    const measured = await runMeasured(
+      process.execPath,
+      [CLI_BIN, 'run', '-c', path, '--no-verify', '--json'],
+      {
+        cwd: dir,
+        env: { ...process.env, PGSHIFT_BENCH_PASSWORD: 'unused-trust-auth' },
+        onStdoutLine: (line) => stages.line(line),
+      },
+    );
     return {
       route: 'cli',
       measured,
+      detail: { stageSeconds: stages.seconds() },
       ok: measured.exitCode === 0,
       ...(measured.exitCode === 0 ? {} : { error: measured.output }),
     };
@@ -95,6 +139,7 @@ async function viaLoader(options: PgshiftFullCopyOptions, loaderEntry: string): 
     route: 'loader',
     measured,
     ...(result?.seconds ? { innerSeconds: result.seconds } : {}),
+    ...(result?.detail ? { detail: result.detail } : {}),
     ok,
     ...(ok ? {} : { error: result?.error ?? measured.output }),
   };

@@ -29,12 +29,24 @@ async function main(spec: LoadSpec): Promise<ChildResult> {
     progress: nullProgress,
     logger: silentLogger,
   };
+  // Per-phase times say what dominates when pgshift is slower than a peer.
+  const phases: Record<string, number> = {};
+  let mark = started;
+  const lap = (name: string) => {
+    const now = process.hrtime.bigint();
+    phases[name] = Math.round(Number(now - mark) / 1e7) / 100;
+    mark = now;
+  };
   await loader.preData(ctx);
+  lap('preData');
   const summary = await loader.copyData(ctx);
+  lap('copyData');
   await loader.postData(ctx);
+  lap('postData');
   await loader.syncSequences(ctx);
+  lap('syncSequences');
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { ok: true, seconds, detail: { ...summary } };
+  return { ok: true, seconds, detail: { phases, ...summary } };
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
