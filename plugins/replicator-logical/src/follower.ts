@@ -26,6 +26,35 @@ interface Group {
   last: (GroupEnd & { commitTimeUs: bigint | undefined }) | undefined;
 }
 
+/**
+ * A walsender of a process that died (SIGKILL, lost network) holds the slot until the server
+ * notices; starting meanwhile fails with "slot is active", so wait for it to let go.
+ */
+async function waitForSlotInactive(client: pg.Client, slotName: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await client.query<{ active: boolean; pid: number | null }>(
+      'SELECT active, active_pid AS pid FROM pg_replication_slots WHERE slot_name = $1',
+      [slotName],
+    );
+    const slot = rows[0];
+    if (!slot)
+      throw new ReplicationError(CODES.stream, `replication slot ${slotName} does not exist on the source`, {
+        remedy: 'the slot was dropped; start the migration again (a new full copy is needed)',
+      });
+    if (!slot.active) return;
+    if (Date.now() > deadline)
+      throw new ReplicationError(
+        CODES.slotBusy,
+        `replication slot ${slotName} is in use by process ${slot.pid}`,
+        {
+          remedy: `stop the other pgshift streaming from it, or SELECT pg_terminate_backend(${slot.pid}) on the source`,
+        },
+      );
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 const emptyGroup = (): Group => ({ transactions: 0, changes: 0, startedAt: 0, last: undefined });
 
 /**
@@ -124,6 +153,7 @@ export class Follower {
         (sourceVersion.rows[0]?.v ?? 0) >= 100000
           ? 'pg_current_wal_insert_lsn'
           : 'pg_current_xlog_insert_location';
+      await waitForSlotInactive(poller, ctx.slotName, this.#options.slotWaitMs);
       const decoder = decoderFor(ctx);
       const identities = new SourceIdentities(ctx);
 

@@ -15,6 +15,8 @@ export interface FollowOptions {
   statusIntervalMs: number;
   /** Interval of `lag` progress events and source position polls. */
   lagIntervalMs: number;
+  /** How long to wait at start for a walsender of an earlier (killed) run to release the slot. */
+  slotWaitMs: number;
 }
 
 export const DEFAULT_FOLLOW_OPTIONS: FollowOptions = {
@@ -26,6 +28,7 @@ export const DEFAULT_FOLLOW_OPTIONS: FollowOptions = {
   queueMaxBytes: 16 * 1024 * 1024,
   statusIntervalMs: 10_000,
   lagIntervalMs: 1_000,
+  slotWaitMs: 60_000,
 };
 
 export const FOLLOW_OPTIONS_SCHEMA = {
