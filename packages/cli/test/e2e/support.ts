@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SandboxServer } from '@pgshift/sandbox';
+import { REPO, tempDir } from '../run-cli.js';
+
+/** Writes a task config pointing at two sandbox servers. */
+export function writeConfig(
+  dir: ReturnType<typeof tempDir>,
+  name: string,
+  source: SandboxServer,
+  target: SandboxServer,
+  extra: {
+    mode?: 'full' | 'full+incremental';
+    databases?: string[];
+    jobs?: number;
+    splitTableBytes?: number;
+  } = {},
+): string {
+  const endpoint = (s: SandboxServer) =>
+    `  access: public-ip\n  host: ${s.host}\n  port: ${s.port}\n  user: ${s.user}\n  password: not-needed-with-trust\n`;
+  return dir.write(
+    `${name}.yaml`,
+    `task:\n  name: ${name}\nsource:\n${endpoint(source)}target:\n${endpoint(target)}` +
+      `objects:\n  databases: [${(extra.databases ?? ['shop']).join(', ')}]\n` +
+      `mode: ${extra.mode ?? 'full+incremental'}\n` +
+      `options:\n  jobs: ${extra.jobs ?? 2}\n  stateDir: ${join(dir.dir, `${name}-state`)}\n` +
+      (extra.splitTableBytes ? `  splitTableBytes: ${extra.splitTableBytes}\n` : ''),
+  );
+}
+
+export interface BackgroundRun {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `pgshift <args>` in the background, the way a user runs it in a terminal. */
+export function startCli(args: string[]): BackgroundRun {
+  const child = spawn(process.execPath, [join(REPO, 'packages/cli/bin/pgshift.mjs'), ...args], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+interface StateFile {
+  status: string;
+  stage: string;
+  databases: Record<string, { phase: string }>;
+}
+
+export function readState(stateDir: string): StateFile | undefined {
+  const path = join(stateDir, 'state.json');
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as StateFile;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * An independent comparison, on the servers: per table the row count and an md5 over the rows'
+ * text in a fixed order, with settings that make both servers print values alike.
+ */
+export async function tableFingerprints(server: SandboxServer, database: string, tables: string[]) {
+  const client = await server.client(database);
+  try {
+    await client.query("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3");
+    const out: Record<string, { rows: number; md5: string | null }> = {};
+    for (const table of tables) {
+      const { rows } = await client.query<{ n: string; md5: string | null }>(
+        `SELECT count(*) AS n, md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS md5 FROM ${table} t`,
+      );
+      out[table] = { rows: Number(rows[0]?.n), md5: rows[0]?.md5 ?? null };
+    }
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Duplicate keys on the target would show up here even if counts happened to match. */
+export async function duplicateKeys(server: SandboxServer, database: string, table: string, key: string) {
+  const rows = await server.query<{ n: string }>(
+    `SELECT count(*) AS n FROM (SELECT ${key} FROM ${table} GROUP BY ${key} HAVING count(*) > 1) d`,
+    [],
+    database,
+  );
+  return Number(rows[0]?.n);
+}
+
+export { tempDir };
