@@ -91,20 +91,18 @@ export async function loadTask(configPath: string, options: LoadTaskOptions = {}
     const cached = connectors.get(role);
     if (cached) return cached;
     const access = loaded.config[role].access;
-    for (const plugin of ofKind('connector')) {
-      for (const candidate of own<Connector>(plugin, CONNECTOR)) {
-        if (
-          candidate.access === access ||
-          (plugin.definition.meta.name === access && own<Connector>(plugin, CONNECTOR).length === 1)
-        ) {
-          connectors.set(role, candidate);
-          return candidate;
-        }
-      }
-    }
-    throw new PluginLoadError(`no loaded connector registers access "${access}" (${role}.access)`, {
-      remedy: 'a connector plugin must register a Connector whose access equals its plugin name',
-    });
+    const plugin = plugins[loaded.plugins.indexOf(loaded.connectors[role])];
+    const registered = plugin ? own<Connector>(plugin, CONNECTOR) : [];
+    // A plugin may register several connectors; `access` picks one, else the only one counts.
+    const found =
+      registered.find((c) => c.access === access) ?? (registered.length === 1 ? registered[0] : undefined);
+    if (!found)
+      throw new PluginLoadError(
+        `connector plugin ${plugin?.definition.meta.name ?? access} registers no connector for access "${access}" (${role}.access)`,
+        { remedy: 'a connector plugin must register a Connector under the CONNECTOR token in register()' },
+      );
+    connectors.set(role, found);
+    return found;
   };
 
   const routes: Route[] = [];

@@ -57,6 +57,21 @@ plugins: ["${fixture('fixture-direct')}", "${fixture('fixture-singleton')}"]
     await task.close();
   });
 
+  it('finds a connector named by path in access, without a plugins entry', async () => {
+    const file = tmp.write(
+      'access-path.yaml',
+      `task: { name: t }
+source: { access: "${fixture('fixture-direct')}", host: h, user: u }
+target: { access: "${fixture('fixture-direct')}", host: h2, user: u }
+`,
+    );
+    const task = await loadTask(file, { firstPartyDefaults: false });
+    expect(task.plugins.map((p) => p.definition.meta.name)).toEqual(['fixture-direct']);
+    expect(task.connector('source').access).toBe('fixture-direct');
+    expect(task.connector('target')).toBe(task.connector('source'));
+    await task.close();
+  });
+
   it('says clearly when no loader or replicator is loaded', async () => {
     const file = tmp.write(
       'no-loader.yaml',

@@ -35,6 +35,8 @@ export interface LoadedConfig {
   plugins: PendingPlugin[];
   /** Non-fatal findings, e.g. a first-party default that failed to load. */
   warnings: string[];
+  /** The connector plugin chosen for each side. */
+  connectors: Record<'source' | 'target', PendingPlugin>;
 }
 
 type Bag = Record<string, unknown>;
@@ -132,6 +134,7 @@ export async function loadConfig(
   }
 
   const endpoints: Partial<Record<'source' | 'target', EndpointConfig>> = {};
+  const connectors: Partial<Record<'source' | 'target', PendingPlugin>> = {};
   for (const role of ['source', 'target'] as const) {
     const block = raw[role];
     if (!isBag(block) || typeof block.access !== 'string' || !block.access) continue;
@@ -171,6 +174,7 @@ export async function loadConfig(
     });
     problems.push(...checked.problems);
     endpoints[role] = { access, ...checked.value } as EndpointConfig;
+    connectors[role] = connector;
     raw[role] = endpoints[role];
   }
 
@@ -183,7 +187,14 @@ export async function loadConfig(
       details: { file, problems },
     });
 
-  return { config: buildTaskConfig(raw, endpoints, baseDir), configPath: file, baseDir, plugins, warnings };
+  return {
+    config: buildTaskConfig(raw, endpoints, baseDir),
+    configPath: file,
+    baseDir,
+    plugins,
+    warnings,
+    connectors: connectors as LoadedConfig['connectors'],
+  };
 }
 
 const PREFERRED: Record<string, string> = { loader: 'loader-native', replicator: 'replicator-logical' };
