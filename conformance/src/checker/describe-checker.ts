@@ -136,7 +136,7 @@ export function describeCheckerUnreachable(factory: CheckerFactory, options: Sui
       mode: 'full+incremental',
       selection: {
         wholeInstance: false,
-        databases: [{ name: 'conformance', whole: true, tables: [{ schema: 'public', name: 'items' }] }],
+        databases: [{ name: 'conformance', whole: false, tables: [{ schema: 'public', name: 'items' }] }],
       },
       policy: standInPolicy,
       capabilities: standInPolicy.capabilities(170000),

@@ -1,5 +1,5 @@
-import { checkResult, guardCheck, quoteIdent, quoteLiteral } from '@pgshift/pg';
-import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
+import { checkResult, errorCode, guardCheck, quoteIdent, quoteLiteral } from '@pgshift/pg';
+import type { CheckContext, Checker, CheckResult, ServerHandle } from '@pgshift/plugin-api';
 
 /** Compares extension versions by their numeric parts: 1.10 > 1.9, 2.5.1 > 2.5. */
 export function compareVersions(a: string, b: string): number {
@@ -16,6 +16,41 @@ export function compareVersions(a: string, b: string): number {
     if (d !== 0) return d;
   }
   return 0;
+}
+
+/**
+ * Versions of the named extensions the target can install. pg_available_extension_versions reads
+ * every control file and fails on one it cannot parse (seen on packaged servers that ship control
+ * files of a newer major); then each extension is asked about alone through its update paths.
+ */
+async function availableVersions(target: ServerHandle, names: string[]): Promise<Map<string, string[]>> {
+  const versions = new Map<string, string[]>();
+  try {
+    const { rows } = await target.query<{ name: string; version: string }>(
+      'SELECT name, version FROM pg_available_extension_versions WHERE name = ANY($1)',
+      [names],
+    );
+    for (const row of rows) versions.set(row.name, [...(versions.get(row.name) ?? []), row.version]);
+    return versions;
+  } catch {
+    versions.clear();
+  }
+  for (const name of names) {
+    try {
+      const { rows } = await target.query<{ version: string }>(
+        `SELECT DISTINCT v AS version FROM pg_extension_update_paths($1) p, LATERAL (VALUES (p.source), (p.target)) AS x(v)`,
+        [name],
+      );
+      // A control file with one version and no update path: the extension exists, its version is unknown.
+      versions.set(
+        name,
+        rows.map((r: { version: string }) => r.version),
+      );
+    } catch (error) {
+      if (errorCode(error) !== '58P01') throw error;
+    }
+  }
+  return versions;
 }
 
 /** Every extension installed in a selected source database is available on the target, not older. */
@@ -42,12 +77,7 @@ export class TargetExtensionsChecker implements Checker {
         }
       }
       if (used.size === 0) return checkResult(this, 'pass', 'the selected databases use no extensions');
-      const { rows: available } = await ctx.target.query<{ name: string; version: string }>(
-        'SELECT name, version FROM pg_available_extension_versions WHERE name = ANY($1)',
-        [[...used.keys()]],
-      );
-      const versions = new Map<string, string[]>();
-      for (const row of available) versions.set(row.name, [...(versions.get(row.name) ?? []), row.version]);
+      const versions = await availableVersions(ctx.target, [...used.keys()]);
       const missing: string[] = [];
       const older: string[] = [];
       const remedy: string[] = [];
@@ -57,8 +87,8 @@ export class TargetExtensionsChecker implements Checker {
           (best, v) => (best === undefined || compareVersions(v, best) > 0 ? v : best),
           undefined,
         );
-        if (newest === undefined) missing.push(`${name} ${version} (used in ${databases.join(', ')})`);
-        else if (!offered.includes(version) && compareVersions(newest, version) < 0)
+        if (!versions.has(name)) missing.push(`${name} ${version} (used in ${databases.join(', ')})`);
+        else if (newest !== undefined && !offered.includes(version) && compareVersions(newest, version) < 0)
           older.push(`${name}: ${version} on the source, at most ${newest} on the target`);
         else continue;
         remedy.push(

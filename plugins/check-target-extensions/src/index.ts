@@ -1,7 +1,7 @@
 import { Capability, CHECKER, definePlugin, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
 import { TargetExtensionsChecker } from './check.js';
 
-export { TargetExtensionsChecker } from './check.js';
+export { compareVersions, TargetExtensionsChecker } from './check.js';
 
 export default definePlugin({
   meta: {
