@@ -169,6 +169,8 @@ describe('schema copy', () => {
       'GRANT SELECT (id) ON "App"."T" TO "app reader"',
       'GRANT USAGE ON SCHEMA "App" TO "app reader"',
       'GRANT USAGE ON SEQUENCE "App"."S" TO "app reader" WITH GRANT OPTION',
+      'ALTER DEFAULT PRIVILEGES FOR ROLE "app owner" IN SCHEMA "App" GRANT SELECT ON TABLES TO "app reader"',
+      'ALTER DEFAULT PRIVILEGES FOR ROLE "app owner" REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC',
     ]);
     const without = await freshDatabase(pg17, 'dst no acl');
     await applyPlan(without, await planSchema(source, {}, { copyOwners: false, copyPrivileges: false }));
@@ -193,16 +195,41 @@ describe('schema copy', () => {
               has_sequence_privilege('app reader', '"App"."S"', 'USAGE WITH GRANT OPTION') AS seq`,
     );
     expect(reader).toEqual({ id: true, secret: false, schema: true, seq: true });
+    const defaults = `SELECT defaclrole::regrole::text AS role, defaclnamespace::regnamespace::text AS schema,
+      defaclobjtype::text AS type, defaclacl::text AS acl FROM pg_default_acl ORDER BY 1, 2, 3`;
+    const sourceDefaults = (await source.query(defaults)).rows;
+    expect(sourceDefaults).toHaveLength(2);
+    expect((await withAcl.query(defaults)).rows).toEqual(sourceDefaults);
+    expect((await without.query(defaults)).rows).toEqual([]);
   });
 
-  it('names the object when a statement fails on the target', async () => {
-    const source = await freshDatabase(pg17, 'src fail', ['CREATE TABLE "Dup Table" (id int)']);
-    const target = await freshDatabase(pg17, 'dst fail', ['CREATE TABLE "Dup Table" (other text)']);
+  it('names the object when a statement fails, and leaves nothing behind when atomic', async () => {
+    const source = await freshDatabase(pg17, 'src fail', [
+      'CREATE TABLE "A First" (id int)',
+      'CREATE TABLE "Dup Table" (id int)',
+    ]);
     const plan = await planSchema(source, {}, { copyOwners: false, copyPrivileges: false });
-    await expect(applyStatements(target, plan.preData)).rejects.toMatchObject({
+    const exists = async (client: pg.Client) =>
+      (await one<{ t: string | null }>(client, `SELECT to_regclass('public."A First"')::text AS t`)).t !==
+      null;
+    const failure = {
       code: 'PGSHIFT_SCHEMA_APPLY',
       message: expect.stringContaining('table "public"."Dup Table"'),
-    });
+    };
+
+    const atomic = await freshDatabase(pg17, 'dst fail atomic', ['CREATE TABLE "Dup Table" (other text)']);
+    await expect(applyStatements(atomic, plan.preData, { atomic: true })).rejects.toMatchObject(failure);
+    expect(await exists(atomic)).toBe(false);
+    expect((await one<{ search_path: string }>(atomic, 'SHOW search_path')).search_path).toBe(
+      '"$user", public',
+    );
+
+    const stepwise = await freshDatabase(pg17, 'dst fail', ['CREATE TABLE "Dup Table" (other text)']);
+    await expect(applyStatements(stepwise, plan.preData)).rejects.toMatchObject(failure);
+    expect(await exists(stepwise)).toBe(true);
+    expect((await one<{ search_path: string }>(stepwise, 'SHOW search_path')).search_path).toBe(
+      '"$user", public',
+    );
   });
 
   it('refuses a target older than the source', async () => {

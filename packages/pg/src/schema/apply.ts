@@ -12,15 +12,32 @@ const SESSION_SETTINGS: [string, string][] = [
   ['client_min_messages', 'warning'],
 ];
 
+export interface ApplyOptions {
+  /**
+   * Run all statements in one transaction, so a failure or a crash leaves none of them behind
+   * and the whole list can simply be run again. (Every statement planned here is transactional.)
+   */
+  atomic?: boolean;
+}
+
 /** Runs statements one by one; a failure names the object it was creating. */
-export async function applyStatements(client: pg.Client, statements: SchemaStatement[]): Promise<void> {
+export async function applyStatements(
+  client: pg.Client,
+  statements: SchemaStatement[],
+  options: ApplyOptions = {},
+): Promise<void> {
+  if (statements.length === 0) return;
   const previous: [string, string][] = [];
-  for (const [name, value] of SESSION_SETTINGS) {
-    const { rows } = await client.query<{ v: string }>('SELECT pg_catalog.current_setting($1) AS v', [name]);
-    previous.push([name, rows[0]?.v ?? '']);
-    await client.query('SELECT pg_catalog.set_config($1, $2, false)', [name, value]);
-  }
+  if (options.atomic) await client.query('BEGIN');
   try {
+    for (const [name, value] of SESSION_SETTINGS) {
+      const { rows } = await client.query<{ v: string }>('SELECT pg_catalog.current_setting($1) AS v', [
+        name,
+      ]);
+      previous.push([name, rows[0]?.v ?? '']);
+      // Local to the transaction when atomic: COMMIT or ROLLBACK puts them back by itself.
+      await client.query('SELECT pg_catalog.set_config($1, $2, $3)', [name, value, options.atomic === true]);
+    }
     for (const s of statements) {
       try {
         await client.query(s.sql);
@@ -38,8 +55,13 @@ export async function applyStatements(client: pg.Client, statements: SchemaState
         );
       }
     }
+    if (options.atomic) await client.query('COMMIT');
+  } catch (error) {
+    if (options.atomic) await client.query('ROLLBACK').catch(() => {});
+    throw error;
   } finally {
-    for (const [name, value] of previous)
-      await client.query('SELECT pg_catalog.set_config($1, $2, false)', [name, value]).catch(() => {});
+    if (!options.atomic)
+      for (const [name, value] of previous)
+        await client.query('SELECT pg_catalog.set_config($1, $2, false)', [name, value]).catch(() => {});
   }
 }

@@ -161,6 +161,14 @@ export interface StatisticsRow {
   def: string;
   comment: string | null;
 }
+export interface DefaultAclRow {
+  role: string;
+  /** null: for objects in every schema */
+  nsp: string | null;
+  schema: string | null;
+  objtype: string;
+  acl: Grant[] | null;
+}
 export interface PolicyRow {
   name: string;
   rel: string;
@@ -209,6 +217,7 @@ export interface Catalog {
   rules: RuleRow[];
   policies: PolicyRow[];
   statistics: StatisticsRow[];
+  defaultAcls: DefaultAclRow[];
   dependencies: DependencyRow[];
   typeInfo: TypeInfoRow[];
   extensionMembers: ExtensionMemberRow[];
@@ -404,6 +413,11 @@ function queries(v: number) {
         pg_catalog.pg_get_statisticsobjdef(x.oid) AS def, pg_catalog.obj_description(x.oid, 'pg_statistic_ext') AS comment
       FROM pg_catalog.pg_statistic_ext x JOIN pg_catalog.pg_namespace n ON n.oid = x.stxnamespace
       WHERE ${USER_NSP} ORDER BY n.nspname, x.stxname`,
+    defaultAcls: `SELECT pg_catalog.pg_get_userbyid(d.defaclrole) AS role, NULLIF(d.defaclnamespace, 0)::text AS nsp,
+        n.nspname AS schema, d.defaclobjtype::text AS objtype, ${aclJson('d.defaclacl')} AS acl
+      FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
+      WHERE d.defaclnamespace = 0 OR (${USER_NSP})
+      ORDER BY 1, 3 NULLS FIRST, 4`,
     dependencies: `SELECT d.classid::pg_catalog.regclass::text AS cls, d.objid::text AS objid, ${nodeKeySql('d.classid', 'd.objid')} AS "objKey",
         d.refclassid::pg_catalog.regclass::text AS "refCls", d.refobjid::text AS "refObjid", ${nodeKeySql('d.refclassid', 'd.refobjid')} AS "refKey",
         d.deptype::text AS deptype

@@ -1,5 +1,5 @@
 import { quoteIdent } from '../quote.js';
-import type { Grant } from './catalog.js';
+import type { DefaultAclRow, Grant } from './catalog.js';
 import { role, statement } from './sql-text.js';
 import type { SchemaStatement } from './types.js';
 
@@ -38,5 +38,38 @@ export function grantDdl(
       ),
     );
   }
+  return out;
+}
+
+const DEFAULT_ACL_OBJECTS: Record<string, string> = {
+  r: 'TABLES',
+  S: 'SEQUENCES',
+  f: 'FUNCTIONS',
+  T: 'TYPES',
+  n: 'SCHEMAS',
+};
+
+/**
+ * ALTER DEFAULT PRIVILEGES reproducing one pg_default_acl row. A database-wide row replaces the
+ * built-in defaults (so those are revoked first); a per-schema row only adds to them.
+ */
+export function defaultAclDdl(d: DefaultAclRow): SchemaStatement[] {
+  const objects = DEFAULT_ACL_OBJECTS[d.objtype];
+  if (!objects || d.acl === null) return [];
+  const prefix = `ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(d.role)}${d.schema === null ? '' : ` IN SCHEMA ${quoteIdent(d.schema)}`}`;
+  const what = `default privileges of ${quoteIdent(d.role)} on ${objects.toLowerCase()}${d.schema === null ? '' : ` in ${quoteIdent(d.schema)}`}`;
+  const out: SchemaStatement[] = [];
+  if (d.schema === null)
+    out.push(
+      statement(`${prefix} REVOKE ALL ON ${objects} FROM PUBLIC`, what),
+      statement(`${prefix} REVOKE ALL ON ${objects} FROM ${quoteIdent(d.role)}`, what),
+    );
+  for (const g of d.acl)
+    out.push(
+      statement(
+        `${prefix} GRANT ${g.priv} ON ${objects} TO ${role(g.grantee)}${g.grantable ? ' WITH GRANT OPTION' : ''}`,
+        what,
+      ),
+    );
   return out;
 }

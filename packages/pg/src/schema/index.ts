@@ -1,4 +1,4 @@
-export { applyStatements } from './apply.js';
+export { type ApplyOptions, applyStatements } from './apply.js';
 export { SchemaError } from './errors.js';
 export { readSchemaObjects, schemaObjects } from './objects.js';
 export { buildPlan, planSchema } from './plan.js';

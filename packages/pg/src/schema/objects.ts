@@ -46,6 +46,7 @@ function restrict(catalog: Catalog, tables: { schema: string; name: string }[]):
     rules: onRel(catalog.rules),
     policies: onRel(catalog.policies),
     statistics: onRel(catalog.statistics),
+    defaultAcls: catalog.defaultAcls.filter((d) => d.nsp !== null && keys.has(`schema:${d.nsp}`)),
   };
 }
 
@@ -215,6 +216,8 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
     const r = rels.get(x.rel);
     if (r) push('statistics', x.schema, x.name, { def: x.def, comment: x.comment }, r.name);
   }
+  for (const d of catalog.defaultAcls)
+    push('default privileges', d.schema ?? '', `${d.role} ${d.objtype}`, { acl: d.acl });
   const key = (o: SchemaObject) => `${o.kind}\u0000${o.schema}\u0000${o.table ?? ''}\u0000${o.name}`;
   return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

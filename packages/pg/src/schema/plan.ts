@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { qualified, quoteIdent } from '../quote.js';
 import { type Catalog, readCatalog } from './catalog.js';
 import { CatalogIndex } from './catalog-index.js';
-import { grantDdl, ownerDdl } from './ddl-acl.js';
+import { defaultAclDdl, grantDdl, ownerDdl } from './ddl-acl.js';
 import {
   indexAttachments,
   laterConstraints,
@@ -175,6 +175,12 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
     ...relations.flatMap((r) => postDataComments(r, index, includedRels)),
     ...(options.copyOwners ? owners : []),
     ...(options.copyPrivileges ? grants : []),
+    // Default privileges shape objects made later; a table selection takes only its schemas' ones.
+    ...(options.copyPrivileges
+      ? catalog.defaultAcls
+          .filter((d) => (d.nsp === null ? !selection.tables : included.has(`schema:${d.nsp}`)))
+          .flatMap(defaultAclDdl)
+      : []),
   ];
 
   return {
