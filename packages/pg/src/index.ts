@@ -5,6 +5,7 @@ export { directRoute } from './direct-route.js';
 export { bigIntToLsn, compareLsn, lsnDiff, lsnToBigInt, maxLsn, ZERO_LSN } from './lsn.js';
 export { qualified, quoteIdent, quoteLiteral } from './quote.js';
 export {
+  type ApplyOptions,
   applyStatements,
   assertTargetNotOlder,
   planSchema,
