@@ -90,6 +90,13 @@ async function spotChecks(target: pg.Client, modern: boolean): Promise<void> {
   await target.query(`DELETE FROM public.animal`);
   expect((await one<{ n: string }>(target, 'SELECT count(*)::text AS n FROM public.animal')).n).toBe('1');
 
+  // An INSTEAD OF trigger on a view; a view's check option.
+  await target.query(`INSERT INTO public."dog names" VALUES (8, 'fido')`);
+  expect(await one(target, `SELECT breed FROM public."Dog" WHERE id = 8`)).toEqual({ breed: 'via view' });
+  await expect(target.query(`INSERT INTO public."writable dogs" VALUES (-1, 'neg')`)).rejects.toThrow(
+    /check option/,
+  );
+
   // A partition's own default and the routing through two levels.
   await target.query(`INSERT INTO public."events 2025 a" (id, at) VALUES (1, '2025-03-01')`);
   expect((await one<{ kind: string }>(target, 'SELECT kind FROM public.events')).kind).toBe('other');
