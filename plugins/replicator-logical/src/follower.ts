@@ -76,6 +76,7 @@ export class Follower {
   #wake: (() => void) | undefined;
   #stream: ReplicationStream | undefined;
   #paused = false;
+  #catalog: TargetCatalog | undefined;
 
   constructor(ctx: ReplicationContext, control: FollowControl, options: FollowOptions, tracker: LagTracker) {
     this.#ctx = ctx;
@@ -142,6 +143,7 @@ export class Follower {
         "SELECT current_setting('server_version_num')::int AS v",
       );
       const catalog = new TargetCatalog(target, version.rows[0]?.v ?? 0);
+      this.#catalog = catalog;
       applier = new Applier(target, catalog, ctx.slotName, this.#options, ctx.logger);
       await applier.open();
       poller = await openClient(ctx.source.route.connection({ database }), 'pgshift-lag');
@@ -305,6 +307,8 @@ export class Follower {
         return;
       }
       case 'relation':
+        // pgoutput announces a relation again after its definition changed: re-read the target's.
+        this.#catalog?.forget(change.relation);
         return;
       case 'commit': {
         const txn = this.#txn;
