@@ -1,7 +1,14 @@
 import type { ProgressEventInput } from '@pgshift/plugin-api';
+import { isPgshiftError } from '@pgshift/plugin-api';
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChunkSpec, copyDatabase, readTableInventory } from '../src/index.js';
+import {
+  type ChunkSpec,
+  copyDatabase,
+  exportSnapshot,
+  openClient,
+  readTableInventory,
+} from '../src/index.js';
 import { freshDatabase, opener, rows, run } from './copy-fixtures.js';
 
 const TABLES = `
@@ -153,6 +160,77 @@ describe('parallel copy', () => {
       'SELECT count(*)::text AS n FROM pgshift.copy_tables WHERE post_data_at IS NOT NULL',
     );
     expect(marks?.n).toBe('4');
+  });
+
+  it('a target that rejects rows mid-stream fails cleanly with the table named; after the fix a rerun completes', async () => {
+    await target('par_reject');
+    await run(pg17, 'par_reject', 'ALTER TABLE big ADD CONSTRAINT below CHECK (id < 15000)');
+    const snapshot = await exportSnapshot(opener(pg17, 'par_src'));
+    try {
+      const base = {
+        openSource: opener(pg17, 'par_src'),
+        openTarget: opener(pg17, 'par_reject'),
+        database: 'par_src',
+        snapshot: snapshot.name,
+        jobs: 1,
+        splitTableBytes: 1 << 30,
+        onLostSnapshot: 'fail' as const,
+      };
+      const error = await copyDatabase(base).catch((e: unknown) => e);
+      expect(isPgshiftError(error) && error.code).toBe('PGSHIFT_COPY_FAILED');
+      expect((error as Error).message).toMatch(/"public"."big".*below/);
+      const [partial] = await rows(pg17, 'par_reject', 'SELECT count(*)::text AS n FROM big');
+      expect(partial?.n).toBe('0');
+      await run(pg17, 'par_reject', 'ALTER TABLE big DROP CONSTRAINT below');
+      await copyDatabase(base);
+      expect(await content(pg17, 'par_reject')).toEqual(await content(pg17, 'par_src'));
+    } finally {
+      await snapshot.release();
+    }
+  });
+
+  it('a source session lost during the copy rolls its chunk back on the target; a rerun completes', async () => {
+    await target('par_srcfail');
+    const snapshot = await exportSnapshot(opener(pg17, 'par_src'));
+    try {
+      const base = {
+        openSource: () => openClient(pg17.connection('par_src'), 'copy-worker'),
+        openTarget: opener(pg17, 'par_srcfail'),
+        database: 'par_src',
+        snapshot: snapshot.name,
+        jobs: 1,
+        splitTableBytes: 256 * 1024,
+        onLostSnapshot: 'fail' as const,
+      };
+      let killed = false;
+      const error = await copyDatabase({
+        ...base,
+        hooks: {
+          // After the first chunk, the worker's source session dies: the next chunk's COPY fails
+          // while the target's COPY FROM is open.
+          chunkCommitted: async () => {
+            if (killed) return;
+            killed = true;
+            await pg17.query(
+              `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'copy-worker'`,
+            );
+          },
+        },
+      }).catch((e: unknown) => e);
+      expect(isPgshiftError(error) && error.code).toBe('PGSHIFT_COPY_FAILED');
+      const [partial] = await rows(
+        pg17,
+        'par_srcfail',
+        `SELECT (SELECT count(*) FROM big)::text AS n,
+                (SELECT sum(rows)::text FROM pgshift.copy_progress WHERE done_at IS NOT NULL) AS marked`,
+      );
+      expect(Number(partial?.n)).toBeGreaterThan(0);
+      expect(partial?.n).toBe(partial?.marked); // only the committed chunk's rows
+      await copyDatabase(base);
+      expect(await content(pg17, 'par_srcfail')).toEqual(await content(pg17, 'par_src'));
+    } finally {
+      await snapshot.release();
+    }
   });
 
   it('10: a lost snapshot with per-table continues a key-split table where it stopped', async () => {

@@ -58,5 +58,12 @@ export async function pumpChunk(
   const sink = target.query(copyFrom(targetCopySql(table)));
   const stream = source.query(copyTo(sourceCopySql(table, chunk)));
   await pipeline(stream, counter, sink);
+  // The source stream ends at CopyDone; its CommandComplete (with the row count) follows. A query
+  // behind it on the same session succeeds only once the COPY completed there, so a source that
+  // died after its last row is caught before the chunk is committed.
+  await source.query('SELECT 1');
+  if (stream.rowCount !== sink.rowCount) {
+    throw new Error(`the source sent ${stream.rowCount} rows but the target received ${sink.rowCount}`);
+  }
   return { rows: sink.rowCount, bytes };
 }
