@@ -13,5 +13,5 @@ export {
   viaSchema,
 } from './schema.js';
 export { revealSecret, type SecretValue } from './secret-text.js';
-export { startTestBastion, type TestBastion } from './test-bastion.js';
+export { startTestBastion, type TestBastion, type TestBastionOptions } from './test-bastion.js';
 export { openTunnelCount, type SshJumpConfig, SshTunnel, type TunnelContext } from './tunnel.js';

@@ -22,6 +22,8 @@ export interface TestBastion {
   readonly connections: number;
   /** Forwarded TCP connections currently open. */
   readonly forwards: number;
+  /** Forwarded TCP connections opened since start. */
+  readonly forwardsOpened: number;
   close(): Promise<void>;
 }
 
@@ -31,7 +33,16 @@ function parsed(text: string): ParsedKey {
   return Array.isArray(key) ? (key[0] as ParsedKey) : key;
 }
 
-export async function startTestBastion(options: { user?: string } = {}): Promise<TestBastion> {
+export interface TestBastionOptions {
+  user?: string;
+  /**
+   * Names only the bastion can resolve, like a private DNS zone behind it: a route to
+   * `db.private.example` then works only through the jump host.
+   */
+  aliases?: Record<string, string>;
+}
+
+export async function startTestBastion(options: TestBastionOptions = {}): Promise<TestBastion> {
   const user = options.user ?? 'jump';
   const hostKeys = utils.generateKeyPairSync('ed25519');
   const clientKeys = utils.generateKeyPairSync('ed25519');
@@ -39,6 +50,7 @@ export async function startTestBastion(options: { user?: string } = {}): Promise
   const hostBlob = parsed(hostKeys.private).getPublicSSH();
   const clients = new Set<Connection>();
   const sockets = new Set<Socket>();
+  let opened = 0;
 
   const server = new Server({ hostKeys: [hostKeys.private] }, (client) => {
     clients.add(client);
@@ -58,8 +70,9 @@ export async function startTestBastion(options: { user?: string } = {}): Promise
     });
     client.on('ready', () => {
       client.on('tcpip', (accept, reject, info) => {
-        const socket = connect(info.destPort, info.destIP);
+        const socket = connect(info.destPort, options.aliases?.[info.destIP] ?? info.destIP);
         sockets.add(socket);
+        opened++;
         socket.once('close', () => sockets.delete(socket));
         socket.once('error', () => {
           reject?.();
@@ -91,6 +104,9 @@ export async function startTestBastion(options: { user?: string } = {}): Promise
     },
     get forwards() {
       return sockets.size;
+    },
+    get forwardsOpened() {
+      return opened;
     },
     async close() {
       for (const socket of sockets) socket.destroy();
