@@ -9,6 +9,7 @@
  * --dump-compress N (0), --split-table-bytes N (pgshift; 1 GiB), --pgcopydb-split SIZE,
  * --no-install, --no-doc.
  */
+import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { SandboxServer } from '@pgshift/sandbox';
 import { numberArg, parseArgs } from './args.js';
@@ -28,6 +29,8 @@ export type FullCopyTool = 'pgshift' | 'pg_dump' | 'pgcopydb';
 export interface FullCopyOptions {
   sizeGb: number;
   jobs: number;
+  /** Rounds of all tools (order rotated each round); the table shows medians. */
+  rounds: number;
   tools: FullCopyTool[];
   route: 'auto' | 'cli' | 'loader';
   dumpCompress: number;
@@ -47,6 +50,10 @@ export interface ToolResult {
   peakRssBytes?: number;
   /** CPU seconds of the tool's own processes (not the servers'). */
   cpuSeconds?: number;
+  /** Wall time of each round, in the order run. */
+  rounds?: number[];
+  /** 1-minute load average when each round of this tool started. */
+  loadAverages?: string[];
   notes: string[];
   differences: string[];
 }
@@ -170,6 +177,34 @@ async function peerStep(
   }
 }
 
+function median(values: number[]): number | undefined {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** One line per tool from its rounds: worst status, median time, highest memory, every note once. */
+function combine(rounds: ToolResult[]): ToolResult {
+  const first = rounds[0] as ToolResult;
+  const bad = rounds.find((r) => r.status !== 'ok');
+  const times = rounds.flatMap((r) => (r.seconds === undefined ? [] : [r.seconds]));
+  const combined: ToolResult = {
+    tool: first.tool,
+    status: bad?.status ?? 'ok',
+    notes: [...new Set(rounds.flatMap((r) => r.notes))],
+    differences: [...new Set(rounds.flatMap((r) => r.differences))],
+    seconds: median(times),
+    rounds: times,
+    loadAverages: rounds.flatMap((r) => r.loadAverages ?? []),
+  };
+  const rss = rounds.flatMap((r) => (r.peakRssBytes === undefined ? [] : [r.peakRssBytes]));
+  if (rss.length > 0) combined.peakRssBytes = Math.max(...rss);
+  const cpu = median(rounds.flatMap((r) => (r.cpuSeconds === undefined ? [] : [r.cpuSeconds])));
+  if (cpu !== undefined) combined.cpuSeconds = cpu;
+  return combined;
+}
+
 /** Runs the whole benchmark; every server it starts is stopped before it returns or throws. */
 export async function runFullCopyBench(options: FullCopyOptions): Promise<FullCopyResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -183,17 +218,29 @@ export async function runFullCopyBench(options: FullCopyOptions): Promise<FullCo
     const dataset = await buildDataset(source, DATABASE, options.sizeGb);
     log(`dataset: ${mib(dataset.databaseBytes)} in ${seconds(dataset.buildSeconds)}`);
     const print = await fingerprint(source, DATABASE);
-    const results: ToolResult[] = [];
-    for (const tool of options.tools) {
-      log(`running ${tool} with ${options.jobs} jobs ...`);
-      const result =
-        tool === 'pgshift'
-          ? await pgshiftStep(options, source, target, print)
-          : await peerStep(tool, options, tools, source, target, print);
-      log(`${result.tool}: ${result.status} ${seconds(result.seconds)}`);
-      results.push(result);
-      await freshDatabase(target, DATABASE, false);
+    // Several rounds, the order rotated each time, so no tool always runs first or in a noisy
+    // moment of a shared machine; the median of the rounds is what the table shows.
+    const runs = new Map<FullCopyTool, ToolResult[]>();
+    for (let round = 0; round < options.rounds; round++) {
+      const order = options.tools.map(
+        (_, i) => options.tools[(i + round) % options.tools.length] as FullCopyTool,
+      );
+      for (const tool of order) {
+        const load = (loadavg()[0] ?? 0).toFixed(2);
+        log(
+          `round ${round + 1}/${options.rounds}: ${tool} with ${options.jobs} jobs (load average ${load}) ...`,
+        );
+        const result =
+          tool === 'pgshift'
+            ? await pgshiftStep(options, source, target, print)
+            : await peerStep(tool, options, tools, source, target, print);
+        result.loadAverages = [load];
+        log(`${result.tool}: ${result.status} ${seconds(result.seconds)}`);
+        runs.set(tool, [...(runs.get(tool) ?? []), result]);
+        await freshDatabase(target, DATABASE, false);
+      }
     }
+    const results = options.tools.map((tool) => combine(runs.get(tool) ?? []));
     return { options, machine, dataset, sourceRows: totalRows(print), results };
   } finally {
     await servers.stopAll();
@@ -202,10 +249,21 @@ export async function runFullCopyBench(options: FullCopyOptions): Promise<FullCo
 
 function resultRows(result: FullCopyResult): { head: string[]; rows: string[][] } {
   const pgshift = result.results.find((r) => r.tool === 'pgshift' && r.status === 'ok');
-  const head = ['tool', 'wall time', 'peak RSS', 'tool CPU', 'data matched', 'pgshift / tool'];
+  const head = [
+    'tool',
+    'wall time (median)',
+    'rounds',
+    'load avg at start',
+    'peak RSS',
+    'tool CPU',
+    'data matched',
+    'pgshift / tool',
+  ];
   const rows = result.results.map((r) => [
     r.tool,
     seconds(r.seconds),
+    (r.rounds ?? []).map((x) => x.toFixed(1)).join(', ') || '-',
+    (r.loadAverages ?? []).join(', ') || '-',
     r.peakRssBytes === undefined ? '-' : mib(r.peakRssBytes),
     seconds(r.cpuSeconds),
     r.status === 'ok' ? 'yes' : r.status,
@@ -233,7 +291,7 @@ export function fullCopySection(result: FullCopyResult): string {
   return [
     '## Full copy',
     '',
-    `Command: \`pnpm --filter @pgshift/bench full-copy -- --size-gb ${d.sizeGb} --jobs ${result.options.jobs}\``,
+    `Command: \`pnpm --filter @pgshift/bench full-copy -- --size-gb ${d.sizeGb} --jobs ${result.options.jobs} --rounds ${result.options.rounds}\``,
     '',
     ...machineLines(result.machine),
     `- Dataset: --size-gb ${d.sizeGb}, database size ${mib(d.databaseBytes)} (pg_database_size, heap + TOAST + indexes), ${result.sourceRows} rows, built in ${seconds(d.buildSeconds)}:`,
@@ -251,6 +309,7 @@ async function main(): Promise<void> {
   const options: FullCopyOptions = {
     sizeGb: numberArg(args, 'size-gb', 1),
     jobs: numberArg(args, 'jobs', 4),
+    rounds: numberArg(args, 'rounds', 1),
     tools: (args.get('tools') ?? 'pgshift,pg_dump,pgcopydb').split(',') as FullCopyTool[],
     route: (args.get('route') ?? 'auto') as FullCopyOptions['route'],
     dumpCompress: args.has('dump-compress') ? Number(args.get('dump-compress')) : 0,

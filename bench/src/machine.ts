@@ -19,8 +19,8 @@ export interface MachineFacts {
 export async function machineFacts(server: SandboxServer): Promise<MachineFacts> {
   const [version] = await server.query<{ v: string }>('SELECT version() AS v');
   const names = [...Object.keys(BENCH_SETTINGS), 'fsync', 'synchronous_commit', 'full_page_writes'];
-  const rows = await server.query<{ name: string; setting: string; unit: string | null }>(
-    'SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1) ORDER BY name',
+  const rows = await server.query<{ name: string; setting: string }>(
+    'SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1) ORDER BY name',
     [names],
   );
   return {
@@ -32,7 +32,7 @@ export async function machineFacts(server: SandboxServer): Promise<MachineFacts>
     loadAverage: (loadavg()[0] ?? 0).toFixed(2),
     node: process.version,
     postgres: (version?.v ?? '').replace(/ on x86_64.*/, ''),
-    settings: rows.map((r) => `${r.name}=${r.setting}${r.unit ? ` ${r.unit}` : ''}`).join(', '),
+    settings: rows.map((r) => `${r.name}=${r.setting}`).join(', '),
   };
 }
 
