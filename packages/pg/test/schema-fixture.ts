@@ -69,6 +69,8 @@ export const BASE_FIXTURE: string[] = [
   'CREATE TABLE pgshift.progress (id int PRIMARY KEY)',
   'CREATE TABLE public.unrelated (id int PRIMARY KEY)',
   'CREATE VIEW public."unrelated view" AS SELECT * FROM public.unrelated',
+  `CREATE FUNCTION public.same(a int, b int) RETURNS boolean IMMUTABLE LANGUAGE sql AS 'SELECT a = b'`,
+  'CREATE OPERATOR "Shop Floor".=== (LEFTARG = int, RIGHTARG = int, PROCEDURE = public.same)',
   `CREATE FUNCTION public."unrelated fn"() RETURNS int LANGUAGE sql AS 'SELECT 1'`,
   `CREATE FUNCTION public."sum sq step"(s numeric, x numeric) RETURNS numeric IMMUTABLE LANGUAGE sql AS 'SELECT s + x * x'`,
   `CREATE AGGREGATE public."Sum Sq"(numeric) (SFUNC = public."sum sq step", STYPE = numeric, INITCOND = '0')`,

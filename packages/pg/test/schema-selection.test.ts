@@ -108,6 +108,9 @@ describe('schema copy of selected tables', () => {
     const plan = await planSchema(source, { tables: [{ schema: 'public', name: 'hash ref' }] }, options);
     expect(created(plan).filter((d) => d.startsWith('table'))).toEqual(['table "public"."hash ref"']);
     expect(plan.postData).toEqual([]);
+    expect(plan.skipped).toEqual([
+      { kind: 'foreign key to a table outside the selection', name: '"to hashed" on "public"."hash ref"' },
+    ]);
   });
 
   it('refuses a table the source does not have', async () => {

@@ -169,6 +169,10 @@ export interface DefaultAclRow {
   objtype: string;
   acl: Grant[] | null;
 }
+export interface UnsupportedRow {
+  kind: string;
+  name: string;
+}
 export interface PolicyRow {
   name: string;
   rel: string;
@@ -218,6 +222,8 @@ export interface Catalog {
   policies: PolicyRow[];
   statistics: StatisticsRow[];
   defaultAcls: DefaultAclRow[];
+  /** Objects planSchema does not recreate, so callers can say so. */
+  unsupported: UnsupportedRow[];
   dependencies: DependencyRow[];
   typeInfo: TypeInfoRow[];
   extensionMembers: ExtensionMemberRow[];
@@ -231,7 +237,7 @@ function notExtMember(catalog: string, oid: string): string {
 }
 
 function aclJson(acl: string): string {
-  return `CASE WHEN ${acl} IS NOT NULL THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_object('grantee', CASE WHEN a.grantee = 0 THEN NULL ELSE pg_catalog.pg_get_userbyid(a.grantee) END, 'priv', a.privilege_type, 'grantable', a.is_grantable) ORDER BY a.grantee, a.privilege_type) FROM pg_catalog.aclexplode(${acl}) a)::text END`;
+  return `CASE WHEN ${acl} IS NOT NULL THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_object('grantee', CASE WHEN a.grantee = 0 THEN NULL ELSE pg_catalog.pg_get_userbyid(a.grantee) END, 'priv', a.privilege_type, 'grantable', a.is_grantable) ORDER BY pg_catalog.pg_get_userbyid(a.grantee), a.privilege_type) FROM pg_catalog.aclexplode(${acl}) a)::text END`;
 }
 
 function qnameJson(catalog: 'pg_collation' | 'pg_proc' | 'pg_opclass', oid: string): string {
@@ -418,6 +424,34 @@ function queries(v: number) {
       FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
       WHERE d.defaclnamespace = 0 OR (${USER_NSP})
       ORDER BY 1, 3 NULLS FIRST, 4`,
+    unsupported: `SELECT 'foreign table' AS kind, pg_catalog.format('%I.%I', n.nspname, c.relname) AS name
+        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'f' AND ${USER_NSP} AND ${notExtMember('pg_class', 'c.oid')}
+      UNION ALL SELECT 'base or shell type', pg_catalog.format('%I.%I', n.nspname, t.typname)
+        FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+        WHERE t.typtype IN ('b', 'p') AND t.typelem = 0 AND ${USER_NSP} AND ${notExtMember('pg_type', 't.oid')}
+      UNION ALL SELECT 'operator', pg_catalog.format('%I.%s', n.nspname, o.oprname)
+        FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
+        WHERE ${USER_NSP} AND ${notExtMember('pg_operator', 'o.oid')}
+      UNION ALL SELECT 'cast', pg_catalog.format('%s AS %s', pg_catalog.format_type(k.castsource, NULL), pg_catalog.format_type(k.casttarget, NULL))
+        FROM pg_catalog.pg_cast k WHERE k.oid >= 16384 AND ${notExtMember('pg_cast', 'k.oid')}
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = 'pg_catalog.pg_cast'::pg_catalog.regclass AND i.objid = k.oid AND i.deptype = 'i')
+      UNION ALL SELECT 'text search configuration', pg_catalog.format('%I.%I', n.nspname, cfg.cfgname)
+        FROM pg_catalog.pg_ts_config cfg JOIN pg_catalog.pg_namespace n ON n.oid = cfg.cfgnamespace
+        WHERE ${USER_NSP} AND ${notExtMember('pg_ts_config', 'cfg.oid')}
+      UNION ALL SELECT 'event trigger', pg_catalog.format('%I', e.evtname) FROM pg_catalog.pg_event_trigger e
+        WHERE ${notExtMember('pg_event_trigger', 'e.oid')}
+      UNION ALL SELECT 'foreign server', pg_catalog.format('%I', s.srvname) FROM pg_catalog.pg_foreign_server s
+        WHERE ${notExtMember('pg_foreign_server', 's.oid')}
+      UNION ALL SELECT 'publication', pg_catalog.format('%I', p.pubname) FROM pg_catalog.pg_publication p
+      UNION ALL SELECT 'typed table (created as a plain table)', pg_catalog.format('%I.%I', n.nspname, c.relname)
+        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.reloftype <> 0 AND ${USER_NSP}
+      UNION ALL SELECT 'moving-aggregate options of', pg_catalog.format('%I.%I', n.nspname, p.proname)
+        FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid
+          JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+        WHERE a.aggmtransfn <> 0 AND ${USER_NSP} AND ${notExtMember('pg_proc', 'p.oid')}
+      ORDER BY 1, 2`,
     dependencies: `SELECT d.classid::pg_catalog.regclass::text AS cls, d.objid::text AS objid, ${nodeKeySql('d.classid', 'd.objid')} AS "objKey",
         d.refclassid::pg_catalog.regclass::text AS "refCls", d.refobjid::text AS "refObjid", ${nodeKeySql('d.refclassid', 'd.refobjid')} AS "refKey",
         d.deptype::text AS deptype

@@ -183,7 +183,20 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
       : []),
   ];
 
+  const skipped = [
+    ...(selection.tables ? [] : catalog.unsupported),
+    ...tables.flatMap((r) =>
+      (index.constraints.get(r.oid) ?? [])
+        .filter((k) => k.contype === 'f' && k.parentOid === '0' && !includedRels.has(k.refRel))
+        .map((k) => ({
+          kind: 'foreign key to a table outside the selection',
+          name: `${quoteIdent(k.name)} on ${qualified(r.schema, r.name)}`,
+        })),
+    ),
+  ];
+
   return {
+    skipped,
     preData,
     tablePostData: tablePost,
     postData,

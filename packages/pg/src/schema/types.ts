@@ -20,6 +20,11 @@ export interface SchemaPlan {
   /** Every sequence (including identity sequences) whose value the loader sets. */
   sequences: { schema: string; name: string }[];
   materializedViews: { schema: string; name: string }[];
+  /**
+   * What the plan leaves out, for the caller to report: kinds of objects not recreated (foreign
+   * tables, operators, casts, ...) and foreign keys to tables outside a selection.
+   */
+  skipped?: { kind: string; name: string }[];
 }
 
 export interface SchemaSelection {
