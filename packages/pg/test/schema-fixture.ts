@@ -67,6 +67,12 @@ export const BASE_FIXTURE: string[] = [
   // pgshift's own bookkeeping schema is never copied.
   'CREATE SCHEMA pgshift',
   'CREATE TABLE pgshift.progress (id int PRIMARY KEY)',
+  'CREATE EXTENSION btree_gist',
+  `CREATE TABLE public.booking (room int, during tsrange, who text,
+     CONSTRAINT "no overlap" EXCLUDE USING gist (room WITH =, during WITH &&),
+     CONSTRAINT "one per who" UNIQUE (who) DEFERRABLE INITIALLY DEFERRED)`,
+  'CREATE SEQUENCE public."count down" INCREMENT BY -1',
+  'CLUSTER public.booking USING "no overlap"',
   'CREATE TABLE public.unrelated (id int PRIMARY KEY)',
   'CREATE VIEW public."unrelated view" AS SELECT * FROM public.unrelated',
   `CREATE FUNCTION public.same(a int, b int) RETURNS boolean IMMUTABLE LANGUAGE sql AS 'SELECT a = b'`,

@@ -90,6 +90,17 @@ async function spotChecks(target: pg.Client, modern: boolean): Promise<void> {
   await target.query(`DELETE FROM public.animal`);
   expect((await one<{ n: string }>(target, 'SELECT count(*)::text AS n FROM public.animal')).n).toBe('1');
 
+  // An exclusion constraint (btree_gist operator classes) and a deferred unique constraint.
+  await target.query(`INSERT INTO public.booking VALUES (1, '[2025-01-01,2025-01-05)', 'ann')`);
+  await expect(
+    target.query(`INSERT INTO public.booking VALUES (1, '[2025-01-03,2025-01-04)', 'bob')`),
+  ).rejects.toThrow(/no overlap/);
+  const seq = await one(
+    target,
+    `SELECT seqmin::text AS min, seqmax::text AS max FROM pg_sequence WHERE seqrelid = 'public."count down"'::regclass`,
+  );
+  expect(seq).toEqual({ min: '-9223372036854775808', max: '-1' });
+
   // An INSTEAD OF trigger on a view; a view's check option.
   await target.query(`INSERT INTO public."dog names" VALUES (8, 'fido')`);
   expect(await one(target, `SELECT breed FROM public."Dog" WHERE id = 8`)).toEqual({ breed: 'via view' });
