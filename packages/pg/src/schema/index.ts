@@ -1,3 +1,14 @@
+/**
+ * Native schema copy: read a database's schema from the source's catalogs (10 to 17) and plan
+ * the DDL that recreates it on a target of the same or a newer major, without pg_dump.
+ *
+ *   planSchema(source, selection, options) -> { preData, tablePostData, postData, sequences,
+ *     materializedViews, skipped }
+ *   applyStatements(target, statements, { atomic? })   run them (sets search_path = '' and
+ *     check_function_bodies = off for the duration, as the statements assume)
+ *   readSchemaObjects(client, selection?)               a comparable list for verify
+ *   targetMajorCheck(source, target)                    refuse a target older than the source
+ */
 export { type ApplyOptions, applyStatements } from './apply.js';
 export { SchemaError } from './errors.js';
 export { readSchemaObjects, schemaObjects } from './objects.js';
