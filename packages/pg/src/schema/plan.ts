@@ -23,6 +23,7 @@ import {
   sequenceDdl,
   typeDdl,
 } from './ddl-pre.js';
+import { viewsNeedingConstraints } from './deferred-views.js';
 import { SchemaError } from './errors.js';
 import { buildGraph, closure, dependencyOrder, type GraphNode } from './graph.js';
 import { serverVersionNum, withEmptySearchPath } from './session.js';
@@ -58,6 +59,8 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
     ? selectedClosure(catalog, index, graph, selection.tables)
     : new Set(graph.nodes.keys());
   const order = dependencyOrder(graph, included);
+  const deferredViews = viewsNeedingConstraints(catalog, graph);
+  const viewsAfterKeys: SchemaStatement[] = [];
 
   const byKey = {
     schema: new Map(catalog.schemas.map((o) => [`schema:${o.oid}`, o])),
@@ -121,7 +124,7 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
       default: {
         const r = get(byKey.rel, node);
         relations.push(r);
-        preData.push(...relationDdl(r, index));
+        (deferredViews.has(node.key) ? viewsAfterKeys : preData).push(...relationDdl(r, index));
         const kind = r.relkind === 'v' ? 'VIEW' : r.relkind === 'm' ? 'MATERIALIZED VIEW' : 'TABLE';
         const name = qualified(r.schema, r.name);
         owners.push(ownerDdl(`${kind} ${name}`, r.owner, `${kind.toLowerCase()} ${name}`));
@@ -156,6 +159,7 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
   for (const r of tables) tablePost.set(tableKey(r.schema, r.name), tablePostData(r, index));
 
   const postData: SchemaStatement[] = [
+    ...viewsAfterKeys,
     ...indexAttachments(tables, index, includedRels),
     ...tables.flatMap((r) => laterConstraints(r, index, includedRels)),
     ...relations.flatMap((r) => triggersAndRules(r, index)),
