@@ -30,8 +30,17 @@ export class NativeLoader implements Loader {
       }
       assertTargetNotOlder(await serverVersionNum(source), await serverVersionNum(target));
       const plan = await this.#plan(ctx, source);
-      await applyStatements(target, plan.preData);
-      await store.markPhase('pre-data');
+      // DDL is transactional: the schema and its "done" mark commit together, so a run killed
+      // part-way through leaves nothing behind and the rerun simply applies it again.
+      await target.query('BEGIN');
+      try {
+        await applyStatements(target, plan.preData);
+        await store.markPhase('pre-data');
+        await target.query('COMMIT');
+      } catch (error) {
+        await target.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
     });
   }
 
