@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.js';
 import { checkCommand } from './check.js';
 import { configCommand } from './config-validate.js';
+import { demoCommand } from './demo.js';
 import { cancelCommand, finishCommand } from './finish-cancel.js';
 import { pluginsCommand } from './plugins.js';
 import { runCommand } from './run.js';
@@ -12,6 +13,7 @@ export const commands: CliCommand[] = [
   configCommand,
   checkCommand,
   runCommand,
+  demoCommand,
   statusCommand,
   finishCommand,
   cancelCommand,
