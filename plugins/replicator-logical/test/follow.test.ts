@@ -191,4 +191,59 @@ describe('logical replicator following a source under writes', () => {
     abort.abort();
     await replicator.cleanup(ctx);
   });
+
+  it('stops on abort without committing half a source transaction, and resumes it whole', async () => {
+    const database = 'abort';
+    const src = source17.connection();
+    const dst = target.connection();
+    await createDatabase(src, database);
+    await createDatabase(dst, database);
+    for (const c of [src, dst]) await exec(c, database, 'CREATE TABLE t (id int PRIMARY KEY, v text)');
+    const ctx = makeContext({
+      source: src,
+      target: dst,
+      database,
+      format: 'test_decoding',
+      slotName: 's_abort',
+      sourceMajor: 17,
+      options: { batchMaxRows: 100 },
+    });
+    const replicator = new LogicalReplicator();
+    await replicator.prepare(ctx);
+    const slot = await replicator.createSlot(ctx);
+    await slot.release();
+    await replicator.initPosition(ctx, slot.consistentPoint);
+    await exec(src, database, "INSERT INTO t VALUES (0, 'small')");
+    await exec(src, database, "INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 60000) g");
+    const end = await currentWalLsn(src, database);
+
+    const abort = new AbortController();
+    const following = replicator.follow(ctx, { signal: abort.signal });
+    // Abort once the big transaction is partly written in the open target transaction.
+    for (;;) {
+      const [open] = await target.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'pgshift-apply' AND backend_xid IS NOT NULL",
+        [],
+        database,
+      );
+      if ((open?.n ?? 0) > 0) break;
+      await sleep(20);
+    }
+    abort.abort();
+    await following;
+    const [afterAbort] = await target.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM t WHERE id > 0',
+      [],
+      database,
+    );
+    expect(afterAbort?.n).toBe(0);
+    expect(compareLsn((await replicator.appliedPosition(ctx)) ?? '0/0', end)).toBeLessThan(0);
+
+    await replicator.follow(ctx, { signal: new AbortController().signal, drainTo: () => end });
+    expect(await target.query('SELECT count(*)::int AS n FROM t', [], database)).toEqual([{ n: 60001 }]);
+    await replicator.cleanup(ctx);
+    expect(await target.query("SELECT to_regclass('pgshift.apply_progress') AS r", [], database)).toEqual([
+      { r: null },
+    ]);
+  });
 });
