@@ -1,13 +1,14 @@
 import { createServerHandle, directRoute, quoteIdent } from '@pgshift/pg';
-import type {
-  CheckContext,
-  MigrationMode,
-  ResolvedDatabase,
-  ResolvedSelection,
-  ServerHandle,
-  ServerRole,
-  TableRef,
-  VersionPolicy,
+import {
+  type CheckContext,
+  type MigrationMode,
+  type ResolvedDatabase,
+  type ResolvedSelection,
+  type ServerHandle,
+  type ServerRole,
+  silentLogger,
+  type TableRef,
+  type VersionPolicy,
 } from '@pgshift/plugin-api';
 import { type SandboxOptions, type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { standInPolicy } from './stand-in-policy.js';
@@ -126,6 +127,17 @@ export class ConformanceServers {
       capabilities: policy.capabilities(versionNum),
       ...(spec.options ? { options: spec.options } : {}),
     };
+  }
+
+  /** A complete CheckContext on sandbox servers, for tests that call a checker directly. */
+  async checkContext(spec: ContextSpec = {}): Promise<CheckContext> {
+    const partial = await this.context(spec);
+    return {
+      mode: 'full+incremental',
+      ...partial,
+      options: spec.options ?? {},
+      logger: silentLogger,
+    } as CheckContext;
   }
 
   async cleanup(): Promise<void> {

@@ -1,5 +1,5 @@
 import { ConformanceServers, describeChecker } from '@pgshift/conformance';
-import { type CheckContext, type CheckResult, silentLogger } from '@pgshift/plugin-api';
+import type { CheckResult } from '@pgshift/plugin-api';
 import { describe, expect, it } from 'vitest';
 import plugin, { DiskSpaceChecker } from '../src/index.js';
 
@@ -24,12 +24,8 @@ describe('check-disk-space without a configured free space', () => {
     const servers = new ConformanceServers(17);
     try {
       const source = await servers.server('source');
-      const ctx = await servers.context({ source, target: source });
-      const result = (await new DiskSpaceChecker({ headroom: 1.2 }).run({
-        ...ctx,
-        logger: silentLogger,
-        options: {},
-      } as CheckContext)) as CheckResult;
+      const ctx = await servers.checkContext({ source, target: source });
+      const result = (await new DiskSpaceChecker({ headroom: 1.2 }).run(ctx)) as CheckResult;
       expect(result.status).toBe('warning');
       expect(result.message).toMatch(/could not determine the target's free disk space/);
       expect(result.remedy).toMatch(/df -h \//);

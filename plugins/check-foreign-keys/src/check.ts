@@ -17,8 +17,6 @@ export class ForeignKeysChecker implements Checker {
   readonly id = 'selection.foreign-keys';
   readonly title = 'Tables referenced by foreign keys are selected';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
     return guardCheck(this, async () => {
       const missing: Array<Missing & { database: string }> = [];

@@ -6,8 +6,6 @@ export class LargeObjectsChecker implements Checker {
   readonly id = 'source.large-objects';
   readonly title = 'Large objects';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   appliesTo(ctx: CheckContext): boolean {
     return ctx.mode === 'full+incremental';
   }

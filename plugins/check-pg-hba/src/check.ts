@@ -20,8 +20,6 @@ export class PgHbaChecker implements Checker {
   readonly id = 'source.pg-hba-replication';
   readonly title = 'pg_hba.conf entry for replication on the source';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   appliesTo(ctx: CheckContext): boolean {
     return ctx.mode === 'full+incremental';
   }

@@ -18,8 +18,6 @@ export class ReplicationConnectionChecker implements Checker {
   readonly id = 'source.replication-connection';
   readonly title = 'Replication connection to the source';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   appliesTo(ctx: CheckContext): boolean {
     return ctx.mode === 'full+incremental';
   }

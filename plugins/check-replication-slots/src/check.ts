@@ -14,8 +14,6 @@ export class ReplicationSlotsChecker implements Checker {
   readonly id = 'source.replication-slots';
   readonly title = 'Free replication slots and WAL senders on the source';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   appliesTo(ctx: CheckContext): boolean {
     return ctx.mode === 'full+incremental';
   }

@@ -29,8 +29,6 @@ export class RulesAndTriggersChecker implements Checker {
   readonly id = 'source.rules-and-triggers';
   readonly title = 'Tables with rules, or with triggers that write to other tables';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
     return guardCheck(this, async () => {
       const found: Array<Found & { database: string }> = [];

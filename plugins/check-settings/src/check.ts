@@ -44,8 +44,6 @@ export class SettingsChecker implements Checker {
   readonly id = 'settings.compatibility';
   readonly title = 'Encoding, collation and behaviour-changing settings';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
     return guardCheck(this, async () => {
       const differences: string[] = [];

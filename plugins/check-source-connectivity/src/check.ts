@@ -6,8 +6,6 @@ export class SourceConnectivityChecker implements Checker {
   readonly id = 'source.connectivity';
   readonly title = 'Connection to the source';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   async run(ctx: CheckContext): Promise<CheckResult> {
     return probeConnectivity(this, ctx.source);
   }

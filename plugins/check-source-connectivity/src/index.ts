@@ -13,6 +13,6 @@ export default definePlugin({
   },
   capabilities: [Capability.checker.report],
   register(r) {
-    r.value(CHECKER, new SourceConnectivityChecker(r.options));
+    r.value(CHECKER, new SourceConnectivityChecker());
   },
 });

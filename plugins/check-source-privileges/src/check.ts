@@ -28,8 +28,6 @@ export class SourcePrivilegesChecker implements Checker {
   readonly id = 'source.privileges';
   readonly title = 'Privileges of the source role';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
     return guardCheck(this, async () => {
       const user = connectionUser(ctx.source);

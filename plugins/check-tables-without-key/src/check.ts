@@ -16,8 +16,6 @@ export class TablesWithoutKeyChecker implements Checker {
   readonly id = 'source.tables-without-key';
   readonly title = 'Tables without primary key or replica identity';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   appliesTo(ctx: CheckContext): boolean {
     return ctx.mode === 'full+incremental';
   }

@@ -14,6 +14,6 @@ export default definePlugin({
   },
   capabilities: [Capability.checker.report, Capability.checker.incremental],
   register(r) {
-    r.value(CHECKER, new TablesWithoutKeyChecker(r.options));
+    r.value(CHECKER, new TablesWithoutKeyChecker());
   },
 });

@@ -26,8 +26,6 @@ export class TargetConflictsChecker implements Checker {
   readonly id = 'target.conflicts';
   readonly title = 'Objects already on the target';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
     return guardCheck(this, async () => {
       const names = ctx.selection.databases.map((d) => d.name);

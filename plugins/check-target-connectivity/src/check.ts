@@ -6,8 +6,6 @@ export class TargetConnectivityChecker implements Checker {
   readonly id = 'target.connectivity';
   readonly title = 'Connection to the target';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   async run(ctx: CheckContext): Promise<CheckResult> {
     return probeConnectivity(this, ctx.target);
   }

@@ -13,6 +13,6 @@ export default definePlugin({
   },
   capabilities: [Capability.checker.report],
   register(r) {
-    r.value(CHECKER, new TargetConnectivityChecker(r.options));
+    r.value(CHECKER, new TargetConnectivityChecker());
   },
 });

@@ -58,8 +58,6 @@ export class TargetExtensionsChecker implements Checker {
   readonly id = 'target.extensions';
   readonly title = 'Extensions available on the target';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
     return guardCheck(this, async () => {
       const used = new Map<string, { version: string; databases: string[] }>();

@@ -9,8 +9,6 @@ export class TargetPrivilegesChecker implements Checker {
   readonly id = 'target.privileges';
   readonly title = 'Privileges of the target role';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
     return guardCheck(this, async () => {
       const user = connectionUser(ctx.target);

@@ -16,8 +16,6 @@ export class UnloggedTablesChecker implements Checker {
   readonly id = 'source.unlogged-tables';
   readonly title = 'Unlogged tables';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
     return guardCheck(this, async () => {
       const found: Array<{ database: string; schema: string; name: string }> = [];

@@ -14,6 +14,6 @@ export default definePlugin({
   },
   capabilities: [Capability.checker.report],
   register(r) {
-    r.value(CHECKER, new UnloggedTablesChecker(r.options));
+    r.value(CHECKER, new UnloggedTablesChecker());
   },
 });

@@ -13,8 +13,6 @@ export class VersionsChecker implements Checker {
   readonly id = 'versions';
   readonly title = 'Server versions';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
     return guardCheck(this, async () => {
       const [source, target] = await Promise.all([ctx.source.version(), ctx.target.version()]);

@@ -6,8 +6,6 @@ export class WalLevelChecker implements Checker {
   readonly id = 'source.wal-level';
   readonly title = 'wal_level = logical on the source';
 
-  constructor(_options: Readonly<Record<string, unknown>> = {}) {}
-
   appliesTo(ctx: CheckContext): boolean {
     return ctx.mode === 'full+incremental';
   }

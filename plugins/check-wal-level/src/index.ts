@@ -13,6 +13,6 @@ export default definePlugin({
   },
   capabilities: [Capability.checker.report, Capability.checker.incremental],
   register(r) {
-    r.value(CHECKER, new WalLevelChecker(r.options));
+    r.value(CHECKER, new WalLevelChecker());
   },
 });
