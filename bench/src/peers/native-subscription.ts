@@ -72,4 +72,14 @@ export async function disableNative(setup: NativeSetup): Promise<void> {
     undefined,
     setup.targetDatabase,
   );
+  // The worker leaves a moment later, and reports its statistics as it exits.
+  for (let i = 0; i < 200; i++) {
+    const rows = await setup.target.query<{ pid: number | null }>(
+      'SELECT pid FROM pg_stat_subscription WHERE subname = $1',
+      [setup.name],
+      setup.targetDatabase,
+    );
+    if (rows.every((r) => r.pid === null)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
