@@ -36,17 +36,17 @@ export class ReplicationSlotsChecker implements Checker {
       const facts = `${freeSlots} of ${c.max_slots} replication slots and ${freeSenders} of ${c.max_senders} WAL senders are free; ${needed} of each are needed (one per database to migrate)`;
       if (freeSlots >= needed && freeSenders >= needed)
         return checkResult(this, 'pass', facts, undefined, { ...c, needed });
-      const remedy: string[] = ['on the source, as a superuser:'];
+      const remedy: string[] = ['-- on the source, as a superuser:'];
       if (freeSlots < needed)
         remedy.push(`ALTER SYSTEM SET max_replication_slots = ${c.used_slots + needed};`);
       if (freeSenders < needed) remedy.push(`ALTER SYSTEM SET max_wal_senders = ${c.used_senders + needed};`);
-      remedy.push('then restart PostgreSQL (both settings take effect only at server start)');
+      remedy.push('-- then restart PostgreSQL: both settings take effect only at server start');
       if (freeSlots < needed) {
         const inactive = await ctx.source.query<{ slot_name: string }>(
           'SELECT slot_name FROM pg_replication_slots WHERE NOT active ORDER BY slot_name',
         );
         if (inactive.rows.length > 0) {
-          remedy.push('or, if they are no longer needed, drop inactive slots:');
+          remedy.push('-- or, if they are no longer needed, drop inactive slots:');
           for (const { slot_name } of inactive.rows)
             remedy.push(`SELECT pg_drop_replication_slot(${quoteLiteral(slot_name)});`);
         }

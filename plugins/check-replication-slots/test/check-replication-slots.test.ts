@@ -1,4 +1,5 @@
 import { describeChecker } from '@pgshift/conformance';
+import { expect } from 'vitest';
 import plugin from '../src/index.js';
 
 describeChecker({
@@ -14,6 +15,13 @@ describeChecker({
       const [used] = await source.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = 'taken'");
       if (!used) await source.query("SELECT pg_create_physical_replication_slot('taken')");
       return s.context({ source, target: source });
+    },
+  },
+  verify: {
+    fail: (results) => {
+      expect(results[0]?.message).toMatch(/0 of 1 replication slots/);
+      expect(results[0]?.remedy).toContain('ALTER SYSTEM SET max_replication_slots = 2;');
+      expect(results[0]?.remedy).toContain("SELECT pg_drop_replication_slot('taken');");
     },
   },
 });

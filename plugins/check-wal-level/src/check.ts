@@ -22,9 +22,9 @@ export class WalLevelChecker implements Checker {
         'failed',
         `wal_level is ${level}; following changes needs logical`,
         [
-          'on the source, as a superuser (or set it in postgresql.conf / the cloud console parameter group):',
+          '-- on the source, as a superuser (or set it in postgresql.conf / the cloud console parameter group):',
           'ALTER SYSTEM SET wal_level = logical;',
-          'then restart PostgreSQL (wal_level takes effect only at server start)',
+          '-- then restart PostgreSQL: wal_level takes effect only at server start',
         ].join('\n'),
         { walLevel: level },
       );

@@ -1,4 +1,5 @@
 import { describeChecker } from '@pgshift/conformance';
+import { expect } from 'vitest';
 import plugin from '../src/index.js';
 
 describeChecker({
@@ -12,5 +13,8 @@ describeChecker({
       const source = await s.server('replica', { settings: { wal_level: 'replica' } });
       return s.context({ source, target: source });
     },
+  },
+  verify: {
+    fail: (results) => expect(results[0]?.remedy).toContain('ALTER SYSTEM SET wal_level = logical;'),
   },
 });
