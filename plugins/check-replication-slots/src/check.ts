@@ -6,7 +6,6 @@ interface Capacity {
   used_slots: number;
   max_senders: number;
   used_senders: number;
-  version: number;
 }
 
 /** One slot and one WAL sender per migrated database must be free on the source. */
@@ -21,14 +20,19 @@ export class ReplicationSlotsChecker implements Checker {
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
     return guardCheck(this, async () => {
       const needed = Math.max(1, ctx.selection.databases.length);
+      const { rows: version } = await ctx.source.query<{ v: number }>(
+        "SELECT current_setting('server_version_num')::int AS v",
+      );
+      // backend_type exists from 10 on; before, pg_stat_replication lists the WAL senders.
+      const senders =
+        (version[0]?.v ?? 0) >= 100000
+          ? "SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'walsender'"
+          : 'SELECT count(*)::int FROM pg_stat_replication';
       const { rows } = await ctx.source.query<Capacity>(
         `SELECT current_setting('max_replication_slots')::int AS max_slots,
                 (SELECT count(*)::int FROM pg_replication_slots) AS used_slots,
                 current_setting('max_wal_senders')::int AS max_senders,
-                current_setting('server_version_num')::int AS version,
-                CASE WHEN current_setting('server_version_num')::int >= 100000
-                     THEN (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'walsender')
-                     ELSE (SELECT count(*)::int FROM pg_stat_replication) END AS used_senders`,
+                (${senders}) AS used_senders`,
       );
       const c = rows[0]!;
       const freeSlots = c.max_slots - c.used_slots;
