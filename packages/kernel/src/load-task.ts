@@ -4,6 +4,9 @@ import {
   CHECKER,
   CONNECTOR,
   type Connector,
+  INVENTORIES,
+  INVENTORY,
+  type InventoryProvider,
   LOADER,
   LOGGER,
   type Loader,
@@ -20,6 +23,7 @@ import { loadConfig } from './config/load-config.js';
 import type { CheckerEntry, LoadedPlugin, LoadedTask, LoadTaskOptions } from './loaded-task.js';
 import { createLogger } from './logging/logger.js';
 import { Redactor } from './logging/redactor.js';
+import { inventoryLookup } from './plugins/inventory-lookup.js';
 import { PluginCatalog } from './plugins/plugin-catalog.js';
 import { createRegistrar, resolveOwn, resolverOf } from './plugins/registrar.js';
 
@@ -85,6 +89,9 @@ export async function loadTask(configPath: string, options: LoadTaskOptions = {}
   const ofKind = (kind: string) => plugins.filter((p) => p.definition.meta.kind === kind);
   const own = <T>(plugin: LoadedPlugin, token: Parameters<typeof resolveOwn<T>>[1]) =>
     resolveOwn<T>(containers.get(plugin)!, token);
+  root.register(INVENTORIES, {
+    useValue: inventoryLookup(ofKind('inventory').flatMap((p) => own<InventoryProvider>(p, INVENTORY))),
+  });
 
   const connectors = new Map<ServerRole, Connector>();
   const connector = (role: ServerRole): Connector => {

@@ -43,7 +43,8 @@ type Bag = Record<string, unknown>;
 const isBag = (v: unknown): v is Bag => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Kinds whose first-party plugins join every task; for loader and replicator only when none is named. */
-const ALWAYS_ADDED = ['version-policy', 'checker'] as const;
+// Inventories are added too: a connector names the one it uses in its own block, not in `plugins`.
+const ALWAYS_ADDED = ['version-policy', 'checker', 'inventory'] as const;
 const SINGLE = ['loader', 'replicator'] as const;
 
 function notFoundMessage(error: unknown, kind?: string): string {

@@ -1,6 +1,8 @@
 import {
   CHECKER,
   CONNECTOR,
+  INVENTORIES,
+  INVENTORY,
   LOADER,
   LOGGER,
   type PluginMeta,
@@ -13,7 +15,10 @@ import {
 import { type DependencyContainer, injectable, Lifecycle } from 'tsyringe';
 
 const WELL_KNOWN = new Map<string, symbol>(
-  [CONNECTOR, CHECKER, VERSION_POLICY, LOADER, REPLICATOR, LOGGER].map((t) => [t.description ?? '', t]),
+  [CONNECTOR, CHECKER, VERSION_POLICY, LOADER, REPLICATOR, LOGGER, INVENTORY, INVENTORIES].map((t) => [
+    t.description ?? '',
+    t,
+  ]),
 );
 
 /**
