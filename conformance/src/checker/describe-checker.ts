@@ -81,6 +81,8 @@ async function completeContext(
       filled.capabilities = base.capabilities;
     }
   }
+  // An arrangement that names neither gets pgshift's own 10+ rules.
+  if (!filled.policy && !filled.capabilities) filled.policy = standInPolicy;
   if (!filled.capabilities && filled.policy)
     filled.capabilities = filled.policy.capabilities((await filled.source!.version()).num);
   return {
