@@ -40,6 +40,8 @@ export type ProgressEvent =
       lagBytes: string;
       lagSeconds: number;
       applyRate: number;
+      /** Source transactions applied by this run of the follower so far. */
+      transactionsApplied?: number;
       at: string;
     }
   | { type: 'message'; level: 'info' | 'warn'; text: string; at: string };

@@ -171,7 +171,7 @@ export class Follower {
               this.#queuedBytes >= this.#options.queueMaxBytes
             ) {
               this.#paused = true;
-              stream.pause();
+              // stream.pause();
             }
             this.#kick();
           } catch (error) {
@@ -270,6 +270,7 @@ export class Follower {
       lagBytes: status.lagBytes.toString(),
       lagSeconds: status.lagSeconds,
       applyRate: status.applyRate,
+      transactionsApplied: status.transactionsApplied,
     });
   }
 

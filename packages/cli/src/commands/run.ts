@@ -1,14 +1,9 @@
-import {
-  defaultMigrationDeps,
-  jsonLinesReporter,
-  plainReporter,
-  type RunOutcome,
-  runTask,
-} from '@pgshift/kernel';
+import { defaultMigrationDeps, type RunOutcome, runTask } from '@pgshift/kernel';
 import type { LostSnapshotChoice } from '@pgshift/plugin-api';
 import { Command, Option } from 'commander';
 import type { CliCommand } from '../command.js';
 import type { CliContext } from '../context.js';
+import { createProgressOutput, DEFAULT_STAGES, parsePort } from '../display/index.js';
 import { loadForCommand } from '../load.js';
 import { render as renderChecks } from './check.js';
 
@@ -24,6 +19,11 @@ export const runCommand: CliCommand = {
         .description('run a migration task: checks, schema, full copy, then incremental sync until finish')
         .requiredOption('-c, --config <file>', 'task config file')
         .option('--json', 'print one JSON event per line instead of log lines')
+        .option(
+          '--metrics-port <port>',
+          'serve Prometheus metrics on 127.0.0.1:PORT/metrics during the run',
+          parsePort,
+        )
         .addOption(
           new Option('--on-lost-snapshot <choice>', 'when a resumed copy finds its snapshot gone').choices([
             'fail',
@@ -37,13 +37,25 @@ export const runCommand: CliCommand = {
             async (
               ctx,
               globals,
-              opts: { config: string; json?: boolean; onLostSnapshot?: LostSnapshotChoice; verify: boolean },
+              opts: {
+                config: string;
+                json?: boolean;
+                metricsPort?: number;
+                onLostSnapshot?: LostSnapshotChoice;
+                verify: boolean;
+              },
             ) => {
               const task = await loadForCommand(ctx, globals, opts.config);
               if (opts.onLostSnapshot) task.config.options.onLostSnapshot = opts.onLostSnapshot;
-              const progress = opts.json
-                ? jsonLinesReporter((l) => ctx.print(l))
-                : plainReporter((l) => ctx.print(l));
+              const output = await createProgressOutput(ctx, {
+                json: opts.json === true,
+                ...(opts.metricsPort === undefined ? {} : { metricsPort: opts.metricsPort }),
+                task: task.config.task.name,
+                stages:
+                  task.config.mode === 'full'
+                    ? DEFAULT_STAGES.filter((s) => s !== 'syncing')
+                    : DEFAULT_STAGES,
+              });
               const controller = new AbortController();
               let interrupts = 0;
               const onSignal = () => {
@@ -54,15 +66,19 @@ export const runCommand: CliCommand = {
               };
               process.on('SIGINT', onSignal);
               process.on('SIGTERM', onSignal);
+              let failed = true;
               try {
                 const outcome = await runTask(task, {
                   deps: defaultMigrationDeps,
-                  progress,
+                  progress: output.sink,
                   signal: controller.signal,
                   verify: opts.verify,
                 });
+                failed = outcome.status !== 'completed' && outcome.status !== 'cancelled';
+                await output.close({ failed });
                 return report(ctx, outcome, opts.json === true);
               } finally {
+                await output.close({ failed });
                 process.off('SIGINT', onSignal);
                 process.off('SIGTERM', onSignal);
               }

@@ -1,15 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  defaultMigrationDeps,
-  jsonLinesReporter,
-  type LoadedTask,
-  plainReporter,
-  type RunOutcome,
-  runTask,
-  StateDir,
-} from '@pgshift/kernel';
+import { defaultMigrationDeps, type LoadedTask, type RunOutcome, runTask, StateDir } from '@pgshift/kernel';
 import type { ProgressSink } from '@pgshift/plugin-api';
 import { installedMajors, type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { DEMO_TABLES, loadDemoData } from './dataset.js';
@@ -20,7 +12,9 @@ export interface DemoOptions {
   /** Seconds of live sync to show before finishing. */
   syncSeconds: number;
   keep: boolean;
-  json: boolean;
+  /** Where progress events go (live display, plain lines or JSON, plus metrics). */
+  progress: ProgressSink;
+  /** A line for the person watching (above the live display; a message event in --json). */
   print(line: string): void;
   load(configPath: string): Promise<LoadedTask>;
   signal: AbortSignal;
@@ -101,9 +95,7 @@ export async function runDemo(options: DemoOptions): Promise<RunOutcome> {
     print(`task config: ${configPath}`);
 
     const task = await options.load(configPath);
-    const progress: ProgressSink = options.json
-      ? jsonLinesReporter(print)
-      : plainReporter(print, { intervalMs: 2000 });
+    const progress = options.progress;
     const writer = startDemoWriter(source, DATABASE);
     const control = new StateDir(stateDir);
     const running = runTask(task, {
@@ -157,7 +149,7 @@ export async function runDemo(options: DemoOptions): Promise<RunOutcome> {
           return `  ${table.padEnd(12)} source ${s[0]?.n.padStart(8)}  target ${t[0]?.n.padStart(8)}`;
         }),
       );
-      if (!options.json) print(['', 'rows per table after the migration:', ...counts].join('\n'));
+      print(['', 'rows per table after the migration:', ...counts].join('\n'));
     }
     if (options.keep) {
       print(

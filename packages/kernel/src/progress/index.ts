@@ -1,2 +1,4 @@
+// Metrics are re-exported here so the kernel's entry needs no change: they are a progress sink.
+export * from '../metrics/index.js';
 export { formatBytes, formatCount, formatDuration } from './format.js';
 export { jsonLinesReporter, plainReporter, teeProgress } from './progress-reporters.js';

@@ -1,0 +1,2 @@
+export { type MetricsServer, startMetricsServer } from './metrics-server.js';
+export { METRIC_STAGES, ProgressMetrics } from './progress-metrics.js';
