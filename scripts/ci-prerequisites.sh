@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# System tools the test suite needs beyond Node and pnpm. Safe to run repeatedly.
+# - tmux: packages/cli/test/display-tmux.test.ts records the demo's live display in a terminal.
+set -euo pipefail
+
+missing=()
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "ci-prerequisites: missing ${missing[*]}; run as root (or install them) to enable the tests that need them" >&2
+  exit 0
+fi
+if command -v apt-get >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "ci-prerequisites: missing ${missing[*]} and no apt-get; install them with this system's package manager" >&2
+fi
