@@ -21,3 +21,4 @@ export { checkApiVersion } from './plugins/api-version.js';
 export { discoverFirstPartyPackages, type FirstPartyPackage } from './plugins/first-party.js';
 export { type FoundPlugin, PluginCatalog, PluginNotFoundError } from './plugins/plugin-catalog.js';
 export * from './progress/index.js';
+export * from './tasks/index.js';

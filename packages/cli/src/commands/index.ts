@@ -6,7 +6,9 @@ import { cancelCommand, finishCommand } from './finish-cancel.js';
 import { pluginsCommand } from './plugins.js';
 import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
+import { taskCommand } from './task.js';
 import { verifyCommand } from './verify.js';
+import { workerCommand } from './worker.js';
 
 /** Every command of the CLI, in help order. To add one: write src/commands/<name>.ts, list it here. */
 export const commands: CliCommand[] = [
@@ -19,4 +21,6 @@ export const commands: CliCommand[] = [
   cancelCommand,
   verifyCommand,
   pluginsCommand,
+  taskCommand,
+  workerCommand,
 ];

@@ -25,6 +25,8 @@ export interface RunTaskOptions {
   /** Verify after a full copy and at finish (default true). */
   verify?: boolean;
   pollMs?: number;
+  /** The state directory to use instead of the config's (the task store passes one that mirrors it). */
+  stateDir?: StateDir;
 }
 
 export type RunOutcome =
@@ -51,7 +53,7 @@ function pickCapabilities(task: LoadedTask, versionNum: number): VersionCapabili
 /** Runs a task from wherever its state directory says it stopped, to completion or a clean stop. */
 export async function runTask(task: LoadedTask, options: RunTaskOptions): Promise<RunOutcome> {
   const { config } = task;
-  const stateDir = new StateDir(config.options.stateDir);
+  const stateDir = options.stateDir ?? new StateDir(config.options.stateDir);
   stateDir.ensure();
   const releaseLock = acquireRunLock(stateDir.path, config.task.name);
   try {

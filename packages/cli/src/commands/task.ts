@@ -1,0 +1,319 @@
+import {
+  type CheckReport,
+  checkTask,
+  createTask,
+  formatBytes,
+  type LoadTaskOptions,
+  openTaskStore,
+  Redactor,
+  requestControl,
+  startTask,
+  storeSecret,
+  type TaskRecord,
+  type TaskStore,
+  waitForStatus,
+} from '@pgshift/kernel';
+import { Command } from 'commander';
+import type { ActionRunner, CliCommand } from '../command.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { table } from '../table.js';
+import { render as renderChecks } from './check.js';
+
+const STORE_HELP = 'task store: a directory, or postgres://... (default $PGSHIFT_STORE or ./.pgshift-tasks)';
+const WAIT_MS = 24 * 3600 * 1000;
+
+/** Opens the store named by --store; its password joins the redactors, so no message shows it. */
+export function openStoreFor(ctx: CliContext, spec: string | undefined, worker = false): TaskStore {
+  const secret = storeSecret(spec);
+  if (secret) {
+    const redactor = new Redactor();
+    redactor.add(secret);
+    ctx.redactors.push(redactor);
+  }
+  return openTaskStore(spec, { worker });
+}
+
+/** Loading options for a stored task's config: messages masked like the other commands'. */
+export function loadOptionsFor(ctx: CliContext, globals: GlobalOptions): LoadTaskOptions {
+  const redactor = new Redactor();
+  ctx.redactors.push(redactor);
+  return {
+    redactor,
+    ...(globals.verbose ? { verbose: true } : {}),
+    ...(globals.logLevel ? { logLevel: globals.logLevel } : {}),
+    logDestination: ctx.stderr,
+  };
+}
+
+async function withStore<T>(
+  ctx: CliContext,
+  spec: string | undefined,
+  body: (store: TaskStore) => Promise<T>,
+) {
+  const store = openStoreFor(ctx, spec);
+  try {
+    return await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
+type StoreOpts = { store?: string; json?: boolean };
+
+function sub(name: string, description: string): Command {
+  return new Command(name)
+    .description(description)
+    .option('--store <store>', STORE_HELP)
+    .option('--json', 'print JSON');
+}
+
+function checksAsReport(record: TaskRecord): CheckReport | undefined {
+  return record.checks ? ({ ...record.checks, versions: {} } as CheckReport) : undefined;
+}
+
+/** Figures for `task show`: progress of the copy, its rate and ETA, lag while following. */
+export function progressOf(record: TaskRecord) {
+  const copy = record.live?.copy;
+  let percent: number | undefined;
+  let etaSeconds: number | undefined;
+  if (copy && copy.totalBytes > 0) {
+    percent = Math.min(100, (copy.bytes / copy.totalBytes) * 100);
+    const elapsed = (Date.parse(record.live?.at ?? '') - Date.parse(copy.startedAt)) / 1000;
+    if (elapsed > 0 && copy.bytes > 0 && copy.bytes < copy.totalBytes) {
+      etaSeconds = ((copy.totalBytes - copy.bytes) / copy.bytes) * elapsed;
+    }
+  }
+  if (record.status === 'completed') percent = 100;
+  return { percent, etaSeconds, copy, databases: record.live?.databases };
+}
+
+function renderShow(record: TaskRecord): string {
+  const p = progressOf(record);
+  const lines = [
+    `task:     ${record.name} (${record.mode})`,
+    `status:   ${record.status}${record.stage ? `, stage ${record.stage}` : ''}`,
+    `created:  ${record.createdAt}${record.startAt ? `   start at: ${record.startAt}` : ''}${record.dueAt ? `   due: ${record.dueAt}` : ''}`,
+  ];
+  if (record.worker) lines.push(`worker:   ${record.worker.id} (heartbeat ${record.worker.heartbeatAt})`);
+  if (p.percent !== undefined) lines.push(`progress: ${p.percent.toFixed(1)}%`);
+  if (p.copy) {
+    lines.push(
+      `copied:   ${p.copy.rows} rows, ${formatBytes(p.copy.bytes)} of ${formatBytes(p.copy.totalBytes)}, ` +
+        `${p.copy.tablesDone}/${p.copy.tablesTotal} tables`,
+    );
+  }
+  if (p.etaSeconds !== undefined) lines.push(`eta:      ${Math.ceil(p.etaSeconds)}s`);
+  const dbs = Object.entries(p.databases ?? {});
+  if (dbs.length > 0) {
+    lines.push(
+      '',
+      table(
+        ['DATABASE', 'APPLIED LSN', 'LAG', 'LAG TIME', 'APPLY RATE'],
+        dbs.map(([name, f]) => [
+          name,
+          f.appliedLsn ?? '-',
+          f.lagBytes === undefined ? '-' : formatBytes(Number(f.lagBytes)),
+          f.lagSeconds === undefined ? '-' : `${f.lagSeconds.toFixed(1)}s`,
+          f.applyRate === undefined ? '-' : `${f.applyRate.toFixed(0)} tx/s`,
+        ]),
+      ),
+    );
+  }
+  const report = checksAsReport(record);
+  if (report) lines.push('', `checks (${record.checks?.at}):`, renderChecks(report));
+  if (record.control) lines.push('', `requested: ${record.control.request} at ${record.control.at}`);
+  if (record.error) lines.push('', `last error: ${record.error.code}: ${record.error.message}`);
+  if (record.cleanupAdvice) lines.push('', ...record.cleanupAdvice.map((l) => `- ${l}`));
+  lines.push(
+    '',
+    table(
+      ['AT', 'STATUS', 'STAGE', 'NOTE'],
+      record.history.map((h) => [h.at, h.status, h.stage ?? '', h.note ?? '']),
+    ),
+  );
+  return lines.join('\n');
+}
+
+function register(program: Command, run: ActionRunner) {
+  const task = new Command('task').description(
+    'manage migration tasks kept in a task store, run by `pgshift worker`',
+  );
+
+  task.addCommand(
+    sub('create', 'record a new task from a config file (validated, plugins loaded)')
+      .requiredOption('-c, --config <file>', 'task config file')
+      .action(
+        run(async (ctx, globals, opts: StoreOpts & { config: string }) =>
+          withStore(ctx, opts.store, async (store) => {
+            const record = await createTask(store, opts.config, loadOptionsFor(ctx, globals));
+            if (opts.json) ctx.print(JSON.stringify(record, null, 2));
+            else
+              ctx.print(
+                `task ${record.name} created in ${store.description}; next: pgshift task start ${record.name}`,
+              );
+            return 0;
+          }),
+        ),
+      ),
+  );
+
+  task.addCommand(
+    sub('list', 'list the tasks with their status and stage').action(
+      run(async (ctx, _globals, opts: StoreOpts) =>
+        withStore(ctx, opts.store, async (store) => {
+          const records = await store.list();
+          if (opts.json) {
+            ctx.print(
+              JSON.stringify(
+                records.map((r) => ({ ...summaryOf(r) })),
+                null,
+                2,
+              ),
+            );
+            return 0;
+          }
+          ctx.print(
+            table(
+              ['NAME', 'STATUS', 'STAGE', 'MODE', 'DUE', 'PROGRESS'],
+              records.map((r) => {
+                const p = progressOf(r).percent;
+                return [
+                  r.name,
+                  r.status,
+                  r.stage ?? '-',
+                  r.mode,
+                  r.dueAt ?? '-',
+                  p === undefined ? '-' : `${p.toFixed(0)}%`,
+                ];
+              }),
+            ),
+          );
+          return 0;
+        }),
+      ),
+    ),
+  );
+
+  task.addCommand(
+    sub('show', 'show a task: status, stage, progress, rows and bytes, lag, ETA, check results, history')
+      .argument('<name>', 'task name')
+      .action(
+        run(async (ctx, _globals, name: string, opts: StoreOpts) =>
+          withStore(ctx, opts.store, async (store) => {
+            const record = await store.update(name, () => false);
+            if (opts.json) {
+              const { config, run: runState, ...rest } = record;
+              ctx.print(
+                JSON.stringify(
+                  { ...rest, config: { path: config.path }, progress: progressOf(record), run: runState },
+                  null,
+                  2,
+                ),
+              );
+            } else ctx.print(renderShow(record));
+            return 0;
+          }),
+        ),
+      ),
+  );
+
+  task.addCommand(
+    sub('check', 'run the checks of a task against its source and target')
+      .argument('<name>', 'task name')
+      .action(
+        run(async (ctx, globals, name: string, opts: StoreOpts) =>
+          withStore(ctx, opts.store, async (store) => {
+            const { record, report } = await checkTask(store, name, loadOptionsFor(ctx, globals));
+            if (opts.json)
+              ctx.print(JSON.stringify({ status: record.status, checks: record.checks }, null, 2));
+            else ctx.print(renderChecks(report));
+            return report.ok ? 0 : 1;
+          }),
+        ),
+      ),
+  );
+
+  task.addCommand(
+    sub('start', 'check a task and queue it (scheduled when its start time lies ahead)')
+      .argument('<name>', 'task name')
+      .action(
+        run(async (ctx, globals, name: string, opts: StoreOpts) =>
+          withStore(ctx, opts.store, async (store) => {
+            const { record, report } = await startTask(store, name, loadOptionsFor(ctx, globals));
+            if (opts.json) {
+              ctx.print(
+                JSON.stringify(
+                  { status: record.status, dueAt: record.dueAt, checks: record.checks },
+                  null,
+                  2,
+                ),
+              );
+            } else {
+              if (report) ctx.print(renderChecks(report));
+              ctx.print(
+                record.status === 'check-failed'
+                  ? `\ntask ${name} did not start: fix the Failed items above and start it again`
+                  : `\ntask ${name} is ${record.status}${record.status === 'scheduled' ? ` until ${record.dueAt}` : ''}; a worker ("pgshift worker") runs it`,
+              );
+            }
+            return record.status === 'check-failed' ? 1 : 0;
+          }),
+        ),
+      ),
+  );
+
+  for (const request of ['finish', 'cancel'] as const) {
+    const wanted =
+      request === 'finish' ? ['completed', 'failed', 'cancelled'] : ['cancelled', 'failed', 'completed'];
+    task.addCommand(
+      sub(
+        request,
+        request === 'finish'
+          ? 'finish a running task: apply everything committed up to now, verify, drop the slot'
+          : 'cancel a task: stop it, drop its slot and publication, leave the target as it is',
+      )
+        .argument('<name>', 'task name')
+        .option('--no-wait', 'record the request and return at once')
+        .action(
+          run(async (ctx, _globals, name: string, opts: StoreOpts & { wait: boolean }) =>
+            withStore(ctx, opts.store, async (store) => {
+              const { record: requested, immediate } = await requestControl(store, name, request);
+              const record =
+                immediate || !opts.wait
+                  ? requested
+                  : ((await waitForStatus(store, name, wanted, { timeoutMs: WAIT_MS })) ?? requested);
+              if (opts.json) ctx.print(JSON.stringify(summaryOf(record), null, 2));
+              else if (!immediate && !opts.wait)
+                ctx.print(`${request} requested; follow it with "pgshift task show ${name}"`);
+              else {
+                ctx.print(`task ${name}: ${record.status}${record.stage ? ` (stage ${record.stage})` : ''}`);
+                for (const line of record.cleanupAdvice ?? []) ctx.print(`- ${line}`);
+              }
+              if (!opts.wait && !immediate) return 0;
+              return record.status === (request === 'finish' ? 'completed' : 'cancelled') ? 0 : 1;
+            }),
+          ),
+        ),
+    );
+  }
+  program.addCommand(task);
+}
+
+function summaryOf(r: TaskRecord) {
+  return {
+    name: r.name,
+    status: r.status,
+    stage: r.stage,
+    mode: r.mode,
+    createdAt: r.createdAt,
+    startAt: r.startAt,
+    dueAt: r.dueAt,
+    worker: r.worker?.id,
+    progress: progressOf(r).percent,
+    error: r.error,
+    cleanupAdvice: r.cleanupAdvice,
+  };
+}
+
+/** `pgshift task create|list|show|check|start|finish|cancel`. */
+export const taskCommand: CliCommand = { register };

@@ -1,0 +1,232 @@
+import { hostname } from 'node:os';
+import { PgshiftError } from '@pgshift/plugin-api';
+import pg from 'pg';
+import PgBoss from 'pg-boss';
+import { applyClaim, claimKind, dueOrder } from './claimable.js';
+import { TaskExistsError, TaskNotFoundError } from './file-task-store.js';
+import type { TaskRecord } from './task-record.js';
+import type { ClaimedTask, ClaimOptions, TaskStore } from './task-store.js';
+
+const QUEUE = 'pgshift-task';
+const BOSS_SCHEMA = 'pgshift_boss';
+const TABLE = 'pgshift_store.task';
+// Minutes before 2100: earlier due = higher pg-boss priority, so due tasks are fetched in start order.
+const EPOCH_2100 = Date.UTC(2100, 0, 1);
+
+function priorityOf(record: TaskRecord): number {
+  return Math.max(0, Math.floor((EPOCH_2100 - Date.parse(record.dueAt ?? record.createdAt)) / 60_000));
+}
+
+/** The URL without its password, for messages. */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+/**
+ * The shared store: task records in a small table, and a pg-boss queue of due tasks (one job
+ * per task at a time, start-after for scheduled times). Workers on several machines take jobs;
+ * a claim is a compare-and-set on the record, so a job that outlived its worker is harmless.
+ */
+export class PgTaskStore implements TaskStore {
+  readonly description: string;
+  private readonly pool: pg.Pool;
+  private readonly boss: PgBoss;
+  private started: Promise<void> | undefined;
+
+  constructor(
+    url: string,
+    options: { worker?: boolean } = {},
+  ) {
+    this.description = describeUrl(url);
+    this.pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'pgshift-tasks' });
+    this.pool.on('error', () => {});
+    this.boss = new PgBoss({
+      connectionString: url,
+      schema: BOSS_SCHEMA,
+      max: 2,
+      application_name: 'pgshift-queue',
+      // Only workers look after expired jobs and the maintenance of the queue tables.
+      supervise: options.worker === true,
+      schedule: false,
+      maintenanceIntervalSeconds: 30,
+    });
+    this.boss.on('error', () => {});
+  }
+
+  private start(): Promise<void> {
+    this.started ??= (async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query("SELECT pg_advisory_xact_lock(hashtext('pgshift_store'))");
+        await client.query(
+          `CREATE SCHEMA IF NOT EXISTS pgshift_store;
+           CREATE TABLE IF NOT EXISTS ${TABLE} (
+             name text PRIMARY KEY,
+             revision bigint NOT NULL,
+             record jsonb NOT NULL,
+             updated_at timestamptz NOT NULL DEFAULT now())`,
+        );
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw storeError(error, this.description);
+      } finally {
+        client.release();
+      }
+      try {
+        await this.boss.start();
+        const client2 = await this.pool.connect();
+        try {
+          await client2.query('BEGIN');
+          await client2.query("SELECT pg_advisory_xact_lock(hashtext('pgshift_store_queue'))");
+          if (!(await this.boss.getQueue(QUEUE))) {
+            await this.boss.createQueue(QUEUE, {
+              name: QUEUE,
+              policy: 'stately',
+              retryLimit: 100_000,
+              retryDelay: 1,
+              expireInHours: 23,
+            });
+          }
+          await client2.query('COMMIT');
+        } finally {
+          client2.release();
+        }
+      } catch (error) {
+        throw storeError(error, this.description);
+      }
+    })();
+    return this.started;
+  }
+
+  private async readRow(name: string): Promise<{ record: TaskRecord; revision: string } | undefined> {
+    await this.start();
+    const { rows } = await this.pool.query<{ record: TaskRecord; revision: string }>(
+      `SELECT record, revision::text AS revision FROM ${TABLE} WHERE name = $1`,
+      [name],
+    );
+    return rows[0];
+  }
+
+  /** Writes a record if nobody changed it since `revision` was read. */
+  private async compareAndSet(record: TaskRecord, revision: string): Promise<boolean> {
+    record.updatedAt = new Date().toISOString();
+    const result = await this.pool.query(
+      `UPDATE ${TABLE} SET record = $2, revision = revision + 1, updated_at = now()
+        WHERE name = $1 AND revision = $3::bigint`,
+      [record.name, JSON.stringify(record), revision],
+    );
+    return result.rowCount === 1;
+  }
+
+  async create(record: TaskRecord): Promise<void> {
+    await this.start();
+    const result = await this.pool.query(
+      `INSERT INTO ${TABLE} (name, revision, record) VALUES ($1, 1, $2) ON CONFLICT (name) DO NOTHING`,
+      [record.name, JSON.stringify(record)],
+    );
+    if (result.rowCount !== 1) throw new TaskExistsError(record.name);
+  }
+
+  async get(name: string): Promise<TaskRecord | undefined> {
+    return (await this.readRow(name))?.record;
+  }
+
+  async list(): Promise<TaskRecord[]> {
+    await this.start();
+    const { rows } = await this.pool.query<{ record: TaskRecord }>(
+      `SELECT record FROM ${TABLE} ORDER BY record->>'createdAt', name`,
+    );
+    return rows.map((r) => r.record);
+  }
+
+  async update(name: string, change: (record: TaskRecord) => unknown): Promise<TaskRecord> {
+    for (;;) {
+      const row = await this.readRow(name);
+      if (!row) throw new TaskNotFoundError(name, this.description);
+      if (change(row.record) === false) return row.record;
+      if (await this.compareAndSet(row.record, row.revision)) return row.record;
+    }
+  }
+
+  async enqueue(record: TaskRecord): Promise<void> {
+    await this.start();
+    // A job already waiting for this task makes send return null: one is enough.
+    await this.boss.send(
+      QUEUE,
+      { name: record.name },
+      {
+        singletonKey: record.name,
+        startAfter: new Date(record.dueAt ?? Date.now()),
+        priority: priorityOf(record),
+      },
+    );
+  }
+
+  async claimNext(options: ClaimOptions): Promise<ClaimedTask | undefined> {
+    await this.start();
+    // Tasks whose worker died: their job is still active until it expires, so take them directly.
+    const orphans = (await this.list()).filter((r) => claimKind(r, options) === 'takeover').sort(dueOrder);
+    for (const orphan of orphans) {
+      const claimed = await this.tryClaim(orphan.name, options, undefined);
+      if (claimed) return claimed;
+    }
+    for (;;) {
+      const [job] = await this.boss.fetch<{ name: string }>(QUEUE, { batchSize: 1, priority: true });
+      if (!job) return undefined;
+      const claimed = await this.tryClaim(job.data.name, options, job.id);
+      if (claimed) return claimed;
+      // A stale job (the task ran, was cancelled, or another worker has it): done with it.
+      await this.boss.complete(QUEUE, job.id).catch(() => {});
+    }
+  }
+
+  private async tryClaim(
+    name: string,
+    options: ClaimOptions,
+    jobId: string | undefined,
+  ): Promise<ClaimedTask | undefined> {
+    for (;;) {
+      const row = await this.readRow(name);
+      if (!row) return undefined;
+      const kind = claimKind(row.record, options);
+      if (!kind) return undefined;
+      applyClaim(row.record, kind, options);
+      if (!(await this.compareAndSet(row.record, row.revision))) continue;
+      const record = row.record;
+      return {
+        record,
+        takeover: kind === 'takeover',
+        release: async (requeue) => {
+          if (jobId) await this.boss.complete(QUEUE, jobId).catch(() => {});
+          if (requeue) await this.enqueue(record);
+        },
+      };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.started) {
+      await this.started.catch(() => {});
+      await this.boss.stop({ graceful: false, wait: true }).catch(() => {});
+    }
+    await this.pool.end().catch(() => {});
+  }
+}
+
+function storeError(error: unknown, where: string): PgshiftError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new PgshiftError('PGSHIFT_STORE_UNAVAILABLE', `the task store ${where} cannot be used: ${message}`, {
+    cause: error,
+    remedy: 'check the --store URL (or PGSHIFT_STORE) and that the database accepts connections',
+  });
+}
+
+export const localHost = hostname;

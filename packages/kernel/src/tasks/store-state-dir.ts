@@ -1,0 +1,106 @@
+import type { Stage } from '@pgshift/plugin-api';
+import { type ControlRequest, type LiveStatus, StateDir } from '../orchestrator/state-dir.js';
+import type { TaskState, TaskStatus } from '../orchestrator/task-state.js';
+import type { TaskLifecycle, TaskRecord } from './task-record.js';
+import type { TaskStore } from './task-store.js';
+
+const STATUS_OF_RUN: Record<TaskStatus, TaskLifecycle> = {
+  running: 'running',
+  following: 'running',
+  finishing: 'finishing',
+  completed: 'completed',
+  cancelled: 'cancelled',
+  failed: 'failed',
+};
+
+/**
+ * The run's state directory, mirrored into the task store: every state.json write goes to the
+ * record too (its transitions become task history with their times), and finish/cancel requests
+ * come from the record, so they work from any machine.
+ */
+export class StoreStateDir extends StateDir {
+  private pending: Promise<unknown> = Promise.resolve();
+  private mirrored: number;
+  private control: ControlRequest | undefined;
+  /** Set once a write to the store failed; the worker reports it. */
+  lastError: unknown;
+
+  constructor(
+    path: string,
+    private readonly store: TaskStore,
+    private readonly name: string,
+    private readonly workerId: string,
+    already: TaskState | undefined,
+  ) {
+    super(path);
+    this.mirrored = already?.transitions.length ?? 0;
+  }
+
+  /** Queues a change to the record; changes apply in order. */
+  private change(mutate: (record: TaskRecord) => void): void {
+    this.pending = this.pending.then(() =>
+      this.store
+        .update(this.name, (record) => {
+          mutate(record);
+          return true;
+        })
+        .catch((error: unknown) => {
+          this.lastError = error;
+        }),
+    );
+  }
+
+  /** Resolves once every queued change is stored. */
+  async flush(): Promise<void> {
+    await this.pending;
+  }
+
+  override writeState(state: TaskState): void {
+    super.writeState(state);
+    const snapshot = structuredClone(state);
+    // A new run starts a new transitions list.
+    if (snapshot.transitions.length < this.mirrored) this.mirrored = 0;
+    const fresh = snapshot.transitions.slice(this.mirrored);
+    this.mirrored = snapshot.transitions.length;
+    this.change((record) => {
+      record.run = snapshot;
+      for (const t of fresh) {
+        record.status = STATUS_OF_RUN[t.status];
+        record.stage = t.stage as Stage;
+        record.history.push({
+          status: STATUS_OF_RUN[t.status],
+          stage: t.stage,
+          at: t.at,
+          worker: this.workerId,
+          ...(t.note === undefined ? {} : { note: t.note }),
+        });
+      }
+    });
+  }
+
+  override readControl(): ControlRequest | undefined {
+    return this.control;
+  }
+
+  /** The worker refreshes the request from the record while the run lasts. */
+  setControl(control: ControlRequest | undefined): void {
+    this.control = control;
+  }
+
+  override clearControl(): void {
+    super.clearControl();
+    const seen = this.control;
+    this.control = undefined;
+    if (!seen) return;
+    this.change((record) => {
+      if (record.control?.at === seen.at) delete record.control;
+    });
+  }
+
+  override writeLive(live: LiveStatus): void {
+    super.writeLive(live);
+    this.change((record) => {
+      record.live = { ...(record.live ?? {}), at: live.at, databases: live.databases };
+    });
+  }
+}
