@@ -1,4 +1,6 @@
 export * from './checker/index.js';
 export * from './connector/index.js';
+export * from './loader/index.js';
 export * from './options.js';
+export * from './replicator/index.js';
 export * from './version-policy/index.js';

@@ -1,0 +1,96 @@
+import { createServerHandle, directRoute, openClient, qualified, quoteIdent } from '@pgshift/pg';
+import type { ServerHandle, ServerRole, TableRef } from '@pgshift/plugin-api';
+import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
+import type pg from 'pg';
+
+/** A source and a target server of one major, started once per describe block. */
+export class ServerPair {
+  source!: SandboxServer;
+  target!: SandboxServer;
+  readonly #major: number;
+
+  constructor(major: number) {
+    this.#major = major;
+  }
+
+  get major(): number {
+    return this.#major;
+  }
+
+  async start(): Promise<void> {
+    [this.source, this.target] = await Promise.all([
+      startPostgres({ major: this.#major }),
+      startPostgres({ major: this.#major }),
+    ]);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.source?.stop(), this.target?.stop()]);
+  }
+
+  /** The same fresh database on both servers. */
+  async database(name: string): Promise<void> {
+    for (const server of [this.source, this.target]) {
+      await server.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+      await server.query(`CREATE DATABASE ${quoteIdent(name)}`);
+    }
+  }
+
+  handle(role: ServerRole, database: string): ServerHandle {
+    const c = (role === 'source' ? this.source : this.target).connection();
+    return createServerHandle(
+      role,
+      directRoute({
+        host: c.host,
+        port: c.port,
+        user: c.user,
+        ...(c.password ? { password: c.password } : {}),
+      }),
+      database,
+    );
+  }
+
+  open(role: ServerRole, database: string): Promise<pg.Client> {
+    return openClient({ ...(role === 'source' ? this.source : this.target).connection(database) });
+  }
+
+  async run(role: ServerRole, database: string, sql: string): Promise<void> {
+    const client = await this.open(role, database);
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  }
+}
+
+/** Settings under which a row's text is the same on every server of one major. */
+export const FIXED_SETTINGS =
+  "SET datestyle = 'ISO, MDY'; SET timezone = 'UTC'; SET intervalstyle = 'postgres'; SET bytea_output = 'hex'; SET extra_float_digits = 3";
+
+/**
+ * An md5 of every row's text, computed on the server and sorted: the multiset of rows, with
+ * duplicates, independent of any client-side conversion.
+ */
+export async function rowHashes(client: pg.Client, table: TableRef): Promise<string[]> {
+  await client.query(FIXED_SETTINGS);
+  const { rows } = await client.query(
+    `SELECT md5(t::text) AS h FROM ${qualified(table.schema, table.name)} AS t ORDER BY 1`,
+  );
+  return rows.map((r) => r.h as string);
+}
+
+/** Per table, how many rows each side has that the other lacks (0 and 0 = identical). */
+export function multisetDifference(a: string[], b: string[]): { onlyA: number; onlyB: number } {
+  const counts = new Map<string, number>();
+  for (const h of a) counts.set(h, (counts.get(h) ?? 0) + 1);
+  let onlyB = 0;
+  for (const h of b) {
+    const n = counts.get(h) ?? 0;
+    if (n > 0) counts.set(h, n - 1);
+    else onlyB++;
+  }
+  let onlyA = 0;
+  for (const n of counts.values()) onlyA += n;
+  return { onlyA, onlyB };
+}

@@ -1,0 +1,355 @@
+import { pipeline } from 'node:stream/promises';
+import { compareLsn, qualified } from '@pgshift/pg';
+import {
+  Capability,
+  type DecoderFormat,
+  nullProgress,
+  PLUGIN_API_VERSION,
+  REPLICATOR,
+  type ReplicationContext,
+  type Replicator,
+  silentLogger,
+} from '@pgshift/plugin-api';
+import type pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instantiatePlugin } from '../checker/instantiate.js';
+import { multisetDifference, rowHashes, ServerPair } from '../loader/sides.js';
+import { type PluginFactory, subjectOf } from '../loader/types.js';
+import { gate, majorsOf, type SuiteOptions } from '../options.js';
+import { runWorkload, WORKLOAD_SCHEMA, WORKLOAD_SEED, WORKLOAD_TABLES } from './workload.js';
+
+/** The names of the replicator suite's tests, for bypasses. */
+export const REPLICATOR_TESTS = {
+  meta: 'replicator [meta] declares kind replicator and the current plugin API, and registers a REPLICATOR',
+  pgoutput: 'replicator [replicator.pgoutput] applies a concurrent workload with zero differences',
+  testDecoding: 'replicator [replicator.test_decoding] applies a concurrent workload with zero differences',
+  ack: 'replicator [replicator.pgoutput] acknowledges only what it applied',
+  resume: 'replicator [replicator.resume] resumes after being killed, with no loss and no duplicates',
+} as const;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A fresh instance of the plugin's replicator, as a new process would have. */
+async function replicatorOf(
+  factory: PluginFactory,
+): Promise<{ replicator: Replicator; options: Record<string, unknown> }> {
+  const subject = await subjectOf(factory);
+  const instance = await instantiatePlugin(subject.plugin, subject.options ?? {});
+  return { replicator: instance.resolve(REPLICATOR), options: instance.options };
+}
+
+function replicationContext(
+  pair: ServerPair,
+  database: string,
+  format: DecoderFormat,
+  options: Record<string, unknown>,
+): ReplicationContext {
+  return {
+    source: pair.handle('source', database),
+    target: pair.handle('target', database),
+    database: { name: database, whole: true, tables: [] },
+    decoder: { outputPlugin: format, format, publication: format === 'pgoutput' },
+    slotSnapshotSyntax: pair.major >= 15 ? 'option-list' : 'keyword',
+    slotName: `conformance_${database}`,
+    publicationName: `conformance_${database}`,
+    options,
+    progress: nullProgress,
+    logger: silentLogger,
+  };
+}
+
+/** The simplest full copy: every table by COPY inside a transaction that imports the snapshot. */
+async function copySnapshot(pair: ServerPair, database: string, snapshot: string): Promise<void> {
+  const reader = await pair.open('source', database);
+  const writer = await pair.open('target', database);
+  try {
+    await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await reader.query(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
+    await reader.query('SET extra_float_digits = 3');
+    await writer.query('BEGIN');
+    for (const t of WORKLOAD_TABLES) {
+      const name = qualified(t.schema, t.name);
+      await pipeline(
+        reader.query(copyTo(`COPY ${name} TO STDOUT`)),
+        writer.query(copyFrom(`COPY ${name} FROM STDIN`)),
+      );
+    }
+    await writer.query('COMMIT');
+    await reader.query('COMMIT');
+  } finally {
+    await reader.end();
+    await writer.end();
+  }
+}
+
+async function currentLsn(pair: ServerPair, database: string): Promise<string> {
+  // The insert position: commits that already returned can lie beyond the write position.
+  const [row] = await pair.source.query<{ lsn: string }>(
+    'SELECT pg_current_wal_insert_lsn()::text AS lsn',
+    [],
+    database,
+  );
+  return row?.lsn ?? '0/0';
+}
+
+async function confirmedFlush(pair: ServerPair, slot: string): Promise<string> {
+  const [row] = await pair.source.query<{ lsn: string | null }>(
+    'SELECT confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = $1',
+    [slot],
+  );
+  return row?.lsn ?? '0/0';
+}
+
+/** Every table's rows compared as server-side md5 multisets: zero rows on one side only. */
+async function expectIdentical(pair: ServerPair, database: string): Promise<void> {
+  const [source, target] = [await pair.open('source', database), await pair.open('target', database)];
+  try {
+    for (const table of WORKLOAD_TABLES) {
+      const diff = multisetDifference(await rowHashes(source, table), await rowHashes(target, table));
+      expect(diff, `${table.name}: rows only on the source / only on the target`).toEqual({
+        onlyA: 0,
+        onlyB: 0,
+      });
+    }
+  } finally {
+    await source.end();
+    await target.end();
+  }
+}
+
+/** Source and target databases with the workload's tables, a slot, the snapshot copied, the position initialised. */
+async function prepared(factory: PluginFactory, pair: ServerPair, database: string, format: DecoderFormat) {
+  await pair.database(database);
+  await pair.run('source', database, WORKLOAD_SCHEMA + WORKLOAD_SEED);
+  await pair.run('target', database, WORKLOAD_SCHEMA);
+  const { replicator, options } = await replicatorOf(factory);
+  const ctx = replicationContext(pair, database, format, options);
+  await replicator.prepare(ctx);
+  const slot = await replicator.createSlot(ctx);
+  expect(slot.snapshot.length).toBeGreaterThan(0);
+  // Committed after the slot's snapshot: must arrive through the stream, not the copy.
+  const writer = await pair.open('source', database);
+  try {
+    await runWorkload(writer, 0, 9);
+  } finally {
+    await writer.end();
+  }
+  await copySnapshot(pair, database, slot.snapshot);
+  await slot.release();
+  await replicator.initPosition(ctx, slot.consistentPoint);
+  expect(await replicator.appliedPosition(ctx), 'appliedPosition after initPosition').toBe(
+    slot.consistentPoint,
+  );
+  return { replicator, ctx };
+}
+
+async function withWriter<T>(
+  pair: ServerPair,
+  database: string,
+  body: (writer: pg.Client) => Promise<T>,
+): Promise<T> {
+  const writer = await pair.open('source', database);
+  try {
+    return await body(writer);
+  } finally {
+    await writer.end();
+  }
+}
+
+/** Waits for a follow promise that may hang after its connections were cut; gives up after a while. */
+async function settle(following: Promise<unknown>, ms: number): Promise<void> {
+  await Promise.race([following.catch(() => {}), sleep(ms)]);
+}
+
+export function describeReplicatorMeta(factory: PluginFactory, options: SuiteOptions = {}): void {
+  it(REPLICATOR_TESTS.meta, async (ctx) => {
+    gate(ctx, REPLICATOR_TESTS.meta, options);
+    const subject = await subjectOf(factory);
+    expect(subject.plugin.meta.kind).toBe('replicator');
+    expect(subject.plugin.meta.apiVersion.split('.')[0]).toBe(PLUGIN_API_VERSION.split('.')[0]);
+    const { replicator } = await replicatorOf(factory);
+    for (const method of [
+      'prepare',
+      'createSlot',
+      'initPosition',
+      'appliedPosition',
+      'follow',
+      'status',
+      'cleanup',
+    ] as const)
+      expect(typeof replicator[method], method).toBe('function');
+  });
+}
+
+export function describeReplicatorOnMajor(
+  factory: PluginFactory,
+  major: number,
+  options: SuiteOptions = {},
+): void {
+  describe(`on PostgreSQL ${major}`, () => {
+    const pair = new ServerPair(major);
+    let capabilities: readonly string[] = [];
+    let started = false;
+    const ensure = async () => {
+      if (!started) {
+        started = true;
+        await pair.start();
+      }
+    };
+    beforeAll(async () => {
+      capabilities = (await subjectOf(factory)).plugin.capabilities;
+    });
+    afterAll(async () => {
+      if (started) await pair.stop();
+    });
+    const requirement = (capability: string) => ({ capability, declared: capabilities });
+    /** The decoder the ack and resume tests use: pgoutput when declared, else test_decoding. */
+    const anyDecoder = (): DecoderFormat =>
+      capabilities.includes(Capability.replicator.pgoutput) ? 'pgoutput' : 'test_decoding';
+
+    const workload = (name: string, format: DecoderFormat, capability: string, database: string) =>
+      it(name, async (ctx) => {
+        gate(ctx, name, options, requirement(capability));
+        await ensure();
+        const { replicator, ctx: rctx } = await prepared(factory, pair, database, format);
+        let drainTo: string | undefined;
+        const abort = new AbortController();
+        const following = replicator.follow(rctx, { signal: abort.signal, drainTo: () => drainTo });
+        try {
+          // Two writers at once, so source transactions interleave.
+          await Promise.all([
+            withWriter(pair, database, (w) => runWorkload(w, 9, 60)),
+            withWriter(pair, database, (w) => runWorkload(w, 69, 60)),
+          ]);
+          drainTo = await currentLsn(pair, database);
+          await following;
+        } finally {
+          abort.abort();
+          await settle(following, 10_000);
+        }
+        await expectIdentical(pair, database);
+        await replicator.cleanup(rctx);
+        expect(
+          await pair.source.query('SELECT slot_name FROM pg_replication_slots WHERE slot_name = $1', [
+            rctx.slotName,
+          ]),
+          'cleanup drops the slot',
+        ).toEqual([]);
+      });
+
+    workload(REPLICATOR_TESTS.pgoutput, 'pgoutput', Capability.replicator.pgoutput, 'follow_pgoutput');
+    workload(
+      REPLICATOR_TESTS.testDecoding,
+      'test_decoding',
+      Capability.replicator.testDecoding,
+      'follow_test_decoding',
+    );
+
+    it(REPLICATOR_TESTS.ack, async (ctx) => {
+      gate(ctx, REPLICATOR_TESTS.ack, options, requirement(Capability.replicator.pgoutput));
+      await ensure();
+      const database = 'ack';
+      const { replicator, ctx: rctx } = await prepared(factory, pair, database, 'pgoutput');
+      let drainTo: string | undefined;
+      const abort = new AbortController();
+      const following = replicator.follow(rctx, { signal: abort.signal, drainTo: () => drainTo });
+      const locker = await pair.open('target', database);
+      try {
+        // Let the follower catch up, then block its apply behind a lock on the target.
+        const caughtUp = await currentLsn(pair, database);
+        for (let i = 0; i < 300; i++) {
+          const applied = await replicator.appliedPosition(rctx);
+          if (applied && compareLsn(applied, caughtUp) >= 0) break;
+          await sleep(100);
+        }
+        await locker.query('BEGIN');
+        await locker.query(
+          `LOCK TABLE ${WORKLOAD_TABLES.map((t) => qualified(t.schema, t.name)).join(', ')} IN ACCESS EXCLUSIVE MODE`,
+        );
+        await withWriter(pair, database, (w) => runWorkload(w, 200, 30));
+        const blockedEnd = await currentLsn(pair, database);
+        // Status updates and keepalives pass while apply waits: none may confirm past the applied position.
+        for (let i = 0; i < 25; i++) {
+          await sleep(200);
+          const confirmed = await confirmedFlush(pair, rctx.slotName);
+          const applied = (await replicator.appliedPosition(rctx)) ?? '0/0';
+          expect(
+            compareLsn(confirmed, applied),
+            `the source's confirmed_flush_lsn ${confirmed} passed the target's apply position ${applied}`,
+          ).toBeLessThanOrEqual(0);
+        }
+        await locker.query('ROLLBACK');
+        drainTo = blockedEnd;
+        await following;
+      } finally {
+        await locker.end().catch(() => {});
+        abort.abort();
+        await settle(following, 10_000);
+      }
+      await expectIdentical(pair, database);
+      await replicator.cleanup(rctx);
+    });
+
+    it(REPLICATOR_TESTS.resume, async (ctx) => {
+      gate(ctx, REPLICATOR_TESTS.resume, options, requirement(Capability.replicator.resume));
+      await ensure();
+      const database = 'resume';
+      const format = anyDecoder();
+      const first = await prepared(factory, pair, database, format);
+      const abandoned = new AbortController();
+      const following = first.replicator.follow(first.ctx, { signal: abandoned.signal });
+      following.catch(() => {});
+      await withWriter(pair, database, async (writer) => {
+        await runWorkload(writer, 9, 40);
+        // Wait until some of it is applied, so the kill lands mid-stream.
+        for (let i = 0; i < 300; i++) {
+          const [row] = await pair.target.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM public.items WHERE id >= 1000',
+            [],
+            database,
+          );
+          if ((row?.n ?? 0) > 0) break;
+          await sleep(50);
+        }
+        // The kill: every session of the running instance is cut by the servers, with no
+        // shutdown; a transaction it had open on the target is rolled back.
+        const write = runWorkload(writer, 49, 60);
+        await sleep(100);
+        await pair.source.query(
+          'SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1 AND active_pid IS NOT NULL',
+          [first.ctx.slotName],
+        );
+        await pair.target.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [database],
+        );
+        await write;
+      });
+      await settle(following, 15_000);
+      abandoned.abort();
+      // A new instance, as a restarted process: it must continue from the durable apply position.
+      const second = await replicatorOf(factory);
+      const end = await currentLsn(pair, database);
+      const signal = new AbortController();
+      try {
+        await second.replicator.follow(first.ctx, { signal: signal.signal, drainTo: () => end });
+      } finally {
+        signal.abort();
+        abandoned.abort();
+      }
+      await expectIdentical(pair, database);
+      await second.replicator.cleanup(first.ctx);
+    });
+  });
+}
+
+/**
+ * The replicator suite: metadata, then per PostgreSQL major a concurrent workload followed to zero
+ * differences (per declared decoder), acknowledgement bounded by the apply position, and resume
+ * after the running instance is killed.
+ */
+export function describeReplicator(factory: PluginFactory, options: SuiteOptions = {}): void {
+  describeReplicatorMeta(factory, options);
+  for (const major of majorsOf(options)) describeReplicatorOnMajor(factory, major, options);
+}

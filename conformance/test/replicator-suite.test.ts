@@ -1,0 +1,11 @@
+import replicatorLogical from '@pgshift/replicator-logical';
+import { describe } from 'vitest';
+import { describeReplicator } from '../src/index.js';
+
+// The first-party replicator is the good reference: it must pass every replicator test.
+describe('replicator-logical', () => {
+  describeReplicator(
+    { plugin: replicatorLogical, options: { groupMaxMs: 100, statusIntervalMs: 200 } },
+    { majors: [17] },
+  );
+});
