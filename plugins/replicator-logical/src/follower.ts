@@ -171,7 +171,7 @@ export class Follower {
               this.#queuedBytes >= this.#options.queueMaxBytes
             ) {
               this.#paused = true;
-              // stream.pause();
+              stream.pause();
             }
             this.#kick();
           } catch (error) {
