@@ -11,6 +11,7 @@ import { readPosition } from './progress-store.js';
 import { SourceIdentities } from './source-identity.js';
 import { ReplicationStream } from './stream.js';
 import { TargetCatalog } from './target-catalog.js';
+import { TruncateCollector } from './truncate-capture.js';
 
 type Item = { type: 'data'; changes: Change[]; bytes: number } | { type: 'keepalive'; lsn: bigint };
 
@@ -71,6 +72,7 @@ export class Follower {
   #queuedBytes = 0;
   #txn: OpenTransaction | undefined;
   #group = emptyGroup();
+  #truncates = new TruncateCollector();
   #lastSeenEnd = 0n;
   #failure: Error | undefined;
   #wake: (() => void) | undefined;
@@ -297,6 +299,13 @@ export class Follower {
   }
 
   async #handle(change: Change, applier: Applier, identities: SourceIdentities): Promise<void> {
+    // Captured truncates (sources before 11) are gathered and applied before the next change.
+    if (this.#truncates.take(change)) return;
+    const truncate = this.#truncates.flush();
+    if (truncate && this.#txn && !this.#txn.skip) {
+      await applier.apply(truncate, undefined);
+      this.#group.changes++;
+    }
     switch (change.kind) {
       case 'begin': {
         if (this.#txn) throw new ReplicationError(CODES.decode, 'a transaction began inside another one');

@@ -11,6 +11,7 @@ import { followOptions } from './options.js';
 import { clearPosition, initPosition, readPosition } from './progress-store.js';
 import { dropPublication, preparePublication } from './publication.js';
 import { createSlot, dropSlot } from './slot.js';
+import { installTruncateCapture, removeTruncateCapture } from './truncate-capture.js';
 
 /**
  * pgshift's replicator: a permanent logical slot whose exported snapshot the full copy reads,
@@ -26,6 +27,8 @@ export class LogicalReplicator implements Replicator {
 
   async prepare(ctx: ReplicationContext): Promise<void> {
     if (ctx.decoder.publication) await preparePublication(ctx);
+    // Before the slot exists, so every TRUNCATE after its snapshot is captured.
+    await installTruncateCapture(ctx);
   }
 
   createSlot(ctx: ReplicationContext): Promise<SlotHandle> {
@@ -55,6 +58,7 @@ export class LogicalReplicator implements Replicator {
   async cleanup(ctx: ReplicationContext): Promise<void> {
     await dropSlot(ctx);
     if (ctx.decoder.publication) await dropPublication(ctx);
+    await removeTruncateCapture(ctx);
     await clearPosition(ctx);
   }
 }

@@ -6,7 +6,7 @@ import type { ReplicationContext, TableRef } from '@pgshift/plugin-api';
  * leaf partitions (PostgreSQL 10 to 12 cannot publish a partitioned table, and leaves are what
  * publish_via_partition_root = false streams on 13+ too).
  */
-async function publishableTables(ctx: ReplicationContext): Promise<TableRef[]> {
+export async function publishableTables(ctx: ReplicationContext): Promise<TableRef[]> {
   const out = new Map<string, TableRef>();
   for (const table of ctx.database.tables) {
     const { rows } = await ctx.source.query<{ schema: string; name: string }>(
