@@ -10,11 +10,26 @@ import { type LoadSpec, parseChildResult } from './spec.js';
 class StageClock {
   readonly #started = new Map<string, number>();
   readonly #took: Record<string, number> = {};
+  /** Seconds from the start of the copy until each table's rows were in. */
+  readonly #tableDone: Record<string, number> = {};
 
   line(line: string): void {
-    if (!line.startsWith('{') || !line.includes('"stage"')) return;
+    if (!line.startsWith('{') || !(line.includes('"stage"') || line.includes('"table-progress"'))) return;
     try {
-      const event = JSON.parse(line) as { type?: string; stage?: string; state?: string; at?: string };
+      const event = JSON.parse(line) as {
+        type?: string;
+        stage?: string;
+        state?: string;
+        at?: string;
+        table?: string;
+        done?: boolean;
+      };
+      if (event.type === 'table-progress' && event.done && event.table && event.at) {
+        const from = this.#started.get('full-copy');
+        if (from !== undefined)
+          this.#tableDone[event.table.replaceAll('"', '')] = (Date.parse(event.at) - from) / 1000;
+        return;
+      }
       if (event.type !== 'stage' || !event.stage || !event.at) return;
       const at = Date.parse(event.at);
       if (event.state === 'started') this.#started.set(event.stage, at);
@@ -29,6 +44,14 @@ class StageClock {
 
   seconds(): Record<string, number> {
     return Object.fromEntries(Object.entries(this.#took).map(([k, v]) => [k, Math.round(v * 100) / 100]));
+  }
+
+  /** The three tables that finished last: the copy's critical path. */
+  lastTables(): Record<string, number> {
+    const last = Object.entries(this.#tableDone)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3);
+    return Object.fromEntries(last.map(([k, v]) => [k, Math.round(v * 10) / 10]));
   }
 }
 
@@ -110,7 +133,7 @@ async function viaCli(options: PgshiftFullCopyOptions): Promise<PgshiftRun> {
     return {
       route: 'cli',
       measured,
-      detail: { stageSeconds: stages.seconds() },
+      detail: { stageSeconds: stages.seconds(), tablesDoneLastSecondsIntoCopy: stages.lastTables() },
       ok: measured.exitCode === 0,
       ...(measured.exitCode === 0 ? {} : { error: measured.output }),
     };
