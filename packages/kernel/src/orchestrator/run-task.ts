@@ -134,7 +134,8 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
       stateDir.transition(state, 'following', state.stage, 'stopped by the user; run again to resume');
       return { status: 'interrupted', state };
     }
-    if (outcome === 'cancel') return cancelRun(run, selection);
+    // Awaited here, so the finally below closes the routes only after the slots are dropped.
+    if (outcome === 'cancel') return await cancelRun(run, selection);
 
     // Finish: everything up to the finish point is applied; bring sequences up to date, verify,
     // and only then let go of the slots.

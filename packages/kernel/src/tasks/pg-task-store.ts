@@ -39,10 +39,7 @@ export class PgTaskStore implements TaskStore {
   private readonly boss: PgBoss;
   private started: Promise<void> | undefined;
 
-  constructor(
-    url: string,
-    options: { worker?: boolean } = {},
-  ) {
+  constructor(url: string, options: { worker?: boolean } = {}) {
     this.description = describeUrl(url);
     this.pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'pgshift-tasks' });
     this.pool.on('error', () => {});
