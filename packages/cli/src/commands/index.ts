@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.js';
 import { checkCommand } from './check.js';
 import { configCommand } from './config-validate.js';
+import { conformanceCommand } from './conformance.js';
 import { demoCommand } from './demo.js';
 import { cancelCommand, finishCommand } from './finish-cancel.js';
 import { pluginsCommand } from './plugins.js';
@@ -23,4 +24,5 @@ export const commands: CliCommand[] = [
   pluginsCommand,
   taskCommand,
   workerCommand,
+  conformanceCommand,
 ];

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO, runCli, tempDir } from './run-cli.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+interface Report {
+  ok: boolean;
+  summary: { passed: number; failed: number; skipped: number };
+  tests: Array<{ name: string; outcome: string; reason?: string }>;
+}
+
+describe('pgshift conformance', () => {
+  it('fails a loader that drops NULLs on the NULL test, prints the report and writes it as JSON', async () => {
+    const json = join(tmp.dir, 'drops-nulls.json');
+    const result = await runCli([
+      'conformance',
+      join(REPO, 'conformance/reference/loader-drops-nulls'),
+      '--pg',
+      '17',
+      '--json',
+      json,
+    ]);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/FAIL .*loader \[loader\.data\] keeps every NULL a NULL/);
+    expect(result.stdout).toMatch(/PASS .*loader \[loader\.schema\]/);
+    expect(result.stdout).toMatch(/NOT conformant/);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    expect(report.ok).toBe(false);
+    const nulls = report.tests.find((t) => t.name.includes('keeps every NULL a NULL'));
+    expect(nulls?.outcome).toBe('failed');
+    expect(nulls?.reason).toContain('public.kinds.t');
+  });
+
+  it('passes a first-party version policy named by its plugin name, exit 0', async () => {
+    const json = join(tmp.dir, 'policy.json');
+    const result = await runCli(['conformance', 'policy-pg10', '--pg', '17', '--json', json]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    expect(report.ok).toBe(true);
+    expect(report.summary.failed).toBe(0);
+    expect(report.summary.passed).toBeGreaterThan(3);
+  });
+
+  it('reports what it skipped with the reason, and rejects a plugin it cannot find with the places tried', async () => {
+    const checker = await runCli(['conformance', 'check-wal-level', '--json', join(tmp.dir, 'checker.json')]);
+    expect(checker.code, checker.stdout + checker.stderr).toBe(0);
+    expect(checker.stdout).toMatch(
+      /SKIP .*checker \[server tests\] need the author's pass\/warn\/fail arrangements/,
+    );
+    const missing = await runCli(['conformance', './no-such-plugin']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/no-such-plugin/);
+  });
+});
