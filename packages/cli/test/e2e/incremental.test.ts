@@ -57,6 +57,13 @@ describe.each([10, 17])('full+incremental from PostgreSQL %i to 17 while the sou
     // finish dropped the slot and the publication on the source
     expect(await source.query('SELECT slot_name FROM pg_replication_slots', [], 'shop')).toEqual([]);
     expect(await source.query('SELECT pubname FROM pg_publication', [], 'shop')).toEqual([]);
+    // nothing of pgshift's stays on the source (the TRUNCATE capture of sources before 11)
+    expect(
+      await source.query("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'pgshift%'", [], 'shop'),
+    ).toEqual([]);
+    expect(
+      await source.query("SELECT nspname FROM pg_namespace WHERE nspname = 'pgshift'", [], 'shop'),
+    ).toEqual([]);
     // and sequences were brought up to the source's values
     const seq = 'SELECT last_value::text AS v FROM customers_id_seq';
     expect(await target.query(seq, [], 'shop')).toEqual(await source.query(seq, [], 'shop'));

@@ -395,6 +395,8 @@ function queries(v: number) {
       FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE NOT t.tgisinternal AND ${USER_NSP}
+        -- the replicator's TRUNCATE capture on sources before 11 is pgshift's, not the user's
+        AND t.tgname <> 'pgshift_capture_truncate'
         ${
           v >= 130000
             ? 'AND t.tgparentid = 0'
