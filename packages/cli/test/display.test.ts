@@ -42,6 +42,10 @@ describe('display state and frame', () => {
       { type: 'table-progress', database: 'shop', table: '"public"."t"', rows: 50, bytes: 500, done: false },
       500,
     );
+    c.apply(
+      { type: 'table-progress', database: 'shop', table: '"public"."later"', rows: 0, bytes: 0, done: false },
+      500,
+    );
     c.apply(copy(3000, 0), 2000);
     expect(c.copyRate().bytes).toBe(1000);
     const lines = renderFrame(c, { width: 200, now: 2000, color: false });
@@ -52,6 +56,9 @@ describe('display state and frame', () => {
     expect(text).toContain('1.0 kB/s');
     expect(text).toContain('ETA 7s');
     expect(text).toContain('shop."public"."t"  50 rows  500 B');
+    // A planned table that has not started is counted, not drawn as a bar.
+    expect(text).not.toContain('"later"');
+    expect(text).toContain('1 queued');
 
     // Finished copy: 100% whatever the estimate said, no in-flight lines.
     c.apply(copy(6000, 2), 3000);

@@ -95,7 +95,8 @@ export class DisplayState {
           bytes: event.bytes,
           ...(event.totalBytes === undefined ? {} : { totalBytes: event.totalBytes }),
           done: event.done,
-          startedAt: row?.startedAt ?? now,
+          // A table is listed (with rows 0) when the copy is planned; it starts with its first bytes.
+          startedAt: row?.startedAt ?? (event.bytes > 0 || event.rows > 0 ? now : Number.POSITIVE_INFINITY),
           updatedAt: now,
         });
         return;
@@ -163,7 +164,14 @@ export class DisplayState {
 
   /** Tables being copied now, the most recently started last. */
   inFlight(): TableRow[] {
-    return [...this.tables.values()].filter((t) => !t.done).sort((a, b) => a.startedAt - b.startedAt);
+    return [...this.tables.values()]
+      .filter((t) => !t.done && Number.isFinite(t.startedAt))
+      .sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  /** Tables planned whose copy has not started yet. */
+  queued(): number {
+    return [...this.tables.values()].filter((t) => !t.done && !Number.isFinite(t.startedAt)).length;
   }
 
   #stage(stage: Stage, state: 'started' | 'done' | 'failed', database: string | undefined, now: number) {

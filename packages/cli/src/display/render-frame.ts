@@ -91,8 +91,10 @@ export function renderFrame(state: DisplayState, options: FrameOptions): string[
             `${t.totalBytes ? ` of ~${formatBytes(t.totalBytes)}` : ''}  ${formatBytes(tRate)}/s`,
         );
       }
-      if (tables.length > shown.length)
-        lines.push(dimIf(`  … and ${tables.length - shown.length} more`, options));
+      const more = tables.length - shown.length;
+      const queued = state.queued();
+      const rest = [more > 0 ? `… and ${more} more in flight` : '', queued > 0 ? `${queued} queued` : ''];
+      if (more > 0 || queued > 0) lines.push(dimIf(`  ${rest.filter(Boolean).join(', ')}`, options));
     }
   }
 
