@@ -146,7 +146,8 @@ function register(program: Command, run: ActionRunner) {
         run(async (ctx, globals, opts: StoreOpts & { config: string }) =>
           withStore(ctx, opts.store, async (store) => {
             const record = await createTask(store, opts.config, loadOptionsFor(ctx, globals));
-            if (opts.json) ctx.print(JSON.stringify(record, null, 2));
+            // The record holds the config text (which may hold inline secrets): print its summary only.
+            if (opts.json) ctx.print(JSON.stringify(summaryOf(record), null, 2));
             else
               ctx.print(
                 `task ${record.name} created in ${store.description}; next: pgshift task start ${record.name}`,

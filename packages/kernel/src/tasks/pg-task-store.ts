@@ -155,7 +155,11 @@ export class PgTaskStore implements TaskStore {
 
   async enqueue(record: TaskRecord): Promise<void> {
     await this.start();
-    // A job already waiting for this task makes send return null: one is enough.
+    // A job left waiting by an earlier start (cancelled, say) may carry an older time: replace it.
+    await this.pool.query(
+      `DELETE FROM ${BOSS_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state IN ('created', 'retry')`,
+      [QUEUE, record.name],
+    );
     await this.boss.send(
       QUEUE,
       { name: record.name },
