@@ -2,6 +2,7 @@ import type { CliCommand } from '../command.js';
 import { checkCommand } from './check.js';
 import { configCommand } from './config-validate.js';
 import { conformanceCommand } from './conformance.js';
+import { createPluginCommand } from './create-plugin.js';
 import { demoCommand } from './demo.js';
 import { cancelCommand, finishCommand } from './finish-cancel.js';
 import { pluginsCommand } from './plugins.js';
@@ -25,4 +26,5 @@ export const commands: CliCommand[] = [
   taskCommand,
   workerCommand,
   conformanceCommand,
+  createPluginCommand,
 ];

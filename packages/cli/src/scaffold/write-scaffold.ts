@@ -1,0 +1,159 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { PluginKind } from './kinds.js';
+import { TEMPLATES } from './templates.js';
+
+export interface ScaffoldOptions {
+  kind: PluginKind;
+  /** Package name, e.g. `@acme/pgshift-check-connections` or `pgshift-check-connections`. */
+  name: string;
+  dir: string;
+  /**
+   * A pgshift repository checkout: depend on its packages by `link:` path instead of the
+   * published versions, so the scaffold installs without a registry (used by pgshift's own CI).
+   */
+  linkWorkspace?: string;
+}
+
+/** Where each dependency lives inside a pgshift checkout. */
+const WORKSPACE_PATHS: Record<string, string> = {
+  '@pgshift/plugin-api': 'packages/plugin-api',
+  '@pgshift/pg': 'packages/pg',
+  '@pgshift/ssh-tunnel': 'packages/ssh-tunnel',
+  '@pgshift/conformance': 'conformance',
+  '@pgshift/loader-native': 'plugins/loader-native',
+  '@pgshift/replicator-logical': 'plugins/replicator-logical',
+  vitest: 'node_modules/vitest',
+  tsx: 'node_modules/tsx',
+  typescript: 'node_modules/typescript',
+};
+
+const PUBLISHED: Record<string, string> = {
+  '@pgshift/plugin-api': '^0.1.0',
+  '@pgshift/pg': '^0.1.0',
+  '@pgshift/ssh-tunnel': '^0.1.0',
+  '@pgshift/conformance': '^0.1.0',
+  '@pgshift/loader-native': '^0.1.0',
+  '@pgshift/replicator-logical': '^0.1.0',
+  vitest: '^4.1.0',
+  tsx: '^4.23.15',
+  typescript: '^5.9.3',
+};
+
+export class ScaffoldError extends Error {}
+
+/** The plugin's own name (meta.name, `access` of a connector): the package name without scope. */
+export function pluginNameOf(packageName: string): string {
+  return packageName.replace(/^@[^/]+\//, '');
+}
+
+/** Writes a plugin package: package.json, src/index.ts, test/conformance.test.ts, tsconfig, README. */
+export function writeScaffold(options: ScaffoldOptions): string[] {
+  const { kind, name } = options;
+  if (!/^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(name))
+    throw new ScaffoldError(
+      `"${name}" is not a valid npm package name (lower case, digits, - . _ ~, optional @scope/)`,
+    );
+  const dir = resolve(options.dir);
+  if (existsSync(dir) && readdirSync(dir).length > 0)
+    throw new ScaffoldError(`${dir} is not empty; name a new or empty directory`);
+  const template = TEMPLATES[kind];
+  const plugin = pluginNameOf(name);
+  const spec = (dep: string) => {
+    if (!options.linkWorkspace) return PUBLISHED[dep] ?? 'latest';
+    return `link:${resolve(options.linkWorkspace, WORKSPACE_PATHS[dep] ?? dep)}`;
+  };
+  const deps = (list: string[]) => Object.fromEntries(list.map((d) => [d, spec(d)]));
+  const pkg = {
+    name,
+    version: '0.1.0',
+    description: `A ${kind} plugin for pgshift.`,
+    type: 'module',
+    license: 'Apache-2.0',
+    engines: { node: '>=20.19' },
+    // The marker by which pgshift recognises an installed plugin package.
+    pgshift: { plugin: true, name: plugin },
+    exports: { '.': { types: './src/index.ts', default: './src/index.ts' } },
+    scripts: {
+      test: 'vitest run',
+      typecheck: 'tsc --noEmit',
+      conformance: 'vitest run test/conformance.test.ts',
+    },
+    peerDependencies: { '@pgshift/plugin-api': PUBLISHED['@pgshift/plugin-api'] },
+    dependencies: deps(template.dependencies),
+    devDependencies: deps(['@pgshift/plugin-api', '@pgshift/conformance', 'vitest', 'tsx', 'typescript']),
+  };
+  const tsconfig = {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      verbatimModuleSyntax: true,
+      allowImportingTsExtensions: false,
+      skipLibCheck: true,
+      noEmit: true,
+    },
+    include: ['src', 'test'],
+  };
+  const vitestConfig = `import { defineConfig } from 'vitest/config';
+
+// The conformance suite starts real PostgreSQL servers: give it time, and one file at a time.
+export default defineConfig({
+  test: { include: ['test/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000, pool: 'forks', fileParallelism: false },
+});
+`;
+  const files: Record<string, string> = {
+    'package.json': `${JSON.stringify(pkg, null, 2)}\n`,
+    'tsconfig.json': `${JSON.stringify(tsconfig, null, 2)}\n`,
+    'vitest.config.ts': vitestConfig,
+    'src/index.ts': template.source(plugin),
+    'test/conformance.test.ts': template.test(plugin),
+    'README.md': readme(kind, name, plugin, template.about.replaceAll('NAME', plugin)),
+    '.gitignore': 'node_modules\n',
+  };
+  for (const [file, text] of Object.entries(files)) {
+    const path = join(dir, file);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, text);
+  }
+  return Object.keys(files).map((f) => relative(process.cwd(), join(dir, f)) || f);
+}
+
+function readme(kind: PluginKind, name: string, plugin: string, about: string): string {
+  const use =
+    kind === 'connector'
+      ? `source:\n  access: ${plugin}\n  host: 203.0.113.10\n  port: 5432\n  user: migrator\n  password: { env: SOURCE_PASSWORD }`
+      : `plugins: ["${name}"]          # or a path: ["./${plugin}"]`;
+  return `# ${name}
+
+A pgshift ${kind} plugin. ${about}
+
+## Develop
+
+\`\`\`sh
+pnpm install          # or npm install
+pnpm test             # the pgshift conformance suite for ${kind}s, on real PostgreSQL servers
+pnpm typecheck
+\`\`\`
+
+The conformance suite (\`@pgshift/conformance\`) starts throwaway PostgreSQL servers; choose the
+majors with \`PGSHIFT_CONFORMANCE_MAJORS=10,17 pnpm test\`, or run it the way users will:
+
+\`\`\`sh
+pgshift conformance . --pg 10,17 --json conformance.json
+\`\`\`
+
+## Use
+
+Install the package next to your task config (or reference it by path), then in the config:
+
+\`\`\`yaml
+${use}
+\`\`\`
+
+\`pgshift plugins -c task.yaml\` lists it; \`pgshift check -c task.yaml\` runs it.
+See docs/authoring.md and docs/plugin-api.md in the pgshift repository.
+`;
+}
