@@ -64,6 +64,12 @@ describe('tasks in the embedded store, run by workers', () => {
       ]);
       expect(b).toEqual(a);
     }
+    // The plain output a person reads: status, copied rows, history with times.
+    const plain = await runCli(['task', 'show', 'q2', '--store', store]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/status: +completed/);
+    expect(plain.stdout).toContain('3000 rows');
+    expect(plain.stdout).toMatch(/AT +STATUS +STAGE +NOTE/);
     const list = JSON.parse((await task(store, ['list'])).stdout) as { name: string; status: string }[];
     expect(list.filter((t) => names.includes(t.name)).map((t) => t.status)).toEqual([
       'completed',

@@ -325,6 +325,12 @@ async function recordOutcome(
           delete r.control;
           r.cleanupAdvice = [
             'the target keeps what was copied so far; drop the migrated databases or objects before starting again',
+            ...Object.values(outcome.state.databases)
+              .filter((db) => db.slotName)
+              .map(
+                (db) =>
+                  `replication slot ${db.slotName} may remain on the source: drop it with SELECT pg_drop_replication_slot('${db.slotName}')`,
+              ),
           ];
           transition(r, 'cancelled', { note: 'cancelled by the user during the copy', worker: workerId });
         } else {
