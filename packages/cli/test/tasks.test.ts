@@ -51,6 +51,9 @@ describe('tasks in the embedded store, run by workers', () => {
       expect(s.history.map((h) => h.status)).toEqual(
         expect.arrayContaining(['created', 'checking', 'checked', 'queued', 'running', 'completed']),
       );
+      expect(s.history.map((h) => h.stage)).toEqual(
+        expect.arrayContaining(['schema', 'full-copy', 'post-data', 'verifying', 'done']),
+      );
     }
     // In the order they were started, each beginning after the previous one ended.
     const spans = shown.map(runSpan);

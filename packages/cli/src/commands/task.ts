@@ -84,7 +84,15 @@ export function progressOf(record: TaskRecord) {
     }
   }
   if (record.status === 'completed') percent = 100;
-  return { percent, etaSeconds, copy, databases: record.live?.databases };
+  // What the run recorded as copied, per database (durable, also after the run ended).
+  const copied = Object.values(record.run?.databases ?? {})
+    .map((db) => db.copy)
+    .filter((c) => c !== undefined);
+  const recorded =
+    copied.length > 0
+      ? { rows: copied.reduce((s, c) => s + c.rows, 0), bytes: copied.reduce((s, c) => s + c.bytes, 0) }
+      : undefined;
+  return { percent, etaSeconds, copy, copied: recorded, databases: record.live?.databases };
 }
 
 function renderShow(record: TaskRecord): string {
@@ -101,7 +109,7 @@ function renderShow(record: TaskRecord): string {
       `copied:   ${p.copy.rows} rows, ${formatBytes(p.copy.bytes)} of ${formatBytes(p.copy.totalBytes)}, ` +
         `${p.copy.tablesDone}/${p.copy.tablesTotal} tables`,
     );
-  }
+  } else if (p.copied) lines.push(`copied:   ${p.copied.rows} rows, ${formatBytes(p.copied.bytes)}`);
   if (p.etaSeconds !== undefined) lines.push(`eta:      ${Math.ceil(p.etaSeconds)}s`);
   const dbs = Object.entries(p.databases ?? {});
   if (dbs.length > 0) {

@@ -78,6 +78,15 @@ export class StoreStateDir extends StateDir {
     });
   }
 
+  /** A stage the run's progress events announce (full-copy, post-data, ...) joins the history. */
+  recordStage(stage: Stage, at: string): void {
+    this.change((record) => {
+      if (record.stage === stage) return;
+      record.stage = stage;
+      record.history.push({ status: record.status, stage, at, worker: this.workerId });
+    });
+  }
+
   override readControl(): ControlRequest | undefined {
     return this.control;
   }

@@ -241,6 +241,9 @@ async function runClaimed(claimed: ClaimedTask, workerId: string, options: Worke
     const progress: ProgressSink = {
       emit(event) {
         copy.sink.emit(event);
+        if (event.type === 'stage' && event.state === 'started' && event.stage !== 'checking') {
+          stateDir?.recordStage(event.stage, new Date().toISOString());
+        }
         extra?.emit(event);
       },
     };
@@ -259,6 +262,7 @@ async function runClaimed(claimed: ClaimedTask, workerId: string, options: Worke
     ({ status, requeue } = await recordOutcome(store, name, workerId, outcome, {
       cancelledByUser,
       lostClaim,
+      copy: copy.total(),
     }));
   } catch (error) {
     await stateDir?.flush();
@@ -293,12 +297,13 @@ async function recordOutcome(
   name: string,
   workerId: string,
   outcome: RunOutcome,
-  flags: { cancelledByUser: boolean; lostClaim: boolean },
+  flags: { cancelledByUser: boolean; lostClaim: boolean; copy: TaskLive['copy'] },
 ): Promise<{ status: string; requeue: boolean }> {
   if (flags.lostClaim) return { status: 'taken over by another worker', requeue: false };
   let requeue = false;
   const record = await store.update(name, (r: TaskRecord) => {
     delete r.worker;
+    if (flags.copy) r.live = { ...(r.live ?? {}), at: new Date().toISOString(), copy: flags.copy };
     switch (outcome.status) {
       case 'completed':
         delete r.control;
