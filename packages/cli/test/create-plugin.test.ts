@@ -40,13 +40,17 @@ const root = mkdtempSync(join(tmpdir(), 'pgshift-create-plugin-'));
 const dirOf = (kind: Kind) => join(root, `acme-${kind}`);
 const nameOf = (kind: Kind) => `acme-${kind}`;
 let server: SandboxServer;
+let target: SandboxServer;
 
 beforeAll(async () => {
-  server = await startPostgres({ major: 17, password: 'scaffold-pw' });
+  [server, target] = await Promise.all([
+    startPostgres({ major: 17, password: 'scaffold-pw' }),
+    startPostgres({ major: 17, password: 'scaffold-pw' }),
+  ]);
 });
 
 afterAll(async () => {
-  await server?.stop();
+  await Promise.all([server?.stop(), target?.stop()]);
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -120,5 +124,35 @@ describe('pgshift create-plugin', () => {
     const item = report.items.find((i) => i.id === `${nameOf('checker')}.max-connections`);
     expect(item?.status, check.stdout).toBe('pass');
     expect(check.stdout).not.toContain('scaffold-pw');
+  });
+
+  it('moves a database with pgshift run through the scaffolded connector (both sides) and the scaffolded loader named in plugins', async () => {
+    await server.query('CREATE DATABASE shop');
+    await server.query(
+      "CREATE TABLE items (id int PRIMARY KEY, v text); INSERT INTO items SELECT g, 'v' || g FROM generate_series(1, 500) g",
+      [],
+      'shop',
+    );
+    const [s, t] = [server.connection(), target.connection()];
+    const config = join(root, 'migrate.yaml');
+    writeFileSync(
+      config,
+      [
+        'task: { name: scaffolded-run }',
+        `source: { access: ${nameOf('connector')}, host: ${s.host}, port: ${s.port}, user: ${s.user}, password: { env: SCAFFOLD_PW } }`,
+        `target: { access: ${nameOf('connector')}, host: ${t.host}, port: ${t.port}, user: ${t.user}, password: { env: SCAFFOLD_PW } }`,
+        'objects: { databases: [shop] }',
+        'mode: full',
+        `options: { jobs: 2, stateDir: ${JSON.stringify(join(root, 'state'))} }`,
+        `plugins: [${KINDS.filter((k) => k !== 'version-policy')
+          .map((k) => `"./acme-${k}"`)
+          .join(', ')}]`,
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['run', '-c', config], { SCAFFOLD_PW: 'scaffold-pw' });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(await target.query('SELECT count(*)::int AS n FROM items', [], 'shop')).toEqual([{ n: 500 }]);
+    expect(run.stdout + run.stderr).not.toContain('scaffold-pw');
   });
 });
