@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { CODES, ReplicationError } from './errors.js';
 import type { DataChange, RelationIdentity, Row, Value } from './model.js';
 import { rowBytes } from './model.js';
+import { StatementPipeline } from './pipeline.js';
 import { CREATE_PROGRESS_TABLE, WRITE_PROGRESS } from './progress-store.js';
 import {
   deleteFullRow,
@@ -21,6 +22,10 @@ export interface ApplierOptions {
   batchMaxRows: number;
   /** Approximate bytes of values per batched statement. */
   batchMaxBytes: number;
+  /** Statements sent together in one round trip (default 500). */
+  pipelineMaxStatements?: number;
+  /** Bytes of rendered statements held before they are sent (default 1 MiB). */
+  pipelineMaxBytes?: number;
 }
 
 /** PostgreSQL's limit on bind parameters per statement. */
@@ -58,6 +63,7 @@ export class Applier {
   readonly #slotName: string;
   readonly #options: ApplierOptions;
   readonly #logger: Logger;
+  readonly #pipeline: StatementPipeline;
   #batch: Batch | undefined;
   #inTransaction = false;
   /** Rows an UPDATE or DELETE expected but did not find (the target drifted from the source). */
@@ -76,6 +82,14 @@ export class Applier {
     this.#slotName = slotName;
     this.#options = options;
     this.#logger = logger;
+    this.#pipeline = new StatementPipeline(
+      client,
+      {
+        maxStatements: options.pipelineMaxStatements ?? 500,
+        maxBytes: options.pipelineMaxBytes ?? 1024 * 1024,
+      },
+      (check, found) => this.#expect(found, check.expected, check.table),
+    );
   }
 
   get inTransaction(): boolean {
@@ -103,11 +117,27 @@ export class Applier {
     }
   }
 
+  async #begin(): Promise<void> {
+    if (this.#inTransaction) return;
+    await this.#client.query('BEGIN');
+    this.#inTransaction = true;
+  }
+
+  /**
+   * Queues a change statement in the open transaction; it runs with later ones in one round trip,
+   * at the latest before the commit, and its row count is checked against `expected` then.
+   */
+  async #queue(statement: Statement, expected: number | undefined, table: TargetTable): Promise<void> {
+    await this.#begin();
+    await this.#pipeline.add(
+      statement,
+      table.sql,
+      expected === undefined ? undefined : { expected, table: table.sql },
+    );
+  }
+
   async #run(statement: Statement): Promise<number> {
-    if (!this.#inTransaction) {
-      await this.#client.query('BEGIN');
-      this.#inTransaction = true;
-    }
+    await this.#begin();
     try {
       const result = await this.#client.query(statement.text, statement.values);
       return result.rowCount ?? 0;
@@ -123,11 +153,11 @@ export class Applier {
     }
   }
 
-  #expect(found: number, expected: number, table: TargetTable): void {
+  #expect(found: number, expected: number, table: string): void {
     if (found >= expected) return;
     this.missingRows += expected - found;
     this.#logger.warn('rows to change were not found on the target; it differs from the source', {
-      table: table.sql,
+      table,
       missing: expected - found,
     });
   }
@@ -137,18 +167,14 @@ export class Applier {
     if (!batch) return;
     this.#batch = undefined;
     if (batch.kind === 'insert') {
-      await this.#run(insertRows(batch.table, batch.columns, batch.rows));
+      await this.#queue(insertRows(batch.table, batch.columns, batch.rows), undefined, batch.table);
     } else if (batch.kind === 'update') {
       const keys = batch.columns.slice(0, batch.keyCount);
       const set = batch.columns.slice(batch.keyCount);
-      this.#expect(
-        await this.#run(updateRowsByKey(batch.table, keys, set, batch.rows)),
-        batch.rows.length,
-        batch.table,
-      );
+      await this.#queue(updateRowsByKey(batch.table, keys, set, batch.rows), batch.rows.length, batch.table);
     } else {
-      this.#expect(
-        await this.#run(deleteRowsByKey(batch.table, batch.columns, batch.rows)),
+      await this.#queue(
+        deleteRowsByKey(batch.table, batch.columns, batch.rows),
         batch.rows.length,
         batch.table,
       );
@@ -195,7 +221,7 @@ export class Applier {
       await this.flush();
       const tables = await Promise.all(change.relations.map((r) => this.#catalog.table(r)));
       const statement = truncateTables(tables, change.restartIdentity);
-      if (statement) await this.#run(statement);
+      if (statement) await this.#queue(statement, undefined, tables[0] as TargetTable);
       return;
     }
     const table = await this.#catalog.table(change.relation);
@@ -242,12 +268,12 @@ export class Applier {
         if (value !== undefined) match.push([column.name, value]);
       }
       if (change.kind === 'delete') {
-        this.#expect(await this.#run(deleteFullRow(table, match)), 1, table);
+        await this.#queue(deleteFullRow(table, match), 1, table);
       } else {
         const set = Object.keys(change.new)
           .filter((c) => change.new[c] !== undefined && writable(c))
           .map((c): [string, Value] => [c, change.new[c]]);
-        if (set.length > 0) this.#expect(await this.#run(updateFullRow(table, match, set)), 1, table);
+        if (set.length > 0) await this.#queue(updateFullRow(table, match, set), 1, table);
       }
       return;
     }
@@ -282,7 +308,7 @@ export class Applier {
         setColumns,
         setColumns.map((c) => change.new[c]),
       );
-      this.#expect(await this.#run(statement), 1, table);
+      await this.#queue(statement, 1, table);
       return;
     }
     if (setColumns.length === 0) return;
@@ -300,6 +326,8 @@ export class Applier {
   /** Flushes, records the position in the same transaction, and commits. */
   async commit(end: GroupEnd): Promise<void> {
     await this.flush();
+    // Every change runs, and its row count is checked, before the position is written.
+    await this.#pipeline.send();
     await this.#run({ text: WRITE_PROGRESS, values: [this.#slotName, end.commitLsn ?? null, end.endLsn] });
     await this.#client.query('COMMIT');
     this.#inTransaction = false;
@@ -307,6 +335,7 @@ export class Applier {
 
   async rollback(): Promise<void> {
     this.#batch = undefined;
+    this.#pipeline.discard();
     if (!this.#inTransaction) return;
     this.#inTransaction = false;
     await this.#client.query('ROLLBACK');

@@ -1,0 +1,123 @@
+import { quoteIdent } from '@pgshift/pg';
+import type pg from 'pg';
+import { CODES, ReplicationError } from './errors.js';
+import { renderStatement } from './render-literal.js';
+import type { Statement } from './statements.js';
+
+export interface PipelineLimits {
+  /** Statements per round trip. */
+  maxStatements: number;
+  /** Bytes of rendered SQL held before they are sent: the memory bound of the pipeline. */
+  maxBytes: number;
+}
+
+/** What a statement's row count is checked against once the target has run it. */
+export interface RowCheck {
+  expected: number;
+  /** The target table, quoted, for the warning. */
+  table: string;
+}
+
+interface Pending {
+  /** The start of the statement's text with placeholders: what an error shows (never values). */
+  template: string;
+  /** The target table, quoted. */
+  table: string;
+  check: RowCheck | undefined;
+}
+
+/** A copy of the start of a statement, so a pending entry does not keep the whole text alive. */
+function excerpt(text: string): string {
+  return Buffer.from(text.slice(0, 300)).toString();
+}
+
+/**
+ * Sends the applier's statements several at a time, as one simple-protocol query with their
+ * values inlined as literals, inside the session's open transaction: one round trip per
+ * `maxStatements` statements instead of one each. The target runs them in order and stops at the
+ * first failure, which aborts the transaction, so a failure still loses the whole group and
+ * nothing else. Each statement's row count is still checked, in order, once the reply arrives.
+ */
+export class StatementPipeline {
+  readonly #client: pg.Client;
+  readonly #limits: PipelineLimits;
+  readonly #onRowCount: (check: RowCheck, found: number) => void;
+  #sql: string[] = [];
+  #pending: Pending[] = [];
+  #bytes = 0;
+
+  constructor(
+    client: pg.Client,
+    limits: PipelineLimits,
+    onRowCount: (check: RowCheck, found: number) => void,
+  ) {
+    this.#client = client;
+    this.#limits = limits;
+    this.#onRowCount = onRowCount;
+  }
+
+  get pendingStatements(): number {
+    return this.#pending.length;
+  }
+
+  get pendingBytes(): number {
+    return this.#bytes;
+  }
+
+  /** Queues a statement; sends the queue first when this one would take it past a limit. */
+  async add(statement: Statement, table: string, check?: RowCheck): Promise<void> {
+    const sql = renderStatement(statement);
+    const bytes = Buffer.byteLength(sql);
+    if (
+      this.#pending.length > 0 &&
+      (this.#pending.length >= this.#limits.maxStatements || this.#bytes + bytes > this.#limits.maxBytes)
+    )
+      await this.send();
+    this.#sql.push(sql);
+    this.#pending.push({ template: excerpt(statement.text), table, check });
+    this.#bytes += bytes;
+  }
+
+  /** Runs every queued statement and checks their row counts. */
+  async send(): Promise<void> {
+    if (this.#pending.length === 0) return;
+    const pending = this.#pending;
+    const script = this.#sql.join(';\n');
+    this.discard();
+    let reply: pg.QueryResult | pg.QueryResult[];
+    try {
+      // No values: node-postgres uses the simple protocol, which allows several statements.
+      reply = (await this.#client.query(script)) as pg.QueryResult | pg.QueryResult[];
+    } catch (error) {
+      // Constraint errors name their table: show a statement on it rather than the first one.
+      const failed = (error as { table?: string }).table;
+      const culprit =
+        (failed && pending.find((p) => p.table.endsWith(`.${quoteIdent(failed)}`))) || pending[0];
+      throw new ReplicationError(
+        CODES.apply,
+        `applying a change on the target failed: ${(error as Error).message}`,
+        {
+          cause: error,
+          details: { statement: culprit?.template, statementsInRoundTrip: pending.length },
+        },
+      );
+    }
+    const results = Array.isArray(reply) ? reply : [reply];
+    if (results.length !== pending.length)
+      throw new ReplicationError(
+        CODES.apply,
+        `the target answered ${results.length} results for ${pending.length} statements sent together`,
+        { remedy: 'report this as a bug; nothing of this group was committed' },
+      );
+    pending.forEach((p, i) => {
+      if (p.check) this.#onRowCount(p.check, results[i]?.rowCount ?? 0);
+    });
+  }
+
+  /** Forgets the queued statements (the transaction they belong to is rolled back). */
+  discard(): void {
+    this.#sql = [];
+    this.#pending = [];
+    this.#bytes = 0;
+  }
+}
