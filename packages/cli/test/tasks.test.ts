@@ -83,7 +83,7 @@ describe('tasks in the embedded store, run by workers', () => {
 
   it('a task with a start time ahead is scheduled and waits for it', async () => {
     // Far enough ahead that create and start (which runs the checks) end before it, even on a busy machine.
-    const startAt = new Date(Date.now() + 15_000).toISOString();
+    const startAt = new Date(Date.now() + 20_000).toISOString();
     const config = taskConfig(dir, 'later', source, target, { databases: ['later'], startAt });
     await task(store, ['create', '-c', config]);
     const started = JSON.parse((await task(store, ['start', 'later'])).stdout) as {
