@@ -25,4 +25,12 @@ describe('loader suite self-test (deliberately broken reference loader)', () => 
     expect(status(LOADER_TESTS.schema)).toBe('passed');
     expect(results.get(`fixture drops-nulls > ${LOADER_TESTS.meta}`)?.status).toBe('passed');
   });
+
+  it('in strict mode fails an undeclared group and a bypass without a reason, and skips reasoned bypasses', () => {
+    const strict = (test: string) => results.get(`fixture strict > ${test}${ON_17}`)?.status;
+    expect(strict(LOADER_TESTS.schema)).toBe('failed');
+    expect(strict(LOADER_TESTS.snapshot)).toBe('failed');
+    expect(strict(LOADER_TESTS.data)).toBe('skipped');
+    expect(strict(LOADER_TESTS.nulls)).toBe('skipped');
+  });
 });
