@@ -38,6 +38,7 @@ export class PgTaskStore implements TaskStore {
   private readonly pool: pg.Pool;
   private readonly boss: PgBoss;
   private started: Promise<void> | undefined;
+  private queueStarted: Promise<void> | undefined;
 
   constructor(url: string, options: { worker?: boolean } = {}) {
     this.description = describeUrl(url);
@@ -77,6 +78,14 @@ export class PgTaskStore implements TaskStore {
       } finally {
         client.release();
       }
+    })();
+    return this.started;
+  }
+
+  /** Starts pg-boss only where the queue is used (start, worker), not for show or list. */
+  private queue(): Promise<void> {
+    this.queueStarted ??= (async () => {
+      await this.start();
       try {
         await this.boss.start();
         const client2 = await this.pool.connect();
@@ -93,6 +102,9 @@ export class PgTaskStore implements TaskStore {
             });
           }
           await client2.query('COMMIT');
+        } catch (error) {
+          await client2.query('ROLLBACK').catch(() => {});
+          throw error;
         } finally {
           client2.release();
         }
@@ -100,7 +112,7 @@ export class PgTaskStore implements TaskStore {
         throw storeError(error, this.description);
       }
     })();
-    return this.started;
+    return this.queueStarted;
   }
 
   private async readRow(name: string): Promise<{ record: TaskRecord; revision: string } | undefined> {
@@ -154,7 +166,7 @@ export class PgTaskStore implements TaskStore {
   }
 
   async enqueue(record: TaskRecord): Promise<void> {
-    await this.start();
+    await this.queue();
     // A job left waiting by an earlier start (cancelled, say) may carry an older time: replace it.
     await this.pool.query(
       `DELETE FROM ${BOSS_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state IN ('created', 'retry')`,
@@ -172,7 +184,7 @@ export class PgTaskStore implements TaskStore {
   }
 
   async claimNext(options: ClaimOptions): Promise<ClaimedTask | undefined> {
-    await this.start();
+    await this.queue();
     // Tasks whose worker died: their job is still active until it expires, so take them directly.
     const orphans = (await this.list()).filter((r) => claimKind(r, options) === 'takeover').sort(dueOrder);
     for (const orphan of orphans) {
@@ -214,8 +226,8 @@ export class PgTaskStore implements TaskStore {
   }
 
   async close(): Promise<void> {
-    if (this.started) {
-      await this.started.catch(() => {});
+    if (this.queueStarted) {
+      await this.queueStarted.catch(() => {});
       await this.boss.stop({ graceful: false, wait: true }).catch(() => {});
     }
     await this.pool.end().catch(() => {});
