@@ -59,7 +59,9 @@ export class PgTaskStore implements TaskStore {
 
   private start(): Promise<void> {
     this.started ??= (async () => {
-      const client = await this.pool.connect();
+      const client = await this.pool.connect().catch((error: unknown) => {
+        throw storeError(error, this.description);
+      });
       try {
         await client.query('BEGIN');
         await client.query("SELECT pg_advisory_xact_lock(hashtext('pgshift_store'))");
