@@ -171,7 +171,14 @@ export class Applier {
     } else if (batch.kind === 'update') {
       const keys = batch.columns.slice(0, batch.keyCount);
       const set = batch.columns.slice(batch.keyCount);
-      await this.#queue(updateRowsByKey(batch.table, keys, set, batch.rows), batch.rows.length, batch.table);
+      const [only] = batch.rows;
+      // One row (the usual case when changes to several tables interleave): a plain UPDATE by key
+      // plans and runs faster than a join with a one-row VALUES list.
+      const statement =
+        batch.rows.length === 1 && only
+          ? updateRowByKey(batch.table, keys, only.slice(0, batch.keyCount), set, only.slice(batch.keyCount))
+          : updateRowsByKey(batch.table, keys, set, batch.rows);
+      await this.#queue(statement, batch.rows.length, batch.table);
     } else {
       await this.#queue(
         deleteRowsByKey(batch.table, batch.columns, batch.rows),
