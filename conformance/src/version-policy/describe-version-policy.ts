@@ -171,7 +171,9 @@ export function describeVersionPolicyCoverage(
       expect(version, 'logical decoding needs PostgreSQL 9.4').toBeGreaterThanOrEqual(90400);
       if (caps.slotSnapshotSyntax === 'option-list')
         expect(version, 'option list').toBeGreaterThanOrEqual(150000);
-      else expect(caps.slotSnapshotSyntax).toBe('keyword');
+      else if (caps.slotSnapshotSyntax === 'keyword')
+        expect(version, 'EXPORT_SNAPSHOT keyword').toBeGreaterThanOrEqual(100000);
+      else expect(caps.slotSnapshotSyntax).toBe('implicit');
     }
   });
 }
@@ -213,7 +215,12 @@ export function describeVersionPolicyOnMajor(
       const caps = loaded.policy.capabilities(versionNum);
       const plugin = caps.decoder!.outputPlugin;
       const slot = 'pgshift_conformance_snapshot';
-      const syntax = caps.slotSnapshotSyntax === 'option-list' ? "(SNAPSHOT 'export')" : 'EXPORT_SNAPSHOT';
+      const syntax =
+        caps.slotSnapshotSyntax === 'option-list'
+          ? "(SNAPSHOT 'export')"
+          : caps.slotSnapshotSyntax === 'keyword'
+            ? 'EXPORT_SNAPSHOT'
+            : '';
       const replication = await openClient({ ...server.connection(), replication: true });
       try {
         const result = await replication.query(

@@ -19,9 +19,10 @@ export interface VersionCapabilities {
   decoder?: DecoderChoice;
   /**
    * How CREATE_REPLICATION_SLOT asks for an exported snapshot: `(SNAPSHOT 'export')` from 15 on,
-   * the bare `EXPORT_SNAPSHOT` keyword before.
+   * the bare `EXPORT_SNAPSHOT` keyword from 10, and no word at all on 9.4 to 9.6, which always
+   * export one and reject the keyword (`implicit`).
    */
-  slotSnapshotSyntax: 'option-list' | 'keyword';
+  slotSnapshotSyntax: 'option-list' | 'keyword' | 'implicit';
 }
 
 /** `server_version_num` bounds: `min` inclusive, `max` exclusive (absent = no upper bound). */

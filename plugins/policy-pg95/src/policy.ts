@@ -28,7 +28,8 @@ export class Pg95Policy implements VersionPolicy {
       incremental: true,
       decoder: { outputPlugin: this.#options.outputPlugin, format: this.#options.format, publication: false },
       // Before 10 the slot always exports a snapshot; the option list exists only from 15.
-      slotSnapshotSyntax: 'keyword',
+      // 9.4-9.6 export a snapshot unasked and do not know the EXPORT_SNAPSHOT keyword.
+      slotSnapshotSyntax: 'implicit',
     };
   }
 }

@@ -28,6 +28,6 @@ describe('policy-pg95', () => {
   it('takes the output plugin and its format from the options', () => {
     const caps = new Pg95Policy({ outputPlugin: 'wal2json', format: 'wal2json' }).capabilities(90600);
     expect(caps.decoder).toEqual({ outputPlugin: 'wal2json', format: 'wal2json', publication: false });
-    expect(caps.slotSnapshotSyntax).toBe('keyword');
+    expect(caps.slotSnapshotSyntax).toBe('implicit');
   });
 });

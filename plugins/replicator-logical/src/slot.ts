@@ -18,7 +18,8 @@ export function createSlotCommand(
   syntax: ReplicationContext['slotSnapshotSyntax'],
 ): string {
   const head = `CREATE_REPLICATION_SLOT ${quoteIdent(slotName)} LOGICAL ${quoteIdent(outputPlugin)}`;
-  return syntax === 'option-list' ? `${head} (SNAPSHOT 'export')` : `${head} EXPORT_SNAPSHOT`;
+  if (syntax === 'option-list') return `${head} (SNAPSHOT 'export')`;
+  return syntax === 'keyword' ? `${head} EXPORT_SNAPSHOT` : head;
 }
 
 /**
