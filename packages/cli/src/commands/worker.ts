@@ -27,6 +27,12 @@ export const workerCommand: CliCommand = {
           20,
         )
         .option('--work-dir <dir>', 'local directory for run state (shared store)')
+        .option(
+          '--copy-shares <n>',
+          'shared store: split each database copy into N shares that idle workers take',
+          (v) => Number.parseInt(v, 10),
+          1,
+        )
         .option('--json', 'print one JSON event per line')
         .action(
           run(
@@ -41,6 +47,7 @@ export const workerCommand: CliCommand = {
                 poll: number;
                 stale: number;
                 workDir?: string;
+                copyShares: number;
                 json?: boolean;
               },
             ) => {
@@ -68,6 +75,7 @@ export const workerCommand: CliCommand = {
                   pollMs: opts.poll * 1000,
                   staleMs: opts.stale * 1000,
                   ...(opts.workDir ? { workDir: opts.workDir } : {}),
+                  copyShares: opts.copyShares,
                   loadOptions: loadOptionsFor(ctx, globals),
                   signal: controller.signal,
                   log,

@@ -44,7 +44,16 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
     if (following && !reached(phase, 'copied')) slot = await takeSlot(run, database, phase);
     if (!reached(phase, 'copied')) {
       run.progress.emit({ type: 'stage', stage: 'full-copy', state: 'started', database: database.name });
-      const summary = await run.loader.copyData(loadContext(run, database, slot?.snapshot));
+      const snapshot = slot?.snapshot;
+      // Shared only under a snapshot the slot holds: helpers import it while it stays alive here.
+      const summary =
+        run.copyShare && snapshot
+          ? await run.copyShare({
+              database,
+              snapshot,
+              copyLocal: (part) => run.loader.copyData(loadContext(run, part, snapshot)),
+            })
+          : await run.loader.copyData(loadContext(run, database, snapshot));
       // Every copy session has imported the snapshot by now; the slot's session may end.
       await slot?.release();
       slot = undefined;

@@ -1,4 +1,5 @@
 import type {
+  CopySummary,
   LoadContext,
   Loader,
   ProgressSink,
@@ -14,6 +15,16 @@ import { replicationName } from './names.js';
 import type { StateDir } from './state-dir.js';
 import type { TaskState } from './task-state.js';
 
+/**
+ * Spreads one database's copy over other workers: copies a share with `copyLocal` (a database
+ * narrowed to some tables, same snapshot) and has the rest copied elsewhere before resolving.
+ */
+export type CopyShare = (args: {
+  database: ResolvedDatabase;
+  snapshot: string;
+  copyLocal: (database: ResolvedDatabase) => Promise<CopySummary>;
+}) => Promise<CopySummary>;
+
 /** Everything one run of a task carries between its phases. */
 export interface RunContext {
   task: LoadedTask;
@@ -28,6 +39,7 @@ export interface RunContext {
   /** One replicator per database: each follows its own slot and reports its own status. */
   replicators: Map<string, Replicator>;
   signal: AbortSignal;
+  copyShare?: CopyShare;
 }
 
 export function loadContext(run: RunContext, database: ResolvedDatabase, snapshot?: string): LoadContext {

@@ -12,7 +12,13 @@ import type { LoadedTask } from '../loaded-task.js';
 import { copyDatabase } from './copy-phase.js';
 import { followAll } from './follow-phase.js';
 import type { MigrationDeps, VerifyOutcome } from './migration-deps.js';
-import { loadContext, type RunContext, replicationContext, replicatorFor } from './run-context.js';
+import {
+  type CopyShare,
+  loadContext,
+  type RunContext,
+  replicationContext,
+  replicatorFor,
+} from './run-context.js';
 import { acquireRunLock } from './run-lock.js';
 import { StateDir } from './state-dir.js';
 import { isFinal, newTaskState, type TaskState } from './task-state.js';
@@ -27,6 +33,8 @@ export interface RunTaskOptions {
   pollMs?: number;
   /** The state directory to use instead of the config's (the task store passes one that mirrors it). */
   stateDir?: StateDir;
+  /** Lets other workers copy part of each database under the same snapshot (task store workers). */
+  copyShare?: CopyShare;
 }
 
 export type RunOutcome =
@@ -113,6 +121,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
       loader: task.loader(),
       replicators: new Map(),
       signal: controller.signal,
+      ...(options.copyShare ? { copyShare: options.copyShare } : {}),
     };
 
     const selection = await options.deps.resolveSelection(source, config.objects);

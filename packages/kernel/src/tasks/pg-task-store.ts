@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { PgshiftError } from '@pgshift/plugin-api';
+import { PgshiftError, type TableRef } from '@pgshift/plugin-api';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { applyClaim, claimKind, dueOrder } from './claimable.js';
@@ -8,6 +8,8 @@ import type { TaskRecord } from './task-record.js';
 import type { ClaimedTask, ClaimOptions, TaskStore } from './task-store.js';
 
 const QUEUE = 'pgshift-task';
+/** Shares of one database's copy, taken by idle workers (see copy-share.ts). */
+const SHARE_QUEUE = 'pgshift-copy-share';
 const BOSS_SCHEMA = 'pgshift_boss';
 const TABLE = 'pgshift_store.task';
 // Minutes before 2100: earlier due = higher pg-boss priority, so due tasks are fetched in start order.
@@ -94,6 +96,9 @@ export class PgTaskStore implements TaskStore {
         try {
           await client2.query('BEGIN');
           await client2.query("SELECT pg_advisory_xact_lock(hashtext('pgshift_store_queue'))");
+          if (!(await this.boss.getQueue(SHARE_QUEUE))) {
+            await this.boss.createQueue(SHARE_QUEUE, { name: SHARE_QUEUE, retryLimit: 0, expireInHours: 23 });
+          }
           if (!(await this.boss.getQueue(QUEUE))) {
             await this.boss.createQueue(QUEUE, {
               name: QUEUE,
@@ -227,6 +232,39 @@ export class PgTaskStore implements TaskStore {
     }
   }
 
+  async publishShare(job: ShareJob): Promise<string> {
+    await this.queue();
+    const id = await this.boss.send(SHARE_QUEUE, job as unknown as object, { retryLimit: 0 });
+    if (!id) throw new Error('the copy share could not be queued');
+    return id;
+  }
+
+  /** Takes a share back if no worker has taken it yet. */
+  async takeBackShare(id: string): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE ${BOSS_SCHEMA}.job SET state = 'cancelled', completed_on = now()
+        WHERE name = $1 AND id = $2 AND state = 'created'`,
+      [SHARE_QUEUE, id],
+    );
+    return result.rowCount === 1;
+  }
+
+  async shareState(id: string): Promise<string | undefined> {
+    const job = await this.boss.getJobById(SHARE_QUEUE, id);
+    return job?.state;
+  }
+
+  async fetchShare(): Promise<{ id: string; data: ShareJob } | undefined> {
+    await this.queue();
+    const [job] = await this.boss.fetch<ShareJob>(SHARE_QUEUE, { batchSize: 1 });
+    return job ? { id: job.id, data: job.data } : undefined;
+  }
+
+  async endShare(id: string, ok: boolean): Promise<void> {
+    if (ok) await this.boss.complete(SHARE_QUEUE, id);
+    else await this.boss.fail(SHARE_QUEUE, id);
+  }
+
   async close(): Promise<void> {
     if (this.queueStarted) {
       await this.queueStarted.catch(() => {});
@@ -245,3 +283,12 @@ function storeError(error: unknown, where: string): PgshiftError {
 }
 
 export const localHost = hostname;
+
+/** One share of a database's copy: these tables, read under that exported snapshot. */
+export interface ShareJob {
+  task: string;
+  database: string;
+  tables: TableRef[];
+  snapshot: string;
+  coordinator: string;
+}

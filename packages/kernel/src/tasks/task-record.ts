@@ -80,6 +80,8 @@ export interface TaskRecord {
   control?: { request: 'finish' | 'cancel'; at: string };
   worker?: WorkerClaim;
   error?: { code: string; message: string };
+  /** Which worker copied which tables, when the copy was spread over workers. */
+  copyShares?: { database: string; tables: string[]; worker: string; at: string }[];
   /** Lines telling what a cancelled run left behind on the target. */
   cleanupAdvice?: string[];
 }

@@ -8,7 +8,9 @@ import { defaultMigrationDeps } from '../orchestrator/default-deps.js';
 import type { MigrationDeps } from '../orchestrator/migration-deps.js';
 import { type RunOutcome, runTask } from '../orchestrator/run-task.js';
 import type { TaskState } from '../orchestrator/task-state.js';
+import { pgCopyShare, runShare } from './copy-share.js';
 import { localDirs } from './local-dirs.js';
+import { PgTaskStore } from './pg-task-store.js';
 import { StoreStateDir } from './store-state-dir.js';
 import { loadStoredTask } from './stored-config.js';
 import {
@@ -40,6 +42,11 @@ export interface WorkerOptions {
   /** Where each run's progress events go (besides the store). */
   progress?: (task: string) => ProgressSink;
   verify?: boolean;
+  /**
+   * With the PostgreSQL store: split each database's copy into this many shares, which idle
+   * workers take (default 1: no split). Idle workers of that store always help.
+   */
+  copyShares?: number;
 }
 
 export interface WorkerSummary {
@@ -98,6 +105,40 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
           });
         active.set(name, done);
         continue;
+      }
+      if (store instanceof PgTaskStore) {
+        const share = await store.fetchShare();
+        if (share) {
+          const key = `share:${share.id}`;
+          log(
+            `task ${share.data.task}: copying a share of database ${share.data.database} (${share.data.tables.length} tables)`,
+          );
+          const done = runShare(store, share.data, workerId, {
+            ...(options.workDir ? { workDir: options.workDir } : {}),
+            ...(options.loadOptions ? { loadOptions: options.loadOptions } : {}),
+            ...(options.progress ? { progress: options.progress(share.data.task) } : {}),
+            ...(options.signal ? { signal: options.signal } : {}),
+          })
+            .then(
+              async () => {
+                await store.endShare(share.id, true);
+                log(`task ${share.data.task}: share of ${share.data.database} copied`);
+              },
+              async (error: unknown) => {
+                await store.endShare(share.id, false).catch(() => {});
+                log(
+                  `task ${share.data.task}: share of ${share.data.database} failed (its coordinator copies it): ${String((error as Error)?.message ?? error)}`,
+                );
+              },
+            )
+            .finally(() => {
+              active.delete(key);
+              idleSince = Date.now();
+              wake?.();
+            });
+          active.set(key, done);
+          continue;
+        }
       }
     }
     if (active.size === 0) {
@@ -255,6 +296,9 @@ async function runClaimed(claimed: ClaimedTask, workerId: string, options: Worke
         signal: controller.signal,
         stateDir,
         ...(options.verify === undefined ? {} : { verify: options.verify }),
+        ...(store instanceof PgTaskStore && (options.copyShares ?? 1) > 1
+          ? { copyShare: pgCopyShare(store, name, workerId, options.copyShares ?? 1) }
+          : {}),
       });
     } finally {
       await stateDir.flush();
