@@ -192,7 +192,7 @@ describe('pipelined apply', () => {
   });
 
   it('a failing statement among many aborts the whole group with the apply error; nothing is committed', async () => {
-    const { client, applier } = await setup('failing');
+    const { client, applier } = await setup('failing', { maxStatements: 4 });
     try {
       await server.query("INSERT INTO hist (id, v) VALUES (7, 'already there')", [], 'failing');
       let failure: unknown;
