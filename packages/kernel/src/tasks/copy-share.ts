@@ -49,7 +49,13 @@ function merge(summaries: CopySummary[]): CopySummary {
  * ended (or was never taken) the coordinator runs it too, which copies only what is not done yet
  * (nothing after a helper succeeded) and builds any indexes still missing.
  */
-export function pgCopyShare(store: PgTaskStore, task: string, workerId: string, parts: number): CopyShare {
+export function pgCopyShare(
+  store: PgTaskStore,
+  task: string,
+  workerId: string,
+  parts: number,
+  staleMs = 20_000,
+): CopyShare {
   return async ({ database, snapshot, copyLocal }) => {
     const count = Math.min(parts, database.tables.length);
     if (count < 2) return copyLocal(database);
@@ -72,8 +78,12 @@ export function pgCopyShare(store: PgTaskStore, task: string, workerId: string, 
         continue;
       }
       for (;;) {
-        const state = await store.shareState(share.id);
-        if (state === undefined || FINAL_JOB_STATES.has(state)) break;
+        const job = await store.shareState(share.id);
+        if (job === undefined || FINAL_JOB_STATES.has(job.state)) break;
+        // A helper silent this long is taken to be dead: its share continues here from the chunk
+        // marks. Were it alive after all, a chunk both copy commits once (its mark is a
+        // compare-and-set) and the loser fails rather than duplicating rows.
+        if (job.state === 'active' && job.silentMs > staleMs) break;
         await sleep(300);
       }
       summaries.push(await copyLocal(narrowed(database, share.tables)));
@@ -84,6 +94,23 @@ export function pgCopyShare(store: PgTaskStore, task: string, workerId: string, 
 
 /** A helper's side: copies one share of another worker's task, under that task's snapshot. */
 export async function runShare(
+  store: PgTaskStore,
+  jobId: string,
+  job: ShareJob,
+  workerId: string,
+  options: { workDir?: string; loadOptions?: LoadTaskOptions; progress?: ProgressSink; signal?: AbortSignal },
+): Promise<void> {
+  const beat = setInterval(() => {
+    store.beatShare(jobId).catch(() => {});
+  }, 1000);
+  try {
+    await copyShareHere(store, job, workerId, options);
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+async function copyShareHere(
   store: PgTaskStore,
   job: ShareJob,
   workerId: string,

@@ -249,9 +249,25 @@ export class PgTaskStore implements TaskStore {
     return result.rowCount === 1;
   }
 
-  async shareState(id: string): Promise<string | undefined> {
-    const job = await this.boss.getJobById(SHARE_QUEUE, id);
-    return job?.state;
+  /** The share's job state and how long ago its helper last said it is alive. */
+  async shareState(id: string): Promise<{ state: string; silentMs: number } | undefined> {
+    const { rows } = await this.pool.query<{ state: string; silent_ms: string }>(
+      `SELECT state::text AS state,
+              (extract(epoch FROM now() - coalesce((output->>'beat')::timestamptz, started_on, created_on)) * 1000)::bigint::text AS silent_ms
+         FROM ${BOSS_SCHEMA}.job WHERE name = $1 AND id = $2`,
+      [SHARE_QUEUE, id],
+    );
+    const row = rows[0];
+    return row ? { state: row.state, silentMs: Number(row.silent_ms) } : undefined;
+  }
+
+  /** A helper's heartbeat on the share it copies. */
+  async beatShare(id: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${BOSS_SCHEMA}.job SET output = jsonb_build_object('beat', now())
+        WHERE name = $1 AND id = $2 AND state = 'active'`,
+      [SHARE_QUEUE, id],
+    );
   }
 
   async fetchShare(): Promise<{ id: string; data: ShareJob } | undefined> {

@@ -113,7 +113,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
           log(
             `task ${share.data.task}: copying a share of database ${share.data.database} (${share.data.tables.length} tables)`,
           );
-          const done = runShare(store, share.data, workerId, {
+          const done = runShare(store, share.id, share.data, workerId, {
             ...(options.workDir ? { workDir: options.workDir } : {}),
             ...(options.loadOptions ? { loadOptions: options.loadOptions } : {}),
             ...(options.progress ? { progress: options.progress(share.data.task) } : {}),
@@ -297,7 +297,7 @@ async function runClaimed(claimed: ClaimedTask, workerId: string, options: Worke
         stateDir,
         ...(options.verify === undefined ? {} : { verify: options.verify }),
         ...(store instanceof PgTaskStore && (options.copyShares ?? 1) > 1
-          ? { copyShare: pgCopyShare(store, name, workerId, options.copyShares ?? 1) }
+          ? { copyShare: pgCopyShare(store, name, workerId, options.copyShares ?? 1, options.staleMs) }
           : {}),
       });
     } finally {
