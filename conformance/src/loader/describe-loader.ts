@@ -10,11 +10,11 @@ import {
   silentLogger,
 } from '@pgshift/plugin-api';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { instantiatePlugin } from '../checker/instantiate.js';
 import { gate, majorsOf, type SuiteOptions } from '../options.js';
 import { AFTER_SNAPSHOT, FIDELITY_DATA, FIDELITY_SCHEMA, FIDELITY_TABLES } from './fidelity.js';
-import { FIXED_SETTINGS, multisetDifference, rowHashes, ServerPair } from './sides.js';
+import { FIXED_SETTINGS, lazyServerPair, multisetDifference, rowHashes, type ServerPair } from './sides.js';
 import { type PluginFactory, subjectOf } from './types.js';
 
 /** The names of the loader suite's tests, for bypasses. */
@@ -183,22 +183,9 @@ export function describeLoaderOnMajor(
   options: SuiteOptions = {},
 ): void {
   describe(`on PostgreSQL ${major}`, () => {
-    const pair = new ServerPair(major);
-    let capabilities: readonly string[] = [];
-    let started = false;
-    const ensure = async () => {
-      if (!started) {
-        started = true;
-        await pair.start();
-      }
-    };
-    beforeAll(async () => {
-      capabilities = (await subjectOf(factory)).plugin.capabilities;
-    });
-    afterAll(async () => {
-      if (started) await pair.stop();
-    });
-    const requirement = (capability: string) => ({ capability, declared: capabilities });
+    const servers = lazyServerPair(major, async () => (await subjectOf(factory)).plugin.capabilities);
+    const { pair, ensure } = servers;
+    const requirement = (capability: string) => ({ capability, declared: servers.capabilities() });
 
     it(LOADER_TESTS.data, async (ctx) => {
       gate(ctx, LOADER_TESTS.data, options, requirement(Capability.loader.data));

@@ -2,6 +2,7 @@ import { createServerHandle, directRoute, openClient, qualified, quoteIdent } fr
 import type { ServerHandle, ServerRole, TableRef } from '@pgshift/plugin-api';
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import type pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A source and a target server of one major, started once per describe block. */
 export class ServerPair {
@@ -93,4 +94,34 @@ export function multisetDifference(a: string[], b: string[]): { onlyA: number; o
   let onlyA = 0;
   for (const n of counts.values()) onlyA += n;
   return { onlyA, onlyB };
+}
+
+/**
+ * A source/target pair for one major, started by the first test that needs it (so a plugin that
+ * declares none of the capabilities starts no server) and stopped after the suite, plus the
+ * plugin's declared capabilities, read before the tests run. Call inside a `describe`.
+ */
+export function lazyServerPair(
+  major: number,
+  declaredCapabilities: () => Promise<readonly string[]>,
+): { pair: ServerPair; ensure(): Promise<void>; capabilities(): readonly string[] } {
+  const pair = new ServerPair(major);
+  let capabilities: readonly string[] = [];
+  let started = false;
+  beforeAll(async () => {
+    capabilities = await declaredCapabilities();
+  });
+  afterAll(async () => {
+    if (started) await pair.stop();
+  });
+  return {
+    pair,
+    async ensure() {
+      if (!started) {
+        started = true;
+        await pair.start();
+      }
+    },
+    capabilities: () => capabilities,
+  };
 }

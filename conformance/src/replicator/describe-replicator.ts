@@ -12,9 +12,9 @@ import {
 } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { instantiatePlugin } from '../checker/instantiate.js';
-import { multisetDifference, rowHashes, ServerPair } from '../loader/sides.js';
+import { lazyServerPair, multisetDifference, rowHashes, type ServerPair } from '../loader/sides.js';
 import { type PluginFactory, subjectOf } from '../loader/types.js';
 import { gate, majorsOf, type SuiteOptions } from '../options.js';
 import { runWorkload, WORKLOAD_SCHEMA, WORKLOAD_SEED, WORKLOAD_TABLES } from './workload.js';
@@ -188,25 +188,12 @@ export function describeReplicatorOnMajor(
   options: SuiteOptions = {},
 ): void {
   describe(`on PostgreSQL ${major}`, () => {
-    const pair = new ServerPair(major);
-    let capabilities: readonly string[] = [];
-    let started = false;
-    const ensure = async () => {
-      if (!started) {
-        started = true;
-        await pair.start();
-      }
-    };
-    beforeAll(async () => {
-      capabilities = (await subjectOf(factory)).plugin.capabilities;
-    });
-    afterAll(async () => {
-      if (started) await pair.stop();
-    });
-    const requirement = (capability: string) => ({ capability, declared: capabilities });
+    const servers = lazyServerPair(major, async () => (await subjectOf(factory)).plugin.capabilities);
+    const { pair, ensure } = servers;
+    const requirement = (capability: string) => ({ capability, declared: servers.capabilities() });
     /** The decoder the ack and resume tests use: pgoutput when declared, else test_decoding. */
     const anyDecoder = (): DecoderFormat =>
-      capabilities.includes(Capability.replicator.pgoutput) ? 'pgoutput' : 'test_decoding';
+      servers.capabilities().includes(Capability.replicator.pgoutput) ? 'pgoutput' : 'test_decoding';
 
     const workload = (name: string, format: DecoderFormat, capability: string, database: string) =>
       it(name, async (ctx) => {
