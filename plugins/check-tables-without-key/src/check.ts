@@ -55,7 +55,12 @@ export class TablesWithoutKeyChecker implements Checker {
       return checkResult(
         this,
         'warning',
-        `${found.length} selected table(s) have no primary key or replica identity, so their updates and deletes cannot be followed: ${listNames(found.map((t) => `${t.database}.${t.schema}.${t.name}`))}`,
+        `${found.length} selected table(s) have no primary key or replica identity, so their updates and deletes cannot be followed` +
+          // With pgoutput the publication makes PostgreSQL refuse those statements outright.
+          (ctx.capabilities?.decoder?.publication
+            ? ', and while the migration publication exists UPDATE and DELETE on them fail on the source for every session'
+            : '') +
+          `: ${listNames(found.map((t) => `${t.database}.${t.schema}.${t.name}`))}`,
         remedy.join('\n'),
         { tables: found },
       );
