@@ -2,7 +2,7 @@ export { ForwardedStream } from './forwarded-stream.js';
 export { fingerprint, knownHostKeys } from './host-key.js';
 export { type InventoryRef, openInventory } from './inventory.js';
 export { probeTcp } from './probe.js';
-export { openRoute, type RouteSpec } from './route.js';
+export { type EndpointFields, endpointFields, openRoute, type RouteSpec } from './route.js';
 export {
   commonProperties,
   inventoryRefSchema,

@@ -76,3 +76,23 @@ export async function openRoute(spec: RouteSpec, ctx: ConnectorContext): Promise
     },
   };
 }
+
+/** The fields every connector's block has and passes to its route unchanged. */
+export interface EndpointFields {
+  user: string;
+  password?: SecretValue;
+  database?: string;
+  via?: { ssh?: SshJumpConfig };
+}
+
+/** The part of a RouteSpec that comes straight from a connector's config block. */
+export function endpointFields(
+  config: EndpointFields,
+): Pick<RouteSpec, 'user' | 'password' | 'database' | 'via'> {
+  return {
+    user: config.user,
+    ...(config.password === undefined ? {} : { password: config.password }),
+    ...(config.database ? { database: config.database } : {}),
+    ...(config.via ? { via: config.via } : {}),
+  };
+}

@@ -1,5 +1,6 @@
 import type { Connector, Resolver } from '@pgshift/plugin-api';
 import {
+  endpointFields,
   type InventoryRef,
   openInventory,
   openRoute,
@@ -28,10 +29,7 @@ export function cloudInstanceConnector(resolver: Resolver | undefined): Connecto
           description: `cloud-instance ${config.instanceId} in ${config.region} (${endpoint.kind} ${endpoint.host}:${endpoint.port})`,
           host: endpoint.host,
           port: endpoint.port,
-          user: config.user,
-          password: config.password,
-          ...(config.database ? { database: config.database } : {}),
-          ...(config.via ? { via: config.via } : {}),
+          ...endpointFields(config),
           facts: {
             access: 'cloud-instance',
             region: config.region,

@@ -1,5 +1,6 @@
 import type { Connector, Resolver } from '@pgshift/plugin-api';
 import {
+  endpointFields,
   type InventoryRef,
   openInventory,
   openRoute,
@@ -30,10 +31,7 @@ export function cvmConnector(resolver: Resolver | undefined): Connector<CvmConfi
           description: `cvm ${config.instanceId} in ${config.region} (${host}:${config.port})`,
           host,
           port: config.port,
-          user: config.user,
-          password: config.password,
-          ...(config.database ? { database: config.database } : {}),
-          ...(config.via ? { via: config.via } : {}),
+          ...endpointFields(config),
           facts: {
             access: 'cvm',
             region: config.region,

@@ -1,5 +1,6 @@
 import type { Connector, Resolver } from '@pgshift/plugin-api';
 import {
+  endpointFields,
   type InventoryRef,
   openInventory,
   openRoute,
@@ -30,10 +31,7 @@ export function directConnectConnector(resolver: Resolver | undefined): Connecto
           description: `direct-connect ${config.dcGatewayId} to ${shown}:${config.port}`,
           host: address,
           port: config.port,
-          user: config.user,
-          password: config.password,
-          ...(config.database ? { database: config.database } : {}),
-          ...(config.via ? { via: config.via } : {}),
+          ...endpointFields(config),
           facts: {
             access: 'direct-connect',
             region: config.region,

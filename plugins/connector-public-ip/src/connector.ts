@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, type Connector, type TlsSettings } from '@pgshift/plugin-api';
-import { openRoute, type SecretValue, type SshJumpConfig } from '@pgshift/ssh-tunnel';
+import { endpointFields, openRoute, type SecretValue, type SshJumpConfig } from '@pgshift/ssh-tunnel';
 
 export interface PublicIpConfig {
   host: string;
@@ -35,11 +35,8 @@ export const publicIpConnector: Connector<PublicIpConfig> = {
         description: `public-ip ${config.host}:${config.port}`,
         host: config.host,
         port: config.port,
-        user: config.user,
-        password: config.password,
-        ...(config.database ? { database: config.database } : {}),
+        ...endpointFields(config),
         ...(tls ? { tls } : {}),
-        ...(config.via ? { via: config.via } : {}),
         facts: { access: 'public-ip', ...(tls ? { sslmode: tls.sslmode } : {}) },
       },
       ctx,

@@ -1,5 +1,6 @@
 import type { Connector, Resolver } from '@pgshift/plugin-api';
 import {
+  endpointFields,
   type InventoryRef,
   openInventory,
   openRoute,
@@ -31,10 +32,7 @@ export function vpnConnector(resolver: Resolver | undefined): Connector<VpnConfi
           description: `vpn (${through}, ${config.vpcId}, ${config.region}) to ${config.host}:${config.port}`,
           host: config.host,
           port: config.port,
-          user: config.user,
-          password: config.password,
-          ...(config.database ? { database: config.database } : {}),
-          ...(config.via ? { via: config.via } : {}),
+          ...endpointFields(config),
           facts: {
             access: 'vpn',
             region: config.region,
