@@ -24,7 +24,18 @@ export async function runReplicatorChild(
   const child = join(BENCH_DIR, 'src', 'pgshift', 'follow-child.ts');
   const measured = await runMeasured(
     process.execPath,
-    ['--import', 'tsx', child, mode, JSON.stringify(spec), String(timeoutSeconds)],
+    [
+      // PGSHIFT_BENCH_CPU_PROF=DIR writes a V8 CPU profile of the follow child there.
+      ...(process.env.PGSHIFT_BENCH_CPU_PROF && mode === 'follow'
+        ? ['--cpu-prof', '--cpu-prof-dir', process.env.PGSHIFT_BENCH_CPU_PROF]
+        : []),
+      '--import',
+      'tsx',
+      child,
+      mode,
+      JSON.stringify(spec),
+      String(timeoutSeconds),
+    ],
     { cwd: BENCH_DIR },
   );
   const result = parseChildResult(measured.output) ?? {
