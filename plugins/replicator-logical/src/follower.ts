@@ -76,6 +76,8 @@ export class Follower {
   #lastSeenEnd = 0n;
   #failure: Error | undefined;
   #wake: (() => void) | undefined;
+  /** Set by #kick, cleared when the loop looks again: a kick while the loop was busy is not lost. */
+  #kicked = false;
   #stream: ReplicationStream | undefined;
   #paused = false;
   #catalog: TargetCatalog | undefined;
@@ -97,12 +99,15 @@ export class Follower {
   }
 
   #kick(): void {
+    this.#kicked = true;
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();
   }
 
+  /** Waits for a kick (data, a keepalive, an abort, a failure) or `ms`, whichever comes first. */
   #sleep(ms: number): Promise<void> {
+    if (this.#kicked) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#wake = undefined;
@@ -221,6 +226,7 @@ export class Follower {
       const runningApplier = applier;
 
       for (;;) {
+        this.#kicked = false;
         if (this.#failure) throw this.#failure;
         if (this.#control.signal.aborted) {
           // Never commit half a source transaction: a group holding one is rolled back and will be
@@ -350,10 +356,11 @@ export class Follower {
         const txn = this.#txn;
         if (!txn) throw new ReplicationError(CODES.decode, 'a row change arrived outside a transaction');
         if (txn.skip) return;
+        // Inserts need it too: the applier folds a table's changes per key when it may.
         const identity =
-          change.kind === 'update' || change.kind === 'delete'
-            ? (change.identity ?? (await identities.of(change.relation)))
-            : undefined;
+          change.kind === 'truncate'
+            ? undefined
+            : (change.identity ?? (await identities.of(change.relation)));
         await applier.apply(change, identity);
         this.#group.changes++;
       }
