@@ -1,10 +1,13 @@
 import type { Logger } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { CODES, ReplicationError } from './errors.js';
+import { type FoldableChange, FoldedTableChanges } from './folded-changes.js';
 import type { DataChange, RelationIdentity, Row, Value } from './model.js';
 import { rowBytes } from './model.js';
 import { StatementPipeline } from './pipeline.js';
 import { CREATE_PROGRESS_TABLE, WRITE_PROGRESS } from './progress-store.js';
+import { keyedChangesCommute } from './reorder-safety.js';
+import { REPLICA_FIRING_TRIGGERS } from './replica-triggers.js';
 import {
   deleteFullRow,
   deleteRowsByKey,
@@ -26,6 +29,10 @@ export interface ApplierOptions {
   pipelineMaxStatements?: number;
   /** Bytes of rendered statements held before they are sent (default 1 MiB). */
   pipelineMaxBytes?: number;
+  /** Rows held folded per key, over all tables, before they are sent (default 20,000). */
+  foldMaxRows?: number;
+  /** Approximate value bytes held folded before they are sent (default 8 MiB). */
+  foldMaxBytes?: number;
 }
 
 /** PostgreSQL's limit on bind parameters per statement. */
@@ -51,6 +58,9 @@ export interface GroupEnd {
 
 const own = (row: Row, name: string) => Object.hasOwn(row, name);
 
+const sameColumns = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((name, i) => name === b[i]);
+
 /**
  * Applies changes on one target session inside one open transaction (a group of source
  * transactions), batching consecutive compatible row changes, and commits the group together with
@@ -65,10 +75,19 @@ export class Applier {
   readonly #logger: Logger;
   readonly #pipeline: StatementPipeline;
   #batch: Batch | undefined;
+  /** Per table (quoted name): the group's changes folded per key, when they may be reordered. */
+  readonly #folded = new Map<string, FoldedTableChanges>();
+  #foldedRows = 0;
+  #foldedBytes = 0;
   #inTransaction = false;
   /** Rows an UPDATE or DELETE expected but did not find (the target drifted from the source). */
   missingRows = 0;
   replicaRole = false;
+  /**
+   * Whether a group's changes to different rows may be applied out of source order: only in
+   * replica role (no foreign-key checks) and when no trigger or rule would fire and watch.
+   */
+  folding = false;
 
   constructor(
     client: pg.Client,
@@ -115,6 +134,14 @@ export class Applier {
         { reason: (error as Error).message },
       );
     }
+    if (!this.replicaRole) return;
+    const { rows } = await this.#client.query<{ name: string }>(REPLICA_FIRING_TRIGGERS);
+    this.folding = rows.length === 0;
+    if (!this.folding)
+      this.#logger.info(
+        'triggers or rules on the target fire in replica role, so changes are applied one by one in source order',
+        { examples: rows.map((r) => r.name) },
+      );
   }
 
   async #begin(): Promise<void> {
@@ -162,7 +189,25 @@ export class Applier {
     });
   }
 
+  /** Sends everything held: the ordered batch and every table's folded changes. */
   async flush(): Promise<void> {
+    await this.#flushOrdered();
+    for (const folded of this.#folded.values()) await this.#flushFolded(folded);
+    this.#folded.clear();
+  }
+
+  async #flushFolded(folded: FoldedTableChanges): Promise<void> {
+    this.#foldedRows -= folded.size;
+    this.#foldedBytes -= folded.bytes;
+    for (const { statement, expected } of folded.drain(this.#maxRows(folded.table.columns.size)))
+      await this.#queue(statement, expected, folded.table);
+  }
+
+  #maxRows(columns: number): number {
+    return Math.min(this.#options.batchMaxRows, Math.floor(MAX_PARAMS / Math.max(1, columns)));
+  }
+
+  async #flushOrdered(): Promise<void> {
     const batch = this.#batch;
     if (!batch) return;
     this.#batch = undefined;
@@ -200,10 +245,7 @@ export class Applier {
   ): Promise<void> {
     const signature = `${kind}\u0001${table.sql}\u0001${keyCount}\u0001${columns.join('\u0000')}`;
     let batch = this.#batch;
-    const maxRows = Math.min(
-      this.#options.batchMaxRows,
-      Math.floor(MAX_PARAMS / Math.max(1, columns.length)),
-    );
+    const maxRows = this.#maxRows(columns.length);
     if (
       batch &&
       (batch.signature !== signature ||
@@ -211,7 +253,7 @@ export class Applier {
         batch.bytes + bytes > this.#options.batchMaxBytes ||
         (key !== undefined && batch.keys.has(key)))
     ) {
-      await this.flush();
+      await this.#flushOrdered();
       batch = undefined;
     }
     if (!batch) {
@@ -223,6 +265,68 @@ export class Applier {
     if (key !== undefined) batch.keys.add(key);
   }
 
+  #keyChanged(change: DataChange, keys: readonly string[]): boolean {
+    return (
+      change.kind === 'update' &&
+      change.old !== undefined &&
+      keys.some((k) => change.new[k] !== undefined && change.new[k] !== change.old?.[k])
+    );
+  }
+
+  /** The table's folded changes, when its changes may be folded; undefined when in source order. */
+  #foldedFor(table: TargetTable, identity: RelationIdentity | undefined): FoldedTableChanges | undefined {
+    if (
+      !this.folding ||
+      !identity ||
+      identity.replicaIdentity === 'full' ||
+      identity.replicaIdentity === 'nothing'
+    )
+      return undefined;
+    const held = this.#folded.get(table.sql);
+    if (held && held.table === table && sameColumns(held.keyColumns, identity.keyColumns)) return held;
+    if (!keyedChangesCommute(table, identity.keyColumns)) return undefined;
+    // A new definition of the table (or of its key) starts a new fold; #fold sends the old one first.
+    return new FoldedTableChanges(table, [...identity.keyColumns]);
+  }
+
+  async #flushTable(folded: FoldedTableChanges): Promise<void> {
+    if (this.#folded.get(folded.table.sql) !== folded) return;
+    this.#folded.delete(folded.table.sql);
+    await this.#flushFolded(folded);
+  }
+
+  async #fold(folded: FoldedTableChanges, change: FoldableChange): Promise<void> {
+    const key = folded.table.sql;
+    const held = this.#folded.get(key);
+    if (held !== folded) {
+      if (held) await this.#flushTable(held);
+      this.#folded.set(key, folded);
+    }
+    await this.#begin();
+    const rows = folded.size;
+    const bytes = folded.bytes;
+    if (!folded.add(change)) {
+      // It cannot follow what is held for its row: apply that first, in source order.
+      await this.#flushTable(folded);
+      this.#folded.set(key, folded);
+      if (!folded.add(change))
+        throw new ReplicationError(CODES.apply, `a change to ${key} could not be applied in order`, {
+          remedy: 'report this as a bug; nothing of this group was committed',
+        });
+      this.#foldedRows += folded.size;
+      this.#foldedBytes += folded.bytes;
+    } else {
+      this.#foldedRows += folded.size - rows;
+      this.#foldedBytes += folded.bytes - bytes;
+    }
+    if (
+      this.#foldedRows >= (this.#options.foldMaxRows ?? 20_000) ||
+      this.#foldedBytes >= (this.#options.foldMaxBytes ?? 8 * 1024 * 1024)
+    ) {
+      for (const held of [...this.#folded.values()]) await this.#flushTable(held);
+    }
+  }
+
   async apply(change: DataChange, identity: RelationIdentity | undefined): Promise<void> {
     if (change.kind === 'truncate') {
       await this.flush();
@@ -232,6 +336,11 @@ export class Applier {
       return;
     }
     const table = await this.#catalog.table(change.relation);
+    const folded = this.#foldedFor(table, identity);
+    if (folded && !this.#keyChanged(change, folded.keyColumns)) {
+      await this.#fold(folded, change);
+      return;
+    }
     const writable = (name: string) => table.columns.get(name)?.generated !== true;
     if (change.kind === 'insert') {
       const columns = Object.keys(change.new).filter((c) => change.new[c] !== undefined && writable(c));
@@ -260,7 +369,7 @@ export class Applier {
         },
       );
     if (identity.replicaIdentity === 'full') {
-      await this.flush();
+      await this.#flushOrdered();
       const old = change.old;
       if (!old)
         throw new ReplicationError(
@@ -300,14 +409,14 @@ export class Applier {
     }
     const source = change.old ?? change.new;
     const oldKey = keys.map((k) => source[k]);
-    const keyChanged =
-      change.old !== undefined &&
-      keys.some((k) => change.new[k] !== undefined && change.new[k] !== change.old?.[k]);
+    const keyChanged = this.#keyChanged(change, keys);
     const setColumns = Object.keys(change.new).filter(
       (c) => change.new[c] !== undefined && writable(c) && (keyChanged || !keys.includes(c)),
     );
     if (keyChanged) {
-      await this.flush();
+      // In source order with what came before on this table: held folded rows go first.
+      if (folded) await this.#flushTable(folded);
+      else await this.#flushOrdered();
       const statement = updateRowByKey(
         table,
         keys,
@@ -342,6 +451,9 @@ export class Applier {
 
   async rollback(): Promise<void> {
     this.#batch = undefined;
+    this.#folded.clear();
+    this.#foldedRows = 0;
+    this.#foldedBytes = 0;
     this.#pipeline.discard();
     if (!this.#inTransaction) return;
     this.#inTransaction = false;

@@ -15,6 +15,14 @@ export interface TargetColumn {
   generated: boolean;
 }
 
+/** A unique index or exclusion constraint: what makes reordering two rows' changes unsafe. */
+export interface UniqueKey {
+  /** Plain key columns (INCLUDE columns are not part of the key). */
+  columns: string[];
+  /** An exclusion constraint: its operators need not be equality, so its columns say little. */
+  exclusion: boolean;
+}
+
 export interface TargetTable {
   ref: RelationRef;
   sql: string;
@@ -23,6 +31,7 @@ export interface TargetTable {
   /** Has GENERATED ALWAYS AS IDENTITY columns: inserts need OVERRIDING SYSTEM VALUE. */
   identityAlways: boolean;
   columns: Map<string, TargetColumn>;
+  uniqueKeys: UniqueKey[];
 }
 
 /** Reads (and caches) the target's definition of each table changes arrive for. */
@@ -46,6 +55,7 @@ export class TargetCatalog {
     if (cached) return cached;
     const generated = this.#serverVersion >= 120000 ? "a.attgenerated <> ''" : 'false';
     const { rows } = await this.#client.query<{
+      oid: string;
       relkind: string;
       attname: string | null;
       typnsp: string | null;
@@ -53,7 +63,7 @@ export class TargetCatalog {
       generated: boolean | null;
       always: boolean | null;
     }>(
-      `SELECT c.relkind::text AS relkind, a.attname::text, tn.nspname::text AS typnsp, t.typname::text,
+      `SELECT c.oid::text AS oid, c.relkind::text AS relkind, a.attname::text, tn.nspname::text AS typnsp, t.typname::text,
               ${generated} AS generated, a.attidentity = 'a' AS always
          FROM pg_class c
          JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -88,9 +98,27 @@ export class TargetCatalog {
       partitioned: first.relkind === 'p',
       identityAlways: rows.some((r) => r.always === true),
       columns,
+      uniqueKeys: await this.#uniqueKeys(first.oid),
     };
     this.#cache.set(key, table);
     return table;
+  }
+
+  async #uniqueKeys(oid: string): Promise<UniqueKey[]> {
+    // INCLUDE columns (11+) follow the key columns in indkey and do not make rows unique.
+    const keyCount = this.#serverVersion >= 110000 ? 'i.indnkeyatts' : 'i.indnatts';
+    // Expression parts (attnum 0) are left out: only the plain columns matter to the caller.
+    const { rows } = await this.#client.query<{ columns: string; exclusion: boolean }>(
+      `SELECT array_to_json(ARRAY(SELECT a.attname::text
+                      FROM generate_series(0, ${keyCount} - 1) AS k(n)
+                      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.n]
+                     ORDER BY k.n))::text AS columns,
+              i.indisexclusion AS exclusion
+         FROM pg_index i
+        WHERE i.indrelid = $1::oid AND (i.indisunique OR i.indisexclusion)`,
+      [oid],
+    );
+    return rows.map((r) => ({ columns: JSON.parse(r.columns) as string[], exclusion: r.exclusion }));
   }
 }
 
