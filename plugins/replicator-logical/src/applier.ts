@@ -5,7 +5,7 @@ import { type FoldableChange, FoldedTableChanges } from './folded-changes.js';
 import type { DataChange, RelationIdentity, Row, Value } from './model.js';
 import { rowBytes } from './model.js';
 import { StatementPipeline } from './pipeline.js';
-import { CREATE_PROGRESS_TABLE, WRITE_PROGRESS } from './progress-store.js';
+import { CREATE_PROGRESS_TABLE, PROGRESS_TABLE, WRITE_PROGRESS } from './progress-store.js';
 import { keyedChangesCommute } from './reorder-safety.js';
 import { REPLICA_FIRING_TRIGGERS } from './replica-triggers.js';
 import {
@@ -144,9 +144,10 @@ export class Applier {
       );
   }
 
+  /** Opens the group's transaction: BEGIN travels with the first statements, not on its own. */
   async #begin(): Promise<void> {
     if (this.#inTransaction) return;
-    await this.#client.query('BEGIN');
+    await this.#pipeline.add({ text: 'BEGIN', values: [] }, '');
     this.#inTransaction = true;
   }
 
@@ -161,23 +162,6 @@ export class Applier {
       table.sql,
       expected === undefined ? undefined : { expected, table: table.sql },
     );
-  }
-
-  async #run(statement: Statement): Promise<number> {
-    await this.#begin();
-    try {
-      const result = await this.#client.query(statement.text, statement.values);
-      return result.rowCount ?? 0;
-    } catch (error) {
-      throw new ReplicationError(
-        CODES.apply,
-        `applying a change on the target failed: ${(error as Error).message}`,
-        {
-          cause: error,
-          details: { statement: statement.text.slice(0, 300) },
-        },
-      );
-    }
   }
 
   #expect(found: number, expected: number, table: string): void {
@@ -293,6 +277,32 @@ export class Applier {
     if (this.#folded.get(folded.table.sql) !== folded) return;
     this.#folded.delete(folded.table.sql);
     await this.#flushFolded(folded);
+  }
+
+  /**
+   * Folds a row change at once when nothing needs waiting for: the transaction is open, the table
+   * and its fold are known, no limit is reached and the change follows what is held for its row.
+   * Returns false otherwise, and the caller goes through `apply`, which waits where needed.
+   */
+  tryFold(change: FoldableChange, identity: RelationIdentity): boolean {
+    if (!this.#inTransaction || identity.replicaIdentity === 'full') return false;
+    const table = this.#catalog.cached(change.relation);
+    if (!table) return false;
+    const folded = this.#folded.get(table.sql);
+    if (!folded || folded.table !== table || !sameColumns(folded.keyColumns, identity.keyColumns))
+      return false;
+    if (this.#keyChanged(change, folded.keyColumns)) return false;
+    if (
+      this.#foldedRows >= (this.#options.foldMaxRows ?? 20_000) ||
+      this.#foldedBytes >= (this.#options.foldMaxBytes ?? 8 * 1024 * 1024)
+    )
+      return false;
+    const rows = folded.size;
+    const bytes = folded.bytes;
+    if (!folded.add(change)) return false;
+    this.#foldedRows += folded.size - rows;
+    this.#foldedBytes += folded.bytes - bytes;
+    return true;
   }
 
   async #fold(folded: FoldedTableChanges, change: FoldableChange): Promise<void> {
@@ -439,13 +449,20 @@ export class Applier {
     );
   }
 
-  /** Flushes, records the position in the same transaction, and commits. */
+  /**
+   * Flushes, records the position in the same transaction, and commits: the last changes, the
+   * position and COMMIT travel in one round trip, and the target runs them in order, so the
+   * position commits only together with every change before it. Returns once COMMIT succeeded.
+   */
   async commit(end: GroupEnd): Promise<void> {
     await this.flush();
-    // Every change runs, and its row count is checked, before the position is written.
+    await this.#begin();
+    await this.#pipeline.add(
+      { text: WRITE_PROGRESS, values: [this.#slotName, end.commitLsn ?? null, end.endLsn] },
+      PROGRESS_TABLE,
+    );
+    await this.#pipeline.add({ text: 'COMMIT', values: [] }, '');
     await this.#pipeline.send();
-    await this.#run({ text: WRITE_PROGRESS, values: [this.#slotName, end.commitLsn ?? null, end.endLsn] });
-    await this.#client.query('COMMIT');
     this.#inTransaction = false;
   }
 
@@ -454,7 +471,7 @@ export class Applier {
     this.#folded.clear();
     this.#foldedRows = 0;
     this.#foldedBytes = 0;
-    this.#pipeline.discard();
+    await this.#pipeline.discard();
     if (!this.#inTransaction) return;
     this.#inTransaction = false;
     await this.#client.query('ROLLBACK');

@@ -11,7 +11,7 @@ import { readPosition } from './progress-store.js';
 import { SourceIdentities } from './source-identity.js';
 import { ReplicationStream } from './stream.js';
 import { TargetCatalog } from './target-catalog.js';
-import { TruncateCollector } from './truncate-capture.js';
+import { isCaptureLog, TruncateCollector } from './truncate-capture.js';
 
 type Item = { type: 'data'; changes: Change[]; bytes: number } | { type: 'keepalive'; lsn: bigint };
 
@@ -170,7 +170,9 @@ export class Follower {
         data: (lsn, payload) => {
           try {
             const changes = decoder.decode(lsn, payload);
-            this.#tracker.seeSource(lsnToBigInt(lsn));
+            // Per commit, not per message: the source position only matters between transactions.
+            const last = changes[changes.length - 1];
+            if (last?.kind === 'commit') this.#tracker.seeSource(lsnToBigInt(last.endLsn));
             this.#queue.push({ type: 'data', changes, bytes: payload.length });
             this.#queuedBytes += payload.length;
             if (
@@ -292,7 +294,10 @@ export class Follower {
       }
       return;
     }
-    for (const change of item.changes) await this.#handle(change, applier, identities);
+    for (const change of item.changes) {
+      const slow = this.#handle(change, applier, identities);
+      if (slow) await slow;
+    }
     this.#queuedBytes -= item.bytes;
     if (
       this.#paused &&
@@ -304,7 +309,25 @@ export class Follower {
     }
   }
 
-  async #handle(change: Change, applier: Applier, identities: SourceIdentities): Promise<void> {
+  /**
+   * Handles a change; returns a promise only when it had to wait for something. Most changes are
+   * rows folded into the group at once, and not awaiting them keeps the loop fast.
+   */
+  #handle(change: Change, applier: Applier, identities: SourceIdentities): Promise<void> | undefined {
+    if (change.kind === 'insert' || change.kind === 'update' || change.kind === 'delete') {
+      const txn = this.#txn;
+      if (txn && !txn.skip && !this.#truncates.pending && !isCaptureLog(change.relation)) {
+        const identity = change.identity ?? identities.cached(change.relation);
+        if (identity && applier.tryFold(change, identity)) {
+          this.#group.changes++;
+          return undefined;
+        }
+      }
+    }
+    return this.#handleInOrder(change, applier, identities);
+  }
+
+  async #handleInOrder(change: Change, applier: Applier, identities: SourceIdentities): Promise<void> {
     // Captured truncates (sources before 11) are gathered and applied before the next change.
     if (this.#truncates.take(change)) return;
     const truncate = this.#truncates.flush();

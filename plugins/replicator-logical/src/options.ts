@@ -8,6 +8,14 @@ export interface FollowOptions {
   batchMaxRows: number;
   /** Approximate value bytes per batched statement. */
   batchMaxBytes: number;
+  /** Rows held folded per key (over all tables) before they are sent as statements. */
+  foldMaxRows: number;
+  /** Approximate value bytes held folded before they are sent. */
+  foldMaxBytes: number;
+  /** Statements sent to the target together in one round trip. */
+  pipelineMaxStatements: number;
+  /** Bytes of SQL gathered before it is sent (one more such script may be running). */
+  pipelineMaxBytes: number;
   /** Received messages waiting to be applied before reading from the source pauses. */
   queueMaxMessages: number;
   queueMaxBytes: number;
@@ -24,6 +32,10 @@ export const DEFAULT_FOLLOW_OPTIONS: FollowOptions = {
   groupMaxMs: 1_000,
   batchMaxRows: 500,
   batchMaxBytes: 4 * 1024 * 1024,
+  foldMaxRows: 20_000,
+  foldMaxBytes: 8 * 1024 * 1024,
+  pipelineMaxStatements: 500,
+  pipelineMaxBytes: 1024 * 1024,
   queueMaxMessages: 2_000,
   queueMaxBytes: 16 * 1024 * 1024,
   statusIntervalMs: 10_000,
@@ -31,10 +43,30 @@ export const DEFAULT_FOLLOW_OPTIONS: FollowOptions = {
   slotWaitMs: 60_000,
 };
 
+/** What each option means, for the schema (and so the generated config reference). */
+const DESCRIPTIONS: Record<keyof FollowOptions, string> = {
+  groupMaxChanges: 'Row changes after which a group (one target transaction) ends, at a source commit.',
+  groupMaxMs: 'Milliseconds after which a group ends, at a source commit.',
+  batchMaxRows: 'Rows per batched INSERT, UPDATE or DELETE.',
+  batchMaxBytes: 'Approximate value bytes per batched statement.',
+  foldMaxRows: 'Rows held folded per key (over all tables) before they are sent; bounds memory.',
+  foldMaxBytes: 'Approximate value bytes held folded before they are sent; bounds memory.',
+  pipelineMaxStatements: 'Statements sent to the target together in one round trip.',
+  pipelineMaxBytes: 'Bytes of SQL gathered before it is sent (one more such script may be running).',
+  queueMaxMessages: 'Received messages waiting to be applied before reading from the source pauses.',
+  queueMaxBytes: 'Received bytes waiting to be applied before reading from the source pauses.',
+  statusIntervalMs: 'Interval of standby status updates that keep the walsender from timing out.',
+  lagIntervalMs: 'Interval of lag progress events and source position polls.',
+  slotWaitMs: 'How long to wait at start for a walsender of an earlier (killed) run to release the slot.',
+};
+
 export const FOLLOW_OPTIONS_SCHEMA = {
   type: 'object',
   properties: Object.fromEntries(
-    Object.keys(DEFAULT_FOLLOW_OPTIONS).map((key) => [key, { type: 'integer', minimum: 1 }]),
+    (Object.keys(DEFAULT_FOLLOW_OPTIONS) as (keyof FollowOptions)[]).map((key) => [
+      key,
+      { type: 'integer', minimum: 1, description: DESCRIPTIONS[key] },
+    ]),
   ),
   additionalProperties: true,
 } as const;

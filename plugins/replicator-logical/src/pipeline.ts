@@ -37,6 +37,10 @@ function excerpt(text: string): string {
  * `maxStatements` statements instead of one each. The target runs them in order and stops at the
  * first failure, which aborts the transaction, so a failure still loses the whole group and
  * nothing else. Each statement's row count is still checked, in order, once the reply arrives.
+ *
+ * One script may be in flight while the next is gathered, so the target works while the change
+ * stream is decoded; the session runs queries in the order they were sent. A failure of the one
+ * in flight surfaces at the next `add` or `send`. At most two scripts' worth of SQL is held.
  */
 export class StatementPipeline {
   readonly #client: pg.Client;
@@ -45,6 +49,9 @@ export class StatementPipeline {
   #sql: string[] = [];
   #pending: Pending[] = [];
   #bytes = 0;
+  /** The script the target is running; settles once its row counts are checked. */
+  #inFlight: Promise<void> | undefined;
+  #inFlightError: unknown;
 
   constructor(
     client: pg.Client,
@@ -72,18 +79,43 @@ export class StatementPipeline {
       this.#pending.length > 0 &&
       (this.#pending.length >= this.#limits.maxStatements || this.#bytes + bytes > this.#limits.maxBytes)
     )
-      await this.send();
+      await this.#dispatch();
     this.#sql.push(sql);
-    this.#pending.push({ template: excerpt(statement.text), table, check });
+    this.#pending.push({ template: excerpt(statement.template ?? statement.text), table, check });
     this.#bytes += bytes;
   }
 
-  /** Runs every queued statement and checks their row counts. */
+  /** Runs every queued statement and checks their row counts; returns when all have run. */
   async send(): Promise<void> {
+    await this.#dispatch();
+    await this.#settle();
+  }
+
+  /** Waits for the script in flight, then starts the queued one without waiting for it. */
+  async #dispatch(): Promise<void> {
+    await this.#settle();
     if (this.#pending.length === 0) return;
     const pending = this.#pending;
     const script = this.#sql.join(';\n');
-    this.discard();
+    this.#sql = [];
+    this.#pending = [];
+    this.#bytes = 0;
+    this.#inFlight = this.#execute(script, pending).catch((error: unknown) => {
+      this.#inFlightError = error;
+    });
+  }
+
+  async #settle(): Promise<void> {
+    const inFlight = this.#inFlight;
+    if (inFlight) await inFlight;
+    this.#inFlight = undefined;
+    const error = this.#inFlightError;
+    if (error === undefined) return;
+    this.#inFlightError = undefined;
+    throw error;
+  }
+
+  async #execute(script: string, pending: Pending[]): Promise<void> {
     let reply: pg.QueryResult | pg.QueryResult[];
     try {
       // No values: node-postgres uses the simple protocol, which allows several statements.
@@ -92,7 +124,9 @@ export class StatementPipeline {
       // Constraint errors name their table: show a statement on it rather than the first one.
       const failed = (error as { table?: string }).table;
       const culprit =
-        (failed && pending.find((p) => p.table.endsWith(`.${quoteIdent(failed)}`))) || pending[0];
+        (failed && pending.find((p) => p.table.endsWith(`.${quoteIdent(failed)}`))) ||
+        pending.find((p) => p.table !== '') ||
+        pending[0];
       throw new ReplicationError(
         CODES.apply,
         `applying a change on the target failed: ${(error as Error).message}`,
@@ -114,10 +148,16 @@ export class StatementPipeline {
     });
   }
 
-  /** Forgets the queued statements (the transaction they belong to is rolled back). */
-  discard(): void {
+  /**
+   * Forgets the queued statements and waits for the one in flight, whatever its outcome (the
+   * transaction they belong to is about to be rolled back).
+   */
+  async discard(): Promise<void> {
     this.#sql = [];
     this.#pending = [];
     this.#bytes = 0;
+    await this.#inFlight;
+    this.#inFlight = undefined;
+    this.#inFlightError = undefined;
   }
 }

@@ -14,6 +14,11 @@ export class SourceIdentities {
     this.#ctx = ctx;
   }
 
+  /** The identity when it was read already (no round trip). */
+  cached(ref: RelationRef): RelationIdentity | undefined {
+    return this.#cache.get(relationKey(ref));
+  }
+
   async of(ref: RelationRef): Promise<RelationIdentity> {
     const key = relationKey(ref);
     const cached = this.#cache.get(key);

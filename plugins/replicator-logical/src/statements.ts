@@ -1,12 +1,16 @@
-import { quoteIdent } from '@pgshift/pg';
+import { quoteIdent, quoteLiteral } from '@pgshift/pg';
 import type { Value } from './model.js';
 import type { TargetTable } from './target-catalog.js';
 import { targetColumn } from './target-catalog.js';
 
-/** One statement with its parameters (all text or NULL). */
+/**
+ * One statement with its parameters (all text or NULL). A statement built with its values inline
+ * has no parameters and a `template`: its text without values, which is all an error may show.
+ */
 export interface Statement {
   text: string;
   values: (string | null)[];
+  template?: string;
 }
 
 const T = quoteIdent('__pgshift_t');
@@ -22,16 +26,36 @@ function casts(table: TargetTable, columns: string[]): string[] {
   return columns.map((name) => targetColumn(table, name).cast);
 }
 
-/** INSERT INTO t (a, b) VALUES ($1::ta, $2::tb), (...) */
+/** A value as an SQL literal, cast when `cast` is given; undefined and null are NULL. */
+function literal(value: Value, cast?: string): string {
+  const text = value === null || value === undefined ? 'NULL' : quoteLiteral(value);
+  return cast ? `${text}::${cast}` : text;
+}
+
+/**
+ * A VALUES list with the values inline. Only the first row is cast: the others take its column
+ * types, and an untyped literal goes through the column type's input function, as a parameter did.
+ */
+function valuesList(rows: Value[][], types: string[] | undefined): string {
+  const parts: string[] = [];
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as Value[];
+    const cells: string[] = [];
+    for (let i = 0; i < row.length; i++) cells.push(literal(row[i], r === 0 ? types?.[i] : undefined));
+    parts.push(`(${cells.join(', ')})`);
+  }
+  return parts.join(', ');
+}
+
+/**
+ * INSERT INTO t (a, b) VALUES ('1', 'x'), (...): the values inline, so the pipeline sends it as
+ * it is. A multi-row INSERT coerces each value to its column's type, so no casts are needed.
+ */
 export function insertRows(table: TargetTable, columns: string[], rows: Value[][]): Statement {
-  const values: (string | null)[] = [];
-  const types = casts(table, columns);
-  const tuples = rows.map((row) => `(${row.map((v, i) => param(values, v, types[i] as string)).join(', ')})`);
+  for (const name of columns) targetColumn(table, name);
   const overriding = table.identityAlways ? ' OVERRIDING SYSTEM VALUE' : '';
-  return {
-    text: `INSERT INTO ${table.sql} (${columns.map(quoteIdent).join(', ')})${overriding} VALUES ${tuples.join(', ')}`,
-    values,
-  };
+  const head = `INSERT INTO ${table.sql} (${columns.map(quoteIdent).join(', ')})${overriding} VALUES `;
+  return { text: head + valuesList(rows, undefined), values: [], template: `${head}...` };
 }
 
 /** UPDATE of several rows by key, none of which changes its key: UPDATE ... FROM (VALUES ...). */
@@ -41,17 +65,15 @@ export function updateRowsByKey(
   setColumns: string[],
   rows: Value[][],
 ): Statement {
-  const values: (string | null)[] = [];
   const all = [...keyColumns, ...setColumns];
-  const types = casts(table, all);
-  const tuples = rows.map((row) => `(${row.map((v, i) => param(values, v, types[i] as string)).join(', ')})`);
   const set = setColumns.map((c) => `${quoteIdent(c)} = ${V}.${quoteIdent(c)}`).join(', ');
   const where = keyColumns.map((c) => `${T}.${quoteIdent(c)} = ${V}.${quoteIdent(c)}`).join(' AND ');
+  const head = `UPDATE ${table.sql} AS ${T} SET ${set} FROM (VALUES `;
+  const tail = `) AS ${V} (${all.map(quoteIdent).join(', ')}) WHERE ${where}`;
   return {
-    text: `UPDATE ${table.sql} AS ${T} SET ${set} FROM (VALUES ${tuples.join(', ')}) AS ${V} (${all
-      .map(quoteIdent)
-      .join(', ')}) WHERE ${where}`,
-    values,
+    text: head + valuesList(rows, casts(table, all)) + tail,
+    values: [],
+    template: `${head}...${tail}`,
   };
 }
 
@@ -77,15 +99,13 @@ export function updateRowByKey(
 
 /** DELETE of several rows by key. */
 export function deleteRowsByKey(table: TargetTable, keyColumns: string[], rows: Value[][]): Statement {
-  const values: (string | null)[] = [];
-  const types = casts(table, keyColumns);
-  const tuples = rows.map((row) => `(${row.map((v, i) => param(values, v, types[i] as string)).join(', ')})`);
   const where = keyColumns.map((c) => `${T}.${quoteIdent(c)} = ${V}.${quoteIdent(c)}`).join(' AND ');
+  const head = `DELETE FROM ${table.sql} AS ${T} USING (VALUES `;
+  const tail = `) AS ${V} (${keyColumns.map(quoteIdent).join(', ')}) WHERE ${where}`;
   return {
-    text: `DELETE FROM ${table.sql} AS ${T} USING (VALUES ${tuples.join(', ')}) AS ${V} (${keyColumns
-      .map(quoteIdent)
-      .join(', ')}) WHERE ${where}`,
-    values,
+    text: head + valuesList(rows, casts(table, keyColumns)) + tail,
+    values: [],
+    template: `${head}...${tail}`,
   };
 }
 

@@ -49,6 +49,11 @@ export class TargetCatalog {
     this.#cache.delete(relationKey(ref));
   }
 
+  /** The table when it was read already (no round trip). */
+  cached(ref: RelationRef): TargetTable | undefined {
+    return this.#cache.get(relationKey(ref));
+  }
+
   async table(ref: RelationRef): Promise<TargetTable> {
     const key = relationKey(ref);
     const cached = this.#cache.get(key);

@@ -82,7 +82,7 @@ export async function removeTruncateCapture(ctx: ReplicationContext): Promise<vo
   await ctx.source.query(`DROP SCHEMA IF EXISTS ${quoteIdent(CAPTURE_SCHEMA)} CASCADE`, [], { database });
 }
 
-function isCaptureLog(relation: RelationRef): boolean {
+export function isCaptureLog(relation: RelationRef): boolean {
   return relation.schema === CAPTURE_SCHEMA && relation.name === CAPTURE_TABLE;
 }
 
@@ -105,6 +105,10 @@ export class TruncateCollector {
         this.#pending.push({ schema, name });
     }
     return true;
+  }
+
+  get pending(): boolean {
+    return this.#pending.length > 0;
   }
 
   /** The collected truncate, if any, emptied. */

@@ -206,7 +206,8 @@ describe('logical replicator following a source under writes', () => {
       format: 'test_decoding',
       slotName: 's_abort',
       sourceMajor: 17,
-      options: { batchMaxRows: 100 },
+      // Small pieces, so the big transaction reaches the target in many round trips.
+      options: { batchMaxRows: 100, foldMaxRows: 1000, pipelineMaxStatements: 5 },
     });
     const replicator = new LogicalReplicator();
     await replicator.prepare(ctx);
@@ -217,19 +218,23 @@ describe('logical replicator following a source under writes', () => {
     await exec(src, database, "INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 60000) g");
     const end = await currentWalLsn(src, database);
 
+    // Another target session holds key 3000 uncommitted: apply waits there, mid-transaction.
+    const blocker = await connect(dst, database);
+    await blocker.query("BEGIN; INSERT INTO t VALUES (3000, 'blocker')");
     const abort = new AbortController();
     const following = replicator.follow(ctx, { signal: abort.signal });
-    // Abort once the big transaction is partly written in the open target transaction.
     for (;;) {
-      const [open] = await target.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'pgshift-apply' AND backend_xid IS NOT NULL",
+      const [waiting] = await target.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'pgshift-apply' AND wait_event_type = 'Lock' AND backend_xid IS NOT NULL",
         [],
         database,
       );
-      if ((open?.n ?? 0) > 0) break;
+      if ((waiting?.n ?? 0) > 0) break;
       await sleep(20);
     }
     abort.abort();
+    await blocker.query('ROLLBACK');
+    await blocker.end();
     await following;
     const [afterAbort] = await target.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM t WHERE id > 0',

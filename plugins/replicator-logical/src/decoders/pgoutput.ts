@@ -19,13 +19,31 @@ function copyRow(tuple: Record<string, unknown> | null): Row {
   return row;
 }
 
-function ref(relation: MessageRelation): RelationRef {
-  return { schema: relation.schema, name: relation.name };
+interface RelationInfo {
+  ref: RelationRef;
+  identity: RelationIdentity;
 }
 
-function identityOf(relation: MessageRelation): RelationIdentity {
-  return { replicaIdentity: relation.replicaIdentity, keyColumns: [...relation.keyColumns] };
+/**
+ * The parser keeps one object per relation until a new Relation message replaces it, so what we
+ * derive from it is made once per relation, not once per row (this is the hot path).
+ */
+const relationInfo = new WeakMap<MessageRelation, RelationInfo>();
+
+function infoOf(relation: MessageRelation): RelationInfo {
+  let info = relationInfo.get(relation);
+  if (!info) {
+    info = {
+      ref: { schema: relation.schema, name: relation.name },
+      identity: { replicaIdentity: relation.replicaIdentity, keyColumns: [...relation.keyColumns] },
+    };
+    relationInfo.set(relation, info);
+  }
+  return info;
 }
+
+const ref = (relation: MessageRelation): RelationRef => infoOf(relation).ref;
+const identityOf = (relation: MessageRelation): RelationIdentity => infoOf(relation).identity;
 
 /**
  * pgoutput, protocol version 1, parsed by pg-logical-replication's PgoutputPlugin. Its column
