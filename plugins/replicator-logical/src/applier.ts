@@ -29,9 +29,9 @@ export interface ApplierOptions {
   pipelineMaxStatements?: number;
   /** Bytes of rendered statements held before they are sent (default 1 MiB). */
   pipelineMaxBytes?: number;
-  /** Rows held folded per key, over all tables, before they are sent (default 20,000). */
+  /** Rows held folded per key, over all tables, before they are sent (default 5,000). */
   foldMaxRows?: number;
-  /** Approximate value bytes held folded before they are sent (default 8 MiB). */
+  /** Approximate value bytes held folded before they are sent (default 4 MiB). */
   foldMaxBytes?: number;
 }
 
@@ -79,6 +79,8 @@ export class Applier {
   readonly #folded = new Map<string, FoldedTableChanges>();
   #foldedRows = 0;
   #foldedBytes = 0;
+  readonly #foldMaxRows: number;
+  readonly #foldMaxBytes: number;
   #inTransaction = false;
   /** Rows an UPDATE or DELETE expected but did not find (the target drifted from the source). */
   missingRows = 0;
@@ -101,6 +103,8 @@ export class Applier {
     this.#slotName = slotName;
     this.#options = options;
     this.#logger = logger;
+    this.#foldMaxRows = options.foldMaxRows ?? 5_000;
+    this.#foldMaxBytes = options.foldMaxBytes ?? 4 * 1024 * 1024;
     this.#pipeline = new StatementPipeline(
       client,
       {
@@ -292,11 +296,7 @@ export class Applier {
     if (!folded || folded.table !== table || !sameColumns(folded.keyColumns, identity.keyColumns))
       return false;
     if (this.#keyChanged(change, folded.keyColumns)) return false;
-    if (
-      this.#foldedRows >= (this.#options.foldMaxRows ?? 20_000) ||
-      this.#foldedBytes >= (this.#options.foldMaxBytes ?? 8 * 1024 * 1024)
-    )
-      return false;
+    if (this.#foldedRows >= this.#foldMaxRows || this.#foldedBytes >= this.#foldMaxBytes) return false;
     const rows = folded.size;
     const bytes = folded.bytes;
     if (!folded.add(change)) return false;
@@ -329,10 +329,7 @@ export class Applier {
       this.#foldedRows += folded.size - rows;
       this.#foldedBytes += folded.bytes - bytes;
     }
-    if (
-      this.#foldedRows >= (this.#options.foldMaxRows ?? 20_000) ||
-      this.#foldedBytes >= (this.#options.foldMaxBytes ?? 8 * 1024 * 1024)
-    ) {
+    if (this.#foldedRows >= this.#foldMaxRows || this.#foldedBytes >= this.#foldMaxBytes) {
       for (const held of [...this.#folded.values()]) await this.#flushTable(held);
     }
   }
@@ -452,9 +449,11 @@ export class Applier {
   /**
    * Flushes, records the position in the same transaction, and commits: the last changes, the
    * position and COMMIT travel in one round trip, and the target runs them in order, so the
-   * position commits only together with every change before it. Returns once COMMIT succeeded.
+   * position commits only together with every change before it. Returns once COMMIT is sent;
+   * `done` settles when it succeeded (or rejects). The next group may be built meanwhile: its
+   * statements are sent only after the commit has run.
    */
-  async commit(end: GroupEnd): Promise<void> {
+  async startCommit(end: GroupEnd): Promise<{ done: Promise<void> }> {
     await this.flush();
     await this.#begin();
     await this.#pipeline.add(
@@ -462,8 +461,15 @@ export class Applier {
       PROGRESS_TABLE,
     );
     await this.#pipeline.add({ text: 'COMMIT', values: [] }, '');
-    await this.#pipeline.send();
+    const sent = await this.#pipeline.sendInBackground();
     this.#inTransaction = false;
+    return sent;
+  }
+
+  /** startCommit, waiting until COMMIT succeeded. */
+  async commit(end: GroupEnd): Promise<void> {
+    const { done } = await this.startCommit(end);
+    await done;
   }
 
   async rollback(): Promise<void> {

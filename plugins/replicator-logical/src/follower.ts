@@ -5,7 +5,7 @@ import { Applier, type GroupEnd } from './applier.js';
 import { decoderFor } from './decoders/index.js';
 import { CODES, ReplicationError } from './errors.js';
 import type { LagTracker } from './lag-tracker.js';
-import type { Change } from './model.js';
+import type { BeginChange, Change, CommitChange } from './model.js';
 import type { FollowOptions } from './options.js';
 import { readPosition } from './progress-store.js';
 import { SourceIdentities } from './source-identity.js';
@@ -81,6 +81,8 @@ export class Follower {
   #stream: ReplicationStream | undefined;
   #paused = false;
   #catalog: TargetCatalog | undefined;
+  /** The last group commit sent and not yet known to have succeeded. */
+  #committing: Promise<void> | undefined;
 
   constructor(ctx: ReplicationContext, control: FollowControl, options: FollowOptions, tracker: LagTracker) {
     this.#ctx = ctx;
@@ -235,6 +237,7 @@ export class Follower {
           // streamed again from the durable position.
           if (this.#txn) await runningApplier.rollback();
           else await this.#commitGroup(runningApplier);
+          await this.#settleCommits();
           return;
         }
         const item = this.#queue.shift();
@@ -243,6 +246,9 @@ export class Follower {
           continue;
         }
         if (!this.#txn) await this.#commitGroup(runningApplier);
+        // Idle: a good moment to wait for the commit in flight (and to see it fail).
+        await this.#settleCommits();
+        if (this.#queue.length > 0) continue;
         this.#tracker.busy = this.#txn !== undefined;
         const drainTo = this.#control.drainTo?.();
         if (drainTo !== undefined) {
@@ -314,6 +320,13 @@ export class Follower {
    * rows folded into the group at once, and not awaiting them keeps the loop fast.
    */
   #handle(change: Change, applier: Applier, identities: SourceIdentities): Promise<void> | undefined {
+    if (!this.#truncates.pending) {
+      if (change.kind === 'begin') {
+        this.#beginTransaction(change);
+        return undefined;
+      }
+      if (change.kind === 'commit') return this.#endTransaction(change, applier);
+    }
     if (change.kind === 'insert' || change.kind === 'update' || change.kind === 'delete') {
       const txn = this.#txn;
       if (txn && !txn.skip && !this.#truncates.pending && !isCaptureLog(change.relation)) {
@@ -327,6 +340,43 @@ export class Follower {
     return this.#handleInOrder(change, applier, identities);
   }
 
+  #beginTransaction(change: BeginChange): void {
+    if (this.#txn) throw new ReplicationError(CODES.decode, 'a transaction began inside another one');
+    // Already applied: the stream may resend what committed before the durable position.
+    const skip = change.commitLsn !== undefined && lsnToBigInt(change.commitLsn) < this.#position;
+    this.#txn = { skip, commitTimeUs: change.commitTimeUs };
+    if (!skip && this.#group.transactions === 0 && this.#group.changes === 0)
+      this.#group.startedAt = Date.now();
+  }
+
+  /** Ends a source transaction in the group; returns a promise only when the group commits. */
+  #endTransaction(change: CommitChange, applier: Applier): Promise<void> | undefined {
+    const txn = this.#txn;
+    if (!txn) throw new ReplicationError(CODES.decode, 'a commit arrived outside a transaction');
+    this.#txn = undefined;
+    if (txn.skip) return undefined;
+    const end = lsnToBigInt(change.endLsn);
+    if (end <= this.#lastSeenEnd)
+      throw new ReplicationError(
+        CODES.duplicate,
+        `the source sent a transaction ending at ${change.endLsn}, at or before ${bigIntToLsn(this.#lastSeenEnd)} which is already applied`,
+        { remedy: 'nothing was committed for it; report this as a bug' },
+      );
+    this.#lastSeenEnd = end;
+    this.#group.transactions++;
+    this.#group.last = {
+      ...(change.commitLsn ? { commitLsn: change.commitLsn } : {}),
+      endLsn: change.endLsn,
+      commitTimeUs: change.commitTimeUs ?? txn.commitTimeUs,
+    };
+    if (
+      this.#group.changes >= this.#options.groupMaxChanges ||
+      Date.now() - this.#group.startedAt >= this.#options.groupMaxMs
+    )
+      return this.#commitGroup(applier);
+    return undefined;
+  }
+
   async #handleInOrder(change: Change, applier: Applier, identities: SourceIdentities): Promise<void> {
     // Captured truncates (sources before 11) are gathered and applied before the next change.
     if (this.#truncates.take(change)) return;
@@ -336,45 +386,16 @@ export class Follower {
       this.#group.changes++;
     }
     switch (change.kind) {
-      case 'begin': {
-        if (this.#txn) throw new ReplicationError(CODES.decode, 'a transaction began inside another one');
-        // Already applied: the stream may resend what committed before the durable position.
-        const skip = change.commitLsn !== undefined && lsnToBigInt(change.commitLsn) < this.#position;
-        this.#txn = { skip, commitTimeUs: change.commitTimeUs };
-        if (!skip && this.#group.transactions === 0 && this.#group.changes === 0)
-          this.#group.startedAt = Date.now();
+      case 'begin':
+        this.#beginTransaction(change);
         return;
-      }
       case 'relation':
         // pgoutput announces a relation again after its definition changed: re-read the target's.
         this.#catalog?.forget(change.relation);
         return;
-      case 'commit': {
-        const txn = this.#txn;
-        if (!txn) throw new ReplicationError(CODES.decode, 'a commit arrived outside a transaction');
-        this.#txn = undefined;
-        if (txn.skip) return;
-        const end = lsnToBigInt(change.endLsn);
-        if (end <= this.#lastSeenEnd)
-          throw new ReplicationError(
-            CODES.duplicate,
-            `the source sent a transaction ending at ${change.endLsn}, at or before ${bigIntToLsn(this.#lastSeenEnd)} which is already applied`,
-            { remedy: 'nothing was committed for it; report this as a bug' },
-          );
-        this.#lastSeenEnd = end;
-        this.#group.transactions++;
-        this.#group.last = {
-          ...(change.commitLsn ? { commitLsn: change.commitLsn } : {}),
-          endLsn: change.endLsn,
-          commitTimeUs: change.commitTimeUs ?? txn.commitTimeUs,
-        };
-        if (
-          this.#group.changes >= this.#options.groupMaxChanges ||
-          Date.now() - this.#group.startedAt >= this.#options.groupMaxMs
-        )
-          await this.#commitGroup(applier);
+      case 'commit':
+        await this.#endTransaction(change, applier);
         return;
-      }
       default: {
         const txn = this.#txn;
         if (!txn) throw new ReplicationError(CODES.decode, 'a row change arrived outside a transaction');
@@ -390,13 +411,35 @@ export class Follower {
     }
   }
 
+  /**
+   * Sends the group's COMMIT and goes on with the next group while the target runs it. Only when
+   * the COMMIT succeeded does the position move and the source hear of it (#committed); commits
+   * complete in order, since the target session runs one script at a time.
+   */
   async #commitGroup(applier: Applier): Promise<void> {
     const group = this.#group;
-    if (group.transactions === 0 || !group.last) return;
-    await applier.commit(group.last);
+    const last = group.last;
+    if (group.transactions === 0 || !last) return;
     this.#group = emptyGroup();
-    this.#position = lsnToBigInt(group.last.endLsn);
-    this.#tracker.applyGroup(this.#position, group.transactions, group.last.commitTimeUs);
+    const { done } = await applier.startCommit(last);
+    const previous = this.#committing ?? Promise.resolve();
+    const recorded = previous.then(() => done).then(() => this.#committed(last, group.transactions));
+    // Surfaced by #settleCommits; this keeps a failure from being "unhandled" meanwhile.
+    recorded.catch(() => {});
+    this.#committing = recorded;
+  }
+
+  async #committed(last: NonNullable<Group['last']>, transactions: number): Promise<void> {
+    this.#position = lsnToBigInt(last.endLsn);
+    this.#tracker.applyGroup(this.#position, transactions, last.commitTimeUs);
     await this.#stream?.sendStatus(this.#position);
+  }
+
+  /** Waits until every group sent is committed and acknowledged; throws if a commit failed. */
+  async #settleCommits(): Promise<void> {
+    const committing = this.#committing;
+    if (!committing) return;
+    await committing;
+    if (this.#committing === committing) this.#committing = undefined;
   }
 }

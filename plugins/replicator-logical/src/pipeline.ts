@@ -51,7 +51,6 @@ export class StatementPipeline {
   #bytes = 0;
   /** The script the target is running; settles once its row counts are checked. */
   #inFlight: Promise<void> | undefined;
-  #inFlightError: unknown;
 
   constructor(
     client: pg.Client,
@@ -91,6 +90,16 @@ export class StatementPipeline {
     await this.#settle();
   }
 
+  /**
+   * Starts the queued statements without waiting for them; the promise settles when they have
+   * run (and rejects if they failed). Later statements still wait for them before they are sent.
+   */
+  async sendInBackground(): Promise<{ done: Promise<void> }> {
+    await this.#dispatch();
+    // Wrapped: an async function would otherwise wait for the promise it returns.
+    return { done: this.#inFlight ?? Promise.resolve() };
+  }
+
   /** Waits for the script in flight, then starts the queued one without waiting for it. */
   async #dispatch(): Promise<void> {
     await this.#settle();
@@ -100,19 +109,21 @@ export class StatementPipeline {
     this.#sql = [];
     this.#pending = [];
     this.#bytes = 0;
-    this.#inFlight = this.#execute(script, pending).catch((error: unknown) => {
-      this.#inFlightError = error;
-    });
+    const running = this.#execute(script, pending);
+    // Whoever waits for it sees the failure; this only keeps it from being "unhandled" meanwhile.
+    running.catch(() => {});
+    this.#inFlight = running;
   }
 
+  /**
+   * Waits for the script in flight. A failure rejects every waiter (a rejected promise stays
+   * rejected), so it can never be mistaken for success by a second one.
+   */
   async #settle(): Promise<void> {
     const inFlight = this.#inFlight;
-    if (inFlight) await inFlight;
-    this.#inFlight = undefined;
-    const error = this.#inFlightError;
-    if (error === undefined) return;
-    this.#inFlightError = undefined;
-    throw error;
+    if (!inFlight) return;
+    await inFlight;
+    if (this.#inFlight === inFlight) this.#inFlight = undefined;
   }
 
   async #execute(script: string, pending: Pending[]): Promise<void> {
@@ -156,8 +167,7 @@ export class StatementPipeline {
     this.#sql = [];
     this.#pending = [];
     this.#bytes = 0;
-    await this.#inFlight;
+    await this.#inFlight?.catch(() => {});
     this.#inFlight = undefined;
-    this.#inFlightError = undefined;
   }
 }
