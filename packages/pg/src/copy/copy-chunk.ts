@@ -1,8 +1,6 @@
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { quoteIdent } from '../quote.js';
+import { forwardCopy } from './copy-forward.js';
 import type { ChunkSpec, TableInfo } from './types.js';
 
 /** Columns that receive data: generated columns are computed by the target itself. */
@@ -26,8 +24,32 @@ export function sourceCopySql(table: TableInfo, chunk: ChunkSpec): string {
   return `COPY (SELECT ${columns} FROM ONLY ${table.key} WHERE ${chunk.predicate}) TO STDOUT`;
 }
 
-export function targetCopySql(table: TableInfo): string {
-  return `COPY ${table.key}${columnList(copyColumns(table))} FROM STDIN`;
+/** `freeze`: the table was emptied in this transaction (see emptyForFreeze). */
+export function targetCopySql(table: TableInfo, freeze = false): string {
+  return `COPY ${table.key}${columnList(copyColumns(table))} FROM STDIN${freeze ? ' WITH (FREEZE)' : ''}`;
+}
+
+/**
+ * Empties a table that one chunk copies whole, inside that chunk's open target transaction, so
+ * its COPY may use FREEZE: rows are written frozen and their pages all-visible, which spares the
+ * target setting hint bits (and dirtying every page again) when the indexes are built, and sparing
+ * autovacuum a freeze pass later. COPY FREEZE needs the table created or truncated in the current
+ * (sub)transaction. Emptying is safe: an unfinished whole chunk means no rows of this table were
+ * committed by the copy (its earlier attempts rolled back with their marks), and the target must
+ * hold the source's rows only. When TRUNCATE is refused (another table references this one by a
+ * foreign key, no TRUNCATE privilege) the savepoint undoes the attempt and the COPY runs without
+ * FREEZE. Returns whether FREEZE may be used.
+ */
+export async function emptyForFreeze(target: pg.Client, table: TableInfo): Promise<boolean> {
+  try {
+    await target.query(
+      `SAVEPOINT pgshift_freeze; TRUNCATE ONLY ${table.key}; RELEASE SAVEPOINT pgshift_freeze`,
+    );
+    return true;
+  } catch {
+    await target.query('ROLLBACK TO SAVEPOINT pgshift_freeze; RELEASE SAVEPOINT pgshift_freeze');
+    return false;
+  }
 }
 
 /** A table without copyable columns still has rows: COPY's default list (no generated columns) moves them. */
@@ -37,8 +59,9 @@ function columnList(columns: string): string {
 
 /**
  * Streams one chunk from a source session (already inside its snapshot transaction) into the target
- * session's open transaction. Backpressure holds: pipeline() pauses the source socket while the
- * target's socket is full, so memory stays bounded by the streams' buffers.
+ * session's open transaction, the source's CopyData frames written to the target socket as they
+ * arrive (see copy-forward.ts). Backpressure holds: the source socket pauses while the target's is
+ * full, so memory stays bounded by the sockets' buffers.
  */
 export async function pumpChunk(
   source: pg.Client,
@@ -46,24 +69,19 @@ export async function pumpChunk(
   table: TableInfo,
   chunk: ChunkSpec,
   onBytes: (bytes: number) => void,
+  freeze = false,
 ): Promise<{ rows: number; bytes: number }> {
-  let bytes = 0;
-  const counter = new Transform({
-    transform(data: Buffer, _encoding, callback) {
-      bytes += data.length;
-      onBytes(data.length);
-      callback(null, data);
-    },
-  });
-  const sink = target.query(copyFrom(targetCopySql(table)));
-  const stream = source.query(copyTo(sourceCopySql(table, chunk)));
-  await pipeline(stream, counter, sink);
-  // The source stream ends at CopyDone; its CommandComplete (with the row count) follows. A query
-  // behind it on the same session succeeds only once the COPY completed there, so a source that
-  // died after its last row is caught before the chunk is committed.
-  await source.query('SELECT 1');
-  if (stream.rowCount !== sink.rowCount) {
-    throw new Error(`the source sent ${stream.rowCount} rows but the target received ${sink.rowCount}`);
+  // Resolves only once both servers completed their command (CommandComplete and ReadyForQuery),
+  // so a source that died after its last row is caught before the chunk is committed.
+  const copied = await forwardCopy(
+    source,
+    target,
+    sourceCopySql(table, chunk),
+    targetCopySql(table, freeze),
+    onBytes,
+  );
+  if (copied.sourceRows !== copied.targetRows) {
+    throw new Error(`the source sent ${copied.sourceRows} rows but the target received ${copied.targetRows}`);
   }
-  return { rows: sink.rowCount, bytes };
+  return { rows: copied.targetRows, bytes: copied.bytes };
 }

@@ -1,7 +1,7 @@
 import type { CopySummary, Logger, LostSnapshotChoice, ProgressSink, TableRef } from '@pgshift/plugin-api';
 import { nullProgress, PgshiftError, silentLogger } from '@pgshift/plugin-api';
 import type pg from 'pg';
-import { pumpChunk } from './copy-chunk.js';
+import { emptyForFreeze, pumpChunk } from './copy-chunk.js';
 import { CopyError, SnapshotLostError } from './errors.js';
 import { applyFixedSettings } from './fixed-settings.js';
 import { readTableInventory, serverVersionNum } from './inventory.js';
@@ -220,10 +220,18 @@ async function runChunks(
         let rows: number;
         try {
           await target.query('BEGIN');
-          const copied = await pumpChunk(source, target, table, chunk, (n) => {
-            streamed += n;
-            progress.bytes(chunk.table, n);
-          });
+          const freeze = chunk.kind === 'whole' && (await emptyForFreeze(target, table));
+          const copied = await pumpChunk(
+            source,
+            target,
+            table,
+            chunk,
+            (n) => {
+              streamed += n;
+              progress.bytes(chunk.table, n);
+            },
+            freeze,
+          );
           rows = copied.rows;
           await options.hooks?.chunkCopied?.(chunk);
           const marked = await ProgressStore.markChunkDone(target, store, chunk, { ...copied, snapshot });

@@ -1,0 +1,339 @@
+import type { Duplex } from 'node:stream';
+import type pg from 'pg';
+
+/*
+ * COPY from one server to another without re-framing the rows in JavaScript.
+ *
+ * A backend's CopyData message ('d', int32 length, bytes) is byte for byte the CopyData message a
+ * frontend sends in COPY FROM STDIN, so the source socket's bytes can be written to the target
+ * socket as they arrive: only the 5-byte message headers are read, to skip what is not CopyData
+ * (CopyOutResponse, notices) and to find the CopyDone that ends the stream. A row is never copied
+ * into a buffer of its own (pg-copy-streams parses every row into a new Buffer and frames it again).
+ * Backpressure: when the target socket's buffer is full the source socket is paused until it
+ * drains, so memory stays bounded by the two sockets' buffers whatever the table size.
+ */
+
+const COPY_DATA = 0x64; // 'd'
+const COPY_DONE = 0x63; // 'c'
+const ERROR_RESPONSE = 0x45; // 'E'
+const COPY_DONE_MESSAGE = Buffer.from([COPY_DONE, 0, 0, 0, 4]);
+
+/** What pg hands a submittable: the connection and its socket (typed loosely by @types/pg). */
+interface Connection {
+  stream: Duplex;
+  query(text: string): void;
+}
+
+type DataListener = (chunk: Buffer) => void;
+
+function copyRowCount(msg: unknown): number | undefined {
+  const match = /COPY (\d+)/.exec((msg as { text?: string } | undefined)?.text ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+/** A pending outcome that settles once. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
+  return { promise, resolve, reject };
+}
+
+/**
+ * Target side: `COPY ... FROM STDIN`. Once `ready` resolves the caller writes CopyData frames to
+ * `socket` itself, then `finish()`; `done` resolves with the rows the target stored.
+ */
+class CopyIn {
+  readonly #ready = deferred<void>();
+  readonly #done = deferred<number>();
+  #connection: Connection | undefined;
+  #rows = 0;
+  /** The target answered with an error (or its connection was lost). */
+  failed = false;
+
+  constructor(readonly text: string) {}
+
+  get ready(): Promise<void> {
+    return this.#ready.promise;
+  }
+  get done(): Promise<number> {
+    return this.#done.promise;
+  }
+  get socket(): Duplex {
+    return (this.#connection as Connection).stream;
+  }
+
+  submit(connection: Connection): void {
+    this.#connection = connection;
+    connection.query(this.text);
+  }
+
+  /** pg replaces this with its query_timeout hook when one is configured. */
+  callback(): void {}
+
+  handleCopyInResponse(): void {
+    this.#ready.resolve();
+  }
+  handleCommandComplete(msg: unknown): void {
+    this.#rows = copyRowCount(msg) ?? this.#rows;
+  }
+  handleReadyForQuery(): void {
+    this.callback();
+    this.#done.resolve(this.#rows);
+  }
+  handleError(error: unknown): void {
+    this.callback();
+    this.failed = true;
+    this.#ready.reject(error);
+    this.#done.reject(error);
+  }
+
+  finish(): void {
+    this.socket.write(COPY_DONE_MESSAGE);
+  }
+
+  /** CopyFail: the target rolls the COPY back and answers with an error (which `done` carries). */
+  fail(reason: string): void {
+    const text = Buffer.from(`${reason}\0`, 'utf8');
+    const header = Buffer.alloc(5);
+    header[0] = 0x66; // 'f'
+    header.writeUInt32BE(4 + text.length, 1);
+    this.socket.write(Buffer.concat([header, text]));
+  }
+}
+
+/**
+ * Source side: `COPY ... TO STDOUT`, its CopyData messages written to `sink` as they arrive. It
+ * takes over the socket's 'data' listener from pg for the duration of the copy and gives it back,
+ * with the bytes after CopyDone (or from an ErrorResponse on), so pg reads the command's end.
+ */
+export class CopyOutForward {
+  readonly #done = deferred<number>();
+  #connection: Connection | undefined;
+  #pgListener: DataListener | undefined;
+  #listener: DataListener = (chunk) => this.#onData(chunk);
+  #rows = 0;
+  #stopped = false;
+  /** Current message: its code (0 = at a message boundary), length bytes read, body bytes left. */
+  #code = 0;
+  #lengthRead = 0;
+  #length = 0;
+  #bodyLeft = 0;
+  #resume = () => this.#connection?.stream.resume();
+
+  constructor(
+    readonly text: string,
+    private readonly sink: Duplex,
+    private readonly onBytes: (bytes: number) => void,
+  ) {}
+
+  get done(): Promise<number> {
+    return this.#done.promise;
+  }
+
+  /** An Error returned here is handed by pg to handleError, and the session stays usable. */
+  submit(connection: Connection): Error | undefined {
+    this.#connection = connection;
+    const stream = connection.stream;
+    const listeners = stream.listeners('data') as DataListener[];
+    if (listeners.length !== 1)
+      return new Error(`expected one data listener on the source socket, found ${listeners.length}`);
+    this.#pgListener = listeners[0];
+    stream.removeListener('data', this.#pgListener as DataListener);
+    stream.on('data', this.#listener);
+    connection.query(this.text);
+    return undefined;
+  }
+
+  callback(): void {}
+
+  handleCommandComplete(msg: unknown): void {
+    this.#rows = copyRowCount(msg) ?? this.#rows;
+  }
+  handleReadyForQuery(): void {
+    this.callback();
+    this.#done.resolve(this.#rows);
+  }
+  handleError(error: unknown): void {
+    this.callback();
+    this.#detach();
+    this.#done.reject(error);
+  }
+
+  /** No frame is half written to the sink: the next byte it receives may start a message. */
+  get atFrameBoundary(): boolean {
+    return this.#code !== COPY_DATA;
+  }
+
+  /** Stops forwarding (the target failed); the caller ends the source session. */
+  stop(): void {
+    // Once the socket is back with pg (the copy ended or failed on the source), it is pg's to run.
+    if (!this.#pgListener) return;
+    this.#stopped = true;
+    this.sink.removeListener('drain', this.#resume);
+    this.#connection?.stream.pause();
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#stopped) return;
+    const end = chunk.length;
+    let pos = 0;
+    let bytes = 0;
+    // Start of the run of CopyData bytes in this chunk still to be written (-1: none).
+    let run = this.#code === COPY_DATA ? 0 : -1;
+    let writable = true;
+    const flush = (to: number) => {
+      if (run >= 0 && to > run) writable = this.sink.write(chunk.subarray(run, to));
+      run = -1;
+    };
+    while (pos < end) {
+      if (this.#code === 0) {
+        const code = chunk[pos] as number;
+        if (code === COPY_DATA) {
+          if (run < 0) run = pos;
+        } else {
+          flush(pos);
+          if (code === ERROR_RESPONSE) {
+            // pg parses the error and calls handleError; nothing after it belongs to the copy.
+            this.#handBack(chunk.subarray(pos));
+            this.onBytes(bytes);
+            return;
+          }
+        }
+        this.#code = code;
+        this.#lengthRead = 0;
+        this.#length = 0;
+        if (pos + 5 <= end) {
+          this.#length = chunk.readUInt32BE(pos + 1);
+          this.#lengthRead = 4;
+          pos += 5;
+        } else {
+          pos += 1;
+          continue;
+        }
+      } else if (this.#lengthRead < 4) {
+        this.#length = this.#length * 256 + (chunk[pos] as number);
+        this.#lengthRead++;
+        pos++;
+        if (this.#lengthRead < 4) continue;
+      } else {
+        const n = Math.min(this.#bodyLeft, end - pos);
+        pos += n;
+        this.#bodyLeft -= n;
+        if (this.#bodyLeft > 0) continue;
+        if (this.#messageEnded(chunk, pos, flush)) {
+          this.onBytes(bytes);
+          return;
+        }
+        continue;
+      }
+      // The length was just read: the body follows.
+      this.#bodyLeft = this.#length - 4;
+      if (this.#code === COPY_DATA) bytes += this.#bodyLeft;
+      if (this.#bodyLeft === 0 && this.#messageEnded(chunk, pos, flush)) {
+        this.onBytes(bytes);
+        return;
+      }
+    }
+    flush(end);
+    this.onBytes(bytes);
+    if (!writable) {
+      this.#connection?.stream.pause();
+      this.sink.once('drain', this.#resume);
+    }
+  }
+
+  /** At the end of a message: true when it was CopyDone and the socket went back to pg. */
+  #messageEnded(chunk: Buffer, pos: number, flush: (to: number) => void): boolean {
+    const code = this.#code;
+    this.#code = 0;
+    if (code !== COPY_DONE) return false;
+    flush(pos);
+    this.#handBack(chunk.subarray(pos));
+    return true;
+  }
+
+  /** Gives the socket back to pg with the bytes it has not seen (CommandComplete, ReadyForQuery). */
+  #handBack(rest: Buffer): void {
+    const pgListener = this.#detach();
+    if (pgListener && rest.length > 0) pgListener(rest);
+  }
+
+  #detach(): DataListener | undefined {
+    const pgListener = this.#pgListener;
+    const stream = this.#connection?.stream;
+    if (!pgListener || !stream) return undefined;
+    this.#pgListener = undefined;
+    this.#stopped = true;
+    this.sink.removeListener('drain', this.#resume);
+    stream.removeListener('data', this.#listener);
+    stream.on('data', pgListener);
+    stream.resume();
+    return pgListener;
+  }
+}
+
+export interface ForwardedCopy {
+  /** Rows the source sent (its CommandComplete). */
+  sourceRows: number;
+  /** Rows the target stored (its CommandComplete). */
+  targetRows: number;
+  /** COPY text bytes forwarded, without the protocol's framing. */
+  bytes: number;
+}
+
+/**
+ * Runs `sourceSql` (COPY ... TO STDOUT) on `source` into `targetSql` (COPY ... FROM STDIN) on
+ * `target`. Resolves once both servers confirmed their command; rejects on either side's error,
+ * leaving the target's transaction failed (the caller rolls it back) and, when the target failed
+ * first, the source session mid-COPY (the caller ends it).
+ */
+export async function forwardCopy(
+  source: pg.Client,
+  target: pg.Client,
+  sourceSql: string,
+  targetSql: string,
+  onBytes: (bytes: number) => void,
+): Promise<ForwardedCopy> {
+  const copyIn = new CopyIn(targetSql);
+  target.query(copyIn as unknown as pg.Submittable);
+  await copyIn.ready;
+  let bytes = 0;
+  const copyOut = new CopyOutForward(sourceSql, copyIn.socket, (n) => {
+    bytes += n;
+    if (n > 0) onBytes(n);
+  });
+  source.query(copyOut as unknown as pg.Submittable);
+  // The target may fail mid-stream (a value it rejects): stop reading the source then.
+  const targetFailed = copyIn.done.then(
+    () => new Promise<never>(() => {}),
+    (error: unknown) => {
+      copyOut.stop();
+      throw error;
+    },
+  );
+  let sourceRows: number;
+  try {
+    sourceRows = await Promise.race([copyOut.done, targetFailed]);
+  } catch (error) {
+    if (copyIn.failed) throw error;
+    // The source failed. At a frame boundary the target is told with CopyFail (its session stays
+    // usable for the caller's ROLLBACK); in the middle of a forwarded frame nothing can end that
+    // frame honestly, so the target's connection is dropped, which rolls its transaction back.
+    if (copyOut.atFrameBoundary) {
+      copyIn.fail('the source of this COPY failed');
+      await copyIn.done.catch(() => {});
+    } else {
+      copyIn.socket.destroy();
+      await copyIn.done.catch(() => {});
+    }
+    throw error;
+  }
+  copyIn.finish();
+  const targetRows = await copyIn.done;
+  return { sourceRows, targetRows, bytes };
+}
