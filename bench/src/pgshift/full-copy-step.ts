@@ -123,7 +123,18 @@ async function viaCli(options: PgshiftFullCopyOptions): Promise<PgshiftRun> {
     const stages = new StageClock();
     const measured = await runMeasured(
       process.execPath,
-      [CLI_BIN, 'run', '-c', path, '--no-verify', '--json'],
+      [
+        // PGSHIFT_BENCH_CPU_PROF=DIR writes a V8 CPU profile of the CLI run there.
+        ...(process.env.PGSHIFT_BENCH_CPU_PROF
+          ? ['--cpu-prof', '--cpu-prof-dir', process.env.PGSHIFT_BENCH_CPU_PROF]
+          : []),
+        CLI_BIN,
+        'run',
+        '-c',
+        path,
+        '--no-verify',
+        '--json',
+      ],
       {
         cwd: dir,
         env: { ...process.env, PGSHIFT_BENCH_PASSWORD: 'unused-trust-auth' },
