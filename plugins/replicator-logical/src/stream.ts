@@ -1,9 +1,6 @@
-import { bigIntToLsn, clientConfig, quoteIdent } from '@pgshift/pg';
+import { clientConfig, quoteIdent } from '@pgshift/pg';
 import type { ConnectionParams } from '@pgshift/plugin-api';
-import type pg from 'pg';
-import { LogicalReplicationService } from 'pg-logical-replication';
-
-type OutputPlugin = Parameters<LogicalReplicationService['subscribe']>[0];
+import pg from 'pg';
 
 /**
  * Settings of the walsender session: output functions run there, so these fix the text form of
@@ -17,26 +14,11 @@ const WALSENDER_OPTIONS = [
   '-c bytea_output=hex',
 ].join(' ');
 
-/** Hands START_REPLICATION our options and passes payloads through for our own decoders. */
-class PassThroughPlugin {
-  constructor(readonly options: { options: string[] }) {}
-
-  get name(): string {
-    return 'pgshift';
-  }
-
-  start(client: pg.Client, slotName: string, lastLsn: string): Promise<unknown> {
-    const options = this.options.options.length > 0 ? ` (${this.options.options.join(', ')})` : '';
-    return client.query(`START_REPLICATION SLOT ${quoteIdent(slotName)} LOGICAL ${lastLsn}${options}`);
-  }
-
-  parse(buffer: Buffer): Buffer {
-    // Valid only during the synchronous 'data' callback (pg reuses its read buffer); decoded there.
-    return buffer;
-  }
-}
+/** Microseconds from the Unix epoch to PostgreSQL's (2000-01-01), for status update times. */
+const PG_EPOCH_OFFSET_US = 946_684_800_000_000n;
 
 export interface StreamHandlers {
+  /** One XLogData message: its WAL start as `X/X` and its payload (valid during the call only). */
   data(lsn: string, payload: Buffer): void;
   keepalive(lsn: string, shouldRespond: boolean): void;
   error(error: Error): void;
@@ -44,82 +26,101 @@ export interface StreamHandlers {
   ended(): void;
 }
 
-interface SocketLike {
-  pause(): void;
-  resume(): void;
+interface CopyConnection {
+  on(event: 'copyData', listener: (message: { chunk: Buffer }) => void): void;
+  sendCopyFromChunk(chunk: Buffer): void;
+  stream: { pause(): void; resume(): void };
+}
+
+/** The position at `offset` (two big-endian 32-bit halves), written as PostgreSQL does. */
+function readLsn(buffer: Buffer, offset: number): string {
+  const high = buffer.readUInt32BE(offset);
+  const low = buffer.readUInt32BE(offset + 4);
+  return `${high.toString(16).toUpperCase()}/${low.toString(16).toUpperCase()}`;
 }
 
 /**
- * One START_REPLICATION session through pg-logical-replication. The service never acknowledges
- * on its own (auto off, no timer): only `sendStatus` reports a position, and the caller passes
- * the durable apply position only.
+ * One START_REPLICATION ... LOGICAL session on a pg.Client in replication mode, read straight
+ * from the connection's CopyData messages. It never acknowledges on its own: only `sendStatus`
+ * reports a position, and the caller passes the durable apply position only.
  */
 export class ReplicationStream {
-  readonly #service: LogicalReplicationService;
+  readonly #config: pg.ClientConfig;
+  #client: pg.Client | undefined;
+  #connection: CopyConnection | undefined;
   #stopping = false;
   #paused = false;
 
   constructor(params: ConnectionParams) {
-    const config = {
+    this.#config = {
       ...clientConfig({ ...params, replication: true }, 'pgshift-stream'),
       options: WALSENDER_OPTIONS,
     };
-    this.#service = new LogicalReplicationService(config, {
-      acknowledge: { auto: false, timeoutSeconds: 0 },
-      flowControl: { enabled: false },
-    });
   }
 
   start(slotName: string, fromLsn: string, options: string[], handlers: StreamHandlers): void {
-    const service = this.#service;
-    service.on('data', (lsn: string, payload: Buffer) => handlers.data(lsn, payload));
-    service.on('heartbeat', (lsn: string, _time: number, shouldRespond: boolean) =>
-      handlers.keepalive(lsn, shouldRespond),
-    );
-    service.on('error', (error: Error) => {
+    this.#run(slotName, fromLsn, options, handlers).catch((error: Error) => {
       if (!this.#stopping) handlers.error(error);
     });
-    service
-      .subscribe(new PassThroughPlugin({ options }) as unknown as OutputPlugin, slotName, fromLsn)
-      .then(() => {
-        if (!this.#stopping) handlers.ended();
-      })
-      .catch((error: Error) => {
-        if (!this.#stopping) handlers.error(error);
-      });
   }
 
-  /**
-   * Standby status update saying `position` is written, flushed and applied. The library reports
-   * its argument + 1 (it takes the last byte received), so it is given position - 1.
-   */
+  async #run(slotName: string, fromLsn: string, options: string[], handlers: StreamHandlers): Promise<void> {
+    const client = new pg.Client(this.#config);
+    this.#client = client;
+    client.on('error', (error) => {
+      if (!this.#stopping) handlers.error(error);
+    });
+    await client.connect();
+    if (this.#stopping) return;
+    const connection = (client as unknown as { connection: CopyConnection }).connection;
+    this.#connection = connection;
+    connection.on('copyData', ({ chunk }) => {
+      if (this.#stopping) return;
+      const kind = chunk[0];
+      if (kind === 0x77) {
+        // XLogData: 'w', data start, WAL end, send time (8 bytes each), then the payload.
+        handlers.data(readLsn(chunk, 1), chunk.subarray(25));
+      } else if (kind === 0x6b) {
+        // Primary keepalive: 'k', WAL end, send time, reply requested.
+        handlers.keepalive(readLsn(chunk, 1), chunk[17] === 1);
+      }
+    });
+    const list = options.length > 0 ? ` (${options.join(', ')})` : '';
+    // Settles only when the stream ends: the server stopped, or we ended the client.
+    await client.query(`START_REPLICATION SLOT ${quoteIdent(slotName)} LOGICAL ${fromLsn}${list}`);
+    if (!this.#stopping) handlers.ended();
+  }
+
+  /** Standby status update saying `position` is written, flushed and applied. */
   async sendStatus(position: bigint, requestReply = false): Promise<void> {
-    if (this.#stopping || position <= 0n) return;
-    await this.#service.acknowledge(bigIntToLsn(position - 1n), requestReply);
-  }
-
-  #socket(): SocketLike | undefined {
-    // The library keeps the pg connection private; its own flow control pauses the same stream.
-    const connection = (this.#service as unknown as { _connection?: { stream?: SocketLike } })._connection;
-    return connection?.stream;
+    const connection = this.#connection;
+    if (this.#stopping || !connection || position <= 0n) return;
+    const message = Buffer.alloc(34);
+    message[0] = 0x72; // 'r'
+    message.writeBigUInt64BE(position, 1);
+    message.writeBigUInt64BE(position, 9);
+    message.writeBigUInt64BE(position, 17);
+    message.writeBigInt64BE(BigInt(Date.now()) * 1000n - PG_EPOCH_OFFSET_US, 25);
+    message[33] = requestReply ? 1 : 0;
+    connection.sendCopyFromChunk(message);
   }
 
   /** Backpressure: stop reading from the server until resumed (TCP then holds the walsender). */
   pause(): void {
     if (this.#paused) return;
     this.#paused = true;
-    this.#socket()?.pause();
+    this.#connection?.stream.pause();
   }
 
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
-    this.#socket()?.resume();
+    this.#connection?.stream.resume();
   }
 
   async stop(): Promise<void> {
     this.#stopping = true;
     this.resume();
-    await this.#service.destroy().catch(() => {});
+    await this.#client?.end().catch(() => {});
   }
 }

@@ -1,62 +1,136 @@
-import { type Pgoutput, PgoutputPlugin } from 'pg-logical-replication';
 import { CODES, ReplicationError } from '../errors.js';
-import type { Change, RelationIdentity, RelationRef, Row } from '../model.js';
+import type { Change, RelationIdentity, RelationRef, ReplicaIdentity, Row } from '../model.js';
 import { newRow } from '../model.js';
 import { type Decoder, optionLiteral } from './decoder.js';
 
-type Message = Pgoutput.Message;
-type MessageRelation = Pgoutput.MessageRelation;
+/** Microseconds from the Unix epoch to PostgreSQL's (2000-01-01). */
+const PG_EPOCH_OFFSET_US = 946_684_800_000_000n;
 
-const keepText = (value: unknown) => value;
+const IDENTITIES: Record<string, ReplicaIdentity> = { d: 'default', n: 'nothing', f: 'full', i: 'index' };
 
-function copyRow(tuple: Record<string, unknown> | null): Row {
-  const row = newRow();
-  if (!tuple) return row;
-  for (const key of Object.keys(tuple)) {
-    const value = tuple[key];
-    row[key] = value === undefined ? undefined : value === null ? null : String(value);
-  }
-  return row;
-}
-
-interface RelationInfo {
+interface Relation {
   ref: RelationRef;
   identity: RelationIdentity;
+  columns: string[];
+}
+
+function truncated(): ReplicationError {
+  return new ReplicationError(CODES.decode, 'a pgoutput message ended early');
 }
 
 /**
- * The parser keeps one object per relation until a new Relation message replaces it, so what we
- * derive from it is made once per relation, not once per row (this is the hot path).
+ * A cursor over one message. Everything is read straight from the buffer: values become strings
+ * (the server's text), positions `X/X` strings, times BigInt microseconds; nothing passes
+ * through JS numbers where it could lose digits.
  */
-const relationInfo = new WeakMap<MessageRelation, RelationInfo>();
+class Reader {
+  readonly #buffer: Buffer;
+  offset = 0;
 
-function infoOf(relation: MessageRelation): RelationInfo {
-  let info = relationInfo.get(relation);
-  if (!info) {
-    info = {
-      ref: { schema: relation.schema, name: relation.name },
-      identity: { replicaIdentity: relation.replicaIdentity, keyColumns: [...relation.keyColumns] },
-    };
-    relationInfo.set(relation, info);
+  constructor(buffer: Buffer) {
+    this.#buffer = buffer;
   }
-  return info;
+
+  #need(bytes: number): void {
+    if (this.offset + bytes > this.#buffer.length) throw truncated();
+  }
+
+  byte(): number {
+    this.#need(1);
+    return this.#buffer[this.offset++] as number;
+  }
+
+  int16(): number {
+    this.#need(2);
+    const value = this.#buffer.readInt16BE(this.offset);
+    this.offset += 2;
+    return value;
+  }
+
+  int32(): number {
+    this.#need(4);
+    const value = this.#buffer.readInt32BE(this.offset);
+    this.offset += 4;
+    return value;
+  }
+
+  uint32(): number {
+    this.#need(4);
+    const value = this.#buffer.readUInt32BE(this.offset);
+    this.offset += 4;
+    return value;
+  }
+
+  lsn(): string {
+    const high = this.uint32();
+    const low = this.uint32();
+    return `${high.toString(16).toUpperCase()}/${low.toString(16).toUpperCase()}`;
+  }
+
+  /** A timestamp (microseconds since 2000-01-01) as microseconds since the Unix epoch. */
+  time(): bigint {
+    this.#need(8);
+    const value = this.#buffer.readBigInt64BE(this.offset);
+    this.offset += 8;
+    return value + PG_EPOCH_OFFSET_US;
+  }
+
+  /** A NUL-terminated string. */
+  string(): string {
+    const end = this.#buffer.indexOf(0, this.offset);
+    if (end < 0) throw truncated();
+    const value = this.#buffer.toString('utf8', this.offset, end);
+    this.offset = end + 1;
+    return value;
+  }
+
+  /** TupleData: text values by column name; NULL as null, unchanged TOAST as undefined. */
+  tuple(relation: Relation): Row {
+    const count = this.int16();
+    const columns = relation.columns;
+    const buffer = this.#buffer;
+    const row = newRow();
+    for (let i = 0; i < count; i++) {
+      const name = columns[i];
+      if (name === undefined)
+        throw new ReplicationError(
+          CODES.decode,
+          `a pgoutput tuple of ${relation.ref.name} has more columns than its relation`,
+        );
+      const kind = this.byte();
+      if (kind === 0x74 /* t */) {
+        const length = this.int32();
+        this.#need(length);
+        row[name] = buffer.toString('utf8', this.offset, this.offset + length);
+        this.offset += length;
+      } else if (kind === 0x6e /* n */) {
+        row[name] = null;
+      } else if (kind === 0x75 /* u */) {
+        row[name] = undefined;
+      } else {
+        // 'b' (binary) only comes when asked for with the binary option, which pgshift never sets.
+        throw new ReplicationError(
+          CODES.decode,
+          `a pgoutput tuple holds a value of kind ${String.fromCharCode(kind)}`,
+        );
+      }
+    }
+    return row;
+  }
 }
 
-const ref = (relation: MessageRelation): RelationRef => infoOf(relation).ref;
-const identityOf = (relation: MessageRelation): RelationIdentity => infoOf(relation).identity;
-
 /**
- * pgoutput, protocol version 1, parsed by pg-logical-replication's PgoutputPlugin. Its column
- * parsers are replaced by the identity so values stay the server's text (never JS numbers or Dates).
+ * pgoutput, protocol version 1 (PostgreSQL 10+), read directly from the message bytes. The
+ * relation of each OID is kept as announced by its latest Relation message, which the server
+ * sends before the first change of a relation and again after its definition changed.
  */
 export class PgoutputDecoder implements Decoder {
   readonly format = 'pgoutput' as const;
-  readonly #plugin: PgoutputPlugin;
   readonly #publications: string[];
+  readonly #relations = new Map<number, Relation>();
 
   constructor(publicationNames: string[]) {
     this.#publications = publicationNames;
-    this.#plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames });
   }
 
   startOptions(): string[] {
@@ -66,89 +140,128 @@ export class PgoutputDecoder implements Decoder {
     ];
   }
 
+  #relation(oid: number): Relation {
+    const relation = this.#relations.get(oid);
+    if (!relation)
+      throw new ReplicationError(
+        CODES.decode,
+        `a pgoutput change names relation ${oid} before its Relation message`,
+      );
+    return relation;
+  }
+
   decode(_lsn: string, payload: Buffer): Change[] {
-    let message: Message;
-    try {
-      message = this.#plugin.parse(payload) as Message;
-    } catch (error) {
-      throw new ReplicationError(CODES.decode, `could not decode a pgoutput message: ${String(error)}`, {
-        cause: error,
-      });
-    }
-    switch (message.tag) {
-      case 'begin':
-        return [
-          {
-            kind: 'begin',
-            xid: message.xid,
-            ...(message.commitLsn ? { commitLsn: message.commitLsn } : {}),
-            commitTimeUs: BigInt(message.commitTime as bigint),
-          },
-        ];
-      case 'relation':
-        // The parser caches this object and reads later tuples through its column parsers.
-        for (const column of message.columns) column.parser = keepText;
-        return [
-          {
-            kind: 'relation',
-            relation: ref(message),
-            identity: identityOf(message),
-            columns: message.columns.map((c) => c.name),
-          },
-        ];
-      case 'insert':
-        return [
-          {
-            kind: 'insert',
-            relation: ref(message.relation),
-            identity: identityOf(message.relation),
-            new: copyRow(message.new),
-          },
-        ];
-      case 'update': {
-        const old = message.old ?? message.key;
-        return [
-          {
-            kind: 'update',
-            relation: ref(message.relation),
-            identity: identityOf(message.relation),
-            ...(old ? { old: copyRow(old) } : {}),
-            new: copyRow(message.new),
-          },
-        ];
-      }
-      case 'delete':
-        return [
-          {
-            kind: 'delete',
-            relation: ref(message.relation),
-            identity: identityOf(message.relation),
-            old: copyRow(message.old ?? message.key),
-          },
-        ];
-      case 'truncate':
-        return [
-          {
-            kind: 'truncate',
-            relations: message.relations.map(ref),
-            cascade: message.cascade,
-            restartIdentity: message.restartIdentity,
-          },
-        ];
-      case 'commit':
-        if (!message.commitEndLsn)
-          throw new ReplicationError(CODES.decode, 'pgoutput commit without an end LSN');
-        return [
-          {
-            kind: 'commit',
-            ...(message.commitLsn ? { commitLsn: message.commitLsn } : {}),
-            endLsn: message.commitEndLsn,
-            commitTimeUs: BigInt(message.commitTime as bigint),
-          },
-        ];
-      default:
-        // type, origin and logical messages carry no row changes.
+    const reader = new Reader(payload);
+    const tag = reader.byte();
+    switch (tag) {
+      case 0x42 /* B */:
+        {
+          const commitLsn = reader.lsn();
+          const commitTimeUs = reader.time();
+          const xid = reader.uint32();
+          return [{ kind: 'begin', xid, commitLsn, commitTimeUs }];
+        }
+      case 0x43 /* C */:
+        {
+          reader.byte(); // flags, unused
+          const commitLsn = reader.lsn();
+          const endLsn = reader.lsn();
+          const commitTimeUs = reader.time();
+          return [{ kind: 'commit', commitLsn, endLsn, commitTimeUs }];
+        }
+      case 0x52 /* R */:
+        return [this.#readRelation(reader)];
+      case 0x49 /* I */:
+        {
+          const relation = this.#relation(reader.uint32());
+          if (reader.byte() !== 0x4e /* N */) throw truncated();
+          return [
+            {
+              kind: 'insert',
+              relation: relation.ref,
+              identity: relation.identity,
+              new: reader.tuple(relation),
+            },
+          ];
+        }
+      case 0x55 /* U */:
+        {
+          const relation = this.#relation(reader.uint32());
+          let kind = reader.byte();
+          let old: Row | undefined;
+          // 'K': the old key (the key changed); 'O': the whole old row (REPLICA IDENTITY FULL).
+          if (kind === 0x4b || kind === 0x4f) {
+            old = reader.tuple(relation);
+            kind = reader.byte();
+          }
+          if (kind !== 0x4e /* N */) throw truncated();
+          const row = reader.tuple(relation);
+          return [
+            {
+              kind: 'update',
+              relation: relation.ref,
+              identity: relation.identity,
+              ...(old ? { old } : {}),
+              new: row,
+            },
+          ];
+        }
+      case 0x44 /* D */:
+        {
+          const relation = this.#relation(reader.uint32());
+          reader.byte(); // 'K' or 'O'
+          return [
+            {
+              kind: 'delete',
+              relation: relation.ref,
+              identity: relation.identity,
+              old: reader.tuple(relation),
+            },
+          ];
+        }
+      case 0x54 /* T */:
+        {
+          const count = reader.int32();
+          const flags = reader.byte();
+          const relations: RelationRef[] = [];
+          for (let i = 0; i < count; i++) relations.push(this.#relation(reader.uint32()).ref);
+          return [
+            { kind: 'truncate', relations, cascade: (flags & 1) !== 0, restartIdentity: (flags & 2) !== 0 },
+          ];
+        }
+      case 0x59 /* Y */:
+      case 0x4f /* O */:
+      case 0x4d /* M */:
+        // Type, origin and logical messages carry no row changes.
         return [];
+      default:
+        throw new ReplicationError(CODES.decode, `unknown pgoutput message ${String.fromCharCode(tag)}`);
     }
+  }
+
+  #readRelation(reader: Reader): Change {
+    const oid = reader.uint32();
+    // pg_catalog is sent as an empty name.
+    const schema = reader.string() || 'pg_catalog';
+    const name = reader.string();
+    const identity = IDENTITIES[String.fromCharCode(reader.byte())] ?? 'default';
+    const count = reader.int16();
+    const columns: string[] = [];
+    const keyColumns: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const flags = reader.byte();
+      const column = reader.string();
+      reader.uint32(); // type OID
+      reader.int32(); // type modifier
+      columns.push(column);
+      if (flags & 1) keyColumns.push(column);
+    }
+    const relation: Relation = {
+      ref: { schema, name },
+      identity: { replicaIdentity: identity, keyColumns },
+      columns,
+    };
+    this.#relations.set(oid, relation);
+    return { kind: 'relation', relation: relation.ref, identity: relation.identity, columns };
   }
 }
