@@ -2,7 +2,7 @@ import type { Logger } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { CODES, ReplicationError } from './errors.js';
 import { type FoldableChange, FoldedTableChanges } from './folded-changes.js';
-import type { DataChange, RelationIdentity, Row, Value } from './model.js';
+import type { DataChange, InsertChange, RelationIdentity, Row, Value } from './model.js';
 import { rowBytes } from './model.js';
 import { StatementPipeline } from './pipeline.js';
 import { CREATE_PROGRESS_TABLE, PROGRESS_TABLE, WRITE_PROGRESS } from './progress-store.js';
@@ -44,7 +44,6 @@ interface Batch {
   /** insert: columns; update: key columns then set columns; delete: key columns. */
   columns: string[];
   keyCount: number;
-  signature: string;
   rows: Value[][];
   keys: Set<string>;
   bytes: number;
@@ -221,6 +220,36 @@ export class Applier {
     }
   }
 
+  /** Whether a row can join the open batch: same statement shape, within limits, key not in it. */
+  #fits(
+    batch: Batch,
+    kind: Batch['kind'],
+    table: TargetTable,
+    columns: string[],
+    keyCount: number,
+    key: string | undefined,
+    bytes: number,
+  ): boolean {
+    return (
+      batch.kind === kind &&
+      batch.table === table &&
+      batch.keyCount === keyCount &&
+      sameColumns(batch.columns, columns) &&
+      batch.rows.length < this.#maxRows(columns.length) &&
+      batch.bytes + bytes <= this.#options.batchMaxBytes &&
+      (key === undefined || !batch.keys.has(key))
+    );
+  }
+
+  /** The columns of an insert that the target may be given (defined values, not generated). */
+  #insertColumns(table: TargetTable, row: Row): string[] {
+    const columns: string[] = [];
+    for (const name in row) {
+      if (row[name] !== undefined && table.columns.get(name)?.generated !== true) columns.push(name);
+    }
+    return columns;
+  }
+
   /** Adds a row to the open batch, or flushes it and opens one that fits. */
   async #add(
     kind: Batch['kind'],
@@ -231,21 +260,13 @@ export class Applier {
     key: string | undefined,
     bytes: number,
   ): Promise<void> {
-    const signature = `${kind}\u0001${table.sql}\u0001${keyCount}\u0001${columns.join('\u0000')}`;
     let batch = this.#batch;
-    const maxRows = this.#maxRows(columns.length);
-    if (
-      batch &&
-      (batch.signature !== signature ||
-        batch.rows.length >= maxRows ||
-        batch.bytes + bytes > this.#options.batchMaxBytes ||
-        (key !== undefined && batch.keys.has(key)))
-    ) {
+    if (batch && !this.#fits(batch, kind, table, columns, keyCount, key, bytes)) {
       await this.#flushOrdered();
       batch = undefined;
     }
     if (!batch) {
-      batch = { kind, table, columns, keyCount, signature, rows: [], keys: new Set(), bytes: 0 };
+      batch = { kind, table, columns, keyCount, rows: [], keys: new Set(), bytes: 0 };
       this.#batch = batch;
     }
     batch.rows.push(row);
@@ -292,6 +313,8 @@ export class Applier {
     if (!this.#inTransaction || identity.replicaIdentity === 'full') return false;
     const table = this.#catalog.cached(change.relation);
     if (!table) return false;
+    if (change.kind === 'insert' && identity.keyColumns.length === 0)
+      return this.#tryAppendInsert(table, change);
     const folded = this.#folded.get(table.sql);
     if (!folded || folded.table !== table || !sameColumns(folded.keyColumns, identity.keyColumns))
       return false;
@@ -302,6 +325,18 @@ export class Applier {
     if (!folded.add(change)) return false;
     this.#foldedRows += folded.size - rows;
     this.#foldedBytes += folded.bytes - bytes;
+    return true;
+  }
+
+  /** An insert into a table without a key joins the open batch of such inserts when it fits. */
+  #tryAppendInsert(table: TargetTable, change: InsertChange): boolean {
+    const batch = this.#batch;
+    if (!batch) return false;
+    const columns = this.#insertColumns(table, change.new);
+    const bytes = rowBytes(change.new);
+    if (!this.#fits(batch, 'insert', table, columns, 0, undefined, bytes)) return false;
+    batch.rows.push(columns.map((c) => change.new[c]));
+    batch.bytes += bytes;
     return true;
   }
 
@@ -350,7 +385,7 @@ export class Applier {
     }
     const writable = (name: string) => table.columns.get(name)?.generated !== true;
     if (change.kind === 'insert') {
-      const columns = Object.keys(change.new).filter((c) => change.new[c] !== undefined && writable(c));
+      const columns = this.#insertColumns(table, change.new);
       await this.#add(
         'insert',
         table,
