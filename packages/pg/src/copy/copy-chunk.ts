@@ -11,22 +11,45 @@ export function copyColumns(table: TableInfo): string {
     .join(', ');
 }
 
+/** How one chunk travels: see binaryCopyable and emptyForFreeze. */
+export interface CopyFormat {
+  binary?: boolean;
+  freeze?: boolean;
+}
+
 /**
- * Source side of a chunk. Text format: binary COPY embeds type OIDs in arrays and composites, which
+ * Whether a table may be copied in binary format: the two servers run the same major and every
+ * copied column is `sendable` (a built-in type whose binary form both servers share). Binary COPY
+ * costs both servers less than text (no number, date or timestamp formatting and parsing, bytea
+ * not hex-encoded). Otherwise text: binary COPY embeds type oids in arrays and composites, which
  * differ between servers for user-defined types, and binary layouts are only promised within one
- * major; the text form of every type is what each server's input function accepts, read under the
- * same fixed settings on both sides. `FROM ONLY` keeps inheritance children out (they are copied
- * as tables of their own). Identity ALWAYS columns need nothing: COPY FROM writes supplied values.
+ * major, while the text form of every type is what each server's input function accepts, read
+ * under the same fixed settings on both sides.
  */
-export function sourceCopySql(table: TableInfo, chunk: ChunkSpec): string {
+export function binaryCopyable(table: TableInfo, sameMajor: boolean): boolean {
+  const columns = table.columns.filter((c) => !c.generated);
+  return sameMajor && columns.length > 0 && columns.every((c) => c.sendable === true);
+}
+
+function withOptions(format: CopyFormat): string {
+  const options = [format.binary ? 'FORMAT binary' : '', format.freeze ? 'FREEZE' : ''].filter(Boolean);
+  return options.length > 0 ? ` WITH (${options.join(', ')})` : '';
+}
+
+/**
+ * Source side of a chunk. `FROM ONLY` keeps inheritance children out (they are copied as tables of
+ * their own). Identity ALWAYS columns need nothing: COPY FROM writes supplied values.
+ */
+export function sourceCopySql(table: TableInfo, chunk: ChunkSpec, format: CopyFormat = {}): string {
   const columns = copyColumns(table);
-  if (!chunk.predicate) return `COPY ${table.key}${columnList(columns)} TO STDOUT`;
-  return `COPY (SELECT ${columns} FROM ONLY ${table.key} WHERE ${chunk.predicate}) TO STDOUT`;
+  const options = withOptions({ binary: format.binary === true });
+  if (!chunk.predicate) return `COPY ${table.key}${columnList(columns)} TO STDOUT${options}`;
+  return `COPY (SELECT ${columns} FROM ONLY ${table.key} WHERE ${chunk.predicate}) TO STDOUT${options}`;
 }
 
 /** `freeze`: the table was emptied in this transaction (see emptyForFreeze). */
-export function targetCopySql(table: TableInfo, freeze = false): string {
-  return `COPY ${table.key}${columnList(copyColumns(table))} FROM STDIN${freeze ? ' WITH (FREEZE)' : ''}`;
+export function targetCopySql(table: TableInfo, format: CopyFormat = {}): string {
+  return `COPY ${table.key}${columnList(copyColumns(table))} FROM STDIN${withOptions(format)}`;
 }
 
 /**
@@ -69,15 +92,15 @@ export async function pumpChunk(
   table: TableInfo,
   chunk: ChunkSpec,
   onBytes: (bytes: number) => void,
-  freeze = false,
+  format: CopyFormat = {},
 ): Promise<{ rows: number; bytes: number }> {
   // Resolves only once both servers completed their command (CommandComplete and ReadyForQuery),
   // so a source that died after its last row is caught before the chunk is committed.
   const copied = await forwardCopy(
     source,
     target,
-    sourceCopySql(table, chunk),
-    targetCopySql(table, freeze),
+    sourceCopySql(table, chunk, format),
+    targetCopySql(table, format),
     onBytes,
   );
   if (copied.sourceRows !== copied.targetRows) {

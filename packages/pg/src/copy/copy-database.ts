@@ -1,7 +1,7 @@
 import type { CopySummary, Logger, LostSnapshotChoice, ProgressSink, TableRef } from '@pgshift/plugin-api';
 import { nullProgress, PgshiftError, silentLogger } from '@pgshift/plugin-api';
 import type pg from 'pg';
-import { emptyForFreeze, pumpChunk } from './copy-chunk.js';
+import { binaryCopyable, emptyForFreeze, pumpChunk } from './copy-chunk.js';
 import { CopyError, SnapshotLostError } from './errors.js';
 import { applyFixedSettings } from './fixed-settings.js';
 import { readTableInventory, serverVersionNum } from './inventory.js';
@@ -74,6 +74,7 @@ export async function copyDatabase(options: CopyDatabaseOptions): Promise<CopyDa
       splitTableBytes: options.splitTableBytes,
       sourceVersionNum: await serverVersionNum(sourceAdmin),
     };
+    const sameMajor = majorOf(planOptions.sourceVersionNum) === majorOf(await serverVersionNum(admin));
     const fresh = async () => {
       if (options.snapshot) return options.snapshot;
       exported = await exportSnapshot(options.openSource);
@@ -131,13 +132,18 @@ export async function copyDatabase(options: CopyDatabaseOptions): Promise<CopyDa
       }
     }
 
-    const result = await runChunks(options, store, state, byKey, snapshot);
+    const result = await runChunks(options, store, state, byKey, snapshot, sameMajor);
     return { ...result, consistent, snapshot };
   } finally {
     await exported?.release();
     await sourceAdmin?.end().catch(() => {});
     await admin.end().catch(() => {});
   }
+}
+
+/** 10 and later number majors by the first part (170004), older ones by the first two (90624). */
+function majorOf(versionNum: number): number {
+  return versionNum >= 100000 ? Math.floor(versionNum / 10000) : Math.floor(versionNum / 100);
 }
 
 /** ctid chunks cannot continue under another snapshot: an updated row may move to another page range. */
@@ -170,6 +176,7 @@ async function runChunks(
   state: StoredState,
   byKey: Map<string, TableInfo>,
   snapshot: string,
+  sameMajor: boolean,
 ): Promise<Omit<CopyDatabaseResult, 'consistent' | 'snapshot'>> {
   const chunks = state.chunks.filter((c) => byKey.has(c.table));
   const queue = chunks.filter((c) => !c.done);
@@ -221,6 +228,7 @@ async function runChunks(
         try {
           await target.query('BEGIN');
           const freeze = chunk.kind === 'whole' && (await emptyForFreeze(target, table));
+          const binary = binaryCopyable(table, sameMajor);
           const copied = await pumpChunk(
             source,
             target,
@@ -230,7 +238,7 @@ async function runChunks(
               streamed += n;
               progress.bytes(chunk.table, n);
             },
-            freeze,
+            { binary, freeze },
           );
           rows = copied.rows;
           await options.hooks?.chunkCopied?.(chunk);

@@ -82,10 +82,12 @@ async function readColumns(client: pg.Client, oids: string[], versionNum: number
     identity: string;
     collatable: boolean;
     base: string;
+    sendable: boolean;
   }>(
     `SELECT a.attrelid::int8::text AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
             ${generated} AS generated, a.attidentity::text AS identity, t.typcollation <> 0 AS collatable,
-            (CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END)::int8::text AS base
+            (CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END)::int8::text AS base,
+            ${SENDABLE} AS sendable
        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
       WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attrelid, a.attnum`,
@@ -100,12 +102,24 @@ async function readColumns(client: pg.Client, oids: string[], versionNum: number
       generated: row.generated,
       identity: row.identity,
       collatable: row.collatable,
+      sendable: row.sendable,
       ...(BINARY_COMPARE[row.base] ? { binary: BINARY_COMPARE[row.base] } : {}),
     });
     byTable.set(row.oid, list);
   }
   return byTable;
 }
+
+/**
+ * Whether a column's values may travel in binary COPY between two servers of one major (see
+ * ColumnInfo.sendable): a base type from PostgreSQL's own catalog data (oids below 10000 are fixed
+ * by the source tree, so equal on both servers, and so are the element oids arrays embed), with
+ * binary send and receive functions, and not a reg* type, whose binary form is a server-local oid
+ * where its text form is a name. Enums, domains, composites, ranges and extension types (oids
+ * given at creation) always go as text.
+ */
+const SENDABLE = `(t.oid < 10000 AND t.typtype = 'b' AND t.typsend::oid <> 0 AND t.typreceive::oid <> 0
+                   AND t.typname !~ '^_?reg')`;
 
 const send = (fn: string, cast: string) => ({ send: fn, cast });
 

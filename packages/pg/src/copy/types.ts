@@ -10,6 +10,11 @@ export interface ColumnInfo {
   /** The type takes a collation (text-like), so ordering it needs an explicit one to agree everywhere. */
   collatable: boolean;
   /**
+   * A built-in type whose binary form is the same on two servers of one major version, so COPY may
+   * move it in binary format, cheaper than text for both servers (see inventory.ts SENDABLE).
+   */
+  sendable?: boolean;
+  /**
    * How verify reads the value when its text is not the same on every major: floats (and the
    * geometric types built on them) print differently on PostgreSQL < 12 and >= 12 whatever
    * extra_float_digits says, so they are compared by their exact binary form, `send(col::cast)`.
