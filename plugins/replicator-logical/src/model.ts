@@ -82,8 +82,17 @@ export interface CommitChange {
 export type DataChange = InsertChange | UpdateChange | DeleteChange | TruncateChange;
 export type Change = BeginChange | RelationChange | DataChange | CommitChange;
 
+/**
+ * Rows inherit nothing (no `__proto__` setter, no `constructor`), so any column name is a plain
+ * key. Made by a constructor whose prototype has no prototype, rather than Object.create(null):
+ * V8 keeps such objects in fast mode and rows of one relation share a shape, several times
+ * cheaper to build and read on the hot path than dictionary-mode objects.
+ */
+function RowObject(this: Row): void {}
+RowObject.prototype = Object.freeze(Object.create(null));
+
 export function newRow(): Row {
-  return Object.create(null) as Row;
+  return new (RowObject as unknown as new () => Row)();
 }
 
 export function relationKey(relation: RelationRef): string {

@@ -174,6 +174,21 @@ describe('pgoutput decoder', () => {
     expect(() => decode(decoder, new Message().byte('Z'))).toThrow(/unknown pgoutput message Z/);
   });
 
+  it('keeps columns named like Object members as plain values', () => {
+    const decoder = new PgoutputDecoder(['pub']);
+    const names = ['__proto__', 'constructor', 'toString'];
+    const relation = new Message().byte('R').int32(7).string('public').string('odd').byte('d').int16(3);
+    for (const name of names) relation.byte(1).string(name).int32(25).int32(-1);
+    decode(decoder, relation);
+    const [insert] = decode(decoder, new Message().byte('I').int32(7).byte('N').tuple(['a', 'b', null]));
+    const row = (insert as { new: Record<string, unknown> }).new;
+    expect(Object.keys(row)).toEqual(names);
+    expect(names.map((name) => row[name])).toEqual(['a', 'b', null]);
+    expect(Object.getPrototypeOf(Object.getPrototypeOf(row))).toBeNull();
+    // Absent columns read as absent, not as inherited members.
+    expect(row.hasOwnProperty).toBeUndefined();
+  });
+
   it('passes over type, origin and logical messages', () => {
     const decoder = new PgoutputDecoder(['pub']);
     expect(decode(decoder, new Message().byte('Y').int32(600).string('public').string('t'))).toEqual([]);
