@@ -6,6 +6,7 @@
  *   pnpm --filter @pgshift/bench apply-rate -- --transactions 20000
  *
  * Options: --transactions N (20000), --scale N (pgbench scale, 1), --clients N (4), --major N (15),
+ * --rounds N (3; a fresh backlog each round, the consumers' order alternating; medians reported),
  * --timeout S (1800), --no-install, --no-doc.
  */
 import { pathToFileURL } from 'node:url';
@@ -26,6 +27,8 @@ export interface ApplyRateOptions {
   scale: number;
   clients: number;
   major: number;
+  /** Backlogs made and caught up one after another; the medians are reported. */
+  rounds?: number;
   timeoutSeconds: number;
   install: boolean;
   writeDoc: boolean;
@@ -46,13 +49,34 @@ export interface ApplyResult {
   targetWalSyncs?: number;
   notes: string[];
   differences: string[];
+  /** Catch-up seconds of each round, in round order (the row's figures are the median round's). */
+  roundSeconds?: number[];
+}
+
+export interface Backlog {
+  transactions: number;
+  walBytes: string;
+  seconds: number;
+  startLsn: string;
+  endLsn: string;
 }
 
 export interface ApplyRateResult {
   options: ApplyRateOptions;
   machine: MachineFacts;
-  backlog: { transactions: number; walBytes: string; seconds: number; startLsn: string; endLsn: string };
+  /** The first round's backlog (every round makes one of the same size). */
+  backlog: Backlog;
+  backlogs: Backlog[];
   results: ApplyResult[];
+}
+
+/** The median round's result of one consumer; a failed or mismatched round wins over any median. */
+function summarize(rounds: ApplyResult[]): ApplyResult {
+  const bad = rounds.find((r) => r.status !== 'ok');
+  if (bad) return bad;
+  const sorted = [...rounds].sort((a, b) => (a.seconds ?? 0) - (b.seconds ?? 0));
+  const median = sorted[Math.floor((sorted.length - 1) / 2)] as ApplyResult;
+  return { ...median, roundSeconds: rounds.map((r) => r.seconds ?? Number.NaN) };
 }
 
 const SOURCE_DB = 'bench';
@@ -168,83 +192,100 @@ export async function runApplyRateBench(options: ApplyRateOptions): Promise<Appl
       : `the replicator plugin (${REPLICATOR_DIR}) is not in this checkout`;
     if (entry && !pgshiftProblem) log('pgshift slot created and positioned; pgshift stopped');
 
-    log(`making a backlog of ${options.transactions} pgbench transactions ...`);
-    const startLsn = await currentLsn(source);
-    const perClient = Math.ceil(options.transactions / options.clients);
-    const made = await runChecked(pgbench, [
-      '-n',
-      '-c',
-      String(options.clients),
-      '-j',
-      String(Math.min(options.clients, 2)),
-      '-t',
-      String(perClient),
-      uri(source, SOURCE_DB),
+    const rounds = Math.max(1, options.rounds ?? 3);
+    const backlogs: Backlog[] = [];
+    const perTool = new Map<string, ApplyResult[]>([
+      ['native subscription', []],
+      ['pgshift', []],
     ]);
-    const endLsn = await currentLsn(source);
-    const [history] = await source.query<{ n: string }>(
-      'SELECT count(*)::text AS n FROM pgbench_history',
-      undefined,
-      SOURCE_DB,
-    );
-    const transactions = Number(history?.n);
-    const [wal] = await source.query<{ b: string }>(
-      'SELECT pg_wal_lsn_diff($1, $2)::bigint::text AS b',
-      [endLsn, startLsn],
-      SOURCE_DB,
-    );
-    const backlog = { transactions, walBytes: wal?.b ?? '0', seconds: made.seconds, startLsn, endLsn };
-    log(`backlog: ${transactions} transactions, ${mib(Number(backlog.walBytes))} of WAL, up to ${endLsn}`);
+    for (let round = 0; round < rounds; round++) {
+      log(
+        `round ${round + 1} of ${rounds}: making a backlog of ${options.transactions} pgbench transactions ...`,
+      );
+      const [before] = await source.query<{ n: string }>(
+        'SELECT count(*)::text AS n FROM pgbench_history',
+        undefined,
+        SOURCE_DB,
+      );
+      const startLsn = await currentLsn(source);
+      const perClient = Math.ceil(options.transactions / options.clients);
+      const made = await runChecked(pgbench, [
+        '-n',
+        '-c',
+        String(options.clients),
+        '-j',
+        String(Math.min(options.clients, 2)),
+        '-t',
+        String(perClient),
+        uri(source, SOURCE_DB),
+      ]);
+      const endLsn = await currentLsn(source);
+      const [history] = await source.query<{ n: string }>(
+        'SELECT count(*)::text AS n FROM pgbench_history',
+        undefined,
+        SOURCE_DB,
+      );
+      const historyRows = Number(history?.n);
+      const transactions = historyRows - Number(before?.n);
+      const [wal] = await source.query<{ b: string }>(
+        'SELECT pg_wal_lsn_diff($1, $2)::bigint::text AS b',
+        [endLsn, startLsn],
+        SOURCE_DB,
+      );
+      const backlog = { transactions, walBytes: wal?.b ?? '0', seconds: made.seconds, startLsn, endLsn };
+      backlogs.push(backlog);
+      log(`backlog: ${transactions} transactions, ${mib(Number(backlog.walBytes))} of WAL, up to ${endLsn}`);
 
-    const results: ApplyResult[] = [];
-    await settle(source, target);
-    log('native subscription catching up ...');
-    try {
-      const before = await targetCounters(target, NATIVE_DB);
-      const { seconds: s } = await catchUpNative(native, transactions, options.timeoutSeconds);
-      await disableNative(native);
-      const after = await targetCounters(target, NATIVE_DB);
-      const diff = await tableDifferences(source, target, NATIVE_DB);
-      results.push({
-        tool: 'native subscription',
-        status: diff.length === 0 ? 'ok' : 'mismatch',
-        seconds: s,
-        rate: transactions / s,
-        targetCommits: after.commits - before.commits,
-        targetWalSyncs: after.walSyncs - before.walSyncs,
-        notes: [
-          'time from ALTER SUBSCRIPTION ... ENABLE until the target holds every pgbench_history row of the backlog; the apply worker runs inside the target server (its memory is not a separate process), with the subscription default synchronous_commit = off',
-        ],
-        differences: diff,
-      });
-    } catch (error) {
-      results.push({
-        tool: 'native subscription',
-        status: 'failed',
-        notes: [(error as Error).message],
-        differences: [],
-      });
-    }
+      const runNative = async (): Promise<ApplyResult> => {
+        await settle(source, target);
+        log('native subscription catching up ...');
+        try {
+          const before = await targetCounters(target, NATIVE_DB);
+          const { seconds: s } = await catchUpNative(native, historyRows, options.timeoutSeconds);
+          await disableNative(native);
+          const after = await targetCounters(target, NATIVE_DB);
+          const diff = await tableDifferences(source, target, NATIVE_DB);
+          return {
+            tool: 'native subscription',
+            status: diff.length === 0 ? 'ok' : 'mismatch',
+            seconds: s,
+            rate: transactions / s,
+            targetCommits: after.commits - before.commits,
+            targetWalSyncs: after.walSyncs - before.walSyncs,
+            notes: [
+              'time from ALTER SUBSCRIPTION ... ENABLE until the target holds every pgbench_history row of the backlog; the apply worker runs inside the target server (its memory is not a separate process), with the subscription default synchronous_commit = off',
+            ],
+            differences: diff,
+          };
+        } catch (error) {
+          return {
+            tool: 'native subscription',
+            status: 'failed',
+            notes: [(error as Error).message],
+            differences: [],
+          };
+        }
+      };
 
-    if (pgshiftProblem) {
-      results.push({
-        tool: 'pgshift',
-        status: entry ? 'failed' : 'unavailable',
-        notes: [pgshiftProblem],
-        differences: [],
-      });
-    } else {
-      await settle(source, target);
-      log('pgshift catching up ...');
-      const before = await targetCounters(target, PGSHIFT_DB);
-      const run = await runReplicatorChild('follow', { ...spec, drainTo: endLsn }, options.timeoutSeconds);
-      const after = await targetCounters(target, PGSHIFT_DB);
-      if (!run.result.ok) {
-        pgshiftProblem = lastLines(run.result.error ?? run.measured.output);
-        results.push({ tool: 'pgshift', status: 'failed', notes: [pgshiftProblem], differences: [] });
-      } else {
+      const runPgshift = async (): Promise<ApplyResult> => {
+        if (pgshiftProblem)
+          return {
+            tool: 'pgshift',
+            status: entry ? 'failed' : 'unavailable',
+            notes: [pgshiftProblem],
+            differences: [],
+          };
+        await settle(source, target);
+        log('pgshift catching up ...');
+        const before = await targetCounters(target, PGSHIFT_DB);
+        const run = await runReplicatorChild('follow', { ...spec, drainTo: endLsn }, options.timeoutSeconds);
+        const after = await targetCounters(target, PGSHIFT_DB);
+        if (!run.result.ok) {
+          pgshiftProblem = lastLines(run.result.error ?? run.measured.output);
+          return { tool: 'pgshift', status: 'failed', notes: [pgshiftProblem], differences: [] };
+        }
         const diff = await tableDifferences(source, target, PGSHIFT_DB);
-        results.push({
+        return {
           tool: 'pgshift',
           status: diff.length === 0 ? 'ok' : 'mismatch',
           seconds: run.result.seconds,
@@ -257,10 +298,19 @@ export async function runApplyRateBench(options: ApplyRateOptions): Promise<Appl
             `time of Replicator.follow() with drainTo = the backlog's end LSN, in a fresh process (${seconds(run.measured.seconds)} with process start and plugin load); ${JSON.stringify(run.result.detail ?? {})}`,
           ],
           differences: diff,
-        });
+        };
+      };
+
+      // Alternate who goes first, so neither always meets the warmer caches.
+      const order = round % 2 === 0 ? [runNative, runPgshift] : [runPgshift, runNative];
+      for (const step of order) {
+        const result = await step();
+        perTool.get(result.tool)?.push(result);
       }
     }
-    return { options, machine, backlog, results };
+    const results = [...perTool.values()].filter((r) => r.length > 0).map(summarize);
+    const backlog = backlogs[0] as Backlog;
+    return { options, machine, backlog, backlogs, results };
   } finally {
     await servers.stopAll();
   }
@@ -270,7 +320,8 @@ function resultRows(result: ApplyRateResult) {
   const native = result.results.find((r) => r.tool === 'native subscription' && r.status === 'ok');
   const head = [
     'consumer',
-    'catch-up time',
+    'catch-up time (median)',
+    'rounds',
     'rate',
     'peak RSS',
     'process CPU',
@@ -283,6 +334,7 @@ function resultRows(result: ApplyRateResult) {
   const rows = result.results.map((r) => [
     r.tool,
     seconds(r.seconds),
+    r.roundSeconds?.map((x) => x.toFixed(2)).join(', ') ?? '-',
     r.rate === undefined ? '-' : `${r.rate.toFixed(0)} tx/s`,
     r.peakRssBytes === undefined ? '-' : mib(r.peakRssBytes),
     seconds(r.cpuSeconds),
@@ -310,11 +362,11 @@ export function applyRateSection(result: ApplyRateResult): string {
   return [
     '## Apply rate (catch-up of a backlog)',
     '',
-    `Command: \`pnpm --filter @pgshift/bench apply-rate -- --transactions ${o.transactions}\``,
+    `Command: \`pnpm --filter @pgshift/bench apply-rate -- --transactions ${o.transactions} --rounds ${o.rounds ?? 3}\``,
     '',
     ...machineLines(result.machine),
-    `- Workload: \`pgbench -i -s ${o.scale}\` on the source and (identically) on each target database; then a backlog of ${b.transactions} default pgbench (TPC-B-like) transactions from ${o.clients} clients, made in ${seconds(b.seconds)} while nothing consumed it: ${mib(Number(b.walBytes))} of WAL (${b.startLsn} to ${b.endLsn}).`,
-    '- Both consumers had their slot before the backlog and catch up one after the other, native first, each from a CHECKPOINT; each result counts only if every pgbench table on its target matches the source (row count and an md5 aggregate).',
+    `- Workload: \`pgbench -i -s ${o.scale}\` on the source and (identically) on each target database; then, in each of ${result.backlogs.length} rounds, a backlog of ${b.transactions} default pgbench (TPC-B-like) transactions from ${o.clients} clients made while nothing consumed it (round 1: ${seconds(b.seconds)}, ${mib(Number(b.walBytes))} of WAL, ${b.startLsn} to ${b.endLsn}).`,
+    "- Both consumers had their slot before the first backlog and catch up one after the other, each from a CHECKPOINT, native first in odd rounds and pgshift first in even ones; a row shows the median round (rate and ratio from it) and every round's time; a result counts only if every pgbench table on its target matches the source (row count and an md5 aggregate) after every round.",
     '',
     markdownTable(head, rows),
     '',
@@ -332,6 +384,7 @@ async function main(): Promise<void> {
     scale: numberArg(args, 'scale', 1),
     clients: numberArg(args, 'clients', 4),
     major: numberArg(args, 'major', 15),
+    rounds: numberArg(args, 'rounds', 3),
     timeoutSeconds: numberArg(args, 'timeout', 1800),
     install: !args.has('no-install'),
     writeDoc: !args.has('no-doc'),

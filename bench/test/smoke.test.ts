@@ -85,22 +85,24 @@ describe('full-copy harness', () => {
 
 describe('apply-rate harness', () => {
   it.skipIf(!tools.pgbench)(
-    `catches up a 200-transaction backlog natively and with pgshift, both matching the source${tools.pgbench ? '' : ` (skipped: ${tools.missing.join('; ')})`}`,
+    `catches up two 200-transaction backlogs natively and with pgshift, both matching the source${tools.pgbench ? '' : ` (skipped: ${tools.missing.join('; ')})`}`,
     async () => {
       const result: ApplyRateResult = await runApplyRateBench({
         transactions: 200,
         scale: 1,
         clients: 2,
         major: 15,
+        rounds: 2,
         timeoutSeconds: 120,
         install: false,
         writeDoc: false,
         durable: false,
         log: quiet,
       });
-      expect(result.backlog.transactions).toBe(200);
+      expect(result.backlogs.map((b) => b.transactions)).toEqual([200, 200]);
       const native = result.results.find((r) => r.tool === 'native subscription');
       expect(native).toMatchObject({ status: 'ok', differences: [] });
+      expect(native?.roundSeconds).toHaveLength(2);
       expect(native?.rate).toBeGreaterThan(0);
       const pgshift = result.results.find((r) => r.tool === 'pgshift');
       if (pgshift?.status === 'unavailable') {
