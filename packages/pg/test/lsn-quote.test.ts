@@ -9,7 +9,15 @@ describe('lsn', () => {
     expect(lsnDiff('1/0', '0/FFFFFFFF')).toBe(1n);
     expect(bigIntToLsn(lsnToBigInt('0000000A/0000FF00'))).toBe('A/FF00');
   });
+  it('is exact on both sides of 2^53, and accepts surrounding blanks', () => {
+    expect(lsnToBigInt('1FFFFF/FFFFFFFF')).toBe(2n ** 53n - 1n);
+    expect(lsnToBigInt('200000/00000001')).toBe(2n ** 53n + 1n);
+    expect(lsnToBigInt('FFFFFFFF/FFFFFFFF')).toBe(2n ** 64n - 1n);
+    expect(lsnToBigInt(' 1/a ')).toBe(0x1_0000_000an);
+  });
   it('rejects what is not an LSN', () => {
+    expect(() => lsnToBigInt('1G/0')).toThrow(/not an LSN/);
+    expect(() => lsnToBigInt('123456789/0')).toThrow(/not an LSN/);
     expect(() => lsnToBigInt('12')).toThrow(/not an LSN/);
   });
 });

@@ -13,7 +13,13 @@ import { ReplicationStream } from './stream.js';
 import { TargetCatalog } from './target-catalog.js';
 import { isCaptureLog, TruncateCollector } from './truncate-capture.js';
 
-type Item = { type: 'data'; changes: Change[]; bytes: number } | { type: 'keepalive'; lsn: bigint };
+/** Received data: the changes of one or more consecutive messages, and how many and how big. */
+type Item =
+  | { type: 'data'; changes: Change[]; messages: number; bytes: number }
+  | { type: 'keepalive'; lsn: bigint };
+
+/** Changes of consecutive messages share a queue item up to this many: fewer items, less overhead. */
+const ITEM_MAX_CHANGES = 256;
 
 interface OpenTransaction {
   skip: boolean;
@@ -70,6 +76,7 @@ export class Follower {
   #position = 0n;
   #queue: Item[] = [];
   #queuedBytes = 0;
+  #queuedMessages = 0;
   #txn: OpenTransaction | undefined;
   #group = emptyGroup();
   #truncates = new TruncateCollector();
@@ -175,10 +182,16 @@ export class Follower {
             // Per commit, not per message: the source position only matters between transactions.
             const last = changes[changes.length - 1];
             if (last?.kind === 'commit') this.#tracker.seeSource(lsnToBigInt(last.endLsn));
-            this.#queue.push({ type: 'data', changes, bytes: payload.length });
+            const tail = this.#queue[this.#queue.length - 1];
+            if (tail?.type === 'data' && tail.changes.length < ITEM_MAX_CHANGES) {
+              for (const change of changes) tail.changes.push(change);
+              tail.messages++;
+              tail.bytes += payload.length;
+            } else this.#queue.push({ type: 'data', changes, messages: 1, bytes: payload.length });
             this.#queuedBytes += payload.length;
+            this.#queuedMessages++;
             if (
-              this.#queue.length >= this.#options.queueMaxMessages ||
+              this.#queuedMessages >= this.#options.queueMaxMessages ||
               this.#queuedBytes >= this.#options.queueMaxBytes
             ) {
               this.#paused = true;
@@ -305,9 +318,10 @@ export class Follower {
       if (slow) await slow;
     }
     this.#queuedBytes -= item.bytes;
+    this.#queuedMessages -= item.messages;
     if (
       this.#paused &&
-      this.#queue.length <= this.#options.queueMaxMessages / 4 &&
+      this.#queuedMessages <= this.#options.queueMaxMessages / 4 &&
       this.#queuedBytes <= this.#options.queueMaxBytes / 4
     ) {
       this.#paused = false;
