@@ -2,7 +2,7 @@ import { bigIntToLsn, lsnToBigInt, openClient } from '@pgshift/pg';
 import type { FollowControl, ReplicationContext } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { Applier, type GroupEnd } from './applier.js';
-import { decoderFor } from './decoders/index.js';
+import { type Decoder, decoderFor } from './decoders/index.js';
 import { CODES, ReplicationError } from './errors.js';
 import type { LagTracker } from './lag-tracker.js';
 import type { BeginChange, Change, CommitChange } from './model.js';
@@ -155,68 +155,40 @@ export class Follower {
     this.#control.signal.addEventListener('abort', onAbort);
     let applier: Applier | undefined;
     try {
-      const version = await target.query<{ v: number }>(
-        "SELECT current_setting('server_version_num')::int AS v",
-      );
-      const catalog = new TargetCatalog(target, version.rows[0]?.v ?? 0);
-      this.#catalog = catalog;
-      applier = new Applier(target, catalog, ctx.slotName, this.#options, ctx.logger);
-      await applier.open();
-      poller = await openClient(ctx.source.route.connection({ database }), 'pgshift-lag');
-      const sourceVersion = await poller.query<{ v: number }>(
-        "SELECT current_setting('server_version_num')::int AS v",
-      );
-      // The insert position counts commits not yet written out (synchronous_commit = off).
-      const walFunction =
-        (sourceVersion.rows[0]?.v ?? 0) >= 100000
-          ? 'pg_current_wal_insert_lsn'
-          : 'pg_current_xlog_insert_location';
-      await waitForSlotInactive(poller, ctx.slotName, this.#options.slotWaitMs);
       const decoder = decoderFor(ctx);
       const identities = new SourceIdentities(ctx);
-
-      stream.start(ctx.slotName, bigIntToLsn(this.#position), decoder.startOptions(), {
-        data: (lsn, payload) => {
-          try {
-            const changes = decoder.decode(lsn, payload);
-            // Per commit, not per message: the source position only matters between transactions.
-            const last = changes[changes.length - 1];
-            if (last?.kind === 'commit') this.#tracker.seeSource(lsnToBigInt(last.endLsn));
-            const tail = this.#queue[this.#queue.length - 1];
-            if (tail?.type === 'data' && tail.changes.length < ITEM_MAX_CHANGES) {
-              for (const change of changes) tail.changes.push(change);
-              tail.messages++;
-              tail.bytes += payload.length;
-            } else this.#queue.push({ type: 'data', changes, messages: 1, bytes: payload.length });
-            this.#queuedBytes += payload.length;
-            this.#queuedMessages++;
-            if (
-              this.#queuedMessages >= this.#options.queueMaxMessages ||
-              this.#queuedBytes >= this.#options.queueMaxBytes
-            ) {
-              this.#paused = true;
-              stream.pause();
-            }
-            this.#kick();
-          } catch (error) {
-            this.#fail(error);
-          }
-        },
-        keepalive: (lsn, shouldRespond) => {
-          // Answered at once, with the durable position only; ordering with data is kept by the queue.
-          if (shouldRespond) void stream.sendStatus(this.#position).catch((e) => this.#fail(e));
-          this.#queue.push({ type: 'keepalive', lsn: lsnToBigInt(lsn) });
-          this.#kick();
-        },
-        error: (error) =>
-          this.#fail(
-            new ReplicationError(CODES.stream, `replication stream failed: ${error.message}`, {
-              cause: error,
-            }),
-          ),
-        ended: () =>
-          this.#fail(new ReplicationError(CODES.stream, 'the source ended the replication stream')),
-      });
+      // The target session and the source side are set up side by side; the stream starts as
+      // soon as the slot is free (its data waits in the queue until the applier is ready).
+      const setUpTarget = async (): Promise<Applier> => {
+        const version = await target.query<{ v: number }>(
+          "SELECT current_setting('server_version_num')::int AS v",
+        );
+        const catalog = new TargetCatalog(target, version.rows[0]?.v ?? 0);
+        this.#catalog = catalog;
+        const opened = new Applier(target, catalog, ctx.slotName, this.#options, ctx.logger);
+        applier = opened;
+        await opened.open();
+        return opened;
+      };
+      const setUpSource = async (): Promise<number> => {
+        const client = await openClient(ctx.source.route.connection({ database }), 'pgshift-lag');
+        poller = client;
+        const version = await client.query<{ v: number }>(
+          "SELECT current_setting('server_version_num')::int AS v",
+        );
+        await waitForSlotInactive(client, ctx.slotName, this.#options.slotWaitMs);
+        this.#startStream(stream, decoder);
+        return version.rows[0]?.v ?? 0;
+      };
+      // Both settle before going on, so a failure of one never leaves the other running unowned.
+      const [targetSide, sourceSide] = await Promise.allSettled([setUpTarget(), setUpSource()]);
+      if (targetSide.status === 'rejected') throw targetSide.reason;
+      if (sourceSide.status === 'rejected') throw sourceSide.reason;
+      const runningApplier = targetSide.value;
+      const sourceVersion = sourceSide.value;
+      // The insert position counts commits not yet written out (synchronous_commit = off).
+      const walFunction =
+        sourceVersion >= 100000 ? 'pg_current_wal_insert_lsn' : 'pg_current_xlog_insert_location';
 
       timers.push(
         setInterval(
@@ -240,7 +212,6 @@ export class Follower {
         }, this.#options.lagIntervalMs),
       );
       let lastPing = 0;
-      const runningApplier = applier;
 
       for (;;) {
         this.#kicked = false;
@@ -287,6 +258,51 @@ export class Follower {
       this.#tracker.busy = false;
       this.#emitLag();
     }
+  }
+
+  /** Starts streaming from the durable position; each message is decoded as it arrives and queued. */
+  #startStream(stream: ReplicationStream, decoder: Decoder): void {
+    stream.start(this.#ctx.slotName, bigIntToLsn(this.#position), decoder.startOptions(), {
+      data: (lsn, payload) => {
+        try {
+          const changes = decoder.decode(lsn, payload);
+          // Per commit, not per message: the source position only matters between transactions.
+          const last = changes[changes.length - 1];
+          if (last?.kind === 'commit') this.#tracker.seeSource(lsnToBigInt(last.endLsn));
+          const tail = this.#queue[this.#queue.length - 1];
+          if (tail?.type === 'data' && tail.changes.length < ITEM_MAX_CHANGES) {
+            for (const change of changes) tail.changes.push(change);
+            tail.messages++;
+            tail.bytes += payload.length;
+          } else this.#queue.push({ type: 'data', changes, messages: 1, bytes: payload.length });
+          this.#queuedBytes += payload.length;
+          this.#queuedMessages++;
+          if (
+            this.#queuedMessages >= this.#options.queueMaxMessages ||
+            this.#queuedBytes >= this.#options.queueMaxBytes
+          ) {
+            this.#paused = true;
+            stream.pause();
+          }
+          this.#kick();
+        } catch (error) {
+          this.#fail(error);
+        }
+      },
+      keepalive: (lsn, shouldRespond) => {
+        // Answered at once, with the durable position only; ordering with data is kept by the queue.
+        if (shouldRespond) void stream.sendStatus(this.#position).catch((e) => this.#fail(e));
+        this.#queue.push({ type: 'keepalive', lsn: lsnToBigInt(lsn) });
+        this.#kick();
+      },
+      error: (error) =>
+        this.#fail(
+          new ReplicationError(CODES.stream, `replication stream failed: ${error.message}`, {
+            cause: error,
+          }),
+        ),
+      ended: () => this.#fail(new ReplicationError(CODES.stream, 'the source ended the replication stream')),
+    });
   }
 
   #emitLag(): void {

@@ -71,7 +71,10 @@ export class ReplicationStream {
       if (!this.#stopping) handlers.error(error);
     });
     await client.connect();
-    if (this.#stopping) return;
+    if (this.#stopping) {
+      await client.end();
+      return;
+    }
     const connection = (client as unknown as { connection: CopyConnection }).connection;
     this.#connection = connection;
     connection.on('copyData', ({ chunk }) => {
