@@ -121,7 +121,7 @@ async function pgshiftStep(
     }
     notes.push(
       route === 'cli'
-        ? `run through the CLI (\`pgshift run -c FILE --no-verify --json\`, mode full); the time includes process start, plugin loading and the prechecks; ${JSON.stringify(run.detail ?? {})}`
+        ? `run through the CLI (\`pgshift run -c FILE --no-verify --json\`, mode full, jobs ${options.jobs}, splitTableBytes ${mib(options.splitTableBytes)}); the time includes process start, plugin loading and the prechecks; ${JSON.stringify(run.detail ?? {})}`
         : `run through the loader plugin's contract (preData, copyData, postData, syncSequences) in a child process; ${seconds(run.innerSeconds)} of it inside the loader, the rest is process start and plugin loading; ${JSON.stringify(run.detail ?? {})}`,
     );
     return checked('pgshift', target, print, run.measured, notes);
