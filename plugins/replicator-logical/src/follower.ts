@@ -263,12 +263,12 @@ export class Follower {
   /** Starts streaming from the durable position; each message is decoded as it arrives and queued. */
   #startStream(stream: ReplicationStream, decoder: Decoder): void {
     stream.start(this.#ctx.slotName, bigIntToLsn(this.#position), decoder.startOptions(), {
-      data: (lsn, payload) => {
+      data: (payload, lsn) => {
         try {
-          const changes = decoder.decode(lsn, payload);
+          const changes = decoder.decode(payload, lsn);
           // Per commit, not per message: the source position only matters between transactions.
           const last = changes[changes.length - 1];
-          if (last?.kind === 'commit') this.#tracker.seeSource(lsnToBigInt(last.endLsn));
+          if (last?.kind === 'commit') this.#tracker.seeSource(last.endPosition ?? lsnToBigInt(last.endLsn));
           const tail = this.#queue[this.#queue.length - 1];
           if (tail?.type === 'data' && tail.changes.length < ITEM_MAX_CHANGES) {
             for (const change of changes) tail.changes.push(change);
@@ -385,7 +385,7 @@ export class Follower {
     if (!txn) throw new ReplicationError(CODES.decode, 'a commit arrived outside a transaction');
     this.#txn = undefined;
     if (txn.skip) return undefined;
-    const end = lsnToBigInt(change.endLsn);
+    const end = change.endPosition ?? lsnToBigInt(change.endLsn);
     if (end <= this.#lastSeenEnd)
       throw new ReplicationError(
         CODES.duplicate,

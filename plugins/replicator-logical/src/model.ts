@@ -76,6 +76,8 @@ export interface CommitChange {
   commitLsn?: string;
   /** End of the commit record: the position from which decoding resumes after this transaction. */
   endLsn: string;
+  /** endLsn as a number, when the decoder read it as one (saves parsing it again). */
+  endPosition?: bigint;
   commitTimeUs?: bigint;
 }
 

@@ -18,8 +18,11 @@ const WALSENDER_OPTIONS = [
 const PG_EPOCH_OFFSET_US = 946_684_800_000_000n;
 
 export interface StreamHandlers {
-  /** One XLogData message: its WAL start as `X/X` and its payload (valid during the call only). */
-  data(lsn: string, payload: Buffer): void;
+  /**
+   * One XLogData message: its payload (valid during the call only) and its WAL start as `X/X`,
+   * formatted only if asked for (most decoders never need it).
+   */
+  data(payload: Buffer, lsn: () => string): void;
   keepalive(lsn: string, shouldRespond: boolean): void;
   error(error: Error): void;
   /** The stream ended without being asked to. */
@@ -82,7 +85,7 @@ export class ReplicationStream {
       const kind = chunk[0];
       if (kind === 0x77) {
         // XLogData: 'w', data start, WAL end, send time (8 bytes each), then the payload.
-        handlers.data(readLsn(chunk, 1), chunk.subarray(25));
+        handlers.data(chunk.subarray(25), () => readLsn(chunk, 1));
       } else if (kind === 0x6b) {
         // Primary keepalive: 'k', WAL end, send time, reply requested.
         handlers.keepalive(readLsn(chunk, 1), chunk[17] === 1);

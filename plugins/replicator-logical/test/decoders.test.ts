@@ -114,7 +114,7 @@ describe('wal2json format 2', () => {
 
   it('decodes a recorded transaction into the change model', () => {
     const decoder = new Wal2jsonDecoder();
-    const changes = recorded.flatMap((line) => decoder.decode('0/1A2B400', Buffer.from(line)));
+    const changes = recorded.flatMap((line) => decoder.decode(Buffer.from(line), () => '0/1A2B400'));
     expect(changes.map((c) => c.kind)).toEqual(['begin', 'insert', 'update', 'delete', 'truncate', 'commit']);
     const [begin, insert, update, remove, truncate, commit] = changes as unknown as Record<string, unknown>[];
     expect(begin).toMatchObject({ xid: 744, commitLsn: '0/1A2B3C8' });

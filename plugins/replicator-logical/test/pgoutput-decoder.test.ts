@@ -56,7 +56,7 @@ class Message {
   }
 }
 
-const decode = (decoder: PgoutputDecoder, message: Message) => decoder.decode('0/0', message.buffer);
+const decode = (decoder: PgoutputDecoder, message: Message) => decoder.decode(message.buffer);
 
 /** Relation 16384: "Odd ""schema"""."tbl ☃" (id key, note, big), replica identity default. */
 function relationMessage(oid = 16384, identity = 'd') {
@@ -99,7 +99,13 @@ describe('pgoutput decoder', () => {
       .int32(0xa0b0c108)
       .int64(pgTime);
     expect(decode(decoder, commit)).toEqual([
-      { kind: 'commit', commitLsn: '1/A0B0C0D0', endLsn: '1/A0B0C108', commitTimeUs: 1_704_164_645_123_456n },
+      {
+        kind: 'commit',
+        commitLsn: '1/A0B0C0D0',
+        endLsn: '1/A0B0C108',
+        endPosition: 0x1_a0b0_c108n,
+        commitTimeUs: 1_704_164_645_123_456n,
+      },
     ]);
   });
 
@@ -170,7 +176,7 @@ describe('pgoutput decoder', () => {
     );
     decode(decoder, relationMessage());
     const whole = new Message().byte('I').int32(16384).byte('N').tuple(['1', 'abc', null]).buffer;
-    expect(() => decoder.decode('0/0', whole.subarray(0, whole.length - 3))).toThrow(/ended early/);
+    expect(() => decoder.decode(whole.subarray(0, whole.length - 3))).toThrow(/ended early/);
     expect(() => decode(decoder, new Message().byte('Z'))).toThrow(/unknown pgoutput message Z/);
   });
 

@@ -12,9 +12,9 @@ const start = ReplicationStream.prototype.start;
 ReplicationStream.prototype.start = function (this: ReplicationStream, slot, from, options, handlers) {
   return start.call(this, slot, from, options, {
     ...handlers,
-    data: (lsn: string, payload: Buffer) => {
-      void this.sendStatus(lsnToBigInt(lsn) + 1n).catch(() => {});
-      return handlers.data(lsn, payload);
+    data: (payload: Buffer, lsn: () => string) => {
+      void this.sendStatus(lsnToBigInt(lsn()) + 1n).catch(() => {});
+      return handlers.data(payload, lsn);
     },
   });
 };

@@ -2,14 +2,14 @@ import type { DecoderFormat } from '@pgshift/plugin-api';
 import type { Change } from '../model.js';
 
 /**
- * Turns the payload of one XLogData message into changes. `lsn` is the message's WAL position;
+ * Turns the payload of one XLogData message into changes. `lsn()` is the message's WAL position;
  * for a commit the text formats give nothing better than it (it is the commit record's end).
  */
 export interface Decoder {
   readonly format: DecoderFormat;
   /** The option list of START_REPLICATION ... LOGICAL, e.g. `proto_version '1'`. */
   startOptions(): string[];
-  decode(lsn: string, payload: Buffer): Change[];
+  decode(payload: Buffer, lsn: () => string): Change[];
 }
 
 /** Quotes an option value for the replication command grammar (a SQL string literal). */

@@ -67,6 +67,11 @@ class Reader {
     return `${high.toString(16).toUpperCase()}/${low.toString(16).toUpperCase()}`;
   }
 
+  /** The position the last `lsn()` read, as a number (the 8 bytes before the cursor). */
+  lastPosition(): bigint {
+    return this.#buffer.readBigUInt64BE(this.offset - 8);
+  }
+
   /** A timestamp (microseconds since 2000-01-01) as microseconds since the Unix epoch. */
   time(): bigint {
     this.#need(8);
@@ -150,7 +155,7 @@ export class PgoutputDecoder implements Decoder {
     return relation;
   }
 
-  decode(_lsn: string, payload: Buffer): Change[] {
+  decode(payload: Buffer): Change[] {
     const reader = new Reader(payload);
     const tag = reader.byte();
     switch (tag) {
@@ -166,8 +171,9 @@ export class PgoutputDecoder implements Decoder {
           reader.byte(); // flags, unused
           const commitLsn = reader.lsn();
           const endLsn = reader.lsn();
+          const endPosition = reader.lastPosition();
           const commitTimeUs = reader.time();
-          return [{ kind: 'commit', commitLsn, endLsn, commitTimeUs }];
+          return [{ kind: 'commit', commitLsn, endLsn, endPosition, commitTimeUs }];
         }
       case 0x52 /* R */:
         return [this.#readRelation(reader)];

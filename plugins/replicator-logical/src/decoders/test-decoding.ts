@@ -23,8 +23,8 @@ export class TestDecodingDecoder implements Decoder {
     ];
   }
 
-  decode(lsn: string, payload: Buffer): Change[] {
-    return [parseTestDecodingLine(payload.toString('utf8'), lsn)];
+  decode(payload: Buffer, lsn: () => string): Change[] {
+    return [parseTestDecodingLine(payload.toString('utf8'), lsn())];
   }
 }
 

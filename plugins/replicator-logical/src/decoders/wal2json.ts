@@ -35,14 +35,14 @@ export class Wal2jsonDecoder implements Decoder {
     ];
   }
 
-  decode(lsn: string, payload: Buffer): Change[] {
+  decode(payload: Buffer, lsn: () => string): Change[] {
     let message: Message;
     try {
       message = parseLosslessJson(payload.toString('utf8')) as Message;
     } catch (error) {
       throw new ReplicationError(CODES.decode, `could not parse a wal2json message: ${String(error)}`);
     }
-    return decodeWal2jsonMessage(message, lsn);
+    return decodeWal2jsonMessage(message, lsn());
   }
 }
 
