@@ -333,7 +333,7 @@ export class Applier {
     const batch = this.#batch;
     if (!batch) return false;
     const columns = this.#insertColumns(table, change.new);
-    const bytes = rowBytes(change.new);
+    const bytes = change.bytes ?? rowBytes(change.new);
     if (!this.#fits(batch, 'insert', table, columns, 0, undefined, bytes)) return false;
     batch.rows.push(columns.map((c) => change.new[c]));
     batch.bytes += bytes;

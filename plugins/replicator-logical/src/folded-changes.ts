@@ -118,7 +118,7 @@ export class FoldedTableChanges {
     if (next === false) return false;
     if (next === undefined) this.#entries.delete(id);
     else this.#entries.set(id, next);
-    this.#bytes += rowBytes(change.kind === 'delete' ? change.old : change.new);
+    this.#bytes += change.bytes ?? rowBytes(change.kind === 'delete' ? change.old : change.new);
     return true;
   }
 

@@ -252,9 +252,7 @@ export class Follower {
     } finally {
       this.#control.signal.removeEventListener('abort', onAbort);
       for (const timer of timers) clearInterval(timer);
-      await stream.stop();
-      await target.end().catch(() => {});
-      await poller?.end().catch(() => {});
+      await Promise.all([stream.stop(), target.end().catch(() => {}), poller?.end().catch(() => {})]);
       this.#tracker.busy = false;
       this.#emitLag();
     }

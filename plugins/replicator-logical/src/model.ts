@@ -45,6 +45,8 @@ export interface InsertChange {
   relation: RelationRef;
   identity?: RelationIdentity;
   new: Row;
+  /** Bytes the message took on the wire, when the decoder knows: a cheap size for memory limits. */
+  bytes?: number;
 }
 
 export interface UpdateChange {
@@ -54,6 +56,8 @@ export interface UpdateChange {
   /** Old key (or the whole old row under REPLICA IDENTITY FULL); absent when the key did not change. */
   old?: Row;
   new: Row;
+  /** Bytes the message took on the wire, when the decoder knows: a cheap size for memory limits. */
+  bytes?: number;
 }
 
 export interface DeleteChange {
@@ -61,6 +65,8 @@ export interface DeleteChange {
   relation: RelationRef;
   identity?: RelationIdentity;
   old: Row;
+  /** Bytes the message took on the wire, when the decoder knows: a cheap size for memory limits. */
+  bytes?: number;
 }
 
 export interface TruncateChange {

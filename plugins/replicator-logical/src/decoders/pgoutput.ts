@@ -187,6 +187,7 @@ export class PgoutputDecoder implements Decoder {
               relation: relation.ref,
               identity: relation.identity,
               new: reader.tuple(relation),
+              bytes: payload.length,
             },
           ];
         }
@@ -202,14 +203,12 @@ export class PgoutputDecoder implements Decoder {
           }
           if (kind !== 0x4e /* N */) throw truncated();
           const row = reader.tuple(relation);
+          const { ref, identity } = relation;
+          const bytes = payload.length;
           return [
-            {
-              kind: 'update',
-              relation: relation.ref,
-              identity: relation.identity,
-              ...(old ? { old } : {}),
-              new: row,
-            },
+            old
+              ? { kind: 'update', relation: ref, identity, old, new: row, bytes }
+              : { kind: 'update', relation: ref, identity, new: row, bytes },
           ];
         }
       case 0x44 /* D */:
@@ -222,6 +221,7 @@ export class PgoutputDecoder implements Decoder {
               relation: relation.ref,
               identity: relation.identity,
               old: reader.tuple(relation),
+              bytes: payload.length,
             },
           ];
         }
