@@ -126,6 +126,7 @@ describe('parallel copy', () => {
       indexed = resolve;
     });
     const order: string[] = [];
+    const commitModes = new Set<string>();
     await copyDatabase({
       openSource: opener(pg17, 'par_src'),
       openTarget: opener(pg17, 'par_overlap'),
@@ -134,6 +135,8 @@ describe('parallel copy', () => {
       splitTableBytes: 256 * 1024,
       onLostSnapshot: 'fail',
       tablePostData: async (table, client) => {
+        const { rows: setting } = await client.query("SELECT current_setting('synchronous_commit') AS v");
+        commitModes.add(setting[0]?.v);
         if (table === BIG) await client.query('CREATE INDEX big_payload ON public.big (payload)');
         order.push(`post ${table}`);
         if (table === BIG) indexed();
@@ -148,6 +151,8 @@ describe('parallel copy', () => {
       },
     });
     expect(order.indexOf(`post ${BIG}`)).toBeLessThan(order.indexOf('copied "public"."small"'));
+    // Index builds and their marks commit together, so their sessions need not wait for a flush.
+    expect([...commitModes]).toEqual(['off']);
     const [idx] = await rows(
       pg17,
       'par_overlap',
