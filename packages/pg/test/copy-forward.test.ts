@@ -280,4 +280,48 @@ describe('forwardCopy and COPY FREEZE (PostgreSQL 17)', () => {
     expect(after?.n).toBe('2000');
     expect(after?.reg).toBe('(1,ref_me,builtin);(2,,integer[])');
   });
+
+  it('ends with a synchronous commit after the asynchronous ones, so what it reports done is durable', async () => {
+    await freshDatabase(pg, 'flush_dst');
+    await run(pg, 'flush_dst', 'CREATE TABLE solo (id int, s text); CREATE TABLE parent (id int)');
+    // Every statement sent to the target, in order, with the session that sent it.
+    const sent: { session: number; sql: string }[] = [];
+    let sessions = 0;
+    const openTarget = async () => {
+      const client = await openClient({ ...pg.connection('flush_dst') });
+      const session = ++sessions;
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
+        if (typeof args[0] === 'string') sent.push({ session, sql: args[0] });
+        return query(...args);
+      };
+      return client;
+    };
+    await copyDatabase({
+      openSource: opener(pg, 'fwd_src'),
+      openTarget,
+      database: 'fwd_src',
+      tables: [
+        { schema: 'public', name: 'solo' },
+        { schema: 'public', name: 'parent' },
+      ],
+      jobs: 2,
+      splitTableBytes: 1024 ** 3,
+      onLostSnapshot: 'fail',
+    });
+    const asyncSessions = new Set(
+      sent.filter((s) => s.sql === 'SET synchronous_commit = off').map((s) => s.session),
+    );
+    expect(asyncSessions.size).toBeGreaterThan(0);
+    const lastAsyncCommit = sent.findLastIndex((s) => asyncSessions.has(s.session) && s.sql === 'COMMIT');
+    const syncOn = sent.findLastIndex((s) => s.sql === 'SET LOCAL synchronous_commit = on');
+    expect(lastAsyncCommit).toBeGreaterThan(0);
+    expect(syncOn).toBeGreaterThan(lastAsyncCommit);
+    const barrier = sent
+      .filter((s, i) => i > syncOn && s.session === sent[syncOn]?.session)
+      .map((s) => s.sql);
+    expect(barrier[0]).toMatch(/^UPDATE pgshift\.copy_state/);
+    expect(barrier[1]).toBe('COMMIT');
+    expect(asyncSessions.has(sent[syncOn]?.session as number)).toBe(false);
+  });
 });

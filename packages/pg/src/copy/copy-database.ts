@@ -133,6 +133,9 @@ export async function copyDatabase(options: CopyDatabaseOptions): Promise<CopyDa
     }
 
     const result = await runChunks(options, store, state, byKey, snapshot, sameMajor);
+    // The sessions committed without waiting for the WAL flush; the caller may record the copy as
+    // done outside this database (the task's state), so it must not outlive a target crash.
+    await store.flushCommits();
     return { ...result, consistent, snapshot };
   } finally {
     await exported?.release();

@@ -163,6 +163,27 @@ export class ProgressStore {
     return rowCount === 1;
   }
 
+  /**
+   * Makes every earlier commit on the target durable. The copy and post-data sessions commit with
+   * synchronous_commit off (a chunk and its mark are lost together or kept together), but once
+   * copyDatabase returns, the caller records the copy as finished outside this database. WAL is
+   * flushed in order, so one synchronous commit written after them waits for all of them.
+   */
+  async flushCommits(): Promise<void> {
+    await this.client.query('BEGIN');
+    try {
+      await this.client.query('SET LOCAL synchronous_commit = on');
+      await this.client.query(
+        'UPDATE pgshift.copy_state SET snapshot = snapshot WHERE task = $1 AND database = $2',
+        [this.task, this.database],
+      );
+      await this.client.query('COMMIT');
+    } catch (error) {
+      await this.client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  }
+
   async markPostDataDone(client: pg.Client, table: string): Promise<void> {
     await client.query(
       `INSERT INTO pgshift.copy_tables (task, database, table_key, post_data_at) VALUES ($1, $2, $3, now())
