@@ -1,11 +1,10 @@
 import { silentLogger } from '@pgshift/plugin-api';
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Applier } from '../src/applier.js';
 import type { DataChange, RelationIdentity, Row } from '../src/model.js';
 import { TargetCatalog } from '../src/target-catalog.js';
-import { connect, createDatabase } from './helpers.js';
+import { connect, countQueries, createDatabase } from './helpers.js';
 
 let server: SandboxServer;
 
@@ -20,17 +19,6 @@ afterAll(async () => {
 const KEY: RelationIdentity = { replicaIdentity: 'default', keyColumns: ['id'] };
 const row = (values: Record<string, string | null | undefined>): Row =>
   Object.assign(Object.create(null), values);
-
-/** Records every query text the client sends (each is one round trip). */
-function recordQueries(client: pg.Client): string[] {
-  const texts: string[] = [];
-  const original = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-    texts.push(typeof args[0] === 'string' ? args[0] : '');
-    return original(...args);
-  };
-  return texts;
-}
 
 async function applierOn(database: string, ddl: string) {
   const c = server.connection();
@@ -147,7 +135,7 @@ describe('folding a group’s changes per key', () => {
        INSERT INTO acc SELECT g, 0 FROM generate_series(1, 10) g;`,
     );
     try {
-      const sent = recordQueries(client);
+      const sent = countQueries(client).texts;
       const acc = { schema: 'public', name: 'acc' };
       const hist = { schema: 'public', name: 'hist' };
       for (let i = 1; i <= 300; i++) {
@@ -206,7 +194,7 @@ describe('folding a group’s changes per key', () => {
        INSERT INTO r VALUES (1, 'one');`,
     );
     try {
-      const sent = recordQueries(client);
+      const sent = countQueries(client).texts;
       const rel = { schema: 'public', name: 'r' };
       await applier.apply({ kind: 'delete', relation: rel, old: row({ id: '1' }) }, KEY);
       await applier.apply({ kind: 'insert', relation: rel, new: row({ id: '1', v: 'again' }) }, KEY);

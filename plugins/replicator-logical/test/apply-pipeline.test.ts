@@ -1,12 +1,11 @@
 import type { Logger } from '@pgshift/plugin-api';
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Applier } from '../src/applier.js';
 import type { DataChange, RelationIdentity, Row } from '../src/model.js';
 import { StatementPipeline } from '../src/pipeline.js';
 import { TargetCatalog } from '../src/target-catalog.js';
-import { connect, createDatabase } from './helpers.js';
+import { connect, countQueries, createDatabase } from './helpers.js';
 
 let server: SandboxServer;
 
@@ -54,18 +53,6 @@ function recordingLogger(warnings: Warning[]): Logger {
     child: () => logger,
   };
   return logger;
-}
-
-/** Counts the queries a client sends from now on (each is one round trip). */
-function countQueries(client: pg.Client): { count: number; texts: string[] } {
-  const counter = { count: 0, texts: [] as string[] };
-  const original = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-    counter.count++;
-    counter.texts.push(typeof args[0] === 'string' ? args[0] : '');
-    return original(...args);
-  };
-  return counter;
 }
 
 async function setup(database: string, options: Partial<{ maxStatements: number }> = {}) {

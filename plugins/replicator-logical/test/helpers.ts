@@ -187,3 +187,15 @@ export async function rowDiff(
   const onlyB = y.filter((r) => !x.includes(r));
   return `only source: ${JSON.stringify(onlyA.slice(0, 5))}\nonly target: ${JSON.stringify(onlyB.slice(0, 5))}`;
 }
+
+/** Counts the queries a client sends from now on (each is one round trip). */
+export function countQueries(client: pg.Client): { count: number; texts: string[] } {
+  const counter = { count: 0, texts: [] as string[] };
+  const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    counter.count++;
+    counter.texts.push(typeof args[0] === 'string' ? args[0] : '');
+    return original(...args);
+  };
+  return counter;
+}
