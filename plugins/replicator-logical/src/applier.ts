@@ -4,19 +4,17 @@ import { CODES, ReplicationError } from './errors.js';
 import { type FoldableChange, FoldedTableChanges } from './folded-changes.js';
 import type { DataChange, InsertChange, RelationIdentity, Row, Value } from './model.js';
 import { rowBytes } from './model.js';
+import { type BatchKind, OrderedBatch, sameColumns } from './ordered-batch.js';
 import { StatementPipeline } from './pipeline.js';
 import { CREATE_PROGRESS_TABLE, PROGRESS_TABLE, WRITE_PROGRESS } from './progress-store.js';
 import { keyedChangesCommute } from './reorder-safety.js';
 import { REPLICA_FIRING_TRIGGERS } from './replica-triggers.js';
 import {
   deleteFullRow,
-  deleteRowsByKey,
-  insertRows,
   type Statement,
   truncateTables,
   updateFullRow,
   updateRowByKey,
-  updateRowsByKey,
 } from './statements.js';
 import type { TargetCatalog, TargetTable } from './target-catalog.js';
 
@@ -38,17 +36,6 @@ export interface ApplierOptions {
 /** PostgreSQL's limit on bind parameters per statement. */
 const MAX_PARAMS = 65_535;
 
-interface Batch {
-  kind: 'insert' | 'update' | 'delete';
-  table: TargetTable;
-  /** insert: columns; update: key columns then set columns; delete: key columns. */
-  columns: string[];
-  keyCount: number;
-  rows: Value[][];
-  keys: Set<string>;
-  bytes: number;
-}
-
 /** The commit a group ends with; its end LSN becomes the durable position. */
 export interface GroupEnd {
   commitLsn?: string;
@@ -56,9 +43,6 @@ export interface GroupEnd {
 }
 
 const own = (row: Row, name: string) => Object.hasOwn(row, name);
-
-const sameColumns = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((name, i) => name === b[i]);
 
 /**
  * Applies changes on one target session inside one open transaction (a group of source
@@ -73,7 +57,7 @@ export class Applier {
   readonly #options: ApplierOptions;
   readonly #logger: Logger;
   readonly #pipeline: StatementPipeline;
-  #batch: Batch | undefined;
+  #batch: OrderedBatch | undefined;
   /** Per table (quoted name): the group's changes folded per key, when they may be reordered. */
   readonly #folded = new Map<string, FoldedTableChanges>();
   #foldedRows = 0;
@@ -198,47 +182,12 @@ export class Applier {
     const batch = this.#batch;
     if (!batch) return;
     this.#batch = undefined;
-    if (batch.kind === 'insert') {
-      await this.#queue(insertRows(batch.table, batch.columns, batch.rows), undefined, batch.table);
-    } else if (batch.kind === 'update') {
-      const keys = batch.columns.slice(0, batch.keyCount);
-      const set = batch.columns.slice(batch.keyCount);
-      const [only] = batch.rows;
-      // One row (the usual case when changes to several tables interleave): a plain UPDATE by key
-      // plans and runs faster than a join with a one-row VALUES list.
-      const statement =
-        batch.rows.length === 1 && only
-          ? updateRowByKey(batch.table, keys, only.slice(0, batch.keyCount), set, only.slice(batch.keyCount))
-          : updateRowsByKey(batch.table, keys, set, batch.rows);
-      await this.#queue(statement, batch.rows.length, batch.table);
-    } else {
-      await this.#queue(
-        deleteRowsByKey(batch.table, batch.columns, batch.rows),
-        batch.rows.length,
-        batch.table,
-      );
-    }
+    const { statement, expected } = batch.statement();
+    await this.#queue(statement, expected, batch.table);
   }
 
-  /** Whether a row can join the open batch: same statement shape, within limits, key not in it. */
-  #fits(
-    batch: Batch,
-    kind: Batch['kind'],
-    table: TargetTable,
-    columns: string[],
-    keyCount: number,
-    key: string | undefined,
-    bytes: number,
-  ): boolean {
-    return (
-      batch.kind === kind &&
-      batch.table === table &&
-      batch.keyCount === keyCount &&
-      sameColumns(batch.columns, columns) &&
-      batch.rows.length < this.#maxRows(columns.length) &&
-      batch.bytes + bytes <= this.#options.batchMaxBytes &&
-      (key === undefined || !batch.keys.has(key))
-    );
+  #batchLimits(columns: number): { maxRows: number; maxBytes: number } {
+    return { maxRows: this.#maxRows(columns), maxBytes: this.#options.batchMaxBytes };
   }
 
   /** The columns of an insert that the target may be given (defined values, not generated). */
@@ -252,7 +201,7 @@ export class Applier {
 
   /** Adds a row to the open batch, or flushes it and opens one that fits. */
   async #add(
-    kind: Batch['kind'],
+    kind: BatchKind,
     table: TargetTable,
     columns: string[],
     keyCount: number,
@@ -261,17 +210,15 @@ export class Applier {
     bytes: number,
   ): Promise<void> {
     let batch = this.#batch;
-    if (batch && !this.#fits(batch, kind, table, columns, keyCount, key, bytes)) {
+    if (batch && !batch.fits(kind, table, columns, keyCount, key, bytes, this.#batchLimits(columns.length))) {
       await this.#flushOrdered();
       batch = undefined;
     }
     if (!batch) {
-      batch = { kind, table, columns, keyCount, rows: [], keys: new Set(), bytes: 0 };
+      batch = new OrderedBatch(kind, table, columns, keyCount);
       this.#batch = batch;
     }
-    batch.rows.push(row);
-    batch.bytes += bytes;
-    if (key !== undefined) batch.keys.add(key);
+    batch.add(row, key, bytes);
   }
 
   #keyChanged(change: DataChange, keys: readonly string[]): boolean {
@@ -334,9 +281,13 @@ export class Applier {
     if (!batch) return false;
     const columns = this.#insertColumns(table, change.new);
     const bytes = change.bytes ?? rowBytes(change.new);
-    if (!this.#fits(batch, 'insert', table, columns, 0, undefined, bytes)) return false;
-    batch.rows.push(columns.map((c) => change.new[c]));
-    batch.bytes += bytes;
+    if (!batch.fits('insert', table, columns, 0, undefined, bytes, this.#batchLimits(columns.length)))
+      return false;
+    batch.add(
+      columns.map((c) => change.new[c]),
+      undefined,
+      bytes,
+    );
     return true;
   }
 
