@@ -1,6 +1,7 @@
 import { clientConfig, quoteIdent } from '@pgshift/pg';
 import type { ConnectionParams } from '@pgshift/plugin-api';
 import pg from 'pg';
+import { BackendMessageReader, errorFields, frontendMessage } from './backend-messages.js';
 
 /**
  * Settings of the walsender session: output functions run there, so these fix the text form of
@@ -29,11 +30,20 @@ export interface StreamHandlers {
   ended(): void;
 }
 
-interface CopyConnection {
-  on(event: 'copyData', listener: (message: { chunk: Buffer }) => void): void;
-  sendCopyFromChunk(chunk: Buffer): void;
-  stream: { pause(): void; resume(): void };
+/** The socket pg connected (a TCP, TLS or tunnel stream). */
+interface SessionSocket {
+  on(event: 'data', listener: (chunk: Buffer) => void): void;
+  once(event: 'close', listener: () => void): void;
+  listeners(event: 'data'): ((chunk: Buffer) => void)[];
+  removeListener(event: 'data', listener: (chunk: Buffer) => void): void;
+  write(data: Buffer): boolean;
+  pause(): void;
+  resume(): void;
 }
+
+const COPY_DATA = 0x64; // 'd'
+const COPY_DONE = 0x63; // 'c'
+const ERROR_RESPONSE = 0x45; // 'E'
 
 /** The position at `offset` (two big-endian 32-bit halves), written as PostgreSQL does. */
 function readLsn(buffer: Buffer, offset: number): string {
@@ -43,16 +53,18 @@ function readLsn(buffer: Buffer, offset: number): string {
 }
 
 /**
- * One START_REPLICATION ... LOGICAL session on a pg.Client in replication mode, read straight
- * from the connection's CopyData messages. It never acknowledges on its own: only `sendStatus`
- * reports a position, and the caller passes the durable apply position only.
+ * One START_REPLICATION ... LOGICAL session. pg opens it (authentication, TLS, tunnels), then
+ * pgshift reads the session's messages itself: pg's parser would build an object and emit two
+ * events for each of the many small CopyData messages. It never acknowledges on its own: only
+ * `sendStatus` reports a position, and the caller passes the durable apply position only.
  */
 export class ReplicationStream {
   readonly #config: pg.ClientConfig;
   #client: pg.Client | undefined;
-  #connection: CopyConnection | undefined;
+  #socket: SessionSocket | undefined;
   #stopping = false;
   #paused = false;
+  #ended = false;
 
   constructor(params: ConnectionParams) {
     this.#config = {
@@ -78,29 +90,49 @@ export class ReplicationStream {
       await client.end();
       return;
     }
-    const connection = (client as unknown as { connection: CopyConnection }).connection;
-    this.#connection = connection;
-    connection.on('copyData', ({ chunk }) => {
-      if (this.#stopping) return;
-      const kind = chunk[0];
+    const socket = (client as unknown as { connection: { stream: SessionSocket } }).connection.stream;
+    this.#socket = socket;
+    // From here the session's bytes are ours; pg keeps the socket only to close it.
+    for (const listener of socket.listeners('data')) socket.removeListener('data', listener);
+    const reader = new BackendMessageReader((code, body) => this.#onMessage(code, body, handlers));
+    socket.on('data', (chunk) => reader.push(chunk));
+    socket.once('close', () => this.#end(handlers));
+    const list = options.length > 0 ? ` (${options.join(', ')})` : '';
+    const command = `START_REPLICATION SLOT ${quoteIdent(slotName)} LOGICAL ${fromLsn}${list}`;
+    socket.write(frontendMessage('Q', Buffer.from(`${command}\0`, 'utf8')));
+  }
+
+  #onMessage(code: number, body: Buffer, handlers: StreamHandlers): void {
+    if (this.#stopping || this.#ended) return;
+    if (code === COPY_DATA) {
+      const kind = body[0];
       if (kind === 0x77) {
         // XLogData: 'w', data start, WAL end, send time (8 bytes each), then the payload.
-        handlers.data(chunk.subarray(25), () => readLsn(chunk, 1));
+        handlers.data(body.subarray(25), () => readLsn(body, 1));
       } else if (kind === 0x6b) {
         // Primary keepalive: 'k', WAL end, send time, reply requested.
-        handlers.keepalive(readLsn(chunk, 1), chunk[17] === 1);
+        handlers.keepalive(readLsn(body, 1), body[17] === 1);
       }
-    });
-    const list = options.length > 0 ? ` (${options.join(', ')})` : '';
-    // Settles only when the stream ends: the server stopped, or we ended the client.
-    await client.query(`START_REPLICATION SLOT ${quoteIdent(slotName)} LOGICAL ${fromLsn}${list}`);
-    if (!this.#stopping) handlers.ended();
+    } else if (code === ERROR_RESPONSE) {
+      const fields = errorFields(body);
+      this.#ended = true;
+      handlers.error(Object.assign(new Error(fields.message), fields.code ? { code: fields.code } : {}));
+    } else if (code === COPY_DONE) {
+      this.#end(handlers);
+    }
+    // CopyBothResponse, notices and parameter reports need nothing.
+  }
+
+  #end(handlers: StreamHandlers): void {
+    if (this.#stopping || this.#ended) return;
+    this.#ended = true;
+    handlers.ended();
   }
 
   /** Standby status update saying `position` is written, flushed and applied. */
   async sendStatus(position: bigint, requestReply = false): Promise<void> {
-    const connection = this.#connection;
-    if (this.#stopping || !connection || position <= 0n) return;
+    const socket = this.#socket;
+    if (this.#stopping || this.#ended || !socket || position <= 0n) return;
     const message = Buffer.alloc(34);
     message[0] = 0x72; // 'r'
     message.writeBigUInt64BE(position, 1);
@@ -108,20 +140,20 @@ export class ReplicationStream {
     message.writeBigUInt64BE(position, 17);
     message.writeBigInt64BE(BigInt(Date.now()) * 1000n - PG_EPOCH_OFFSET_US, 25);
     message[33] = requestReply ? 1 : 0;
-    connection.sendCopyFromChunk(message);
+    socket.write(frontendMessage('d', message));
   }
 
   /** Backpressure: stop reading from the server until resumed (TCP then holds the walsender). */
   pause(): void {
     if (this.#paused) return;
     this.#paused = true;
-    this.#connection?.stream.pause();
+    this.#socket?.pause();
   }
 
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
-    this.#connection?.stream.resume();
+    this.#socket?.resume();
   }
 
   async stop(): Promise<void> {
