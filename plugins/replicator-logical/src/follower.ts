@@ -392,11 +392,10 @@ export class Follower {
       );
     this.#lastSeenEnd = end;
     this.#group.transactions++;
-    this.#group.last = {
-      ...(change.commitLsn ? { commitLsn: change.commitLsn } : {}),
-      endLsn: change.endLsn,
-      commitTimeUs: change.commitTimeUs ?? txn.commitTimeUs,
-    };
+    const commitTimeUs = change.commitTimeUs ?? txn.commitTimeUs;
+    this.#group.last = change.commitLsn
+      ? { commitLsn: change.commitLsn, endLsn: change.endLsn, commitTimeUs }
+      : { endLsn: change.endLsn, commitTimeUs };
     if (
       this.#group.changes >= this.#options.groupMaxChanges ||
       Date.now() - this.#group.startedAt >= this.#options.groupMaxMs

@@ -39,6 +39,7 @@ export class TargetCatalog {
   readonly #client: pg.Client;
   readonly #serverVersion: number;
   readonly #cache = new Map<string, TargetTable>();
+  readonly #byRef = new WeakMap<RelationRef, { key: string; table: TargetTable }>();
 
   constructor(client: pg.Client, serverVersion: number) {
     this.#client = client;
@@ -51,7 +52,13 @@ export class TargetCatalog {
 
   /** The table when it was read already (no round trip). */
   cached(ref: RelationRef): TargetTable | undefined {
-    return this.#cache.get(relationKey(ref));
+    // Decoders share one ref object per relation, so most lookups need no key string.
+    const known = this.#byRef.get(ref);
+    if (known && this.#cache.get(known.key) === known.table) return known.table;
+    const key = relationKey(ref);
+    const table = this.#cache.get(key);
+    if (table) this.#byRef.set(ref, { key, table });
+    return table;
   }
 
   async table(ref: RelationRef): Promise<TargetTable> {
