@@ -217,6 +217,51 @@ describe('folding a group’s changes per key', () => {
     }
   });
 
+  it('applies in source order, foreign keys checked, when the session cannot take replica role', async () => {
+    const database = 'fold_no_replica_role';
+    const c = server.connection();
+    await createDatabase(c, database);
+    await server.query(
+      `DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'plain_applier') THEN
+         CREATE ROLE plain_applier LOGIN; END IF; END$$;
+       CREATE TABLE parent (id int PRIMARY KEY, v text);
+       CREATE TABLE child (id int PRIMARY KEY, parent_id int NOT NULL REFERENCES parent (id));
+       INSERT INTO parent VALUES (1, 'one'), (2, 'two');
+       INSERT INTO child VALUES (1, 1);
+       GRANT ALL ON SCHEMA public TO plain_applier;
+       GRANT ALL ON ALL TABLES IN SCHEMA public TO plain_applier;
+       GRANT CREATE ON DATABASE ${database} TO plain_applier;`,
+      [],
+      database,
+    );
+    const client = await connect({ ...c, user: 'plain_applier' }, database);
+    try {
+      const applier = new Applier(
+        client,
+        new TargetCatalog(client, 170000),
+        `slot_${database}`,
+        { batchMaxRows: 500, batchMaxBytes: 4 * 1024 * 1024 },
+        silentLogger,
+      );
+      await applier.open();
+      expect(applier.replicaRole).toBe(false);
+      expect(applier.folding).toBe(false);
+      const parent = { schema: 'public', name: 'parent' };
+      const child = { schema: 'public', name: 'child' };
+      // Folded per table, parent's DELETE would run before child's and break the foreign key.
+      await applier.apply({ kind: 'update', relation: parent, new: row({ id: '2', v: 'changed' }) }, KEY);
+      await applier.apply({ kind: 'delete', relation: child, old: row({ id: '1' }) }, KEY);
+      await applier.apply({ kind: 'delete', relation: parent, old: row({ id: '1' }) }, KEY);
+      await applier.commit({ endLsn: '0/50' });
+      expect(await server.query('SELECT id, v FROM parent ORDER BY id', [], database)).toEqual([
+        { id: 2, v: 'changed' },
+      ]);
+      expect(await server.query('SELECT count(*)::int AS n FROM child', [], database)).toEqual([{ n: 0 }]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('applies in source order when a target trigger fires in replica role', async () => {
     const { client, applier } = await applierOn(
       'fold_trigger',
