@@ -1,4 +1,4 @@
-import { qualified, quoteIdent } from '@pgshift/pg';
+import { BOOKKEEPING_SCHEMA, qualified, quoteIdent } from '@pgshift/pg';
 import type { ReplicationContext } from '@pgshift/plugin-api';
 import type { Change, RelationRef, TruncateChange } from './model.js';
 import { publishableTables } from './publication.js';
@@ -9,7 +9,7 @@ import { publishableTables } from './publication.js';
  * insert travels in the change stream in the truncating transaction, and the follower turns it
  * back into a TRUNCATE of the named table instead of applying it as a row.
  */
-export const CAPTURE_SCHEMA = 'pgshift';
+export const CAPTURE_SCHEMA = BOOKKEEPING_SCHEMA;
 export const CAPTURE_TABLE = 'truncate_log';
 const TRIGGER = 'pgshift_capture_truncate';
 

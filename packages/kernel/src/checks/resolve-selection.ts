@@ -1,3 +1,4 @@
+import { NON_USER_SCHEMAS_SQL } from '@pgshift/pg';
 import {
   type ObjectSelection,
   PgshiftError,
@@ -23,7 +24,7 @@ const TABLES_SQL = `SELECT n.nspname AS schema, c.relname AS name
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p')
-    AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgshift') -- pgshift: our own bookkeeping
+    AND n.nspname NOT IN ${NON_USER_SCHEMAS_SQL}
     AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
                     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')

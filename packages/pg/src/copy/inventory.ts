@@ -1,10 +1,8 @@
 import type { TableRef } from '@pgshift/plugin-api';
 import type pg from 'pg';
+import { NON_USER_SCHEMAS_SQL } from '../bookkeeping.js';
 import { qualified } from '../quote.js';
 import type { ColumnInfo, TableInfo } from './types.js';
-
-/** Schemas that never hold user data worth copying; `pgshift` holds our own bookkeeping. */
-const SYSTEM_SCHEMAS = "('pg_catalog', 'information_schema', 'pgshift')";
 
 /**
  * The tables of the connected database that hold rows: ordinary tables and leaf partitions.
@@ -31,7 +29,7 @@ export async function readTableInventory(
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p')
           AND CASE WHEN $1::text[] IS NULL THEN
-                n.nspname NOT IN ${SYSTEM_SCHEMAS} AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
+                n.nspname NOT IN ${NON_USER_SCHEMAS_SQL} AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
                 AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
                                 AND d.objid = c.oid AND d.deptype = 'e')
               ELSE (n.nspname, c.relname) IN (SELECT s, t FROM unnest($1::text[], $2::text[]) AS u(s, t)) END

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { NON_USER_SCHEMAS_SQL } from '../bookkeeping.js';
 import { qualified } from '../quote.js';
 
 export interface SequenceValue {
@@ -19,7 +20,7 @@ export async function readSequences(
 ): Promise<SequenceValue[]> {
   const { rows } = await client.query<{ schema: string; name: string }>(
     `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind = 'S' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgshift')
+      WHERE c.relkind = 'S' AND n.nspname NOT IN ${NON_USER_SCHEMAS_SQL}
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                         AND d.deptype = 'e')
       ORDER BY 1, 2`,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { BOOKKEEPING_SCHEMA } from '../bookkeeping.js';
 import { type AggregateRow, aggregateAsFunction } from './aggregate.js';
 
 /*
@@ -230,7 +231,7 @@ export interface Catalog {
 }
 
 // pgshift's own bookkeeping schema (progress marks on a target) is never migrated.
-const USER_NSP = "n.nspname <> 'information_schema' AND n.nspname <> 'pgshift' AND n.nspname !~ '^pg_'";
+const USER_NSP = `n.nspname <> 'information_schema' AND n.nspname <> '${BOOKKEEPING_SCHEMA}' AND n.nspname !~ '^pg_'`;
 
 function notExtMember(catalog: string, oid: string): string {
   return `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.${catalog}'::pg_catalog.regclass AND x.objid = ${oid} AND x.deptype = 'e')`;

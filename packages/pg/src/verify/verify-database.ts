@@ -1,5 +1,6 @@
 import type { TableRef } from '@pgshift/plugin-api';
 import type pg from 'pg';
+import { BOOKKEEPING_SCHEMA } from '../bookkeeping.js';
 import { applyFixedSettings } from '../copy/fixed-settings.js';
 import { readTableInventory } from '../copy/inventory.js';
 import { keyColumnInfo, keyOrder, keyRangePredicates, keySplitPoints } from '../copy/key-ranges.js';
@@ -184,7 +185,7 @@ function compareSchema(
 ): SchemaDifference[] {
   const id = (o: ComparableSchemaObject) =>
     `${o.kind} ${qualified(o.schema, o.name)}${o.table === undefined ? '' : ` on ${o.table}`}`;
-  const ours = (o: ComparableSchemaObject) => o.schema !== 'pgshift';
+  const ours = (o: ComparableSchemaObject) => o.schema !== BOOKKEEPING_SCHEMA;
   const targets = new Map(target.filter(ours).map((o) => [id(o), o]));
   const differences: SchemaDifference[] = [];
   for (const s of source.filter(ours)) {
