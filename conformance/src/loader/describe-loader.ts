@@ -4,18 +4,16 @@ import {
   type CopySummary,
   LOADER,
   type LoadContext,
-  type Loader,
   nullProgress,
   PLUGIN_API_VERSION,
   silentLogger,
 } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { instantiatePlugin } from '../checker/instantiate.js';
 import { gate, majorsOf, type SuiteOptions } from '../options.js';
 import { AFTER_SNAPSHOT, FIDELITY_DATA, FIDELITY_SCHEMA, FIDELITY_TABLES } from './fidelity.js';
 import { FIXED_SETTINGS, lazyServerPair, multisetDifference, rowHashes, type ServerPair } from './sides.js';
-import { type PluginFactory, subjectOf } from './types.js';
+import { freshInstance, type PluginFactory, subjectOf } from './types.js';
 
 /** The names of the loader suite's tests, for bypasses. */
 export const LOADER_TESTS = {
@@ -25,15 +23,6 @@ export const LOADER_TESTS = {
   snapshot: 'loader [loader.data] leaves out rows changed on the source after the snapshot was exported',
   schema: 'loader [loader.schema] recreates tables, keys, indexes and sequences on an empty target',
 } as const;
-
-/** Creates a fresh instance of the plugin's loader (a new one per test, as a new process would). */
-async function loaderOf(
-  factory: PluginFactory,
-): Promise<{ loader: Loader; options: Record<string, unknown> }> {
-  const subject = await subjectOf(factory);
-  const instance = await instantiatePlugin(subject.plugin, subject.options ?? {});
-  return { loader: instance.resolve(LOADER), options: instance.options };
-}
 
 function loadContext(
   pair: ServerPair,
@@ -92,7 +81,7 @@ async function load(
   database: string,
   afterExport?: string,
 ): Promise<{ summary: CopySummary; snapshotRows: string[][] }> {
-  const { loader, options } = await loaderOf(factory);
+  const { value: loader, options } = await freshInstance(factory, LOADER);
   const snapshot = new ExportedSnapshot();
   await snapshot.export(pair, database);
   try {
@@ -170,7 +159,7 @@ export function describeLoaderMeta(factory: PluginFactory, options: SuiteOptions
     const subject = await subjectOf(factory);
     expect(subject.plugin.meta.kind).toBe('loader');
     expect(subject.plugin.meta.apiVersion.split('.')[0]).toBe(PLUGIN_API_VERSION.split('.')[0]);
-    const { loader } = await loaderOf(factory);
+    const { value: loader } = await freshInstance(factory, LOADER);
     for (const phase of ['preData', 'copyData', 'postData', 'syncSequences'] as const)
       expect(typeof loader[phase], phase).toBe('function');
   });

@@ -1,4 +1,5 @@
-import type { PluginDefinition } from '@pgshift/plugin-api';
+import type { PluginDefinition, Token } from '@pgshift/plugin-api';
+import { instantiatePlugin } from '../checker/instantiate.js';
 
 /** The plugin under test and the options a config's `plugins` entry would give it. */
 export interface PluginSubject {
@@ -15,4 +16,17 @@ export type PluginFactory =
 export async function subjectOf(factory: PluginFactory): Promise<PluginSubject> {
   const value = typeof factory === 'function' ? await factory() : factory;
   return 'register' in value && 'meta' in value ? { plugin: value } : (value as PluginSubject);
+}
+
+/**
+ * A fresh instance of the plugin under test (a new one per call, as a new process would make),
+ * resolved for `token`, with the options it was given merged over its defaults.
+ */
+export async function freshInstance<T>(
+  factory: PluginFactory,
+  token: Token<T>,
+): Promise<{ value: T; options: Record<string, unknown> }> {
+  const subject = await subjectOf(factory);
+  const instance = await instantiatePlugin(subject.plugin, subject.options ?? {});
+  return { value: instance.resolve(token), options: instance.options };
 }

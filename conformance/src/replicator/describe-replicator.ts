@@ -7,16 +7,14 @@ import {
   PLUGIN_API_VERSION,
   REPLICATOR,
   type ReplicationContext,
-  type Replicator,
   silentLogger,
 } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { describe, expect, it } from 'vitest';
-import { instantiatePlugin } from '../checker/instantiate.js';
 import { FIDELITY_DATA, FIDELITY_SCHEMA, FIDELITY_TABLES } from '../loader/fidelity.js';
 import { lazyServerPair, multisetDifference, rowHashes, type ServerPair } from '../loader/sides.js';
-import { type PluginFactory, subjectOf } from '../loader/types.js';
+import { freshInstance, type PluginFactory, subjectOf } from '../loader/types.js';
 import { gate, majorsOf, type SuiteOptions } from '../options.js';
 import { runWorkload, WORKLOAD_SCHEMA, WORKLOAD_SEED, WORKLOAD_TABLES } from './workload.js';
 
@@ -32,15 +30,6 @@ export const REPLICATOR_TESTS = {
 } as const;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A fresh instance of the plugin's replicator, as a new process would have. */
-async function replicatorOf(
-  factory: PluginFactory,
-): Promise<{ replicator: Replicator; options: Record<string, unknown> }> {
-  const subject = await subjectOf(factory);
-  const instance = await instantiatePlugin(subject.plugin, subject.options ?? {});
-  return { replicator: instance.resolve(REPLICATOR), options: instance.options };
-}
 
 function replicationContext(
   pair: ServerPair,
@@ -126,7 +115,7 @@ async function prepared(factory: PluginFactory, pair: ServerPair, database: stri
   await pair.database(database);
   await pair.run('source', database, WORKLOAD_SCHEMA + WORKLOAD_SEED);
   await pair.run('target', database, WORKLOAD_SCHEMA);
-  const { replicator, options } = await replicatorOf(factory);
+  const { value: replicator, options } = await freshInstance(factory, REPLICATOR);
   const ctx = replicationContext(pair, database, format, options);
   await replicator.prepare(ctx);
   const slot = await replicator.createSlot(ctx);
@@ -171,7 +160,7 @@ export function describeReplicatorMeta(factory: PluginFactory, options: SuiteOpt
     const subject = await subjectOf(factory);
     expect(subject.plugin.meta.kind).toBe('replicator');
     expect(subject.plugin.meta.apiVersion.split('.')[0]).toBe(PLUGIN_API_VERSION.split('.')[0]);
-    const { replicator } = await replicatorOf(factory);
+    const { value: replicator } = await freshInstance(factory, REPLICATOR);
     for (const method of [
       'prepare',
       'createSlot',
@@ -243,7 +232,7 @@ export function describeReplicatorOnMajor(
       await pair.database(database);
       await pair.run('source', database, FIDELITY_SCHEMA);
       await pair.run('target', database, FIDELITY_SCHEMA);
-      const { replicator, options: pluginOptions } = await replicatorOf(factory);
+      const { value: replicator, options: pluginOptions } = await freshInstance(factory, REPLICATOR);
       const rctx = replicationContext(pair, database, 'pgoutput', pluginOptions);
       await replicator.prepare(rctx);
       const slot = await replicator.createSlot(rctx);
@@ -359,17 +348,17 @@ export function describeReplicatorOnMajor(
       await settle(following, 15_000);
       abandoned.abort();
       // A new instance, as a restarted process: it must continue from the durable apply position.
-      const second = await replicatorOf(factory);
+      const { value: second } = await freshInstance(factory, REPLICATOR);
       const end = await currentLsn(pair, database);
       const signal = new AbortController();
       try {
-        await second.replicator.follow(first.ctx, { signal: signal.signal, drainTo: () => end });
+        await second.follow(first.ctx, { signal: signal.signal, drainTo: () => end });
       } finally {
         signal.abort();
         abandoned.abort();
       }
       await expectIdentical(pair, database);
-      await second.replicator.cleanup(first.ctx);
+      await second.cleanup(first.ctx);
     });
   });
 }
