@@ -266,7 +266,7 @@ export class Applier {
     if (!folded || folded.table !== table || !sameColumns(folded.keyColumns, identity.keyColumns))
       return false;
     if (this.#keyChanged(change, folded.keyColumns)) return false;
-    if (this.#foldedRows >= this.#foldMaxRows || this.#foldedBytes >= this.#foldMaxBytes) return false;
+    if (this.#foldIsFull()) return false;
     const rows = folded.size;
     const bytes = folded.bytes;
     if (!folded.add(change)) return false;
@@ -289,6 +289,11 @@ export class Applier {
       bytes,
     );
     return true;
+  }
+
+  /** The folded rows reached a limit: they are to be sent before more are held. */
+  #foldIsFull(): boolean {
+    return this.#foldedRows >= this.#foldMaxRows || this.#foldedBytes >= this.#foldMaxBytes;
   }
 
   async #fold(folded: FoldedTableChanges, change: FoldableChange): Promise<void> {
@@ -315,7 +320,7 @@ export class Applier {
       this.#foldedRows += folded.size - rows;
       this.#foldedBytes += folded.bytes - bytes;
     }
-    if (this.#foldedRows >= this.#foldMaxRows || this.#foldedBytes >= this.#foldMaxBytes) {
+    if (this.#foldIsFull()) {
       for (const held of [...this.#folded.values()]) await this.#flushTable(held);
     }
   }

@@ -1,3 +1,13 @@
+/** Microseconds from the Unix epoch to PostgreSQL's (2000-01-01), for protocol timestamps. */
+export const PG_EPOCH_OFFSET_US = 946_684_800_000_000n;
+
+/** The WAL position stored at `offset` (two big-endian 32-bit halves), written as PostgreSQL does. */
+export function lsnAt(buffer: Buffer, offset: number): string {
+  const high = buffer.readUInt32BE(offset);
+  const low = buffer.readUInt32BE(offset + 4);
+  return `${high.toString(16).toUpperCase()}/${low.toString(16).toUpperCase()}`;
+}
+
 /**
  * Splits the bytes a server sends into protocol messages (type byte, int32 length counting
  * itself, body) and hands each one over with its body as a view of the received chunk, without

@@ -1,7 +1,13 @@
 import { clientConfig, quoteIdent } from '@pgshift/pg';
 import type { ConnectionParams } from '@pgshift/plugin-api';
 import pg from 'pg';
-import { BackendMessageReader, errorFields, frontendMessage } from './backend-messages.js';
+import {
+  BackendMessageReader,
+  errorFields,
+  frontendMessage,
+  lsnAt,
+  PG_EPOCH_OFFSET_US,
+} from './backend-messages.js';
 
 /**
  * Settings of the walsender session: output functions run there, so these fix the text form of
@@ -14,9 +20,6 @@ const WALSENDER_OPTIONS = [
   '-c extra_float_digits=3',
   '-c bytea_output=hex',
 ].join(' ');
-
-/** Microseconds from the Unix epoch to PostgreSQL's (2000-01-01), for status update times. */
-const PG_EPOCH_OFFSET_US = 946_684_800_000_000n;
 
 export interface StreamHandlers {
   /**
@@ -44,13 +47,6 @@ interface SessionSocket {
 const COPY_DATA = 0x64; // 'd'
 const COPY_DONE = 0x63; // 'c'
 const ERROR_RESPONSE = 0x45; // 'E'
-
-/** The position at `offset` (two big-endian 32-bit halves), written as PostgreSQL does. */
-function readLsn(buffer: Buffer, offset: number): string {
-  const high = buffer.readUInt32BE(offset);
-  const low = buffer.readUInt32BE(offset + 4);
-  return `${high.toString(16).toUpperCase()}/${low.toString(16).toUpperCase()}`;
-}
 
 /**
  * One START_REPLICATION ... LOGICAL session. pg opens it (authentication, TLS, tunnels), then
@@ -108,10 +104,10 @@ export class ReplicationStream {
       const kind = body[0];
       if (kind === 0x77) {
         // XLogData: 'w', data start, WAL end, send time (8 bytes each), then the payload.
-        handlers.data(body.subarray(25), () => readLsn(body, 1));
+        handlers.data(body.subarray(25), () => lsnAt(body, 1));
       } else if (kind === 0x6b) {
         // Primary keepalive: 'k', WAL end, send time, reply requested.
-        handlers.keepalive(readLsn(body, 1), body[17] === 1);
+        handlers.keepalive(lsnAt(body, 1), body[17] === 1);
       }
     } else if (code === ERROR_RESPONSE) {
       const fields = errorFields(body);

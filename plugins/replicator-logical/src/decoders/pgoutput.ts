@@ -1,10 +1,8 @@
+import { lsnAt, PG_EPOCH_OFFSET_US } from '../backend-messages.js';
 import { CODES, ReplicationError } from '../errors.js';
 import type { Change, RelationIdentity, RelationRef, ReplicaIdentity, Row } from '../model.js';
 import { newRow } from '../model.js';
 import { type Decoder, optionLiteral } from './decoder.js';
-
-/** Microseconds from the Unix epoch to PostgreSQL's (2000-01-01). */
-const PG_EPOCH_OFFSET_US = 946_684_800_000_000n;
 
 const IDENTITIES: Record<string, ReplicaIdentity> = { d: 'default', n: 'nothing', f: 'full', i: 'index' };
 
@@ -62,9 +60,10 @@ class Reader {
   }
 
   lsn(): string {
-    const high = this.uint32();
-    const low = this.uint32();
-    return `${high.toString(16).toUpperCase()}/${low.toString(16).toUpperCase()}`;
+    this.#need(8);
+    const value = lsnAt(this.#buffer, this.offset);
+    this.offset += 8;
+    return value;
   }
 
   /** The position the last `lsn()` read, as a number (the 8 bytes before the cursor). */
