@@ -1,10 +1,7 @@
-import { silentLogger } from '@pgshift/plugin-api';
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Applier } from '../src/applier.js';
 import type { DataChange, RelationIdentity, Row } from '../src/model.js';
-import { TargetCatalog } from '../src/target-catalog.js';
-import { connect, countQueries, createDatabase } from './helpers.js';
+import { connect, countQueries, createDatabase, openApplier } from './helpers.js';
 
 let server: SandboxServer;
 
@@ -25,15 +22,7 @@ async function applierOn(database: string, ddl: string) {
   await createDatabase(c, database);
   await server.query(ddl, [], database);
   const client = await connect(c, database);
-  const applier = new Applier(
-    client,
-    new TargetCatalog(client, 170000),
-    `slot_${database}`,
-    { batchMaxRows: 500, batchMaxBytes: 4 * 1024 * 1024 },
-    silentLogger,
-  );
-  await applier.open();
-  return { client, applier };
+  return { client, applier: await openApplier(client, database) };
 }
 
 /** A small deterministic PRNG, so a failing sequence can be replayed. */
@@ -236,14 +225,7 @@ describe('folding a group’s changes per key', () => {
     );
     const client = await connect({ ...c, user: 'plain_applier' }, database);
     try {
-      const applier = new Applier(
-        client,
-        new TargetCatalog(client, 170000),
-        `slot_${database}`,
-        { batchMaxRows: 500, batchMaxBytes: 4 * 1024 * 1024 },
-        silentLogger,
-      );
-      await applier.open();
+      const applier = await openApplier(client, database);
       expect(applier.replicaRole).toBe(false);
       expect(applier.folding).toBe(false);
       const parent = { schema: 'public', name: 'parent' };

@@ -1,11 +1,9 @@
 import type { Logger } from '@pgshift/plugin-api';
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Applier } from '../src/applier.js';
 import type { DataChange, RelationIdentity, Row } from '../src/model.js';
 import { StatementPipeline } from '../src/pipeline.js';
-import { TargetCatalog } from '../src/target-catalog.js';
-import { connect, countQueries, createDatabase } from './helpers.js';
+import { connect, countQueries, createDatabase, openApplier } from './helpers.js';
 
 let server: SandboxServer;
 
@@ -67,18 +65,12 @@ async function setup(database: string, options: Partial<{ maxStatements: number 
   );
   const client = await connect(c, database);
   const warnings: Warning[] = [];
-  const applier = new Applier(
+  const applier = await openApplier(
     client,
-    new TargetCatalog(client, 170000),
-    `slot_${database}`,
-    {
-      batchMaxRows: 500,
-      batchMaxBytes: 4 * 1024 * 1024,
-      ...(options.maxStatements ? { pipelineMaxStatements: options.maxStatements } : {}),
-    },
+    database,
+    options.maxStatements ? { pipelineMaxStatements: options.maxStatements } : {},
     recordingLogger(warnings),
   );
-  await applier.open();
   return { client, applier, warnings };
 }
 

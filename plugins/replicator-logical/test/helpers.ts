@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { createServerHandle, directRoute, qualified, quoteIdent } from '@pgshift/pg';
 import {
   type DecoderFormat,
+  type Logger,
   nullProgress,
   type ProgressEvent,
   type ReplicationContext,
@@ -11,6 +12,8 @@ import {
 import type { SandboxConnection } from '@pgshift/sandbox';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { Applier, type ApplierOptions } from '../src/applier.js';
+import { TargetCatalog } from '../src/target-catalog.js';
 
 export interface ContextSpec {
   source: SandboxConnection;
@@ -198,4 +201,25 @@ export function countQueries(client: pg.Client): { count: number; texts: string[
     return original(...args);
   };
   return counter;
+}
+
+/**
+ * An Applier on `client` (a PostgreSQL 17 target), opened: its session settings made and its
+ * replica role and folding decided. Batches of 500 rows / 4 MiB unless `options` say otherwise.
+ */
+export async function openApplier(
+  client: pg.Client,
+  database: string,
+  options: Partial<ApplierOptions> = {},
+  logger: Logger = silentLogger,
+): Promise<Applier> {
+  const applier = new Applier(
+    client,
+    new TargetCatalog(client, 170000),
+    `slot_${database}`,
+    { batchMaxRows: 500, batchMaxBytes: 4 * 1024 * 1024, ...options },
+    logger,
+  );
+  await applier.open();
+  return applier;
 }
