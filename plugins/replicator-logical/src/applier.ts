@@ -33,8 +33,12 @@ export interface ApplierOptions {
   foldMaxBytes?: number;
 }
 
-/** PostgreSQL's limit on bind parameters per statement. */
-const MAX_PARAMS = 65_535;
+/**
+ * Values per batched statement at most. Batched statements now carry their values as literals,
+ * but the cap (once PostgreSQL's limit on bind parameters) still keeps a statement of a very wide
+ * table to a size the target parses comfortably.
+ */
+const MAX_VALUES = 65_535;
 
 /** The commit a group ends with; its end LSN becomes the durable position. */
 export interface GroupEnd {
@@ -175,7 +179,7 @@ export class Applier {
   }
 
   #maxRows(columns: number): number {
-    return Math.min(this.#options.batchMaxRows, Math.floor(MAX_PARAMS / Math.max(1, columns)));
+    return Math.min(this.#options.batchMaxRows, Math.floor(MAX_VALUES / Math.max(1, columns)));
   }
 
   async #flushOrdered(): Promise<void> {
