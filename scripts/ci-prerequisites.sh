@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # System tools the test suite needs beyond Node and pnpm. Safe to run repeatedly.
 # - tmux: packages/cli/test/display-tmux.test.ts records the demo's live display in a terminal.
+# - postgresql-15 (pgbench, pg_dump) and pgcopydb: bench/test/smoke.test.ts runs the benchmark
+#   harnesses on a small dataset against these peers (the servers themselves come from npm).
 set -euo pipefail
 
 missing=()
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+[ -x /usr/lib/postgresql/15/bin/pgbench ] && [ -x /usr/lib/postgresql/15/bin/pg_dump ] || missing+=(postgresql-15)
+[ -x /usr/bin/pgcopydb ] || missing+=(pgcopydb)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
