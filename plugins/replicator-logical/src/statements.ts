@@ -37,14 +37,18 @@ function literal(value: Value, cast?: string): string {
  * types, and an untyped literal goes through the column type's input function, as a parameter did.
  */
 function valuesList(rows: Value[][], types: string[] | undefined): string {
-  const parts: string[] = [];
+  // Built by concatenation, not arrays joined: one fewer copy of every value, and far less garbage.
+  let text = '';
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r] as Value[];
-    const cells: string[] = [];
-    for (let i = 0; i < row.length; i++) cells.push(literal(row[i], r === 0 ? types?.[i] : undefined));
-    parts.push(`(${cells.join(', ')})`);
+    text += r === 0 ? '(' : ', (';
+    for (let i = 0; i < row.length; i++) {
+      if (i > 0) text += ', ';
+      text += literal(row[i], r === 0 ? types?.[i] : undefined);
+    }
+    text += ')';
   }
-  return parts.join(', ');
+  return text;
 }
 
 /**
