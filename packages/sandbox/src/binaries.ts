@@ -53,6 +53,16 @@ export function findBinaries(major: number): Binaries {
   return { major, bin, lib: join(native, 'lib') };
 }
 
+/**
+ * A PostgreSQL installed by the system's packages (Debian's layout, /usr/lib/postgresql/N), or
+ * undefined. Such servers carry extensions the npm builds lack, like the wal2json output plugin.
+ */
+export function systemBinaries(major: number): Binaries | undefined {
+  const root = `/usr/lib/postgresql/${major}`;
+  if (!existsSync(join(root, 'bin', 'postgres')) || !existsSync(join(root, 'bin', 'initdb'))) return undefined;
+  return { major, bin: join(root, 'bin'), lib: join(root, 'lib') };
+}
+
 /** The majors whose binaries are installed here. */
 export function installedMajors(): number[] {
   return KNOWN_MAJORS.filter((major) => {

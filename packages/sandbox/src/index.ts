@@ -1,4 +1,11 @@
-export { findBinaries, installedMajors, KNOWN_MAJORS, MissingBinariesError } from './binaries.js';
+export {
+  type Binaries,
+  findBinaries,
+  installedMajors,
+  KNOWN_MAJORS,
+  MissingBinariesError,
+  systemBinaries,
+} from './binaries.js';
 export { type ContainerServer, dockerAvailability, startContainerPostgres } from './containers.js';
 export { freePort } from './free-port.js';
 export { readHba, type SandboxConnection, type SandboxOptions, SandboxServer } from './server.js';

@@ -23,6 +23,8 @@ export interface SandboxOptions {
   durable?: boolean;
   /** Locale for initdb; `C` by default so tests do not depend on the machine's locales. */
   locale?: string;
+  /** Binaries of `major` to run instead of the npm ones, e.g. `systemBinaries(15)`. */
+  binaries?: Binaries;
 }
 
 export interface SandboxConnection {
@@ -97,7 +99,9 @@ export class SandboxServer {
   }
 
   static async start(options: SandboxOptions): Promise<SandboxServer> {
-    const binaries = findBinaries(options.major);
+    const binaries = options.binaries ?? findBinaries(options.major);
+    if (binaries.major !== options.major)
+      throw new Error(`binaries of PostgreSQL ${binaries.major} given for major ${options.major}`);
     const runAs = unprivilegedUser();
     const baseDir = mkdtempSync(join(tmpdir(), `pgshift-sandbox-${options.major}-`));
     try {

@@ -2,7 +2,7 @@ import { bigIntToLsn, lsnToBigInt, openClient } from '@pgshift/pg';
 import type { FollowControl, ReplicationContext } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { Applier, type GroupEnd } from './applier.js';
-import { type Decoder, decoderFor } from './decoders/index.js';
+import { type Decoder, decoderFor, Wal2jsonDecoder } from './decoders/index.js';
 import { CODES, ReplicationError } from './errors.js';
 import type { LagTracker } from './lag-tracker.js';
 import type { BeginChange, Change, CommitChange } from './model.js';
@@ -12,6 +12,7 @@ import { SourceIdentities } from './source-identity.js';
 import { ReplicationStream } from './stream.js';
 import { TargetCatalog } from './target-catalog.js';
 import { isCaptureLog, TruncateCollector } from './truncate-capture.js';
+import { wal2jsonNumbersAsStrings } from './wal2json-numbers.js';
 
 /** Received data: the changes of one or more consecutive messages, and how many and how big. */
 type Item =
@@ -177,6 +178,8 @@ export class Follower {
           "SELECT current_setting('server_version_num')::int AS v",
         );
         await waitForSlotInactive(client, ctx.slotName, this.#options.slotWaitMs);
+        if (decoder instanceof Wal2jsonDecoder)
+          decoder.numbersAsStrings = await wal2jsonNumbersAsStrings(client, ctx);
         this.#startStream(stream, decoder);
         return version.rows[0]?.v ?? 0;
       };

@@ -1,6 +1,7 @@
 import { CODES, ReplicationError } from '../errors.js';
 import type { Change, RelationRef, Row, Value } from '../model.js';
 import { newRow } from '../model.js';
+import { NUMBERS_AS_STRINGS } from '../wal2json-numbers.js';
 import { type Decoder, optionLiteral } from './decoder.js';
 import { JsonNumber, type JsonValue, parseLosslessJson } from './lossless-json.js';
 import { parsePgTimestamp } from './test-decoding.js';
@@ -15,11 +16,14 @@ type Message = { [key: string]: JsonValue };
 
 /**
  * wal2json format version 2: one JSON object per change, with BEGIN and COMMIT objects carrying
- * the commit LSN (`lsn`) and its end (`nextlsn`). Numbers are requested as strings and parsed
- * losslessly anyway; unchanged TOAST columns are simply absent from `columns`.
+ * the commit LSN (`lsn`) and its end (`nextlsn`). Numbers are requested as strings when the
+ * source's wal2json can (see wal2json-numbers.ts) and parsed losslessly anyway; unchanged TOAST
+ * columns are simply absent from `columns`.
  */
 export class Wal2jsonDecoder implements Decoder {
   readonly format = 'wal2json' as const;
+  /** Ask for NUMBERS_AS_STRINGS; only wal2json 2.6 and later know it. */
+  numbersAsStrings = true;
 
   startOptions(): string[] {
     const on = optionLiteral('1');
@@ -31,7 +35,7 @@ export class Wal2jsonDecoder implements Decoder {
       `"include-types" ${on}`,
       `"include-typmod" ${optionLiteral('0')}`,
       `"include-transaction" ${on}`,
-      `"numeric-data-types-as-string" ${on}`,
+      ...(this.numbersAsStrings ? [`"${NUMBERS_AS_STRINGS}" ${on}`] : []),
     ];
   }
 
