@@ -22,3 +22,9 @@ export {
 } from './schema/index.js';
 export { createServerHandle, sessionOf } from './server-handle.js';
 export * from './verify/index.js';
+export {
+  columnsWithSpecialNumbers,
+  nameSomeColumns,
+  WAL2JSON_NUMBERS_AS_STRINGS,
+  wal2jsonAcceptsNumbersAsStrings,
+} from './wal2json-numbers.js';

@@ -1,18 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import {
   checkResult,
+  columnsWithSpecialNumbers,
   connectionUser,
   describeError,
   errorCode,
   guardCheck,
+  nameSomeColumns,
   quoteIdent,
+  WAL2JSON_NUMBERS_AS_STRINGS,
+  wal2jsonAcceptsNumbersAsStrings,
   withSession,
 } from '@pgshift/pg';
 import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
 
 /**
  * The output plugin the policy chose must load on the source: a logical slot is created with it
- * and dropped again (temporary from 10 on, so it also goes if the session dies).
+ * and dropped again (temporary from 10 on, so it also goes if the session dies). For wal2json it
+ * also asks whether NaN and Infinity would arrive exactly (see docs/incremental-sync.md).
  */
 export class OutputPluginChecker implements Checker {
   readonly id = 'source.output-plugin';
@@ -41,6 +46,8 @@ export class OutputPluginChecker implements Checker {
       const database = ctx.selection.databases[0]?.name ?? ctx.source.maintenanceDatabase;
       const slot = `pgshift_check_${randomBytes(6).toString('hex')}`;
       const user = connectionUser(ctx.source);
+      const wal2json = ctx.capabilities?.decoder?.format === 'wal2json';
+      let numbersAsStrings = true;
       try {
         await withSession(ctx.source, { database }, async (session) => {
           const { rows } = await session.query<{ v: number }>(
@@ -54,7 +61,12 @@ export class OutputPluginChecker implements Checker {
               : 'SELECT pg_create_logical_replication_slot($1, $2)',
             [slot, plugin],
           );
-          await session.query('SELECT pg_drop_replication_slot($1)', [slot]);
+          if (wal2json) numbersAsStrings = await wal2jsonAcceptsNumbersAsStrings(session, slot);
+          // A refused peek has already dropped a temporary slot (an error releases it).
+          await session.query(
+            'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1',
+            [slot],
+          );
         });
       } catch (error) {
         // A slot created before the failure (9.x has no temporary slots) must not stay behind.
@@ -69,12 +81,46 @@ export class OutputPluginChecker implements Checker {
           .catch(() => {});
         return this.#failure(error, plugin, timeout, user);
       }
+      if (!numbersAsStrings) return this.#oldWal2json(ctx, database);
       return checkResult(
         this,
         'pass',
         `a logical slot with output plugin ${plugin} was created and dropped in ${database}`,
       );
     });
+  }
+
+  /** wal2json before 2.6: NaN and Infinity would arrive as null in real, double and numeric columns. */
+  async #oldWal2json(ctx: CheckContext, slotDatabase: string): Promise<CheckResult> {
+    const columns: string[] = [];
+    const several = ctx.selection.databases.length > 1;
+    for (const db of ctx.selection.databases) {
+      const found = await withSession(ctx.source, { database: db.name }, (session) =>
+        columnsWithSpecialNumbers(session, db.whole ? undefined : db.tables),
+      );
+      columns.push(...found.map((column) => (several ? `${db.name}: ${column}` : column)));
+    }
+    if (columns.length === 0)
+      return checkResult(
+        this,
+        'pass',
+        `a logical slot with output plugin wal2json was created and dropped in ${slotDatabase}; this wal2json ` +
+          `predates option ${WAL2JSON_NUMBERS_AS_STRINGS}, which no selected column needs (none is real, double precision or numeric)`,
+      );
+    return checkResult(
+      this,
+      'failed',
+      `wal2json on the source is older than 2.6 (no option ${WAL2JSON_NUMBERS_AS_STRINGS}): it would send NaN and ` +
+        `Infinity as null, indistinguishable from NULL, in ${nameSomeColumns(columns)}`,
+      [
+        'upgrade wal2json on the source to 2.6 or later, or',
+        'configure the version policy to use test_decoding, for example in the config:',
+        'plugins:',
+        '  - use: policy-pg95',
+        '    options: { outputPlugin: test_decoding, format: test_decoding }',
+      ].join('\n'),
+      { plugin: 'wal2json', columns: columns.length },
+    );
   }
 
   #failure(error: unknown, plugin: string, timeout: number, user: string): CheckResult {

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareLsn } from '@pgshift/pg';
+import { compareLsn, wal2jsonAcceptsNumbersAsStrings } from '@pgshift/pg';
 import type { DecoderFormat, ProgressEvent, TableRef } from '@pgshift/plugin-api';
 import { type SandboxServer, startPostgres, systemBinaries } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogicalReplicator } from '../src/index.js';
-import { acceptsNumbersAsStrings } from '../src/wal2json-numbers.js';
+
 import {
   connect,
   copySnapshot,
@@ -161,7 +161,7 @@ describe('logical replicator following a source under writes', () => {
         const client = await connect(source15.connection(), 'postgres');
         try {
           await client.query("SELECT pg_create_logical_replication_slot('probe', 'wal2json')");
-          numbersAsStrings = await acceptsNumbersAsStrings(client, 'probe');
+          numbersAsStrings = await wal2jsonAcceptsNumbersAsStrings(client, 'probe');
           await client.query("SELECT pg_drop_replication_slot('probe')");
         } finally {
           await client.end();

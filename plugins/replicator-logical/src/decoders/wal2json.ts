@@ -1,7 +1,8 @@
+import { WAL2JSON_NUMBERS_AS_STRINGS } from '@pgshift/pg';
 import { CODES, ReplicationError } from '../errors.js';
 import type { Change, RelationRef, Row, Value } from '../model.js';
 import { newRow } from '../model.js';
-import { NUMBERS_AS_STRINGS } from '../wal2json-numbers.js';
+
 import { type Decoder, optionLiteral } from './decoder.js';
 import { JsonNumber, type JsonValue, parseLosslessJson } from './lossless-json.js';
 import { parsePgTimestamp } from './test-decoding.js';
@@ -22,7 +23,7 @@ type Message = { [key: string]: JsonValue };
  */
 export class Wal2jsonDecoder implements Decoder {
   readonly format = 'wal2json' as const;
-  /** Ask for NUMBERS_AS_STRINGS; only wal2json 2.6 and later know it. */
+  /** Ask for WAL2JSON_NUMBERS_AS_STRINGS; only wal2json 2.6 and later know it. */
   numbersAsStrings = true;
 
   startOptions(): string[] {
@@ -35,7 +36,7 @@ export class Wal2jsonDecoder implements Decoder {
       `"include-types" ${on}`,
       `"include-typmod" ${optionLiteral('0')}`,
       `"include-transaction" ${on}`,
-      ...(this.numbersAsStrings ? [`"${NUMBERS_AS_STRINGS}" ${on}`] : []),
+      ...(this.numbersAsStrings ? [`"${WAL2JSON_NUMBERS_AS_STRINGS}" ${on}`] : []),
     ];
   }
 
