@@ -59,7 +59,8 @@ export function findBinaries(major: number): Binaries {
  */
 export function systemBinaries(major: number): Binaries | undefined {
   const root = `/usr/lib/postgresql/${major}`;
-  if (!existsSync(join(root, 'bin', 'postgres')) || !existsSync(join(root, 'bin', 'initdb'))) return undefined;
+  if (!existsSync(join(root, 'bin', 'postgres')) || !existsSync(join(root, 'bin', 'initdb')))
+    return undefined;
   return { major, bin: join(root, 'bin'), lib: join(root, 'lib') };
 }
 
