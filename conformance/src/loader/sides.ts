@@ -1,6 +1,6 @@
 import { createServerHandle, directRoute, openClient, qualified, quoteIdent } from '@pgshift/pg';
 import type { ServerHandle, ServerRole, TableRef } from '@pgshift/plugin-api';
-import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
+import { type Binaries, type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -9,9 +9,12 @@ export class ServerPair {
   source!: SandboxServer;
   target!: SandboxServer;
   readonly #major: number;
+  readonly #binaries: Binaries | undefined;
 
-  constructor(major: number) {
+  /** `binaries`: run these (e.g. a system PostgreSQL with extra output plugins) instead of npm's. */
+  constructor(major: number, binaries?: Binaries) {
     this.#major = major;
+    this.#binaries = binaries;
   }
 
   get major(): number {
@@ -19,10 +22,8 @@ export class ServerPair {
   }
 
   async start(): Promise<void> {
-    [this.source, this.target] = await Promise.all([
-      startPostgres({ major: this.#major }),
-      startPostgres({ major: this.#major }),
-    ]);
+    const options = { major: this.#major, ...(this.#binaries ? { binaries: this.#binaries } : {}) };
+    [this.source, this.target] = await Promise.all([startPostgres(options), startPostgres(options)]);
   }
 
   async stop(): Promise<void> {
@@ -104,8 +105,9 @@ export function multisetDifference(a: string[], b: string[]): { onlyA: number; o
 export function lazyServerPair(
   major: number,
   declaredCapabilities: () => Promise<readonly string[]>,
+  binaries?: Binaries,
 ): { pair: ServerPair; ensure(): Promise<void>; capabilities(): readonly string[] } {
-  const pair = new ServerPair(major);
+  const pair = new ServerPair(major, binaries);
   let capabilities: readonly string[] = [];
   let started = false;
   beforeAll(async () => {

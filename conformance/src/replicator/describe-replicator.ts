@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { compareLsn, qualified } from '@pgshift/pg';
+import { compareLsn, qualified, wal2jsonAcceptsNumbersAsStrings } from '@pgshift/pg';
 import {
   Capability,
   type DecoderFormat,
@@ -9,6 +11,7 @@ import {
   type ReplicationContext,
   silentLogger,
 } from '@pgshift/plugin-api';
+import { type Binaries, KNOWN_MAJORS, systemBinaries } from '@pgshift/sandbox';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +30,8 @@ export const REPLICATOR_TESTS = {
   fidelity:
     'replicator [replicator.pgoutput] streams every type of the fidelity dataset exactly: inserts, updates of every column, deletes',
   resume: 'replicator [replicator.resume] resumes after being killed, with no loss and no duplicates',
+  wal2json:
+    'replicator [replicator.wal2json] applies a concurrent workload with zero differences, or refuses where wal2json would turn NaN into NULL',
 } as const;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -371,4 +376,85 @@ export function describeReplicatorOnMajor(
 export function describeReplicator(factory: PluginFactory, options: SuiteOptions = {}): void {
   describeReplicatorMeta(factory, options);
   for (const major of majorsOf(options)) describeReplicatorOnMajor(factory, major, options);
+  describeReplicatorWal2json(factory, options);
+}
+
+/**
+ * wal2json is in no npm build of PostgreSQL: its test runs on the newest system PostgreSQL that
+ * has it (Debian's layout, e.g. packages postgresql-15 and postgresql-15-wal2json), or skips.
+ */
+export function describeReplicatorWal2json(factory: PluginFactory, options: SuiteOptions = {}): void {
+  const binaries = systemWal2json();
+  describe(`on a system PostgreSQL with wal2json${binaries ? ` (${binaries.major})` : ''}`, () => {
+    const servers = lazyServerPair(
+      binaries?.major ?? 0,
+      async () => (await subjectOf(factory)).plugin.capabilities,
+      binaries,
+    );
+    const { pair, ensure } = servers;
+
+    it(REPLICATOR_TESTS.wal2json, async (ctx) => {
+      gate(ctx, REPLICATOR_TESTS.wal2json, options, {
+        capability: Capability.replicator.wal2json,
+        declared: servers.capabilities(),
+      });
+      if (!binaries)
+        ctx.skip(
+          `no system PostgreSQL with wal2json under /usr/lib/postgresql (Debian: postgresql-N and postgresql-N-wal2json)`,
+        );
+      await ensure();
+      const database = 'follow_wal2json';
+      const { replicator, ctx: rctx } = await prepared(factory, pair, database, 'wal2json');
+      // wal2json before 2.6 cannot send NaN and Infinity except as null; the workload has both.
+      const exact = await numbersAsStrings(pair, database);
+      let drainTo: string | undefined;
+      const abort = new AbortController();
+      const following = replicator.follow(rctx, { signal: abort.signal, drainTo: () => drainTo });
+      following.catch(() => {});
+      let failure: unknown;
+      try {
+        await withWriter(pair, database, (w) => runWorkload(w, 9, 60));
+        drainTo = await currentLsn(pair, database);
+        await following;
+      } catch (error) {
+        failure = error;
+      } finally {
+        abort.abort();
+        await settle(following, 10_000);
+      }
+      if (exact || failure === undefined) {
+        expect(failure, 'this wal2json sends numbers as strings, so following must succeed').toBeUndefined();
+        await expectIdentical(pair, database);
+      } else {
+        // Refused: acceptable, as long as no NaN or Infinity became NULL on the way (the source has
+        // no NULL in either column).
+        const [row] = await pair.target.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM public.items WHERE n IS NULL OR f IS NULL',
+          [],
+          database,
+        );
+        expect(row?.n, 'rows whose NaN or Infinity arrived as NULL').toBe(0);
+      }
+      await replicator.cleanup(rctx);
+    });
+  });
+}
+
+function systemWal2json(): Binaries | undefined {
+  for (const major of [...KNOWN_MAJORS].reverse()) {
+    const binaries = systemBinaries(major);
+    if (binaries && existsSync(join(binaries.lib, 'wal2json.so'))) return binaries;
+  }
+  return undefined;
+}
+
+/** Whether the source's wal2json knows numeric-data-types-as-string (2.6+), on a throwaway slot. */
+async function numbersAsStrings(pair: ServerPair, database: string): Promise<boolean> {
+  const client = await pair.open('source', database);
+  try {
+    await client.query("SELECT pg_create_logical_replication_slot('conformance_probe', 'wal2json', true)");
+    return await wal2jsonAcceptsNumbersAsStrings(client, 'conformance_probe');
+  } finally {
+    await client.end();
+  }
 }
