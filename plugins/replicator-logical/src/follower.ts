@@ -5,7 +5,7 @@ import { Applier, type GroupEnd } from './applier.js';
 import { type Decoder, decoderFor, Wal2jsonDecoder } from './decoders/index.js';
 import { CODES, ReplicationError } from './errors.js';
 import type { LagTracker } from './lag-tracker.js';
-import type { BeginChange, Change, CommitChange } from './model.js';
+import type { BeginChange, Change, CommitChange, DeleteChange, InsertChange, UpdateChange } from './model.js';
 import type { FollowOptions } from './options.js';
 import { readPosition } from './progress-store.js';
 import { SourceIdentities } from './source-identity.js';
@@ -89,6 +89,8 @@ export class Follower {
   #stream: ReplicationStream | undefined;
   #paused = false;
   #catalog: TargetCatalog | undefined;
+  /** pgoutput announces a table's new definition; the text formats only show it in the rows. */
+  #relationsAnnounced = false;
   /** The last group commit sent and not yet known to have succeeded. */
   #committing: Promise<void> | undefined;
 
@@ -157,6 +159,7 @@ export class Follower {
     let applier: Applier | undefined;
     try {
       const decoder = decoderFor(ctx);
+      this.#relationsAnnounced = decoder.format === 'pgoutput';
       const identities = new SourceIdentities(ctx);
       // The target session and the source side are set up side by side; the stream starts as
       // soon as the slot is free (its data waits in the queue until the applier is ready).
@@ -359,6 +362,7 @@ export class Follower {
       if (change.kind === 'commit') return this.#endTransaction(change, applier);
     }
     if (change.kind === 'insert' || change.kind === 'update' || change.kind === 'delete') {
+      if (!this.#relationsAnnounced) this.#noticeNewColumns(change);
       const txn = this.#txn;
       if (txn && !txn.skip && !this.#truncates.pending && !isCaptureLog(change.relation)) {
         const identity = change.identity ?? identities.cached(change.relation);
@@ -369,6 +373,28 @@ export class Follower {
       }
     }
     return this.#handleInOrder(change, applier, identities);
+  }
+
+  /**
+   * A column the target's table had not when it was read means the table changed (added on the
+   * target, then on the source, as docs/incremental-sync.md says): read it again before applying.
+   */
+  #noticeNewColumns(change: InsertChange | UpdateChange | DeleteChange): void {
+    const table = this.#catalog?.cached(change.relation);
+    if (!table) return;
+    const rows =
+      change.kind === 'insert'
+        ? [change.new]
+        : change.kind === 'delete'
+          ? [change.old]
+          : [change.new, change.old];
+    for (const row of rows)
+      if (row)
+        for (const name in row)
+          if (!table.columns.has(name)) {
+            this.#catalog?.forget(change.relation);
+            return;
+          }
   }
 
   #beginTransaction(change: BeginChange): void {
