@@ -125,3 +125,53 @@ describe('a column added on the source only', () => {
     await replicator.cleanup(ctx);
   });
 });
+
+describe('a table created while following a whole database (target first, then source)', () => {
+  for (const format of ['pgoutput', 'test_decoding'] as const)
+    it(`${format}: its rows are followed from then on`, async () => {
+      const database = `ddl_new_table_${format}`;
+      const src = source.connection();
+      const dst = target.connection();
+      await createDatabase(src, database);
+      await createDatabase(dst, database);
+      await exec(src, database, 'CREATE TABLE old (id int PRIMARY KEY)');
+      await exec(dst, database, 'CREATE TABLE old (id int PRIMARY KEY)');
+      const ctx = makeContext({
+        source: src,
+        target: dst,
+        database,
+        format,
+        slotName: `s_${database}`,
+        sourceMajor: 17,
+        options: { groupMaxMs: 50 },
+      });
+      const replicator = new LogicalReplicator();
+      await replicator.prepare(ctx);
+      const slot = await replicator.createSlot(ctx);
+      await slot.release();
+      await replicator.initPosition(ctx, slot.consistentPoint);
+      let drainTo: string | undefined;
+      const following = replicator.follow(ctx, {
+        signal: new AbortController().signal,
+        drainTo: () => drainTo,
+      });
+      following.catch(() => {});
+      await exec(src, database, 'INSERT INTO old SELECT generate_series(1, 10)');
+      const ddl = 'CREATE TABLE fresh (id int PRIMARY KEY, v text)';
+      await exec(dst, database, ddl);
+      await exec(src, database, ddl);
+      await exec(src, database, "INSERT INTO fresh SELECT g, 'v' || g FROM generate_series(1, 50) g");
+      await exec(
+        src,
+        database,
+        "UPDATE fresh SET v = 'changed' WHERE id <= 5; DELETE FROM fresh WHERE id > 45",
+      );
+      drainTo = await currentWalLsn(src, database);
+      await following;
+      for (const name of ['old', 'fresh']) {
+        const table = { schema: 'public', name };
+        expect(await fingerprint(dst, database, table), name).toBe(await fingerprint(src, database, table));
+      }
+      await replicator.cleanup(ctx);
+    });
+});
