@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { compareLsn, qualified, wal2jsonAcceptsNumbersAsStrings } from '@pgshift/pg';
 import {
@@ -11,7 +9,7 @@ import {
   type ReplicationContext,
   silentLogger,
 } from '@pgshift/plugin-api';
-import { type Binaries, KNOWN_MAJORS, systemBinaries } from '@pgshift/sandbox';
+import { systemPostgresWith } from '@pgshift/sandbox';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { describe, expect, it } from 'vitest';
@@ -384,7 +382,7 @@ export function describeReplicator(factory: PluginFactory, options: SuiteOptions
  * has it (Debian's layout, e.g. packages postgresql-15 and postgresql-15-wal2json), or skips.
  */
 export function describeReplicatorWal2json(factory: PluginFactory, options: SuiteOptions = {}): void {
-  const binaries = systemWal2json();
+  const { binaries, missing } = systemPostgresWith('wal2json.so');
   describe(`on a system PostgreSQL with wal2json${binaries ? ` (${binaries.major})` : ''}`, () => {
     const servers = lazyServerPair(
       binaries?.major ?? 0,
@@ -398,10 +396,7 @@ export function describeReplicatorWal2json(factory: PluginFactory, options: Suit
         capability: Capability.replicator.wal2json,
         declared: servers.capabilities(),
       });
-      if (!binaries)
-        ctx.skip(
-          `no system PostgreSQL with wal2json under /usr/lib/postgresql (Debian: postgresql-N and postgresql-N-wal2json)`,
-        );
+      if (missing) ctx.skip(missing);
       await ensure();
       const database = 'follow_wal2json';
       const { replicator, ctx: rctx } = await prepared(factory, pair, database, 'wal2json');
@@ -438,14 +433,6 @@ export function describeReplicatorWal2json(factory: PluginFactory, options: Suit
       await replicator.cleanup(rctx);
     });
   });
-}
-
-function systemWal2json(): Binaries | undefined {
-  for (const major of [...KNOWN_MAJORS].reverse()) {
-    const binaries = systemBinaries(major);
-    if (binaries && existsSync(join(binaries.lib, 'wal2json.so'))) return binaries;
-  }
-  return undefined;
 }
 
 /** Whether the source's wal2json knows numeric-data-types-as-string (2.6+), on a throwaway slot. */

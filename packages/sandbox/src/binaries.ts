@@ -64,6 +64,26 @@ export function systemBinaries(major: number): Binaries | undefined {
   return { major, bin: join(root, 'bin'), lib: join(root, 'lib') };
 }
 
+/**
+ * The newest system PostgreSQL (of `majors`) whose library directory has `library` (say
+ * `wal2json.so`), or why there is none, in words a skipped test can show.
+ */
+export function systemPostgresWith(
+  library: string,
+  majors: readonly number[] = KNOWN_MAJORS,
+): { binaries: Binaries; missing?: undefined } | { binaries?: undefined; missing: string } {
+  const installed = [...majors].reverse().flatMap((major) => systemBinaries(major) ?? []);
+  const found = installed.find((binaries) => existsSync(join(binaries.lib, library)));
+  if (found) return { binaries: found };
+  const name = library.replace(/\.so$/, '');
+  if (installed.length === 0)
+    return {
+      missing: `no system PostgreSQL under /usr/lib/postgresql (Debian: postgresql-N and postgresql-N-${name})`,
+    };
+  const majorsFound = installed.map((b) => b.major).join(', ');
+  return { missing: `no ${library} for the system PostgreSQL ${majorsFound} (Debian: postgresql-N-${name})` };
+}
+
 /** The majors whose binaries are installed here. */
 export function installedMajors(): number[] {
   return KNOWN_MAJORS.filter((major) => {

@@ -5,6 +5,7 @@ export {
   KNOWN_MAJORS,
   MissingBinariesError,
   systemBinaries,
+  systemPostgresWith,
 } from './binaries.js';
 export { type ContainerServer, dockerAvailability, startContainerPostgres } from './containers.js';
 export { freePort } from './free-port.js';

@@ -1,25 +1,18 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConformanceServers } from '@pgshift/conformance';
 import { wal2jsonAcceptsNumbersAsStrings } from '@pgshift/pg';
 import type { CheckContext } from '@pgshift/plugin-api';
-import { systemBinaries } from '@pgshift/sandbox';
+import { systemPostgresWith } from '@pgshift/sandbox';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OutputPluginChecker } from '../src/check.js';
 
 /** wal2json is not in the npm builds of PostgreSQL; scripts/ci-prerequisites.sh installs Debian's. */
-const debian15 = systemBinaries(15);
-const missing = !debian15
-  ? 'no system PostgreSQL 15 (Debian package postgresql-15)'
-  : !existsSync(join(debian15.lib, 'wal2json.so'))
-    ? 'no wal2json for the system PostgreSQL 15 (Debian package postgresql-15-wal2json)'
-    : undefined;
+const { binaries, missing } = systemPostgresWith('wal2json.so');
 
-const servers = new ConformanceServers(15);
+const servers = new ConformanceServers(binaries?.major ?? 15);
 afterAll(() => servers.stopAll());
 
 async function checkWal2json(database: string, setup: string): Promise<CheckContext> {
-  const source = await servers.server('source', debian15 ? { binaries: debian15 } : {});
+  const source = await servers.server('source', binaries ? { binaries } : {});
   await servers.database(source, database, setup);
   const ctx = await servers.checkContext({ source, target: source, databases: [database] });
   return {
@@ -35,7 +28,7 @@ async function checkWal2json(database: string, setup: string): Promise<CheckCont
 
 /** Whether this wal2json sends numbers as strings (2.6+): then NaN is exact and nothing is refused. */
 async function sendsNumbersAsStrings(): Promise<boolean> {
-  const source = await servers.server('source', debian15 ? { binaries: debian15 } : {});
+  const source = await servers.server('source', binaries ? { binaries } : {});
   const session = await servers.handle('source', source).connect({});
   try {
     await session.query("SELECT pg_create_logical_replication_slot('probe', 'wal2json', true)");

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { compareLsn, wal2jsonAcceptsNumbersAsStrings } from '@pgshift/pg';
 import type { DecoderFormat, ProgressEvent, TableRef } from '@pgshift/plugin-api';
-import { type SandboxServer, startPostgres, systemBinaries } from '@pgshift/sandbox';
+import { type SandboxServer, startPostgres, systemPostgresWith } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogicalReplicator } from '../src/index.js';
 
@@ -14,21 +12,17 @@ import {
   exec,
   fingerprint,
   makeContext,
+  readyToFollow,
   rowDiff,
   sleep,
 } from './helpers.js';
 import { runWriter, SCHEMA, SEED, TABLES } from './workload.js';
 
 /**
- * wal2json is not in the npm builds of PostgreSQL: its test runs on Debian's postgresql-15 with
- * postgresql-15-wal2json (scripts/ci-prerequisites.sh installs both when it may).
+ * wal2json is not in the npm builds of PostgreSQL: its tests run on a system PostgreSQL that has it
+ * (scripts/ci-prerequisites.sh installs Debian's postgresql-15 and postgresql-15-wal2json).
  */
-const debian15 = systemBinaries(15);
-const wal2jsonMissing = !debian15
-  ? 'no system PostgreSQL 15 (Debian package postgresql-15)'
-  : !existsSync(join(debian15.lib, 'wal2json.so'))
-    ? 'no wal2json for the system PostgreSQL 15 (Debian package postgresql-15-wal2json)'
-    : undefined;
+const wal2json = systemPostgresWith('wal2json.so');
 
 let source17: SandboxServer;
 let source10: SandboxServer;
@@ -149,16 +143,18 @@ describe('logical replicator following a source under writes', () => {
     await followUnderWrites(source10, 'pgoutput', 'pgo10');
   });
 
-  describe.skipIf(wal2jsonMissing)(
-    `with wal2json from a PG15 source${wal2jsonMissing ? ` (skipped: ${wal2jsonMissing})` : ''}`,
+  describe.skipIf(wal2json.missing)(
+    `with wal2json from a system PG${wal2json.binaries?.major ?? ''} source${wal2json.missing ? ` (skipped: ${wal2json.missing})` : ''}`,
     () => {
-      let source15: SandboxServer;
+      let systemSource: SandboxServer;
       /** Whether this wal2json sends numbers as strings (2.6+), so NaN and Infinity arrive exactly. */
       let numbersAsStrings: boolean;
 
       beforeAll(async () => {
-        source15 = await startPostgres({ major: 15, binaries: debian15 });
-        const client = await connect(source15.connection(), 'postgres');
+        const binaries = wal2json.binaries;
+        if (!binaries) return;
+        systemSource = await startPostgres({ major: binaries.major, binaries });
+        const client = await connect(systemSource.connection(), 'postgres');
         try {
           await client.query("SELECT pg_create_logical_replication_slot('probe', 'wal2json')");
           numbersAsStrings = await wal2jsonAcceptsNumbersAsStrings(client, 'probe');
@@ -169,39 +165,30 @@ describe('logical replicator following a source under writes', () => {
       });
 
       afterAll(async () => {
-        await source15?.stop();
+        await systemSource?.stop();
       });
 
-      it('PG15 -> PG17: zero differences after drain (without float and numeric columns if wal2json < 2.6)', async () => {
+      it('-> PG17: zero differences after drain (without float and numeric columns if wal2json < 2.6)', async () => {
         // An older wal2json is refused for tables with such columns (next test); the others follow.
         const tables = numbersAsStrings ? TABLES : TABLES.filter((t) => t.name !== 'items');
-        await followUnderWrites(source15, 'wal2json', 'w2j15', tables);
+        await followUnderWrites(systemSource, 'wal2json', 'w2j15', tables);
       });
 
       it('refuses a wal2json older than 2.6 when a followed column could hold NaN or Infinity', async (test) => {
         if (numbersAsStrings)
           test.skip('this wal2json sends numbers as strings: NaN is exact (previous test)');
         const database = 'w2j_nan';
-        const src = source15.connection();
-        const dst = target.connection();
-        await createDatabase(src, database);
-        await createDatabase(dst, database);
-        await exec(src, database, SCHEMA);
-        await exec(dst, database, SCHEMA);
-        const ctx = makeContext({
+        const src = systemSource.connection();
+        const { ctx, replicator, consistentPoint } = await readyToFollow({
           source: src,
-          target: dst,
+          target: target.connection(),
           database,
           format: 'wal2json',
           slotName: 's_w2j_nan',
-          sourceMajor: 15,
+          sourceMajor: systemSource.major,
           tables: TABLES,
+          ddl: SCHEMA,
         });
-        const replicator = new LogicalReplicator();
-        await replicator.prepare(ctx);
-        const slot = await replicator.createSlot(ctx);
-        await slot.release();
-        await replicator.initPosition(ctx, slot.consistentPoint);
         await exec(src, database, "INSERT INTO items (id, f, n) VALUES (1, 'NaN', 'NaN')");
         const drainTo = await currentWalLsn(src, database);
         await expect(
@@ -213,7 +200,7 @@ describe('logical replicator following a source under writes', () => {
         });
         // Nothing was applied, and the position did not move.
         expect(await target.query('SELECT 1 FROM items', [], database)).toEqual([]);
-        expect(await replicator.appliedPosition(ctx)).toBe(slot.consistentPoint);
+        expect(await replicator.appliedPosition(ctx)).toBe(consistentPoint);
         await replicator.cleanup(ctx);
       });
     },

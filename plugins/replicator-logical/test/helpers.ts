@@ -13,6 +13,7 @@ import type { SandboxConnection } from '@pgshift/sandbox';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { Applier, type ApplierOptions } from '../src/applier.js';
+import { LogicalReplicator } from '../src/logical-replicator.js';
 import { TargetCatalog } from '../src/target-catalog.js';
 
 export interface ContextSpec {
@@ -164,6 +165,26 @@ export async function exec(c: SandboxConnection, database: string, sql: string):
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A fresh database on both servers with the same `ddl`, a slot created and released, and the
+ * applied position at its consistent point: what a full copy of empty tables leaves, ready to follow.
+ */
+export async function readyToFollow(
+  spec: ContextSpec & { ddl: string },
+): Promise<{ ctx: ReplicationContext; replicator: LogicalReplicator; consistentPoint: string }> {
+  await createDatabase(spec.source, spec.database);
+  await createDatabase(spec.target, spec.database);
+  await exec(spec.source, spec.database, spec.ddl);
+  await exec(spec.target, spec.database, spec.ddl);
+  const ctx = makeContext(spec);
+  const replicator = new LogicalReplicator();
+  await replicator.prepare(ctx);
+  const slot = await replicator.createSlot(ctx);
+  await slot.release();
+  await replicator.initPosition(ctx, slot.consistentPoint);
+  return { ctx, replicator, consistentPoint: slot.consistentPoint };
+}
 
 /** Rows (as text) present on one side only, for failure messages. */
 export async function rowDiff(

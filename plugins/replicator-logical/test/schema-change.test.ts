@@ -1,8 +1,7 @@
 import type { DecoderFormat } from '@pgshift/plugin-api';
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LogicalReplicator } from '../src/index.js';
-import { createDatabase, currentWalLsn, exec, fingerprint, makeContext, sleep } from './helpers.js';
+import { currentWalLsn, exec, fingerprint, readyToFollow, sleep } from './helpers.js';
 
 let source: SandboxServer;
 let target: SandboxServer;
@@ -15,35 +14,37 @@ afterAll(async () => {
   await Promise.all([source?.stop(), target?.stop()]);
 });
 
+/** The servers, database and slot of one test; `tables` absent selects the whole database. */
+function spec(
+  database: string,
+  format: DecoderFormat,
+  ddl: string,
+  tables?: { schema: string; name: string }[],
+) {
+  return {
+    source: source.connection(),
+    target: target.connection(),
+    database,
+    format,
+    slotName: `s_${database}`,
+    sourceMajor: 17,
+    ddl,
+    options: { groupMaxMs: 50 },
+    ...(tables ? { tables } : {}),
+  };
+}
+
+const T = { schema: 'public', name: 't' };
+
 /**
  * The documented way to change a followed table (docs/incremental-sync.md): the same ALTER on the
  * target first, then on the source, while pgshift keeps following.
  */
 async function addColumnWhileFollowing(format: DecoderFormat, database: string): Promise<void> {
-  const src = source.connection();
-  const dst = target.connection();
-  await createDatabase(src, database);
-  await createDatabase(dst, database);
-  const ddl = 'CREATE TABLE t (id int PRIMARY KEY, v text)';
-  await exec(src, database, ddl);
-  await exec(dst, database, ddl);
-  const table = { schema: 'public', name: 't' };
-  const ctx = makeContext({
-    source: src,
-    target: dst,
-    database,
-    format,
-    slotName: `s_${database}`,
-    sourceMajor: 17,
-    tables: [table],
-    options: { groupMaxMs: 50 },
-  });
-  const replicator = new LogicalReplicator();
-  await replicator.prepare(ctx);
-  const slot = await replicator.createSlot(ctx);
-  await slot.release();
-  await replicator.initPosition(ctx, slot.consistentPoint);
-
+  const { src, dst } = { src: source.connection(), dst: target.connection() };
+  const { ctx, replicator } = await readyToFollow(
+    spec(database, format, 'CREATE TABLE t (id int PRIMARY KEY, v text)', [T]),
+  );
   let drainTo: string | undefined;
   const following = replicator.follow(ctx, { signal: new AbortController().signal, drainTo: () => drainTo });
   following.catch(() => {});
@@ -64,7 +65,7 @@ async function addColumnWhileFollowing(format: DecoderFormat, database: string):
   await exec(src, database, "UPDATE t SET extra = 'set ' || id WHERE id % 3 = 0");
   drainTo = await currentWalLsn(src, database);
   await following;
-  expect(await fingerprint(dst, database, table)).toBe(await fingerprint(src, database, table));
+  expect(await fingerprint(dst, database, T)).toBe(await fingerprint(src, database, T));
   await replicator.cleanup(ctx);
 }
 
@@ -81,28 +82,10 @@ describe('a column added while following (target first, then source)', () => {
 describe('a column added on the source only', () => {
   it('stops following with the column named and nothing of its transaction applied; once the target has it, a new run ends identical', async () => {
     const database = 'ddl_source_only';
-    const src = source.connection();
-    const dst = target.connection();
-    await createDatabase(src, database);
-    await createDatabase(dst, database);
-    const ddl = 'CREATE TABLE t (id int PRIMARY KEY, v text)';
-    await exec(src, database, ddl);
-    await exec(dst, database, ddl);
-    const table = { schema: 'public', name: 't' };
-    const ctx = makeContext({
-      source: src,
-      target: dst,
-      database,
-      format: 'pgoutput',
-      slotName: 's_ddl_source_only',
-      sourceMajor: 17,
-      tables: [table],
-    });
-    const replicator = new LogicalReplicator();
-    await replicator.prepare(ctx);
-    const slot = await replicator.createSlot(ctx);
-    await slot.release();
-    await replicator.initPosition(ctx, slot.consistentPoint);
+    const { src, dst } = { src: source.connection(), dst: target.connection() };
+    const { ctx, replicator } = await readyToFollow(
+      spec(database, 'pgoutput', 'CREATE TABLE t (id int PRIMARY KEY, v text)', [T]),
+    );
     await exec(src, database, "INSERT INTO t VALUES (1, 'one')");
     await exec(src, database, 'ALTER TABLE t ADD COLUMN extra text');
     await exec(src, database, "INSERT INTO t VALUES (2, 'two', 'x'); UPDATE t SET v = 'uno' WHERE id = 1");
@@ -121,7 +104,7 @@ describe('a column added on the source only', () => {
 
     await exec(dst, database, 'ALTER TABLE t ADD COLUMN extra text');
     await follow();
-    expect(await fingerprint(dst, database, table)).toBe(await fingerprint(src, database, table));
+    expect(await fingerprint(dst, database, T)).toBe(await fingerprint(src, database, T));
     await replicator.cleanup(ctx);
   });
 });
@@ -130,26 +113,10 @@ describe('a table created while following a whole database (target first, then s
   for (const format of ['pgoutput', 'test_decoding'] as const)
     it(`${format}: its rows are followed from then on`, async () => {
       const database = `ddl_new_table_${format}`;
-      const src = source.connection();
-      const dst = target.connection();
-      await createDatabase(src, database);
-      await createDatabase(dst, database);
-      await exec(src, database, 'CREATE TABLE old (id int PRIMARY KEY)');
-      await exec(dst, database, 'CREATE TABLE old (id int PRIMARY KEY)');
-      const ctx = makeContext({
-        source: src,
-        target: dst,
-        database,
-        format,
-        slotName: `s_${database}`,
-        sourceMajor: 17,
-        options: { groupMaxMs: 50 },
-      });
-      const replicator = new LogicalReplicator();
-      await replicator.prepare(ctx);
-      const slot = await replicator.createSlot(ctx);
-      await slot.release();
-      await replicator.initPosition(ctx, slot.consistentPoint);
+      const { src, dst } = { src: source.connection(), dst: target.connection() };
+      const { ctx, replicator } = await readyToFollow(
+        spec(database, format, 'CREATE TABLE old (id int PRIMARY KEY)'),
+      );
       let drainTo: string | undefined;
       const following = replicator.follow(ctx, {
         signal: new AbortController().signal,
