@@ -3,17 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LogicalReplicator } from '../src/index.js';
 import { startFollowChild } from './child.js';
-import {
-  type ContextSpec,
-  createDatabase,
-  currentWalLsn,
-  exec,
-  fingerprint,
-  makeContext,
-  sleep,
-} from './helpers.js';
+import { type ContextSpec, currentWalLsn, exec, fingerprint, readyToFollow, sleep } from './helpers.js';
 
 const ROWS = 1_000_000;
 /**
@@ -48,11 +39,6 @@ describe('one huge source transaction', () => {
     const database = 'mem';
     const src = source.connection();
     const dst = target.connection();
-    await createDatabase(src, database);
-    await createDatabase(dst, database);
-    const ddl = 'CREATE TABLE big (id int PRIMARY KEY, v text, n numeric)';
-    await exec(src, database, ddl);
-    await exec(dst, database, ddl);
     const spec: ContextSpec & { drainFile: string } = {
       source: src,
       target: dst,
@@ -63,12 +49,10 @@ describe('one huge source transaction', () => {
       tables: [{ schema: 'public', name: 'big' }],
       drainFile: join(dir, 'drain-to'),
     };
-    const ctx = makeContext(spec);
-    const replicator = new LogicalReplicator();
-    await replicator.prepare(ctx);
-    const slot = await replicator.createSlot(ctx);
-    await slot.release();
-    await replicator.initPosition(ctx, slot.consistentPoint);
+    const { ctx, replicator } = await readyToFollow({
+      ...spec,
+      ddl: 'CREATE TABLE big (id int PRIMARY KEY, v text, n numeric)',
+    });
 
     await exec(
       src,
