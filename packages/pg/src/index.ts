@@ -9,6 +9,7 @@ export {
   type ApplyOptions,
   applyStatements,
   assertTargetNotOlder,
+  createIndexIfNotExists,
   planSchema,
   readSchemaObjects,
   SchemaError,

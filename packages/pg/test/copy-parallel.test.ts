@@ -1,6 +1,7 @@
 import type { ProgressEventInput } from '@pgshift/plugin-api';
 import { isPgshiftError } from '@pgshift/plugin-api';
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ChunkSpec,
@@ -165,6 +166,83 @@ describe('parallel copy', () => {
       'SELECT count(*)::text AS n FROM pgshift.copy_tables WHERE post_data_at IS NOT NULL',
     );
     expect(marks?.n).toBe('4');
+  });
+
+  it("builds a table's indexes side by side, then its constraints with its done mark", async () => {
+    await target('par_builds');
+    // Three builds of the big table: each waits until all three run, which needs three sessions.
+    const together = barrier(3, 'index builds of one table running together');
+    const builds = ['a', 'b', 'c'].map((name) => async (client: pg.Client) => {
+      await client.query(`CREATE INDEX IF NOT EXISTS big_${name} ON public.big (payload)`);
+      await together();
+    });
+    const finishedAfter: string[] = [];
+    await copyDatabase({
+      openSource: opener(pg17, 'par_src'),
+      openTarget: opener(pg17, 'par_builds'),
+      database: 'par_src',
+      // Two post-data sessions while tables copy, four once the copy is over.
+      jobs: 4,
+      splitTableBytes: 1024 * 1024 * 1024,
+      onLostSnapshot: 'fail',
+      tableIndexBuilds: (table) => (table === BIG ? builds : []),
+      tablePostData: async (table, client) => {
+        if (table !== BIG) return;
+        // The rest of post-data sees every build committed.
+        const { rows: seen } = await client.query(
+          "SELECT indexname FROM pg_indexes WHERE indexname IN ('big_a', 'big_b', 'big_c') ORDER BY 1",
+        );
+        finishedAfter.push(...seen.map((r) => r.indexname as string));
+      },
+    });
+    expect(finishedAfter).toEqual(['big_a', 'big_b', 'big_c']);
+    const [marks] = await rows(
+      pg17,
+      'par_builds',
+      'SELECT count(*)::text AS n FROM pgshift.copy_tables WHERE post_data_at IS NOT NULL',
+    );
+    expect(marks?.n).toBe('4');
+  });
+
+  it('a build that fails stops the table before its done mark; the rerun builds again over what exists', async () => {
+    await target('par_build_fail');
+    const base = {
+      openSource: opener(pg17, 'par_src'),
+      openTarget: opener(pg17, 'par_build_fail'),
+      database: 'par_src',
+      jobs: 2,
+      splitTableBytes: 1024 * 1024 * 1024,
+      onLostSnapshot: 'fail' as const,
+      tablePostData: async () => {},
+    };
+    const first = async (client: pg.Client) => {
+      await client.query('CREATE INDEX IF NOT EXISTS big_first ON public.big (payload)');
+    };
+    const failing = async () => {
+      throw new Error('disk full (simulated)');
+    };
+    const error = await copyDatabase({
+      ...base,
+      tableIndexBuilds: (table) => (table === BIG ? [first, failing] : []),
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'PGSHIFT_POST_DATA_FAILED',
+      message: expect.stringContaining(`building indexes and constraints of ${BIG} failed: disk full`),
+    });
+    const done = await rows(
+      pg17,
+      'par_build_fail',
+      'SELECT table_key FROM pgshift.copy_tables WHERE post_data_at IS NOT NULL',
+    );
+    expect(done.map((r) => r.table_key)).not.toContain(BIG);
+
+    await copyDatabase({ ...base, tableIndexBuilds: (table) => (table === BIG ? [first, first] : []) });
+    const [marked] = await rows(
+      pg17,
+      'par_build_fail',
+      'SELECT count(*)::text AS n FROM pgshift.copy_tables WHERE post_data_at IS NOT NULL',
+    );
+    expect(marked?.n).toBe('4');
   });
 
   it('a target that rejects rows mid-stream fails cleanly with the table named; after the fix a rerun completes', async () => {

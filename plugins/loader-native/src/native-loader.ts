@@ -3,6 +3,7 @@ import {
   applyStatements,
   assertTargetNotOlder,
   copyDatabase,
+  createIndexIfNotExists,
   openClient,
   ProgressStore,
   planSchema,
@@ -45,8 +46,15 @@ export class NativeLoader implements Loader {
   }
 
   async copyData(ctx: LoadContext): Promise<CopySummary> {
-    const plan = await this.#withBoth(ctx, (source) => this.#plan(ctx, source));
+    const { plan, targetVersion } = await this.#withBoth(ctx, async (source, target) => ({
+      plan: await this.#plan(ctx, source),
+      targetVersion: await serverVersionNum(target),
+    }));
     const tables = selectedTables(ctx);
+    // Builds side by side need CREATE INDEX IF NOT EXISTS (9.5+) to be run again after a crash;
+    // older targets run each table's list in order, in one transaction.
+    const sideBySide = targetVersion >= 90500;
+    const post = (table: string) => plan.tablePostData.get(table) ?? [];
     const result = await copyDatabase({
       openSource: () => this.#open(ctx, 'source'),
       openTarget: () => this.#open(ctx, 'target'),
@@ -57,7 +65,19 @@ export class NativeLoader implements Loader {
       jobs: ctx.jobs,
       splitTableBytes: ctx.options.splitTableBytes,
       onLostSnapshot: ctx.options.onLostSnapshot,
-      tablePostData: (table, client) => applyStatements(client, plan.tablePostData.get(table) ?? []),
+      ...(sideBySide
+        ? {
+            tableIndexBuilds: (table: string) =>
+              post(table)
+                .filter((s) => s.indexBuild)
+                .map(
+                  (s) => (client: pg.Client) =>
+                    applyStatements(client, [{ ...s, sql: createIndexIfNotExists(s.sql) }]),
+                ),
+          }
+        : {}),
+      tablePostData: (table, client) =>
+        applyStatements(client, sideBySide ? post(table).filter((s) => !s.indexBuild) : post(table)),
       progress: ctx.progress,
       logger: ctx.logger,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
@@ -79,8 +99,16 @@ export class NativeLoader implements Loader {
       const built = (await store.load())?.postDataDone ?? new Set<string>();
       const pending = [...plan.tablePostData.entries()].filter(([table]) => !built.has(table));
       for (const [table, statements] of pending) {
-        await applyStatements(target, statements);
-        await store.markPostDataDone(target, table);
+        // With its mark, so a crash leaves none of it behind and the rerun builds it whole.
+        await target.query('BEGIN');
+        try {
+          await applyStatements(target, statements);
+          await store.markPostDataDone(target, table);
+          await target.query('COMMIT');
+        } catch (error) {
+          await target.query('ROLLBACK').catch(() => {});
+          throw error;
+        }
       }
       await applyStatements(target, plan.postData);
       await store.markPhase('post-data');

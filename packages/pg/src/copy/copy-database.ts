@@ -6,6 +6,7 @@ import { CopyError, SnapshotLostError } from './errors.js';
 import { applyFixedSettings } from './fixed-settings.js';
 import { readTableInventory, serverVersionNum } from './inventory.js';
 import { planChunks } from './plan.js';
+import { PostDataLane } from './post-data-lane.js';
 import { ProgressStore, type StoredChunk, type StoredState } from './progress-store.js';
 import { type ExportedSnapshot, exportSnapshot, importSnapshot, snapshotAlive } from './snapshot.js';
 import { CopyProgress } from './throttled-progress.js';
@@ -29,11 +30,17 @@ export interface CopyDatabaseOptions {
   splitTableBytes: number;
   onLostSnapshot: LostSnapshotChoice;
   /**
-   * Builds a table's indexes and constraints once its data is in, inside a transaction that also
-   * records it done; runs on connections of its own while other tables copy.
+   * A table's index builds, once its data is in: each runs in a session of its own, side by side
+   * with others, and must be idempotent (`CREATE INDEX IF NOT EXISTS`), since a crash may stop the
+   * table between them.
+   */
+  tableIndexBuilds?: (tableKey: string) => ReadonlyArray<(target: pg.Client) => Promise<void>>;
+  /**
+   * The rest of a table's indexes and constraints, once its builds are in, inside a transaction
+   * that also records it done; runs on connections of its own while other tables copy.
    */
   tablePostData?: (tableKey: string, target: pg.Client) => Promise<void>;
-  /** Tables whose post-data may run at once; default half of `jobs`, at least 1. */
+  /** Post-data sessions while tables still copy; default half of `jobs`, at least 1. */
   postDataJobs?: number;
   progress?: ProgressSink;
   progressIntervalMs?: number;
@@ -304,89 +311,4 @@ async function runChunks(
     chunks: chunks.length,
     chunksSkipped: chunks.length - toCopy,
   };
-}
-
-/**
- * Runs tables' post-data beside the copy workers, on connections of its own, at most `lanes`
- * tables at a time (index builds compete with the copy for the target's CPU and disk).
- */
-class PostDataLane {
-  #queue: string[] = [];
-  #running = 0;
-  #idle: pg.Client[] = [];
-  #all: pg.Client[] = [];
-  #drained: (() => void)[] = [];
-
-  constructor(
-    private readonly options: CopyDatabaseOptions,
-    private readonly store: ProgressStore,
-    private readonly fail: (error: unknown) => void,
-    private readonly lanes = Math.max(1, options.postDataJobs ?? Math.ceil(options.jobs / 2)),
-  ) {}
-
-  push(table: string): void {
-    if (!this.options.tablePostData) return;
-    this.#queue.push(table);
-    this.#pump();
-  }
-
-  #pump(): void {
-    while (this.#running < this.lanes && this.#queue.length > 0) {
-      const table = this.#queue.shift() as string;
-      this.#running++;
-      void this.#run(table).finally(() => {
-        this.#running--;
-        this.#pump();
-        if (this.#running === 0 && this.#queue.length === 0)
-          for (const resolve of this.#drained.splice(0)) resolve();
-      });
-    }
-  }
-
-  async #run(table: string): Promise<void> {
-    const run = this.options.tablePostData as NonNullable<CopyDatabaseOptions['tablePostData']>;
-    let client = this.#idle.pop();
-    try {
-      if (!client) {
-        client = await this.options.openTarget();
-        this.#all.push(client);
-        // Safe like the copy sessions': the indexes and their "done" mark commit together or not at
-        // all. It spares each table's commit waiting for the flush of its index builds' WAL.
-        await client.query('SET synchronous_commit = off');
-      }
-      await client.query('BEGIN');
-      try {
-        await run(table, client);
-        await this.store.markPostDataDone(client, table);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      }
-    } catch (error) {
-      this.fail(
-        new PgshiftError(
-          'PGSHIFT_POST_DATA_FAILED',
-          `building indexes and constraints of ${table} failed: ${reason(error)}`,
-          {
-            cause: error,
-            details: { table },
-            remedy: 'fix the cause and run again; the copied rows are kept',
-          },
-        ),
-      );
-    } finally {
-      if (client) this.#idle.push(client);
-    }
-  }
-
-  async finish(): Promise<void> {
-    if (this.#running > 0 || this.#queue.length > 0)
-      await new Promise<void>((resolve) => this.#drained.push(resolve));
-    await Promise.all(this.#all.map((c) => c.end().catch(() => {})));
-  }
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -138,6 +138,10 @@ export interface ConstraintRow {
   isLocal: boolean;
   parentOid: string;
   refRel: string;
+  /** The index behind a PRIMARY KEY, UNIQUE or EXCLUDE constraint ('0' for other kinds). */
+  indexOid: string;
+  deferrable: boolean;
+  deferred: boolean;
   comment: string | null;
 }
 export interface TriggerRow {
@@ -387,6 +391,7 @@ function queries(v: number) {
     constraints: `SELECT k.oid::text AS oid, k.conname AS name, k.contype::text AS contype, k.conrelid::text AS rel,
         pg_catalog.pg_get_constraintdef(k.oid) AS def, k.convalidated AS validated, k.conislocal AS "isLocal",
         ${v >= 110000 ? 'k.conparentid::text' : "'0'"} AS "parentOid", k.confrelid::text AS "refRel",
+        k.conindid::text AS "indexOid", k.condeferrable AS deferrable, k.condeferred AS deferred,
         pg_catalog.obj_description(k.oid, 'pg_constraint') AS comment
       FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -15,12 +15,32 @@ function relName(r: RelationRow): string {
  * identity, runnable as soon as its data is in. Indexes of a partitioned table are created on
  * the parent only (`ON ONLY`, invalid until attached), each partition builds its own, and
  * `indexAttachments` ties them together once all are there — as pg_dump does.
+ *
+ * On a plain table every index is a separate build (`indexBuild`), listed first, so the copy can
+ * build them side by side: a primary key or unique constraint is its unique index, built like the
+ * others, then made the constraint with `ADD CONSTRAINT ... USING INDEX` (as pgcopydb does).
  */
 export function tablePostData(r: RelationRow, index: CatalogIndex): SchemaStatement[] {
   const name = relName(r);
+  const builds: SchemaStatement[] = [];
   const out: SchemaStatement[] = [];
+  const plain = r.relkind === 'r' && !r.isPartition;
+  const indexes = index.indexes.get(r.oid) ?? [];
   for (const k of index.constraints.get(r.oid) ?? []) {
     if (k.contype !== 'p' && k.contype !== 'u' && k.contype !== 'x') continue;
+    const own = indexes.find((i) => i.oid === k.indexOid);
+    if (plain && k.contype !== 'x' && own && own.name === k.name) {
+      builds.push(indexBuild(own.def, `index ${quoteIdent(k.name)} of constraint on ${name}`));
+      const kind = k.contype === 'p' ? 'PRIMARY KEY' : 'UNIQUE';
+      const timing = k.deferrable ? (k.deferred ? ' DEFERRABLE INITIALLY DEFERRED' : ' DEFERRABLE') : '';
+      out.push(
+        statement(
+          `ALTER TABLE ONLY ${name} ADD CONSTRAINT ${quoteIdent(k.name)} ${kind} USING INDEX ${quoteIdent(own.name)}${timing}`,
+          `constraint ${quoteIdent(k.name)} on ${name}`,
+        ),
+      );
+      continue;
+    }
     out.push(
       statement(
         `ALTER TABLE ONLY ${name} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.def}`,
@@ -28,10 +48,11 @@ export function tablePostData(r: RelationRow, index: CatalogIndex): SchemaStatem
       ),
     );
   }
-  const indexes = index.indexes.get(r.oid) ?? [];
   for (const i of indexes) {
     if (i.backsConstraint) continue;
-    out.push(statement(i.def, `index ${qualified(i.schema, i.name)} on ${name}`));
+    const description = `index ${qualified(i.schema, i.name)} on ${name}`;
+    if (plain) builds.push(indexBuild(i.def, description));
+    else out.push(statement(i.def, description));
   }
   if (r.relkind === 'r') {
     for (const i of indexes)
@@ -55,7 +76,19 @@ export function tablePostData(r: RelationRow, index: CatalogIndex): SchemaStatem
         ),
       );
   }
-  return out;
+  return [...builds, ...out];
+}
+
+function indexBuild(def: string, description: string): SchemaStatement {
+  return { ...statement(def, description), indexBuild: true };
+}
+
+/**
+ * `CREATE [UNIQUE] INDEX IF NOT EXISTS ...` (9.5+): a build run again after a crash finds its index
+ * already there (CREATE INDEX is transactional, so it is whole) and goes on.
+ */
+export function createIndexIfNotExists(sql: string): string {
+  return sql.replace(/^CREATE (UNIQUE )?INDEX (?!IF NOT EXISTS )/, 'CREATE $1INDEX IF NOT EXISTS ');
 }
 
 /** `ALTER INDEX parent ATTACH PARTITION child`, deepest partitions first. */

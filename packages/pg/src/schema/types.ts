@@ -3,6 +3,12 @@ export interface SchemaStatement {
   sql: string;
   /** e.g. `table "public"."Order Items"` */
   description: string;
+  /**
+   * A `CREATE [UNIQUE] INDEX` of a table's post-data that may run in a session of its own, beside
+   * the table's other such builds and before the rest of its list. Run in list order, it is
+   * simply the first part of the list.
+   */
+  indexBuild?: true;
 }
 
 export interface SchemaOptions {
