@@ -210,11 +210,7 @@ describe('logical replicator following a source under writes', () => {
     const database = 'ack';
     const src = source17.connection();
     const dst = target.connection();
-    await createDatabase(src, database);
-    await createDatabase(dst, database);
-    await exec(src, database, 'CREATE TABLE t (id int PRIMARY KEY, v text)');
-    await exec(dst, database, 'CREATE TABLE t (id int PRIMARY KEY, v text)');
-    const ctx = makeContext({
+    const { ctx, replicator } = await readyToFollow({
       source: src,
       target: dst,
       database,
@@ -223,12 +219,8 @@ describe('logical replicator following a source under writes', () => {
       sourceMajor: 17,
       tables: [{ schema: 'public', name: 't' }],
       options: { statusIntervalMs: 100 },
+      ddl: 'CREATE TABLE t (id int PRIMARY KEY, v text)',
     });
-    const replicator = new LogicalReplicator();
-    await replicator.prepare(ctx);
-    const slot = await replicator.createSlot(ctx);
-    await slot.release();
-    await replicator.initPosition(ctx, slot.consistentPoint);
     const abort = new AbortController();
     let drainTo: string | undefined;
     const following = replicator.follow(ctx, { signal: abort.signal, drainTo: () => drainTo });
@@ -272,10 +264,7 @@ describe('logical replicator following a source under writes', () => {
     const database = 'abort';
     const src = source17.connection();
     const dst = target.connection();
-    await createDatabase(src, database);
-    await createDatabase(dst, database);
-    for (const c of [src, dst]) await exec(c, database, 'CREATE TABLE t (id int PRIMARY KEY, v text)');
-    const ctx = makeContext({
+    const { ctx, replicator } = await readyToFollow({
       source: src,
       target: dst,
       database,
@@ -284,12 +273,8 @@ describe('logical replicator following a source under writes', () => {
       sourceMajor: 17,
       // Small pieces, so the big transaction reaches the target in many round trips.
       options: { batchMaxRows: 100, foldMaxRows: 1000, pipelineMaxStatements: 5 },
+      ddl: 'CREATE TABLE t (id int PRIMARY KEY, v text)',
     });
-    const replicator = new LogicalReplicator();
-    await replicator.prepare(ctx);
-    const slot = await replicator.createSlot(ctx);
-    await slot.release();
-    await replicator.initPosition(ctx, slot.consistentPoint);
     await exec(src, database, "INSERT INTO t VALUES (0, 'small')");
     await exec(src, database, "INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, 60000) g");
     const end = await currentWalLsn(src, database);
