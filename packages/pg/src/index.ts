@@ -25,7 +25,7 @@ export { createServerHandle, sessionOf } from './server-handle.js';
 export * from './verify/index.js';
 export {
   columnsWithSpecialNumbers,
-  nameSomeColumns,
   WAL2JSON_NUMBERS_AS_STRINGS,
   wal2jsonAcceptsNumbersAsStrings,
+  wal2jsonNumbersLossMessage,
 } from './wal2json-numbers.js';

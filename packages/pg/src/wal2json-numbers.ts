@@ -51,8 +51,16 @@ export async function columnsWithSpecialNumbers(
   return rows.map((r) => r.column);
 }
 
+/** Why a wal2json before 2.6 cannot follow `columns` (as `schema.table.column`) exactly. */
+export function wal2jsonNumbersLossMessage(columns: readonly string[]): string {
+  return (
+    `wal2json on the source is older than 2.6 (no option ${WAL2JSON_NUMBERS_AS_STRINGS}): it would send NaN and ` +
+    `Infinity as null, indistinguishable from NULL, in ${nameSomeColumns(columns)}`
+  );
+}
+
 /** `columns` for a message: the first five, then how many more. */
-export function nameSomeColumns(columns: readonly string[], limit = 5): string {
+function nameSomeColumns(columns: readonly string[], limit = 5): string {
   const more = columns.length > limit ? ` and ${columns.length - limit} more` : '';
   return columns.slice(0, limit).join(', ') + more;
 }

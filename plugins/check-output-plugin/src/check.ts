@@ -6,10 +6,10 @@ import {
   describeError,
   errorCode,
   guardCheck,
-  nameSomeColumns,
   quoteIdent,
   WAL2JSON_NUMBERS_AS_STRINGS,
   wal2jsonAcceptsNumbersAsStrings,
+  wal2jsonNumbersLossMessage,
   withSession,
 } from '@pgshift/pg';
 import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
@@ -110,8 +110,7 @@ export class OutputPluginChecker implements Checker {
     return checkResult(
       this,
       'failed',
-      `wal2json on the source is older than 2.6 (no option ${WAL2JSON_NUMBERS_AS_STRINGS}): it would send NaN and ` +
-        `Infinity as null, indistinguishable from NULL, in ${nameSomeColumns(columns)}`,
+      wal2jsonNumbersLossMessage(columns),
       [
         'upgrade wal2json on the source to 2.6 or later, or',
         'configure the version policy to use test_decoding, for example in the config:',

@@ -1,15 +1,11 @@
 import {
   columnsWithSpecialNumbers,
-  nameSomeColumns,
   WAL2JSON_NUMBERS_AS_STRINGS,
   wal2jsonAcceptsNumbersAsStrings,
+  wal2jsonNumbersLossMessage,
 } from '@pgshift/pg';
 import type { ReplicationContext, SqlSession } from '@pgshift/plugin-api';
 import { CODES, ReplicationError } from './errors.js';
-
-/** The remedy for a wal2json that cannot send NaN and Infinity exactly. */
-export const OLD_WAL2JSON_REMEDY =
-  'upgrade wal2json on the source to 2.6 or later, or follow with the pgoutput or test_decoding output plugin';
 
 /**
  * Decides whether the wal2json stream asks for numbers as strings. When the source's wal2json is
@@ -32,10 +28,8 @@ export async function wal2jsonNumbersAsStrings(
     );
     return false;
   }
-  throw new ReplicationError(
-    CODES.unsupportedFormat,
-    `wal2json on the source is older than 2.6 (no option ${WAL2JSON_NUMBERS_AS_STRINGS}): it would send NaN ` +
-      `and Infinity as null, indistinguishable from NULL, in ${nameSomeColumns(columns)}`,
-    { remedy: OLD_WAL2JSON_REMEDY },
-  );
+  throw new ReplicationError(CODES.unsupportedFormat, wal2jsonNumbersLossMessage(columns), {
+    remedy:
+      'upgrade wal2json on the source to 2.6 or later, or follow with the pgoutput or test_decoding output plugin',
+  });
 }
