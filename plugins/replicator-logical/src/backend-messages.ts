@@ -78,12 +78,3 @@ export function errorFields(body: Buffer): { severity?: string; code?: string; m
     message: fields.M ?? 'the server reported an error without a message',
   };
 }
-
-/** A frontend message: type byte, int32 length counting itself, body. */
-export function frontendMessage(code: string, body: Buffer): Buffer {
-  const message = Buffer.allocUnsafe(5 + body.length);
-  message[0] = code.charCodeAt(0);
-  message.writeUInt32BE(4 + body.length, 1);
-  body.copy(message, 5);
-  return message;
-}

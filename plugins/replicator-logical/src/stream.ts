@@ -1,13 +1,7 @@
-import { clientConfig, quoteIdent } from '@pgshift/pg';
+import { clientConfig, frontendMessage, MESSAGE, quoteIdent } from '@pgshift/pg';
 import type { ConnectionParams } from '@pgshift/plugin-api';
 import pg from 'pg';
-import {
-  BackendMessageReader,
-  errorFields,
-  frontendMessage,
-  lsnAt,
-  PG_EPOCH_OFFSET_US,
-} from './backend-messages.js';
+import { BackendMessageReader, errorFields, lsnAt, PG_EPOCH_OFFSET_US } from './backend-messages.js';
 
 /**
  * Settings of the walsender session: output functions run there, so these fix the text form of
@@ -44,9 +38,7 @@ interface SessionSocket {
   resume(): void;
 }
 
-const COPY_DATA = 0x64; // 'd'
-const COPY_DONE = 0x63; // 'c'
-const ERROR_RESPONSE = 0x45; // 'E'
+const { copyData: COPY_DATA, copyDone: COPY_DONE, errorResponse: ERROR_RESPONSE } = MESSAGE;
 
 /**
  * One START_REPLICATION ... LOGICAL session. pg opens it (authentication, TLS, tunnels), then

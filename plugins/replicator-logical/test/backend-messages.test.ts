@@ -1,5 +1,6 @@
+import { frontendMessage } from '@pgshift/pg';
 import { describe, expect, it } from 'vitest';
-import { BackendMessageReader, errorFields, frontendMessage } from '../src/backend-messages.js';
+import { BackendMessageReader, errorFields } from '../src/backend-messages.js';
 
 function collect() {
   const seen: [string, string][] = [];

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type pg from 'pg';
+import { frontendMessage, MESSAGE } from '../protocol-messages.js';
 
 /*
  * COPY from one server to another without re-framing the rows in JavaScript.
@@ -13,10 +14,8 @@ import type pg from 'pg';
  * drains, so memory stays bounded by the two sockets' buffers whatever the table size.
  */
 
-const COPY_DATA = 0x64; // 'd'
-const COPY_DONE = 0x63; // 'c'
-const ERROR_RESPONSE = 0x45; // 'E'
-const COPY_DONE_MESSAGE = Buffer.from([COPY_DONE, 0, 0, 0, 4]);
+const { copyData: COPY_DATA, copyDone: COPY_DONE, errorResponse: ERROR_RESPONSE } = MESSAGE;
+const COPY_DONE_MESSAGE = frontendMessage('c', Buffer.alloc(0));
 
 /** What pg hands a submittable: the connection and its socket (typed loosely by @types/pg). */
 interface Connection {
@@ -98,11 +97,7 @@ class CopyIn {
 
   /** CopyFail: the target rolls the COPY back and answers with an error (which `done` carries). */
   fail(reason: string): void {
-    const text = Buffer.from(`${reason}\0`, 'utf8');
-    const header = Buffer.alloc(5);
-    header[0] = 0x66; // 'f'
-    header.writeUInt32BE(4 + text.length, 1);
-    this.socket.write(Buffer.concat([header, text]));
+    this.socket.write(frontendMessage('f', Buffer.from(`${reason}\0`, 'utf8')));
   }
 }
 
