@@ -23,6 +23,7 @@ export {
   targetMajorCheck,
 } from './schema/index.js';
 export { createServerHandle, sessionOf } from './server-handle.js';
+export { majorVersion, serverVersionNum } from './server-version.js';
 export * from './verify/index.js';
 export {
   columnsWithSpecialNumbers,

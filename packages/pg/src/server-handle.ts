@@ -8,6 +8,7 @@ import type {
 } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { openClient } from './connect.js';
+import { majorVersion } from './server-version.js';
 
 function toResult<R>(result: pg.QueryResult | pg.QueryResult[]): QueryResult<R> {
   // A simple-protocol string with several statements answers with one result each; keep the last.
@@ -64,7 +65,7 @@ export function createServerHandle(
       const num = Number(rows[0]?.num);
       cachedVersion = {
         num,
-        major: num >= 100000 ? Math.floor(num / 10000) : Math.floor(num / 100) / 10,
+        major: majorVersion(num),
         text: rows[0]?.text ?? '',
       };
       return cachedVersion;

@@ -1,4 +1,4 @@
-import { bigIntToLsn, lsnToBigInt, openClient } from '@pgshift/pg';
+import { bigIntToLsn, lsnToBigInt, openClient, serverVersionNum } from '@pgshift/pg';
 import type { FollowControl, ReplicationContext } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { Applier, type GroupEnd } from './applier.js';
@@ -164,10 +164,7 @@ export class Follower {
       // The target session and the source side are set up side by side; the stream starts as
       // soon as the slot is free (its data waits in the queue until the applier is ready).
       const setUpTarget = async (): Promise<Applier> => {
-        const version = await target.query<{ v: number }>(
-          "SELECT current_setting('server_version_num')::int AS v",
-        );
-        const catalog = new TargetCatalog(target, version.rows[0]?.v ?? 0);
+        const catalog = new TargetCatalog(target, await serverVersionNum(target));
         this.#catalog = catalog;
         const opened = new Applier(target, catalog, ctx.slotName, this.#options, ctx.logger);
         applier = opened;
@@ -177,14 +174,12 @@ export class Follower {
       const setUpSource = async (): Promise<number> => {
         const client = await openClient(ctx.source.route.connection({ database }), 'pgshift-lag');
         poller = client;
-        const version = await client.query<{ v: number }>(
-          "SELECT current_setting('server_version_num')::int AS v",
-        );
+        const version = await serverVersionNum(client);
         await waitForSlotInactive(client, ctx.slotName, this.#options.slotWaitMs);
         if (decoder instanceof Wal2jsonDecoder)
           decoder.numbersAsStrings = await wal2jsonNumbersAsStrings(client, ctx);
         this.#startStream(stream, decoder);
-        return version.rows[0]?.v ?? 0;
+        return version;
       };
       // Both settle before going on, so a failure of one never leaves the other running unowned.
       const [targetSide, sourceSide] = await Promise.allSettled([setUpTarget(), setUpSource()]);

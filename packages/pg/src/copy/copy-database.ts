@@ -1,10 +1,11 @@
 import type { CopySummary, Logger, LostSnapshotChoice, ProgressSink, TableRef } from '@pgshift/plugin-api';
 import { nullProgress, PgshiftError, silentLogger } from '@pgshift/plugin-api';
 import type pg from 'pg';
+import { majorVersion, serverVersionNum } from '../server-version.js';
 import { binaryCopyable, emptyForFreeze, pumpChunk } from './copy-chunk.js';
 import { CopyError, SnapshotLostError } from './errors.js';
 import { applyFixedSettings } from './fixed-settings.js';
-import { readTableInventory, serverVersionNum } from './inventory.js';
+import { readTableInventory } from './inventory.js';
 import { planChunks } from './plan.js';
 import { PostDataLane } from './post-data-lane.js';
 import { ProgressStore, type StoredChunk, type StoredState } from './progress-store.js';
@@ -81,7 +82,8 @@ export async function copyDatabase(options: CopyDatabaseOptions): Promise<CopyDa
       splitTableBytes: options.splitTableBytes,
       sourceVersionNum: await serverVersionNum(sourceAdmin),
     };
-    const sameMajor = majorOf(planOptions.sourceVersionNum) === majorOf(await serverVersionNum(admin));
+    const sameMajor =
+      majorVersion(planOptions.sourceVersionNum) === majorVersion(await serverVersionNum(admin));
     const fresh = async () => {
       if (options.snapshot) return options.snapshot;
       exported = await exportSnapshot(options.openSource);
@@ -149,11 +151,6 @@ export async function copyDatabase(options: CopyDatabaseOptions): Promise<CopyDa
     await sourceAdmin?.end().catch(() => {});
     await admin.end().catch(() => {});
   }
-}
-
-/** 10 and later number majors by the first part (170004), older ones by the first two (90624). */
-function majorOf(versionNum: number): number {
-  return versionNum >= 100000 ? Math.floor(versionNum / 10000) : Math.floor(versionNum / 100);
 }
 
 /** ctid chunks cannot continue under another snapshot: an updated row may move to another page range. */

@@ -7,7 +7,7 @@ export {
 } from './copy-database.js';
 export { CopyError, isLostSnapshotError, SnapshotLostError } from './errors.js';
 export { applyFixedSettings, FIXED_SETTINGS, fixedSettingsSql } from './fixed-settings.js';
-export { readTableInventory, serverVersionNum } from './inventory.js';
+export { readTableInventory } from './inventory.js';
 export { keyColumnInfo, keyExpression, keyOrder, keyRangePredicates, keySplitPoints } from './key-ranges.js';
 export { ctidPredicates, planChunks } from './plan.js';
 export { ProgressStore } from './progress-store.js';

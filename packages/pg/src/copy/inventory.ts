@@ -2,6 +2,7 @@ import type { TableRef } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { NON_USER_SCHEMAS_SQL } from '../bookkeeping.js';
 import { qualified } from '../quote.js';
+import { serverVersionNum } from '../server-version.js';
 import type { ColumnInfo, TableInfo } from './types.js';
 
 /**
@@ -63,11 +64,6 @@ export async function readTableInventory(
     keyColumns: keys.get(r.oid) ?? [],
     partition: r.partition,
   }));
-}
-
-export async function serverVersionNum(client: pg.Client): Promise<number> {
-  const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
-  return Number(rows[0]?.v);
 }
 
 async function readColumns(client: pg.Client, oids: string[], versionNum: number) {

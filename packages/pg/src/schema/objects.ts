@@ -1,9 +1,10 @@
 import type pg from 'pg';
+import { serverVersionNum } from '../server-version.js';
 import { type Catalog, readCatalog } from './catalog.js';
 import { CatalogIndex } from './catalog-index.js';
 import { buildGraph } from './graph.js';
 import { selectedClosure } from './plan.js';
-import { serverVersionNum, withEmptySearchPath } from './session.js';
+import { withEmptySearchPath } from './session.js';
 import type { SchemaObject, SchemaSelection } from './types.js';
 
 /**

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { qualified, quoteIdent } from '../quote.js';
+import { serverVersionNum } from '../server-version.js';
 import { type Catalog, readCatalog } from './catalog.js';
 import { CatalogIndex } from './catalog-index.js';
 import { defaultAclDdl, grantDdl, ownerDdl } from './ddl-acl.js';
@@ -26,7 +27,7 @@ import {
 import { viewsNeedingConstraints } from './deferred-views.js';
 import { SchemaError } from './errors.js';
 import { buildGraph, closure, dependencyOrder, type GraphNode } from './graph.js';
-import { serverVersionNum, withEmptySearchPath } from './session.js';
+import { withEmptySearchPath } from './session.js';
 import { statement } from './sql-text.js';
 import {
   type SchemaOptions,

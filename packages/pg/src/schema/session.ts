@@ -18,15 +18,3 @@ export async function withEmptySearchPath<T>(client: pg.Client, body: () => Prom
     await client.query("SELECT pg_catalog.set_config('search_path', $1, false)", [previous]).catch(() => {});
   }
 }
-
-/** The server's major version number (10, 11, ... 17). */
-export async function serverMajor(client: pg.Client): Promise<number> {
-  return Math.floor((await serverVersionNum(client)) / 10_000);
-}
-
-export async function serverVersionNum(client: pg.Client): Promise<number> {
-  const { rows } = await client.query<{ v: string }>(
-    "SELECT pg_catalog.current_setting('server_version_num') AS v",
-  );
-  return Number(rows[0]?.v);
-}

@@ -1,6 +1,6 @@
 import type pg from 'pg';
+import { serverVersionNum } from '../server-version.js';
 import { SchemaError } from './errors.js';
-import { serverVersionNum } from './session.js';
 
 function major(versionNum: number): number {
   return Math.floor(versionNum / 10_000);
