@@ -271,6 +271,14 @@ export class Applier {
       return false;
     if (this.#keyChanged(change, folded.keyColumns)) return false;
     if (this.#foldIsFull()) return false;
+    return this.#addToFold(folded, change);
+  }
+
+  /**
+   * Folds a change into its table's held changes and keeps the totals over all tables; false when
+   * it cannot follow what is held for its row (nothing changed then).
+   */
+  #addToFold(folded: FoldedTableChanges, change: FoldableChange): boolean {
     const rows = folded.size;
     const bytes = folded.bytes;
     if (!folded.add(change)) return false;
@@ -308,21 +316,15 @@ export class Applier {
       this.#folded.set(key, folded);
     }
     await this.#begin();
-    const rows = folded.size;
-    const bytes = folded.bytes;
-    if (!folded.add(change)) {
-      // It cannot follow what is held for its row: apply that first, in source order.
+    if (!this.#addToFold(folded, change)) {
+      // It cannot follow what is held for its row: apply that first (which empties the fold), in
+      // source order, then hold the change alone.
       await this.#flushTable(folded);
       this.#folded.set(key, folded);
-      if (!folded.add(change))
+      if (!this.#addToFold(folded, change))
         throw new ReplicationError(CODES.apply, `a change to ${key} could not be applied in order`, {
           remedy: 'report this as a bug; nothing of this group was committed',
         });
-      this.#foldedRows += folded.size;
-      this.#foldedBytes += folded.bytes;
-    } else {
-      this.#foldedRows += folded.size - rows;
-      this.#foldedBytes += folded.bytes - bytes;
     }
     if (this.#foldIsFull()) {
       for (const held of [...this.#folded.values()]) await this.#flushTable(held);
