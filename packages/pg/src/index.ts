@@ -24,6 +24,7 @@ export {
 } from './schema/index.js';
 export { createServerHandle, sessionOf } from './server-handle.js';
 export { majorVersion, serverVersionNum } from './server-version.js';
+export { inTransaction } from './transaction.js';
 export * from './verify/index.js';
 export {
   columnsWithSpecialNumbers,

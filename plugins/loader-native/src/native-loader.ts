@@ -4,6 +4,7 @@ import {
   assertTargetNotOlder,
   copyDatabase,
   createIndexIfNotExists,
+  inTransaction,
   openClient,
   ProgressStore,
   planSchema,
@@ -33,15 +34,10 @@ export class NativeLoader implements Loader {
       const plan = await this.#plan(ctx, source);
       // DDL is transactional: the schema and its "done" mark commit together, so a run killed
       // part-way through leaves nothing behind and the rerun simply applies it again.
-      await target.query('BEGIN');
-      try {
+      await inTransaction(target, async () => {
         await applyStatements(target, plan.preData);
         await store.markPhase('pre-data');
-        await target.query('COMMIT');
-      } catch (error) {
-        await target.query('ROLLBACK').catch(() => {});
-        throw error;
-      }
+      });
     });
   }
 
@@ -100,15 +96,10 @@ export class NativeLoader implements Loader {
       const pending = [...plan.tablePostData.entries()].filter(([table]) => !built.has(table));
       for (const [table, statements] of pending) {
         // With its mark, so a crash leaves none of it behind and the rerun builds it whole.
-        await target.query('BEGIN');
-        try {
+        await inTransaction(target, async () => {
           await applyStatements(target, statements);
           await store.markPostDataDone(target, table);
-          await target.query('COMMIT');
-        } catch (error) {
-          await target.query('ROLLBACK').catch(() => {});
-          throw error;
-        }
+        });
       }
       await applyStatements(target, plan.postData);
       await store.markPhase('post-data');

@@ -1,5 +1,6 @@
 import { PgshiftError } from '@pgshift/plugin-api';
 import type pg from 'pg';
+import { inTransaction } from '../transaction.js';
 import type { ProgressStore } from './progress-store.js';
 
 /** What the lane needs from the copy's options. */
@@ -89,24 +90,7 @@ export class PostDataLane {
     let client: pg.Client | undefined;
     try {
       client = await this.#session();
-      if (task.kind === 'build') {
-        await task.build(client);
-        const left = (this.#buildsLeft.get(task.table) ?? 1) - 1;
-        this.#buildsLeft.set(task.table, left);
-        // First in line: the table's last step holds no other session up.
-        if (left === 0) this.#queue.unshift({ kind: 'finish', table: task.table });
-        return;
-      }
-      const finish = this.#options.tablePostData as NonNullable<PostDataLaneOptions['tablePostData']>;
-      await client.query('BEGIN');
-      try {
-        await finish(task.table, client);
-        await this.#store.markPostDataDone(client, task.table);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      }
+      await this.#perform(task, client);
     } catch (error) {
       this.#fail(
         new PgshiftError(
@@ -122,6 +106,22 @@ export class PostDataLane {
     } finally {
       if (client) this.#idle.push(client);
     }
+  }
+
+  async #perform(task: Task, client: pg.Client): Promise<void> {
+    if (task.kind === 'build') {
+      await task.build(client);
+      const left = (this.#buildsLeft.get(task.table) ?? 1) - 1;
+      this.#buildsLeft.set(task.table, left);
+      // First in line: the table's last step holds no other session up.
+      if (left === 0) this.#queue.unshift({ kind: 'finish', table: task.table });
+      return;
+    }
+    const finish = this.#options.tablePostData as NonNullable<PostDataLaneOptions['tablePostData']>;
+    await inTransaction(client, async () => {
+      await finish(task.table, client);
+      await this.#store.markPostDataDone(client, task.table);
+    });
   }
 
   async finish(): Promise<void> {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../transaction.js';
 import type { ChunkSpec } from './types.js';
 
 /** A chunk of the stored plan with what an earlier run recorded about it. */
@@ -170,18 +171,13 @@ export class ProgressStore {
    * flushed in order, so one synchronous commit written after them waits for all of them.
    */
   async flushCommits(): Promise<void> {
-    await this.client.query('BEGIN');
-    try {
+    await inTransaction(this.client, async () => {
       await this.client.query('SET LOCAL synchronous_commit = on');
       await this.client.query(
         'UPDATE pgshift.copy_state SET snapshot = snapshot WHERE task = $1 AND database = $2',
         [this.task, this.database],
       );
-      await this.client.query('COMMIT');
-    } catch (error) {
-      await this.client.query('ROLLBACK').catch(() => {});
-      throw error;
-    }
+    });
   }
 
   async markPostDataDone(client: pg.Client, table: string): Promise<void> {
