@@ -2,7 +2,7 @@ import { bigIntToLsn, lsnToBigInt, openClient, serverVersionNum } from '@pgshift
 import type { FollowControl, ReplicationContext } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { Applier, type GroupEnd } from './applier.js';
-import { type Decoder, decoderFor, Wal2jsonDecoder } from './decoders/index.js';
+import { type Decoder, decoderFor } from './decoders/index.js';
 import { CODES, ReplicationError } from './errors.js';
 import type { LagTracker } from './lag-tracker.js';
 import type { BeginChange, Change, CommitChange, DeleteChange, InsertChange, UpdateChange } from './model.js';
@@ -12,7 +12,6 @@ import { SourceIdentities } from './source-identity.js';
 import { ReplicationStream } from './stream.js';
 import { TargetCatalog } from './target-catalog.js';
 import { isCaptureLog, TruncateCollector } from './truncate-capture.js';
-import { wal2jsonNumbersAsStrings } from './wal2json-numbers.js';
 
 /** Received data: the changes of one or more consecutive messages, and how many and how big. */
 type Item =
@@ -176,8 +175,7 @@ export class Follower {
         poller = client;
         const version = await serverVersionNum(client);
         await waitForSlotInactive(client, ctx.slotName, this.#options.slotWaitMs);
-        if (decoder instanceof Wal2jsonDecoder)
-          decoder.numbersAsStrings = await wal2jsonNumbersAsStrings(client, ctx);
+        await decoder.prepare?.(client, ctx);
         this.#startStream(stream, decoder);
         return version;
       };

@@ -1,4 +1,4 @@
-import type { DecoderFormat } from '@pgshift/plugin-api';
+import type { DecoderFormat, ReplicationContext, SqlSession } from '@pgshift/plugin-api';
 import type { Change } from '../model.js';
 
 /**
@@ -7,6 +7,11 @@ import type { Change } from '../model.js';
  */
 export interface Decoder {
   readonly format: DecoderFormat;
+  /**
+   * Settles what depends on the source before streaming starts, through `source` (a session in
+   * the slot's database, the slot not in use); may refuse with a coded error.
+   */
+  prepare?(source: SqlSession, ctx: ReplicationContext): Promise<void>;
   /** The option list of START_REPLICATION ... LOGICAL, e.g. `proto_version '1'`. */
   startOptions(): string[];
   decode(payload: Buffer, lsn: () => string): Change[];

@@ -1,8 +1,9 @@
 import { WAL2JSON_NUMBERS_AS_STRINGS } from '@pgshift/pg';
+import type { ReplicationContext, SqlSession } from '@pgshift/plugin-api';
 import { CODES, ReplicationError } from '../errors.js';
 import type { Change, RelationRef, Row, Value } from '../model.js';
 import { newRow } from '../model.js';
-
+import { wal2jsonNumbersAsStrings } from '../wal2json-numbers.js';
 import { type Decoder, optionLiteral } from './decoder.js';
 import { JsonNumber, type JsonValue, parseLosslessJson } from './lossless-json.js';
 import { parsePgTimestamp } from './test-decoding.js';
@@ -24,7 +25,12 @@ type Message = { [key: string]: JsonValue };
 export class Wal2jsonDecoder implements Decoder {
   readonly format = 'wal2json' as const;
   /** Ask for WAL2JSON_NUMBERS_AS_STRINGS; only wal2json 2.6 and later know it. */
-  numbersAsStrings = true;
+  #numbersAsStrings = true;
+
+  /** Asks the source's wal2json whether it knows the option, or refuses (wal2json-numbers.ts). */
+  async prepare(source: SqlSession, ctx: ReplicationContext): Promise<void> {
+    this.#numbersAsStrings = await wal2jsonNumbersAsStrings(source, ctx);
+  }
 
   startOptions(): string[] {
     const on = optionLiteral('1');
@@ -36,7 +42,7 @@ export class Wal2jsonDecoder implements Decoder {
       `"include-types" ${on}`,
       `"include-typmod" ${optionLiteral('0')}`,
       `"include-transaction" ${on}`,
-      ...(this.numbersAsStrings ? [`"${WAL2JSON_NUMBERS_AS_STRINGS}" ${on}`] : []),
+      ...(this.#numbersAsStrings ? [`"${WAL2JSON_NUMBERS_AS_STRINGS}" ${on}`] : []),
     ];
   }
 
