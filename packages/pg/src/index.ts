@@ -21,9 +21,17 @@ export {
   type SchemaStatement,
   tableKey,
   targetMajorCheck,
+  targetOlderProblem,
 } from './schema/index.js';
+export {
+  FEATURE_SINCE,
+  featuresOf,
+  hasFeature,
+  type ServerFeature,
+  walInsertLsnSql,
+} from './server-features.js';
 export { createServerHandle, sessionOf } from './server-handle.js';
-export { majorVersion, serverVersionNum } from './server-version.js';
+export { majorName, majorVersion, serverVersionNum } from './server-version.js';
 export { inTransaction } from './transaction.js';
 export * from './verify/index.js';
 export {

@@ -8,7 +8,18 @@ export async function serverVersionNum(client: pg.Client): Promise<number> {
   return Number(rows[0]?.v);
 }
 
-/** The major version as PostgreSQL names it: 17 for 170004, 9.6 for 90624 (before 10 it had two parts). */
+/**
+ * The major version as PostgreSQL names it: 17 for 170004, 9.6 for 90624 (before 10 a major had
+ * two parts, 9.6 and 9.5 are different majors). Majors compare correctly as numbers.
+ */
 export function majorVersion(versionNum: number): number {
-  return versionNum >= 100000 ? Math.floor(versionNum / 10000) : Math.floor(versionNum / 100) / 10;
+  if (versionNum >= 100000) return Math.floor(versionNum / 10000);
+  const first = Math.floor(versionNum / 10000);
+  const second = Math.floor(versionNum / 100) % 100;
+  return Number(`${first}.${second}`);
+}
+
+/** `9.5` or `17`: the major as people write it. */
+export function majorName(versionNum: number): string {
+  return String(majorVersion(versionNum));
 }

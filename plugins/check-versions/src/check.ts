@@ -1,9 +1,5 @@
-import { checkResult, guardCheck } from '@pgshift/pg';
+import { checkResult, guardCheck, targetOlderProblem } from '@pgshift/pg';
 import { type CheckContext, type Checker, type CheckResult, rangeCovers } from '@pgshift/plugin-api';
-
-function majorText(major: number): string {
-  return major >= 10 ? String(major) : major.toFixed(1);
-}
 
 /**
  * The source version is covered by a policy that allows the chosen mode, and the target is not an
@@ -35,11 +31,10 @@ export class VersionsChecker implements Checker {
           remedies.push('set `mode: full` in the config');
         }
       }
-      if (target.major < source.major) {
-        problems.push(
-          `the target runs PostgreSQL ${majorText(target.major)}, older than the source's ${majorText(source.major)}`,
-        );
-        remedies.push(`use a target running PostgreSQL ${majorText(source.major)} or later`);
+      const older = targetOlderProblem(source.num, target.num);
+      if (older) {
+        problems.push(older.message);
+        remedies.push(older.remedy);
       }
       const details = { source: source.num, target: target.num, policy: policy?.name };
       if (problems.length > 0)

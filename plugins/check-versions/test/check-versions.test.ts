@@ -15,6 +15,6 @@ describeChecker({
   },
   verify: {
     fail: (results) =>
-      expect(results[0]?.message).toMatch(/target runs PostgreSQL 10, older than the source's 17/),
+      expect(results[0]?.message).toMatch(/target runs PostgreSQL 10, older than the source's PostgreSQL 17/),
   },
 });

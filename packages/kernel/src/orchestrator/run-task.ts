@@ -1,3 +1,4 @@
+import { targetOlderProblem } from '@pgshift/pg';
 import {
   MigrationError,
   nullProgress,
@@ -20,6 +21,7 @@ import {
   replicatorFor,
 } from './run-context.js';
 import { acquireRunLock } from './run-lock.js';
+import { settleDecoder } from './settle-decoder.js';
 import { StateDir } from './state-dir.js';
 import { isFinal, newTaskState, type TaskState } from './task-state.js';
 
@@ -92,20 +94,20 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
     const source = await task.openServer('source');
     const target = await task.openServer('target');
     const [sourceVersion, targetVersion] = await Promise.all([source.version(), target.version()]);
-    if (targetVersion.major < sourceVersion.major) {
-      throw new MigrationError(
-        'PGSHIFT_TARGET_OLDER',
-        `the target runs PostgreSQL ${targetVersion.text}, older than the source's ${sourceVersion.text}`,
-        { remedy: 'migrate to a target of the same or a newer major version' },
-      );
-    }
-    const capabilities = pickCapabilities(task, sourceVersion.num);
+    const older = targetOlderProblem(sourceVersion.num, targetVersion.num);
+    if (older) throw new MigrationError('PGSHIFT_TARGET_OLDER', older.message, { remedy: older.remedy });
+    let capabilities = pickCapabilities(task, sourceVersion.num);
     if (config.mode === 'full+incremental' && !capabilities.incremental) {
       throw new MigrationError(
         'PGSHIFT_NO_INCREMENTAL',
         capabilities.incrementalUnavailableReason ?? 'the source version does not allow incremental sync',
         { remedy: 'set `mode: full`' },
       );
+    }
+    if (config.mode === 'full+incremental') {
+      const settled = await settleDecoder(config.task.name, source, capabilities);
+      capabilities = settled.capabilities;
+      if (settled.note) task.logger.info(settled.note);
     }
     const controller = new AbortController();
     options.signal?.addEventListener('abort', () => controller.abort(), { once: true });

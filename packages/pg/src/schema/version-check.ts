@@ -1,24 +1,31 @@
 import type pg from 'pg';
-import { serverVersionNum } from '../server-version.js';
+import { majorName, majorVersion, serverVersionNum } from '../server-version.js';
 import { SchemaError } from './errors.js';
 
-function major(versionNum: number): number {
-  return Math.floor(versionNum / 10_000);
+/**
+ * The one rule on versions between the two sides: the target must not run an older major than
+ * the source, since the source's DDL may not parse there. Undefined when the pair is fine.
+ */
+export function targetOlderProblem(
+  sourceVersionNum: number,
+  targetVersionNum: number,
+): { message: string; remedy: string } | undefined {
+  if (majorVersion(targetVersionNum) >= majorVersion(sourceVersionNum)) return undefined;
+  const source = majorName(sourceVersionNum);
+  return {
+    message: `the target runs PostgreSQL ${majorName(targetVersionNum)}, older than the source's PostgreSQL ${source}; schema and data can only move to the same or a newer major`,
+    remedy: `use a target server running PostgreSQL ${source} or newer`,
+  };
 }
 
-/** Refuses a target whose major is older than the source's: its DDL may not parse there. */
+/** Refuses a target whose major is older than the source's. */
 export function assertTargetNotOlder(sourceVersionNum: number, targetVersionNum: number): void {
-  const source = major(sourceVersionNum);
-  const target = major(targetVersionNum);
-  if (target < source)
-    throw new SchemaError(
-      'PGSHIFT_TARGET_OLDER',
-      `the target runs PostgreSQL ${target}, older than the source's PostgreSQL ${source}; schema and data can only move to the same or a newer major`,
-      {
-        remedy: `use a target server running PostgreSQL ${source} or newer`,
-        details: { sourceMajor: source, targetMajor: target },
-      },
-    );
+  const problem = targetOlderProblem(sourceVersionNum, targetVersionNum);
+  if (problem)
+    throw new SchemaError('PGSHIFT_TARGET_OLDER', problem.message, {
+      remedy: problem.remedy,
+      details: { sourceMajor: majorVersion(sourceVersionNum), targetMajor: majorVersion(targetVersionNum) },
+    });
 }
 
 /** Reads both servers' versions and refuses a target older than the source. */
@@ -28,5 +35,5 @@ export async function targetMajorCheck(
 ): Promise<{ sourceMajor: number; targetMajor: number }> {
   const [s, t] = [await serverVersionNum(source), await serverVersionNum(target)];
   assertTargetNotOlder(s, t);
-  return { sourceMajor: major(s), targetMajor: major(t) };
+  return { sourceMajor: majorVersion(s), targetMajor: majorVersion(t) };
 }

@@ -1,0 +1,78 @@
+/**
+ * What each PostgreSQL major has, as the first `server_version_num` that has it. This one table
+ * answers every "does this server have X" question in pgshift — catalog reads, checks, policies,
+ * the replicator — so no file keeps a version number of its own.
+ */
+export const FEATURE_SINCE = {
+  /** `json_build_object`, `json_object_agg`; 9.3 has only `json_agg`, `row_to_json`, `to_json`. */
+  jsonBuildObject: 90400,
+  /** `unnest(a, b)` with several arrays, and `WITH ORDINALITY`. */
+  multiArgUnnest: 90400,
+  jsonb: 90400,
+  logicalDecoding: 90400,
+  /** `relreplident`, `indisreplident` and `ALTER TABLE ... REPLICA IDENTITY`. */
+  replicaIdentity: 90400,
+  /** `aggkind`, `aggmtransfn`, `aggtransspace`, `aggfinalextra` (ordered-set and moving aggregates). */
+  aggregateKinds: 90400,
+  /** `pg_policy`, `relrowsecurity`, `relforcerowsecurity`. */
+  rowSecurity: 90500,
+  replicationOrigins: 90500,
+  createIndexIfNotExists: 90500,
+  /** `pg_replication_slots.active_pid`. */
+  slotActivePid: 90500,
+  /** `proparallel`, `aggcombinefn`, `aggserialfn`, `aggdeserialfn`. */
+  parallelSafety: 90600,
+  /** `pg_current_wal_*` and `*_lsn` names instead of `pg_current_xlog_*` and `*_location`. */
+  walFunctionNames: 100000,
+  declarativePartitions: 100000,
+  identityColumns: 100000,
+  /** `pg_sequence`; before it a sequence's options are read from the sequence relation itself. */
+  sequenceCatalog: 100000,
+  extendedStatistics: 100000,
+  /** `pg_publication` and the built-in pgoutput output plugin. */
+  publications: 100000,
+  collationProviders: 100000,
+  permissivePolicies: 100000,
+  temporarySlots: 100000,
+  /** `CREATE_REPLICATION_SLOT ... EXPORT_SNAPSHOT`; 9.4-9.6 export a snapshot without the word. */
+  slotSnapshotKeyword: 100000,
+  truncateDecoding: 110000,
+  /** `prokind` and procedures; before it `proisagg` / `proiswindow`. */
+  procedures: 110000,
+  /** `indnkeyatts` (INCLUDE columns). */
+  coveringIndexes: 110000,
+  partitionedIndexes: 110000,
+  constraintParents: 110000,
+  aggregateFinalModify: 110000,
+  generatedColumns: 120000,
+  nondeterministicCollations: 120000,
+  triggerParents: 130000,
+  tidRangeScans: 140000,
+  multiranges: 140000,
+  iculocaleColumn: 150000,
+  slotOptionList: 150000,
+  collationLocaleColumn: 170000,
+} as const satisfies Record<string, number>;
+
+export type ServerFeature = keyof typeof FEATURE_SINCE;
+
+/** Whether a server of `versionNum` has `feature`. */
+export function hasFeature(versionNum: number, feature: ServerFeature): boolean {
+  return versionNum >= FEATURE_SINCE[feature];
+}
+
+/** A `has(feature)` bound to one server, for code that asks many questions of it. */
+export function featuresOf(versionNum: number): (feature: ServerFeature) => boolean {
+  return (feature) => hasFeature(versionNum, feature);
+}
+
+/**
+ * The expression for the source's WAL insert position. The insert position, not the flush
+ * position: with synchronous_commit off a commit that already returned may lie past the flushed
+ * WAL, and draining to the flush position would stop short.
+ */
+export function walInsertLsnSql(versionNum: number): string {
+  return hasFeature(versionNum, 'walFunctionNames')
+    ? 'pg_catalog.pg_current_wal_insert_lsn()'
+    : 'pg_catalog.pg_current_xlog_insert_location()';
+}
