@@ -1,4 +1,4 @@
-import { checkResult, guardCheck, quoteLiteral } from '@pgshift/pg';
+import { checkResult, guardCheck, hasFeature, quoteLiteral } from '@pgshift/pg';
 import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
 
 interface Capacity {
@@ -20,14 +20,11 @@ export class ReplicationSlotsChecker implements Checker {
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
     return guardCheck(this, async () => {
       const needed = Math.max(1, ctx.selection.databases.length);
-      const { rows: version } = await ctx.source.query<{ v: number }>(
-        "SELECT current_setting('server_version_num')::int AS v",
-      );
+      const version = await ctx.source.version();
       // backend_type exists from 10 on; before, pg_stat_replication lists the WAL senders.
-      const senders =
-        (version[0]?.v ?? 0) >= 100000
-          ? "SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'walsender'"
-          : 'SELECT count(*)::int FROM pg_stat_replication';
+      const senders = hasFeature(version.num, 'walFunctionNames')
+        ? "SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'walsender'"
+        : 'SELECT count(*)::int FROM pg_stat_replication';
       const { rows } = await ctx.source.query<Capacity>(
         `SELECT current_setting('max_replication_slots')::int AS max_slots,
                 (SELECT count(*)::int FROM pg_replication_slots) AS used_slots,

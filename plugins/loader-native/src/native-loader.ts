@@ -4,6 +4,7 @@ import {
   assertTargetNotOlder,
   copyDatabase,
   createIndexIfNotExists,
+  hasFeature,
   inTransaction,
   openClient,
   ProgressStore,
@@ -49,7 +50,7 @@ export class NativeLoader implements Loader {
     const tables = selectedTables(ctx);
     // Builds side by side need CREATE INDEX IF NOT EXISTS (9.5+) to be run again after a crash;
     // older targets run each table's list in order, in one transaction.
-    const sideBySide = targetVersion >= 90500;
+    const sideBySide = hasFeature(targetVersion, 'createIndexIfNotExists');
     const post = (table: string) => plan.tablePostData.get(table) ?? [];
     const result = await copyDatabase({
       openSource: () => this.#open(ctx, 'source'),

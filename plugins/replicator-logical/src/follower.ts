@@ -1,4 +1,4 @@
-import { bigIntToLsn, lsnToBigInt, openClient, serverVersionNum } from '@pgshift/pg';
+import { bigIntToLsn, lsnToBigInt, openClient, serverVersionNum, walInsertLsnSql } from '@pgshift/pg';
 import type { FollowControl, ReplicationContext } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { Applier, type GroupEnd } from './applier.js';
@@ -186,8 +186,7 @@ export class Follower {
       const runningApplier = targetSide.value;
       const sourceVersion = sourceSide.value;
       // The insert position counts commits not yet written out (synchronous_commit = off).
-      const walFunction =
-        sourceVersion >= 100000 ? 'pg_current_wal_insert_lsn' : 'pg_current_xlog_insert_location';
+      const walPosition = walInsertLsnSql(sourceVersion);
 
       timers.push(
         setInterval(
@@ -201,7 +200,7 @@ export class Follower {
           if (polling || !poller) return;
           polling = true;
           poller
-            .query<{ lsn: string }>(`SELECT ${walFunction}()::text AS lsn`)
+            .query<{ lsn: string }>(`SELECT ${walPosition}::text AS lsn`)
             .then((r) => r.rows[0] && this.#tracker.seeSource(lsnToBigInt(r.rows[0].lsn)))
             .catch(() => {})
             .finally(() => {

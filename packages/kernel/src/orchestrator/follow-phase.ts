@@ -1,3 +1,4 @@
+import { walInsertLsnSql } from '@pgshift/pg';
 import type { ResolvedDatabase } from '@pgshift/plugin-api';
 import { type RunContext, replicationContext, replicatorFor } from './run-context.js';
 import type { LiveStatus } from './state-dir.js';
@@ -7,10 +8,9 @@ export type FollowOutcome = 'finish' | 'cancel' | 'interrupted';
 /** The source's current WAL position: everything committed up to now lies before it. */
 async function currentSourceLsn(run: RunContext): Promise<string> {
   const version = await run.source.version();
-  // The insert position, not the flush position: with synchronous_commit off a commit that already
-  // returned may lie past the flushed WAL, and draining to the flush position would stop short.
-  const fn = version.num >= 100000 ? 'pg_current_wal_insert_lsn()' : 'pg_current_xlog_insert_location()';
-  const { rows } = await run.source.query<{ lsn: string }>(`SELECT ${fn}::text AS lsn`);
+  const { rows } = await run.source.query<{ lsn: string }>(
+    `SELECT ${walInsertLsnSql(version.num)}::text AS lsn`,
+  );
   const lsn = rows[0]?.lsn;
   if (!lsn) throw new Error('the source did not report its WAL position');
   return lsn;

@@ -3,8 +3,20 @@ import type { ResolvedDatabase } from '@pgshift/plugin-api';
 /**
  * SQL that lists the selected tables of one database as (schema, name) rows, for joins against
  * pg_class. It takes two text[] parameters, given by `selectedTableParams`, at positions $1 and $2.
+ * The two arrays are paired by subscript, which every major has (`unnest` of several arrays
+ * arrived in 9.4).
  */
-export const SELECTED_TABLES_SQL = 'SELECT * FROM unnest($1::text[], $2::text[]) AS sel(nspname, relname)';
+export const SELECTED_TABLES_SQL = pairedArraysSql('$1', '$2', 'nspname', 'relname');
+
+/** Rows `(first, second)` pairing two text[] expressions element by element, on every major. */
+export function pairedArraysSql(
+  first: string,
+  second: string,
+  firstName: string,
+  secondName: string,
+): string {
+  return `SELECT (${first}::text[])[i] AS ${firstName}, (${second}::text[])[i] AS ${secondName} FROM pg_catalog.generate_subscripts(${first}::text[], 1) AS g(i)`;
+}
 
 export function selectedTableParams(database: ResolvedDatabase): [string[], string[]] {
   return [database.tables.map((t) => t.schema), database.tables.map((t) => t.name)];

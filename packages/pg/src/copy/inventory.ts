@@ -1,7 +1,9 @@
 import type { TableRef } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { NON_USER_SCHEMAS_SQL } from '../bookkeeping.js';
+import { pairedArraysSql } from '../checks/selection.js';
 import { qualified } from '../quote.js';
+import { featuresOf } from '../server-features.js';
 import { serverVersionNum } from '../server-version.js';
 import type { ColumnInfo, TableInfo } from './types.js';
 
@@ -16,6 +18,8 @@ export async function readTableInventory(
   tables?: readonly TableRef[],
 ): Promise<TableInfo[]> {
   const versionNum = await serverVersionNum(client);
+  const has = featuresOf(versionNum);
+  const isPartition = has('declarativePartitions') ? 'k.relispartition' : 'false';
   const rels = await client.query<{
     oid: string;
     schema: string;
@@ -33,17 +37,17 @@ export async function readTableInventory(
                 n.nspname NOT IN ${NON_USER_SCHEMAS_SQL} AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
                 AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
                                 AND d.objid = c.oid AND d.deptype = 'e')
-              ELSE (n.nspname, c.relname) IN (SELECT s, t FROM unnest($1::text[], $2::text[]) AS u(s, t)) END
+              ELSE (n.nspname, c.relname) IN (SELECT s, t FROM (${pairedArraysSql('$1', '$2', 's', 't')}) u) END
      ), tree AS (
        SELECT oid FROM picked
        UNION
        SELECT i.inhrelid FROM pg_inherits i JOIN tree ON i.inhparent = tree.oid
-         JOIN pg_class k ON k.oid = i.inhrelid WHERE k.relispartition
+         JOIN pg_class k ON k.oid = i.inhrelid WHERE ${isPartition}
      )
      SELECT c.oid::int8::text AS oid, n.nspname AS schema, c.relname AS name,
             pg_table_size(c.oid)::text AS bytes,
             (pg_relation_size(c.oid) / current_setting('block_size')::int)::text AS pages,
-            c.reltuples::text AS reltuples, c.relispartition AS partition
+            c.reltuples::text AS reltuples, ${isPartition.replace('k.', 'c.')} AS partition
        FROM tree JOIN pg_class c ON c.oid = tree.oid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind = 'r'
       ORDER BY n.nspname, c.relname`,
@@ -67,7 +71,9 @@ export async function readTableInventory(
 }
 
 async function readColumns(client: pg.Client, oids: string[], versionNum: number) {
-  const generated = versionNum >= 120000 ? "a.attgenerated <> ''" : 'false';
+  const has = featuresOf(versionNum);
+  const generated = has('generatedColumns') ? "a.attgenerated <> ''" : 'false';
+  const identity = has('identityColumns') ? 'a.attidentity::text' : "''::text";
   const { rows } = await client.query<{
     oid: string;
     name: string;
@@ -79,7 +85,7 @@ async function readColumns(client: pg.Client, oids: string[], versionNum: number
     sendable: boolean;
   }>(
     `SELECT a.attrelid::int8::text AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
-            ${generated} AS generated, a.attidentity::text AS identity, t.typcollation <> 0 AS collatable,
+            ${generated} AS generated, ${identity} AS identity, t.typcollation <> 0 AS collatable,
             (CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END)::int8::text AS base,
             ${SENDABLE} AS sendable
        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
@@ -145,12 +151,14 @@ const BINARY_COMPARE: Record<string, { send: string; cast: string }> = {
 
 /** Primary key columns, else those of the narrowest unique, non-partial, plain index on NOT NULL columns. */
 async function readKeys(client: pg.Client, oids: string[], versionNum: number) {
-  const keyAtts = versionNum >= 110000 ? 'i.indnkeyatts' : 'i.indnatts';
+  const keyAtts = featuresOf(versionNum)('coveringIndexes') ? 'i.indnkeyatts' : 'i.indnatts';
   const { rows } = await client.query<{ oid: string; columns: string }>(
     `SELECT DISTINCT ON (i.indrelid) i.indrelid::int8::text AS oid,
             json_agg(a.attname ORDER BY k.ord)::text AS columns
        FROM pg_index i
-       CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+       -- int2vector subscripts start at 0; WITH ORDINALITY would need 9.4
+       CROSS JOIN LATERAL (SELECT i.indkey[s] AS attnum, s + 1 AS ord
+                             FROM generate_series(0, i.indnatts - 1) AS s) AS k
        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
       WHERE i.indrelid = ANY($1::oid[]) AND (i.indisprimary OR i.indisunique) AND i.indisvalid
         AND i.indpred IS NULL AND i.indexprs IS NULL AND k.ord <= ${keyAtts}

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { hasFeature } from '../server-features.js';
 import { keyRangePredicates, keySplitPoints } from './key-ranges.js';
 import type { ChunkSpec, TableInfo } from './types.js';
 
@@ -34,7 +35,7 @@ export async function planChunks(
       chunks.push({ table: table.key, chunk: 0, kind: 'whole', estimatedBytes: table.bytes });
       continue;
     }
-    if (options.sourceVersionNum >= 140000 && table.pages >= 2) {
+    if (hasFeature(options.sourceVersionNum, 'tidRangeScans') && table.pages >= 2) {
       const parts = Math.min(wanted, table.pages);
       ctidPredicates(table.pages, parts).forEach((predicate, i) => {
         chunks.push({

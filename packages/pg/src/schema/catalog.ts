@@ -1,10 +1,11 @@
 import type pg from 'pg';
-import { BOOKKEEPING_SCHEMA } from '../bookkeeping.js';
+import { qualified } from '../quote.js';
 import { type AggregateRow, aggregateAsFunction } from './aggregate.js';
+import { catalogSql, USER_NSP } from './catalog-sql.js';
 
 /*
- * Raw catalog reads. Every query here runs on PostgreSQL 10 to 17 under an empty search_path
- * (see session.ts); version differences are handled by the `v` (server_version_num) switches.
+ * Raw catalog reads. Every query here runs on PostgreSQL 9.3 to 18 under an empty search_path
+ * (see session.ts); what differs between majors is asked of the feature table (catalog-sql.ts).
  * Lists and records nested in a row come back as json text so no array parsing is needed.
  */
 
@@ -234,142 +235,136 @@ export interface Catalog {
   extensionMembers: ExtensionMemberRow[];
 }
 
-// pgshift's own bookkeeping schema (progress marks on a target) is never migrated.
-const USER_NSP = `n.nspname <> 'information_schema' AND n.nspname <> '${BOOKKEEPING_SCHEMA}' AND n.nspname !~ '^pg_'`;
-
-function notExtMember(catalog: string, oid: string): string {
-  return `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.${catalog}'::pg_catalog.regclass AND x.objid = ${oid} AND x.deptype = 'e')`;
+/** Sequence options as rows of the sequence relation itself, before pg_sequence (10). */
+export interface LegacySequenceOptions {
+  start: string;
+  increment: string;
+  min: string;
+  max: string;
+  cache: string;
+  cycle: boolean;
 }
-
-function aclJson(acl: string): string {
-  return `CASE WHEN ${acl} IS NOT NULL THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_object('grantee', CASE WHEN a.grantee = 0 THEN NULL ELSE pg_catalog.pg_get_userbyid(a.grantee) END, 'priv', a.privilege_type, 'grantable', a.is_grantable) ORDER BY pg_catalog.pg_get_userbyid(a.grantee), a.privilege_type) FROM pg_catalog.aclexplode(${acl}) a)::text END`;
-}
-
-function qnameJson(catalog: 'pg_collation' | 'pg_proc' | 'pg_opclass', oid: string): string {
-  const [nameCol, nspCol] =
-    catalog === 'pg_collation'
-      ? ['collname', 'collnamespace']
-      : catalog === 'pg_proc'
-        ? ['proname', 'pronamespace']
-        : ['opcname', 'opcnamespace'];
-  return `(SELECT pg_catalog.json_build_object('schema', qn.nspname, 'name', q.${nameCol}) FROM pg_catalog.${catalog} q JOIN pg_catalog.pg_namespace qn ON qn.oid = q.${nspCol} WHERE q.oid = ${oid})::text`;
-}
-
-/** Maps one pg_depend endpoint to the key of the object that owns it (see dependencies.ts). */
-function nodeKeySql(cls: string, id: string): string {
-  return `CASE ${cls}
-    WHEN 'pg_catalog.pg_namespace'::pg_catalog.regclass THEN 'schema:' || ${id}
-    WHEN 'pg_catalog.pg_extension'::pg_catalog.regclass THEN 'ext:' || ${id}
-    WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN 'func:' || ${id}
-    WHEN 'pg_catalog.pg_collation'::pg_catalog.regclass THEN 'coll:' || ${id}
-    WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN 'type:' || ${id}
-    WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN (SELECT CASE WHEN c.relkind IN ('i', 'I') THEN 'rel:' || i.indrelid WHEN c.relkind = 'c' THEN 'type:' || c.reltype WHEN c.relkind = 't' THEN NULL ELSE 'rel:' || c.oid END FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid WHERE c.oid = ${id})
-    WHEN 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN (SELECT 'rel:' || ad.adrelid FROM pg_catalog.pg_attrdef ad WHERE ad.oid = ${id})
-    WHEN 'pg_catalog.pg_constraint'::pg_catalog.regclass THEN (SELECT CASE WHEN k.contypid <> 0 THEN 'type:' || k.contypid WHEN k.contype IN ('c', 'p', 'u', 'x') THEN 'rel:' || k.conrelid END FROM pg_catalog.pg_constraint k WHERE k.oid = ${id})
-    WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN (SELECT 'rel:' || r.ev_class FROM pg_catalog.pg_rewrite r WHERE r.oid = ${id})
-    WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN (SELECT 'rel:' || t.tgrelid FROM pg_catalog.pg_trigger t WHERE t.oid = ${id})
-    WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass THEN (SELECT 'rel:' || p.polrelid FROM pg_catalog.pg_policy p WHERE p.oid = ${id})
-  END`;
-}
-
-const OWNED = (oid: string, nsp: string, ownerCol: string, catalog: string) =>
-  `${oid}::text AS oid, ${nsp}::text AS nsp, n.nspname AS schema, pg_catalog.pg_get_userbyid(${ownerCol}) AS owner, pg_catalog.obj_description(${oid}, '${catalog}') AS comment`;
 
 function queries(v: number) {
+  const q = catalogSql(v);
+  const { has, object } = q;
+  const ownedBy = `(SELECT ${object({ tableOid: 'tc.oid::text', schema: 'tn.nspname', table: 'tc.relname', column: 'a.attname', identity: "d.deptype = 'i'" })}
+          FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class tc ON tc.oid = d.refobjid
+            JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = tc.oid AND a.attnum = d.refobjsubid
+          WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
+            AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i') LIMIT 1)::text AS "ownedBy"`;
   return {
     schemas: `SELECT n.oid::text AS oid, n.nspname AS name, pg_catalog.pg_get_userbyid(n.nspowner) AS owner,
-        pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment, ${aclJson('n.nspacl')} AS acl
-      FROM pg_catalog.pg_namespace n WHERE ${USER_NSP} AND ${notExtMember('pg_namespace', 'n.oid')} ORDER BY n.nspname`,
+        pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment, ${q.acl('n.nspacl')} AS acl
+      FROM pg_catalog.pg_namespace n WHERE ${USER_NSP} AND ${q.notExtMember('pg_namespace', 'n.oid')} ORDER BY n.nspname`,
     extensions: `SELECT e.oid::text AS oid, e.extname AS name, e.extnamespace::text AS nsp, n.nspname AS schema,
         pg_catalog.obj_description(e.oid, 'pg_extension') AS comment
       FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
       WHERE e.extname <> 'plpgsql' ORDER BY e.extname`,
-    collations: `SELECT ${OWNED('c.oid', 'c.collnamespace', 'c.collowner', 'pg_collation')}, NULL AS acl, c.collname AS name,
-        c.collprovider AS provider, c.collcollate AS "lcCollate", c.collctype AS "lcCtype",
-        ${v >= 170000 ? 'c.colllocale' : v >= 150000 ? 'c.colliculocale' : 'NULL::text'} AS locale,
-        ${v >= 120000 ? 'c.collisdeterministic' : 'true'} AS deterministic
+    collations: `SELECT ${q.owned('c.oid', 'c.collnamespace', 'c.collowner', 'pg_collation')}, NULL AS acl, c.collname AS name,
+        ${has('collationProviders') ? 'c.collprovider' : '\'c\'::"char"'} AS provider, c.collcollate AS "lcCollate", c.collctype AS "lcCtype",
+        ${has('collationLocaleColumn') ? 'c.colllocale' : has('iculocaleColumn') ? 'c.colliculocale' : 'NULL::text'} AS locale,
+        ${has('nondeterministicCollations') ? 'c.collisdeterministic' : 'true'} AS deterministic
       FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace
-      WHERE ${USER_NSP} AND ${notExtMember('pg_collation', 'c.oid')} ORDER BY n.nspname, c.collname`,
-    types: `SELECT ${OWNED('t.oid', 't.typnamespace', 't.typowner', 'pg_type')}, ${aclJson('t.typacl')} AS acl,
+      WHERE ${USER_NSP} AND ${q.notExtMember('pg_collation', 'c.oid')} ORDER BY n.nspname, c.collname`,
+    types: `SELECT ${q.owned('t.oid', 't.typnamespace', 't.typowner', 'pg_type')}, ${q.acl('t.typacl')} AS acl,
         t.typname AS name, t.typtype,
         CASE WHEN t.typtype = 'e' THEN (SELECT pg_catalog.json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid)::text END AS labels,
         CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END AS "baseType",
         t.typnotnull AS "notNull", pg_catalog.pg_get_expr(t.typdefaultbin, 0) AS "defaultExpr",
-        CASE WHEN t.typtype = 'd' AND t.typcollation <> bt.typcollation THEN ${qnameJson('pg_collation', 't.typcollation')} END AS collation,
-        CASE WHEN t.typtype = 'd' THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_object('name', k.conname, 'def', pg_catalog.pg_get_constraintdef(k.oid), 'validated', k.convalidated, 'comment', pg_catalog.obj_description(k.oid, 'pg_constraint')) ORDER BY k.conname) FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c')::text END AS checks,
-        CASE WHEN t.typtype = 'c' THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_object('name', a.attname, 'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
-            'collation', CASE WHEN a.attcollation <> at.typcollation THEN ${qnameJson('pg_collation', 'a.attcollation')}::json END,
-            'comment', pg_catalog.col_description(a.attrelid, a.attnum)) ORDER BY a.attnum)
+        CASE WHEN t.typtype = 'd' AND t.typcollation <> bt.typcollation THEN ${q.qname('pg_collation', 't.typcollation')} END AS collation,
+        CASE WHEN t.typtype = 'd' THEN (SELECT pg_catalog.json_agg(${object({ name: 'k.conname', def: 'pg_catalog.pg_get_constraintdef(k.oid)', validated: 'k.convalidated', comment: "pg_catalog.obj_description(k.oid, 'pg_constraint')" })} ORDER BY k.conname) FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c')::text END AS checks,
+        CASE WHEN t.typtype = 'c' THEN (SELECT pg_catalog.json_agg(${object({
+          name: 'a.attname',
+          type: 'pg_catalog.format_type(a.atttypid, a.atttypmod)',
+          collation: `CASE WHEN a.attcollation <> at.typcollation THEN ${q.qname('pg_collation', 'a.attcollation')}::pg_catalog.json END`,
+          comment: 'pg_catalog.col_description(a.attrelid, a.attnum)',
+        })} ORDER BY a.attnum)
           FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type at ON at.oid = a.atttypid WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped)::text END AS attributes,
-        CASE WHEN t.typtype = 'r' THEN (SELECT pg_catalog.json_build_object('subtype', pg_catalog.format_type(r.rngsubtype, NULL),
-            'opclass', ${qnameJson('pg_opclass', 'r.rngsubopc')}::json,
-            'collation', CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN ${qnameJson('pg_collation', 'r.rngcollation')}::json END,
-            'canonical', CASE WHEN r.rngcanonical <> 0 THEN ${qnameJson('pg_proc', 'r.rngcanonical')}::json END,
-            'diff', CASE WHEN r.rngsubdiff <> 0 THEN ${qnameJson('pg_proc', 'r.rngsubdiff')}::json END,
-            'multirange', ${v >= 140000 ? '(SELECT mt.typname FROM pg_catalog.pg_type mt WHERE mt.oid = r.rngmultitypid)' : 'NULL::text'})
+        CASE WHEN t.typtype = 'r' THEN (SELECT ${object({
+          subtype: 'pg_catalog.format_type(r.rngsubtype, NULL)',
+          opclass: `${q.qname('pg_opclass', 'r.rngsubopc')}::pg_catalog.json`,
+          collation: `CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN ${q.qname('pg_collation', 'r.rngcollation')}::pg_catalog.json END`,
+          canonical: `CASE WHEN r.rngcanonical <> 0 THEN ${q.qname('pg_proc', 'r.rngcanonical')}::pg_catalog.json END`,
+          diff: `CASE WHEN r.rngsubdiff <> 0 THEN ${q.qname('pg_proc', 'r.rngsubdiff')}::pg_catalog.json END`,
+          multirange: has('multiranges')
+            ? '(SELECT mt.typname FROM pg_catalog.pg_type mt WHERE mt.oid = r.rngmultitypid)'
+            : 'NULL::text',
+        })}
           FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype WHERE r.rngtypid = t.oid)::text END AS range
       FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
         LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
         LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid
       WHERE ${USER_NSP} AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND tc.relkind = 'c'))
-        AND ${notExtMember('pg_type', 't.oid')} ORDER BY n.nspname, t.typname`,
-    functions: `SELECT ${OWNED('p.oid', 'p.pronamespace', 'p.proowner', 'pg_proc')}, ${aclJson('p.proacl')} AS acl, p.proname AS name,
+        AND ${q.notExtMember('pg_type', 't.oid')} ORDER BY n.nspname, t.typname`,
+    functions: `SELECT ${q.owned('p.oid', 'p.pronamespace', 'p.proowner', 'pg_proc')}, ${q.acl('p.proacl')} AS acl, p.proname AS name,
         f.kind, pg_catalog.pg_get_function_identity_arguments(p.oid) AS args, pg_catalog.pg_get_functiondef(p.oid) AS def
       FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace,
-        LATERAL (SELECT ${v >= 110000 ? 'p.prokind::text' : "CASE WHEN p.proisagg THEN 'a' WHEN p.proiswindow THEN 'w' ELSE 'f' END"} AS kind) f
-      WHERE ${USER_NSP} AND f.kind IN ('f', 'p', 'w') AND ${notExtMember('pg_proc', 'p.oid')}
+        LATERAL (SELECT ${has('procedures') ? 'p.prokind::text' : "CASE WHEN p.proisagg THEN 'a' WHEN p.proiswindow THEN 'w' ELSE 'f' END"} AS kind) f
+      WHERE ${USER_NSP} AND f.kind IN ('f', 'p', 'w') AND ${q.notExtMember('pg_proc', 'p.oid')}
         -- constructors made by CREATE TYPE ... AS RANGE come back with the type
         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND x.objid = p.oid AND x.deptype = 'i')
       ORDER BY n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)`,
-    aggregates: `SELECT ${OWNED('p.oid', 'p.pronamespace', 'p.proowner', 'pg_proc')}, ${aclJson('p.proacl')} AS acl, p.proname AS name,
+    aggregates: `SELECT ${q.owned('p.oid', 'p.pronamespace', 'p.proowner', 'pg_proc')}, ${q.acl('p.proacl')} AS acl, p.proname AS name,
         pg_catalog.pg_get_function_identity_arguments(p.oid) AS args, pg_catalog.pg_get_function_arguments(p.oid) AS "fullArgs",
-        a.aggkind::text AS "aggKind", ${qnameJson('pg_proc', 'a.aggtransfn')} AS "transFn",
-        pg_catalog.format_type(a.aggtranstype, NULL) AS "stateType", a.aggtransspace AS "stateSpace",
-        CASE WHEN a.aggfinalfn <> 0 THEN ${qnameJson('pg_proc', 'a.aggfinalfn')} END AS "finalFn", a.aggfinalextra AS "finalExtra",
-        ${v >= 110000 ? 'a.aggfinalmodify::text' : 'NULL::text'} AS "finalModify",
-        CASE WHEN a.aggcombinefn <> 0 THEN ${qnameJson('pg_proc', 'a.aggcombinefn')} END AS "combineFn",
-        CASE WHEN a.aggserialfn <> 0 THEN ${qnameJson('pg_proc', 'a.aggserialfn')} END AS "serialFn",
-        CASE WHEN a.aggdeserialfn <> 0 THEN ${qnameJson('pg_proc', 'a.aggdeserialfn')} END AS "deserialFn",
+        ${has('aggregateKinds') ? 'a.aggkind::text' : "'n'::text"} AS "aggKind", ${q.qname('pg_proc', 'a.aggtransfn')} AS "transFn",
+        pg_catalog.format_type(a.aggtranstype, NULL) AS "stateType", ${has('aggregateKinds') ? 'a.aggtransspace' : '0'} AS "stateSpace",
+        CASE WHEN a.aggfinalfn <> 0 THEN ${q.qname('pg_proc', 'a.aggfinalfn')} END AS "finalFn", ${has('aggregateKinds') ? 'a.aggfinalextra' : 'false'} AS "finalExtra",
+        ${has('aggregateFinalModify') ? 'a.aggfinalmodify::text' : 'NULL::text'} AS "finalModify",
+        ${
+          has('parallelSafety')
+            ? `CASE WHEN a.aggcombinefn <> 0 THEN ${q.qname('pg_proc', 'a.aggcombinefn')} END AS "combineFn",
+        CASE WHEN a.aggserialfn <> 0 THEN ${q.qname('pg_proc', 'a.aggserialfn')} END AS "serialFn",
+        CASE WHEN a.aggdeserialfn <> 0 THEN ${q.qname('pg_proc', 'a.aggdeserialfn')} END AS "deserialFn",`
+            : 'NULL::text AS "combineFn", NULL::text AS "serialFn", NULL::text AS "deserialFn",'
+        }
         a.agginitval AS "initCond",
-        CASE WHEN a.aggsortop <> 0 THEN (SELECT pg_catalog.json_build_object('schema', opn.nspname, 'name', op.oprname) FROM pg_catalog.pg_operator op JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace WHERE op.oid = a.aggsortop)::text END AS "sortOp",
-        p.proparallel::text AS parallel
+        CASE WHEN a.aggsortop <> 0 THEN (SELECT ${object({ schema: 'opn.nspname', name: 'op.oprname' })} FROM pg_catalog.pg_operator op JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace WHERE op.oid = a.aggsortop)::text END AS "sortOp",
+        ${has('parallelSafety') ? 'p.proparallel::text' : "'u'::text"} AS parallel
       FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid
         JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-      WHERE ${USER_NSP} AND ${notExtMember('pg_proc', 'p.oid')}
+      WHERE ${USER_NSP} AND ${q.notExtMember('pg_proc', 'p.oid')}
       ORDER BY n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)`,
-    sequences: `SELECT ${OWNED('c.oid', 'c.relnamespace', 'c.relowner', 'pg_class')}, ${aclJson('c.relacl')} AS acl, c.relname AS name,
+    // Before 10 there is no pg_sequence: the options are columns of each sequence relation,
+    // read one by one afterwards (readLegacySequenceOptions); the type is always bigint.
+    sequences: has('sequenceCatalog')
+      ? `SELECT ${q.owned('c.oid', 'c.relnamespace', 'c.relowner', 'pg_class')}, ${q.acl('c.relacl')} AS acl, c.relname AS name,
         pg_catalog.format_type(s.seqtypid, NULL) AS type, s.seqstart::text AS start, s.seqincrement::text AS increment,
         s.seqmin::text AS min, s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle,
-        c.relpersistence = 'u' AS unlogged,
-        (SELECT pg_catalog.json_build_object('tableOid', tc.oid::text, 'schema', tn.nspname, 'table', tc.relname, 'column', a.attname, 'identity', d.deptype = 'i')
-          FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class tc ON tc.oid = d.refobjid
-            JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
-            JOIN pg_catalog.pg_attribute a ON a.attrelid = tc.oid AND a.attnum = d.refobjsubid
-          WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
-            AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i') LIMIT 1)::text AS "ownedBy"
+        c.relpersistence = 'u' AS unlogged, ${ownedBy}
       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind = 'S' AND ${USER_NSP} AND ${notExtMember('pg_class', 'c.oid')} ORDER BY n.nspname, c.relname`,
-    relations: `SELECT ${OWNED('c.oid', 'c.relnamespace', 'c.relowner', 'pg_class')}, ${aclJson('c.relacl')} AS acl, c.relname AS name,
+      WHERE c.relkind = 'S' AND ${USER_NSP} AND ${q.notExtMember('pg_class', 'c.oid')} ORDER BY n.nspname, c.relname`
+      : `SELECT ${q.owned('c.oid', 'c.relnamespace', 'c.relowner', 'pg_class')}, ${q.acl('c.relacl')} AS acl, c.relname AS name,
+        'bigint' AS type, c.relpersistence = 'u' AS unlogged, ${ownedBy}
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'S' AND ${USER_NSP} AND ${q.notExtMember('pg_class', 'c.oid')} ORDER BY n.nspname, c.relname`,
+    relations: `SELECT ${q.owned('c.oid', 'c.relnamespace', 'c.relowner', 'pg_class')}, ${q.acl('c.relacl')} AS acl, c.relname AS name,
         c.relkind, c.relpersistence = 'u' AS unlogged, pg_catalog.array_to_json(c.reloptions)::text AS options,
-        CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS "partKey",
+        ${
+          has('declarativePartitions')
+            ? `CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS "partKey",
         c.relispartition AS "isPartition",
-        CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS bound,
-        (SELECT pg_catalog.json_agg(pg_catalog.json_build_object('oid', h.inhparent::text, 'schema', pn.nspname, 'name', pc.relname) ORDER BY h.inhseqno)
+        CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS bound,`
+            : 'NULL::text AS "partKey", false AS "isPartition", NULL::text AS bound,'
+        }
+        (SELECT pg_catalog.json_agg(${object({ oid: 'h.inhparent::text', schema: 'pn.nspname', name: 'pc.relname' })} ORDER BY h.inhseqno)
           FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
           WHERE h.inhrelid = c.oid)::text AS parents,
         CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS "viewDef",
-        c.relispopulated AS populated, c.relrowsecurity AS "rowSecurity", c.relforcerowsecurity AS "forceRowSecurity",
-        c.relreplident::text AS "replIdent"
+        c.relispopulated AS populated,
+        ${has('rowSecurity') ? 'c.relrowsecurity' : 'false'} AS "rowSecurity", ${has('rowSecurity') ? 'c.relforcerowsecurity' : 'false'} AS "forceRowSecurity",
+        ${has('replicaIdentity') ? 'c.relreplident::text' : "'d'::text"} AS "replIdent"
       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p', 'v', 'm') AND ${USER_NSP} AND ${notExtMember('pg_class', 'c.oid')}
+      WHERE c.relkind IN ('r', 'p', 'v', 'm') AND ${USER_NSP} AND ${q.notExtMember('pg_class', 'c.oid')}
       ORDER BY n.nspname, c.relname`,
     columns: `SELECT a.attrelid::text AS rel, a.attnum::int AS num, a.attname AS name,
         pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS "notNull", a.attislocal AS "isLocal",
-        pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS "defaultExpr", a.attidentity::text AS identity,
-        ${v >= 120000 ? 'a.attgenerated::text' : "''"} AS generated,
-        CASE WHEN a.attcollation <> t.typcollation THEN ${qnameJson('pg_collation', 'a.attcollation')} END AS collation,
-        pg_catalog.col_description(a.attrelid, a.attnum) AS comment, ${aclJson('a.attacl')} AS acl
+        pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS "defaultExpr", ${has('identityColumns') ? 'a.attidentity::text' : "''::text"} AS identity,
+        ${has('generatedColumns') ? 'a.attgenerated::text' : "''"} AS generated,
+        CASE WHEN a.attcollation <> t.typcollation THEN ${q.qname('pg_collation', 'a.attcollation')} END AS collation,
+        pg_catalog.col_description(a.attrelid, a.attnum) AS comment, ${q.acl('a.attacl')} AS acl
       FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
@@ -377,20 +372,21 @@ function queries(v: number) {
       WHERE c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND ${USER_NSP}
       ORDER BY a.attrelid, a.attnum`,
     indexes: `SELECT i.indexrelid::text AS oid, n.nspname AS schema, ic.relname AS name, i.indrelid::text AS rel,
-        pg_catalog.pg_get_indexdef(i.indexrelid) AS def, i.indisclustered AS clustered, i.indisreplident AS "replIdent",
+        pg_catalog.pg_get_indexdef(i.indexrelid) AS def, i.indisclustered AS clustered,
+        ${has('replicaIdentity') ? 'i.indisreplident' : 'false'} AS "replIdent",
         ic.relkind = 'I' AS partitioned,
         EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')) AS "backsConstraint",
-        (SELECT pg_catalog.json_build_object('schema', pn.nspname, 'name', pc.relname) FROM pg_catalog.pg_inherits h
+        (SELECT ${object({ schema: 'pn.nspname', name: 'pc.relname' })} FROM pg_catalog.pg_inherits h
           JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
           WHERE h.inhrelid = i.indexrelid)::text AS parent,
         pg_catalog.obj_description(i.indexrelid, 'pg_class') AS comment
       FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
         JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace
-      WHERE tc.relkind IN ('r', 'p', 'm') AND ${USER_NSP} AND ${notExtMember('pg_class', 'tc.oid')}
+      WHERE tc.relkind IN ('r', 'p', 'm') AND ${USER_NSP} AND ${q.notExtMember('pg_class', 'tc.oid')}
       ORDER BY n.nspname, ic.relname`,
     constraints: `SELECT k.oid::text AS oid, k.conname AS name, k.contype::text AS contype, k.conrelid::text AS rel,
         pg_catalog.pg_get_constraintdef(k.oid) AS def, k.convalidated AS validated, k.conislocal AS "isLocal",
-        ${v >= 110000 ? 'k.conparentid::text' : "'0'"} AS "parentOid", k.confrelid::text AS "refRel",
+        ${has('constraintParents') ? 'k.conparentid::text' : "'0'"} AS "parentOid", k.confrelid::text AS "refRel",
         k.conindid::text AS "indexOid", k.condeferrable AS deferrable, k.condeferred AS deferred,
         pg_catalog.obj_description(k.oid, 'pg_constraint') AS comment
       FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
@@ -404,9 +400,9 @@ function queries(v: number) {
         -- the replicator's TRUNCATE capture on sources before 11 is pgshift's, not the user's
         AND t.tgname <> 'pgshift_capture_truncate'
         ${
-          v >= 130000
+          has('triggerParents')
             ? 'AND t.tgparentid = 0'
-            : v >= 110000
+            : has('partitionedIndexes')
               ? "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objid = t.oid AND d.deptype = 'P')"
               : ''
         }
@@ -416,58 +412,66 @@ function queries(v: number) {
       FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE r.rulename <> '_RETURN' AND ${USER_NSP} ORDER BY r.ev_class, r.rulename`,
-    policies: `SELECT p.polname AS name, p.polrelid::text AS rel, p.polcmd::text AS cmd,
-        ${v >= 100000 ? 'p.polpermissive' : 'true'} AS permissive,
+    policies: has('rowSecurity')
+      ? `SELECT p.polname AS name, p.polrelid::text AS rel, p.polcmd::text AS cmd,
+        ${has('permissivePolicies') ? 'p.polpermissive' : 'true'} AS permissive,
         (SELECT pg_catalog.json_agg(CASE WHEN r = 0 THEN NULL ELSE pg_catalog.pg_get_userbyid(r) END) FROM pg_catalog.unnest(p.polroles) r)::text AS roles,
         pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS qual, pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS "withCheck"
       FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE ${USER_NSP} ORDER BY p.polrelid, p.polname`,
-    statistics: `SELECT n.nspname AS schema, x.stxname AS name, x.stxrelid::text AS rel,
+      WHERE ${USER_NSP} ORDER BY p.polrelid, p.polname`
+      : 'SELECT NULL WHERE false',
+    statistics: has('extendedStatistics')
+      ? `SELECT n.nspname AS schema, x.stxname AS name, x.stxrelid::text AS rel,
         pg_catalog.pg_get_statisticsobjdef(x.oid) AS def, pg_catalog.obj_description(x.oid, 'pg_statistic_ext') AS comment
       FROM pg_catalog.pg_statistic_ext x JOIN pg_catalog.pg_namespace n ON n.oid = x.stxnamespace
-      WHERE ${USER_NSP} ORDER BY n.nspname, x.stxname`,
+      WHERE ${USER_NSP} ORDER BY n.nspname, x.stxname`
+      : 'SELECT NULL WHERE false',
     defaultAcls: `SELECT pg_catalog.pg_get_userbyid(d.defaclrole) AS role, NULLIF(d.defaclnamespace, 0)::text AS nsp,
-        n.nspname AS schema, d.defaclobjtype::text AS objtype, ${aclJson('d.defaclacl')} AS acl
+        n.nspname AS schema, d.defaclobjtype::text AS objtype, ${q.acl('d.defaclacl')} AS acl
       FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
       WHERE d.defaclnamespace = 0 OR (${USER_NSP})
       ORDER BY 1, 3 NULLS FIRST, 4`,
     unsupported: `SELECT 'foreign table' AS kind, pg_catalog.format('%I.%I', n.nspname, c.relname) AS name
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind = 'f' AND ${USER_NSP} AND ${notExtMember('pg_class', 'c.oid')}
+        WHERE c.relkind = 'f' AND ${USER_NSP} AND ${q.notExtMember('pg_class', 'c.oid')}
       UNION ALL SELECT 'base or shell type', pg_catalog.format('%I.%I', n.nspname, t.typname)
         FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-        WHERE t.typtype IN ('b', 'p') AND t.typelem = 0 AND ${USER_NSP} AND ${notExtMember('pg_type', 't.oid')}
+        WHERE t.typtype IN ('b', 'p') AND t.typelem = 0 AND ${USER_NSP} AND ${q.notExtMember('pg_type', 't.oid')}
       UNION ALL SELECT 'operator', pg_catalog.format('%I.%s', n.nspname, o.oprname)
         FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
-        WHERE ${USER_NSP} AND ${notExtMember('pg_operator', 'o.oid')}
+        WHERE ${USER_NSP} AND ${q.notExtMember('pg_operator', 'o.oid')}
       UNION ALL SELECT 'cast', pg_catalog.format('%s AS %s', pg_catalog.format_type(k.castsource, NULL), pg_catalog.format_type(k.casttarget, NULL))
-        FROM pg_catalog.pg_cast k WHERE k.oid >= 16384 AND ${notExtMember('pg_cast', 'k.oid')}
+        FROM pg_catalog.pg_cast k WHERE k.oid >= 16384 AND ${q.notExtMember('pg_cast', 'k.oid')}
           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = 'pg_catalog.pg_cast'::pg_catalog.regclass AND i.objid = k.oid AND i.deptype = 'i')
       UNION ALL SELECT 'text search configuration', pg_catalog.format('%I.%I', n.nspname, cfg.cfgname)
         FROM pg_catalog.pg_ts_config cfg JOIN pg_catalog.pg_namespace n ON n.oid = cfg.cfgnamespace
-        WHERE ${USER_NSP} AND ${notExtMember('pg_ts_config', 'cfg.oid')}
+        WHERE ${USER_NSP} AND ${q.notExtMember('pg_ts_config', 'cfg.oid')}
       UNION ALL SELECT 'event trigger', pg_catalog.format('%I', e.evtname) FROM pg_catalog.pg_event_trigger e
-        WHERE ${notExtMember('pg_event_trigger', 'e.oid')}
+        WHERE ${q.notExtMember('pg_event_trigger', 'e.oid')}
       UNION ALL SELECT 'foreign server', pg_catalog.format('%I', s.srvname) FROM pg_catalog.pg_foreign_server s
-        WHERE ${notExtMember('pg_foreign_server', 's.oid')}
-      UNION ALL SELECT 'publication', pg_catalog.format('%I', p.pubname) FROM pg_catalog.pg_publication p
+        WHERE ${q.notExtMember('pg_foreign_server', 's.oid')}
+      ${has('publications') ? "UNION ALL SELECT 'publication', pg_catalog.format('%I', p.pubname) FROM pg_catalog.pg_publication p" : ''}
       UNION ALL SELECT 'typed table (created as a plain table)', pg_catalog.format('%I.%I', n.nspname, c.relname)
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE c.reloftype <> 0 AND ${USER_NSP}
-      UNION ALL SELECT 'moving-aggregate options of', pg_catalog.format('%I.%I', n.nspname, p.proname)
+      ${
+        has('aggregateKinds')
+          ? `UNION ALL SELECT 'moving-aggregate options of', pg_catalog.format('%I.%I', n.nspname, p.proname)
         FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid
           JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-        WHERE a.aggmtransfn <> 0 AND ${USER_NSP} AND ${notExtMember('pg_proc', 'p.oid')}
+        WHERE a.aggmtransfn <> 0 AND ${USER_NSP} AND ${q.notExtMember('pg_proc', 'p.oid')}`
+          : ''
+      }
       ORDER BY 1, 2`,
-    dependencies: `SELECT d.classid::pg_catalog.regclass::text AS cls, d.objid::text AS objid, ${nodeKeySql('d.classid', 'd.objid')} AS "objKey",
-        d.refclassid::pg_catalog.regclass::text AS "refCls", d.refobjid::text AS "refObjid", ${nodeKeySql('d.refclassid', 'd.refobjid')} AS "refKey",
+    dependencies: `SELECT d.classid::pg_catalog.regclass::text AS cls, d.objid::text AS objid, ${q.nodeKey('d.classid', 'd.objid')} AS "objKey",
+        d.refclassid::pg_catalog.regclass::text AS "refCls", d.refobjid::text AS "refObjid", ${q.nodeKey('d.refclassid', 'd.refobjid')} AS "refKey",
         d.deptype::text AS deptype
       FROM pg_catalog.pg_depend d
       WHERE d.deptype IN ('n', 'a', 'i') AND d.objid >= 16384 AND d.refobjid >= 16384`,
     typeInfo: `SELECT t.oid::text AS oid, t.typtype::text AS typtype, t.typrelid::text AS typrelid, COALESCE(c.relkind::text, '') AS relkind,
         (SELECT e.oid::text FROM pg_catalog.pg_type e WHERE e.typarray = t.oid) AS elem,
-        ${v >= 140000 ? '(SELECT r.rngtypid::text FROM pg_catalog.pg_range r WHERE r.rngmultitypid = t.oid)' : 'NULL::text'} AS "rangeOf"
+        ${has('multiranges') ? '(SELECT r.rngtypid::text FROM pg_catalog.pg_range r WHERE r.rngmultitypid = t.oid)' : 'NULL::text'} AS "rangeOf"
       FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid WHERE t.oid >= 16384`,
     extensionMembers: `SELECT d.classid::pg_catalog.regclass::text AS cls, d.objid::text AS objid, d.refobjid::text AS ext
       FROM pg_catalog.pg_depend d WHERE d.deptype = 'e' AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass`,
@@ -502,6 +506,21 @@ function parseRow(row: Record<string, unknown>): Record<string, unknown> {
   return row;
 }
 
+/** A sequence's options read from the sequence relation itself, as servers before 10 keep them. */
+async function readLegacySequenceOptions(
+  client: pg.Client,
+  sequence: { schema: string; name: string },
+): Promise<LegacySequenceOptions> {
+  const { rows } = await client.query<LegacySequenceOptions>(
+    `SELECT start_value::text AS start, increment_by::text AS increment, min_value::text AS min,
+            max_value::text AS max, cache_value::text AS cache, is_cycled AS cycle
+       FROM ${qualified(sequence.schema, sequence.name)}`,
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`reading sequence ${sequence.schema}.${sequence.name} returned no row`);
+  return row;
+}
+
 /** Reads everything planSchema needs. Call inside withEmptySearchPath. */
 export async function readCatalog(client: pg.Client, versionNum: number): Promise<Catalog> {
   const sql = queries(versionNum);
@@ -518,6 +537,10 @@ export async function readCatalog(client: pg.Client, versionNum: number): Promis
     }
   }
   const catalog = result as unknown as Catalog & { aggregates?: AggregateRow[] };
+  if (!catalogSql(versionNum).has('sequenceCatalog')) {
+    for (const sequence of catalog.sequences)
+      Object.assign(sequence, await readLegacySequenceOptions(client, sequence));
+  }
   // Aggregates are functions to everything downstream; only their CREATE differs.
   catalog.functions.push(...(catalog.aggregates ?? []).map(aggregateAsFunction));
   delete catalog.aggregates;
