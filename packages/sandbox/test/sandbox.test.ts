@@ -1,7 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { dockerAvailability, installedMajors, startContainerPostgres, startPostgres } from '../src/index.js';
+import {
+  binariesVariable,
+  dockerAvailability,
+  installedMajors,
+  SOURCE_BUILT_MAJORS,
+  sourceBuiltBinaries,
+  startContainerPostgres,
+  startPostgres,
+} from '../src/index.js';
 
 function serverProcessesFor(dir: string): number {
   // Every postgres process has its data directory on its command line.
@@ -87,6 +95,49 @@ describe('sandbox', () => {
       expect(server.port).toBeGreaterThan(0);
     } finally {
       await server.stop();
+    }
+  });
+
+  for (const major of SOURCE_BUILT_MAJORS) {
+    const { missing } = sourceBuiltBinaries(major);
+    it.skipIf(missing)(
+      `starts a source-built PostgreSQL ${major}${missing ? ` (skipped: ${missing})` : ''}`,
+      async () => {
+        const server = await startPostgres({ major });
+        try {
+          const num = await server.versionNum();
+          expect(Math.floor(num / 100)).toBe(Math.round(major * 10) * 10);
+          const [row] = await server.query<{ wal: string }>("SELECT current_setting('wal_level') AS wal");
+          // Logical decoding exists from 9.4; 9.3 runs at the highest level it has.
+          expect(row?.wal).toBe(major >= 9.4 ? 'logical' : 'hot_standby');
+          await server.query('CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1), (2)');
+          expect(await server.query('SELECT count(*)::int AS n FROM t')).toEqual([{ n: 2 }]);
+        } finally {
+          await server.stop();
+        }
+      },
+    );
+  }
+
+  it('names the variable and the cache directory when a source-built major is missing', () => {
+    const variable = binariesVariable(9.4);
+    expect(variable).toBe('PGSHIFT_PG_BIN_9_4');
+    const saved = { env: process.env[variable], cache: process.env.XDG_CACHE_HOME };
+    process.env[variable] = '/nonexistent/pg94';
+    try {
+      expect(sourceBuiltBinaries(9.4).missing).toBe(
+        `${variable}=/nonexistent/pg94 holds no bin/postgres and bin/initdb`,
+      );
+      delete process.env[variable];
+      process.env.XDG_CACHE_HOME = '/nonexistent-cache';
+      expect(sourceBuiltBinaries(9.4).missing).toMatch(
+        /^set PGSHIFT_PG_BIN_9_4 to a PostgreSQL 9\.4 installation .*\/nonexistent-cache\/pgshift\/postgres\/9\.4/,
+      );
+    } finally {
+      if (saved.env === undefined) delete process.env[variable];
+      else process.env[variable] = saved.env;
+      if (saved.cache === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved.cache;
     }
   });
 });
