@@ -16,7 +16,14 @@ export interface VersionCapabilities {
   incremental: boolean;
   /** Why incremental sync is unavailable, when it is; shown to the user as is. */
   incrementalUnavailableReason?: string;
+  /** The decoder to follow with; where `decoderCandidates` is given, the first of them until settled. */
   decoder?: DecoderChoice;
+  /**
+   * Decoders in order of preference, for servers where the output plugin is installed by hand
+   * (9.4-9.6): the kernel uses the first whose output plugin loads on the source, and says which
+   * in the check report. Absent: `decoder` is the only choice.
+   */
+  decoderCandidates?: DecoderChoice[];
   /**
    * How CREATE_REPLICATION_SLOT asks for an exported snapshot: `(SNAPSHOT 'export')` from 15 on,
    * the bare `EXPORT_SNAPSHOT` keyword from 10, and no word at all on 9.4 to 9.6, which always

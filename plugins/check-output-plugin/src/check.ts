@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   checkResult,
   columnsWithSpecialNumbers,
@@ -10,6 +9,7 @@ import {
   WAL2JSON_NUMBERS_AS_STRINGS,
   wal2jsonAcceptsNumbersAsStrings,
   wal2jsonNumbersLossMessage,
+  withProbeSlot,
   withSession,
 } from '@pgshift/pg';
 import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
@@ -44,41 +44,18 @@ export class OutputPluginChecker implements Checker {
         );
       const timeout = Number(ctx.options.timeoutSeconds ?? this.#options.timeoutSeconds ?? 15);
       const database = ctx.selection.databases[0]?.name ?? ctx.source.maintenanceDatabase;
-      const slot = `pgshift_check_${randomBytes(6).toString('hex')}`;
       const user = connectionUser(ctx.source);
       const wal2json = ctx.capabilities?.decoder?.format === 'wal2json';
       let numbersAsStrings = true;
       try {
+        const { num } = await ctx.source.version();
         await withSession(ctx.source, { database }, async (session) => {
-          const { rows } = await session.query<{ v: number }>(
-            "SELECT current_setting('server_version_num')::int AS v",
-          );
-          const temporary = (rows[0]?.v ?? 0) >= 100000;
           await session.query(`SET statement_timeout = ${Math.max(1, Math.floor(timeout)) * 1000}`);
-          await session.query(
-            temporary
-              ? 'SELECT pg_create_logical_replication_slot($1, $2, true)'
-              : 'SELECT pg_create_logical_replication_slot($1, $2)',
-            [slot, plugin],
-          );
-          if (wal2json) numbersAsStrings = await wal2jsonAcceptsNumbersAsStrings(session, slot);
-          // A refused peek has already dropped a temporary slot (an error releases it).
-          await session.query(
-            'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1',
-            [slot],
-          );
+          await withProbeSlot(session, num, plugin, async (slot) => {
+            if (wal2json) numbersAsStrings = await wal2jsonAcceptsNumbersAsStrings(session, slot);
+          });
         });
       } catch (error) {
-        // A slot created before the failure (9.x has no temporary slots) must not stay behind.
-        await ctx.source
-          .query(
-            'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1',
-            [slot],
-            {
-              database,
-            },
-          )
-          .catch(() => {});
         return this.#failure(error, plugin, timeout, user);
       }
       if (!numbersAsStrings) return this.#oldWal2json(ctx, database);

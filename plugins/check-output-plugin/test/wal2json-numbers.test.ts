@@ -57,7 +57,7 @@ describe.skipIf(missing)(
       // The temporary slot is gone.
       const source = await servers.server('source');
       expect(
-        await source.query("SELECT 1 FROM pg_replication_slots WHERE slot_name LIKE 'pgshift_check_%'"),
+        await source.query("SELECT 1 FROM pg_replication_slots WHERE slot_name LIKE 'pgshift_probe_%'"),
       ).toEqual([]);
     });
 

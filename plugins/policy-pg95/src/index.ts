@@ -1,12 +1,23 @@
 import { Capability, definePlugin, PLUGIN_API_VERSION, VERSION_POLICY } from '@pgshift/plugin-api';
-import { PG95_DEFAULTS, type Pg95Options, Pg95Policy } from './policy.js';
+import { DEFAULT_OUTPUT_PLUGINS, type Pg95Options, Pg95Policy } from './policy.js';
 
-export { PG95_DEFAULTS, type Pg95Options, Pg95Policy } from './policy.js';
+export {
+  DEFAULT_OUTPUT_PLUGINS,
+  type OutputPluginEntry,
+  PG95_DEFAULTS,
+  type Pg95Options,
+  Pg95Policy,
+} from './policy.js';
+
+const FORMAT = {
+  enum: ['test_decoding', 'wal2json'],
+  description: 'Format the output plugin writes: test_decoding-style text or wal2json JSON.',
+};
 
 export default definePlugin<Pg95Options & Record<string, unknown>>({
   meta: {
     name: 'policy-pg95',
-    version: '0.1.0',
+    version: '0.2.0',
     kind: 'version-policy',
     apiVersion: PLUGIN_API_VERSION,
     description: 'PostgreSQL 9.4 to 9.6: incremental sync through an installed output plugin',
@@ -16,24 +27,33 @@ export default definePlugin<Pg95Options & Record<string, unknown>>({
     type: 'object',
     additionalProperties: false,
     properties: {
+      outputPlugins: {
+        type: 'array',
+        minItems: 1,
+        description:
+          'Output plugins in order of preference; the first one installed on the source is used (default dts_decoding, wal2json, test_decoding).',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'format'],
+          properties: { name: { type: 'string', minLength: 1 }, format: FORMAT },
+        },
+      },
       outputPlugin: {
         type: 'string',
         minLength: 1,
-        description: 'Name of the output plugin installed on the source (default dts_decoding).',
+        description: 'One output plugin to use and no other (instead of outputPlugins).',
       },
-      format: {
-        enum: ['test_decoding', 'wal2json'],
-        description: 'Format the output plugin writes: test_decoding-style text or wal2json JSON.',
-      },
+      format: FORMAT,
     },
   },
-  defaultOptions: { ...PG95_DEFAULTS },
+  defaultOptions: { outputPlugins: DEFAULT_OUTPUT_PLUGINS },
   register(r) {
-    const { outputPlugin, format } = r.options as Partial<Pg95Options>;
+    const { outputPlugins, outputPlugin, format } = r.options as Partial<Pg95Options>;
     r.value(
       VERSION_POLICY,
       new Pg95Policy({
-        ...(outputPlugin === undefined ? {} : { outputPlugin }),
+        ...(outputPlugin === undefined ? { outputPlugins } : { outputPlugin }),
         ...(format === undefined ? {} : { format }),
       }),
     );

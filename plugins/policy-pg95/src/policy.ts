@@ -1,33 +1,58 @@
-import type { DecoderFormat, VersionCapabilities, VersionPolicy } from '@pgshift/plugin-api';
+import type { DecoderChoice, DecoderFormat, VersionCapabilities, VersionPolicy } from '@pgshift/plugin-api';
 
-export interface Pg95Options {
-  /** The output plugin installed on the source (its shared library name). */
-  outputPlugin: string;
-  /** The format that plugin writes. */
-  format: Extract<DecoderFormat, 'test_decoding' | 'wal2json'>;
+type PluginFormat = Extract<DecoderFormat, 'test_decoding' | 'wal2json'>;
+
+export interface OutputPluginEntry {
+  /** The output plugin's shared library name, as CREATE_REPLICATION_SLOT takes it. */
+  name: string;
+  /** The format it writes. */
+  format: PluginFormat;
 }
 
-export const PG95_DEFAULTS: Pg95Options = { outputPlugin: 'dts_decoding', format: 'test_decoding' };
+export interface Pg95Options {
+  /** Output plugins in order of preference: the first one installed on the source is used. */
+  outputPlugins: OutputPluginEntry[];
+  /** One output plugin only (shorthand for a one-entry `outputPlugins`). */
+  outputPlugin?: string;
+  /** The format `outputPlugin` writes. */
+  format?: PluginFormat;
+}
+
+/**
+ * dts_decoding (the cloud service's plugin, test_decoding's text format) where it is installed,
+ * else wal2json, else test_decoding, which ships with PostgreSQL's contrib on most servers.
+ */
+export const DEFAULT_OUTPUT_PLUGINS: OutputPluginEntry[] = [
+  { name: 'dts_decoding', format: 'test_decoding' },
+  { name: 'wal2json', format: 'wal2json' },
+  { name: 'test_decoding', format: 'test_decoding' },
+];
+
+export const PG95_DEFAULTS: Pg95Options = { outputPlugins: DEFAULT_OUTPUT_PLUGINS };
 
 /**
  * 9.4 to 9.6: logical decoding exists but pgoutput does not, so changes are read through an output
- * plugin that someone installed on the source — `dts_decoding` unless configured otherwise.
+ * plugin that someone installed on the source: the first of an ordered list that loads there.
  */
 export class Pg95Policy implements VersionPolicy {
   readonly name = 'policy-pg95';
   readonly covers = { min: 90400, max: 100000 };
-  readonly #options: Pg95Options;
+  readonly #candidates: DecoderChoice[];
 
   constructor(options: Partial<Pg95Options> = {}) {
-    this.#options = { ...PG95_DEFAULTS, ...options };
+    const entries: OutputPluginEntry[] =
+      options.outputPlugin !== undefined
+        ? [{ name: options.outputPlugin, format: options.format ?? 'test_decoding' }]
+        : (options.outputPlugins ?? DEFAULT_OUTPUT_PLUGINS);
+    this.#candidates = entries.map((e) => ({ outputPlugin: e.name, format: e.format, publication: false }));
   }
 
   capabilities(_serverVersionNum: number): VersionCapabilities {
     return {
       fullCopy: true,
       incremental: true,
-      decoder: { outputPlugin: this.#options.outputPlugin, format: this.#options.format, publication: false },
-      // Before 10 the slot always exports a snapshot; the option list exists only from 15.
+      decoder: this.#candidates[0],
+      ...(this.#candidates.length > 1 ? { decoderCandidates: [...this.#candidates] } : {}),
       // 9.4-9.6 export a snapshot unasked and do not know the EXPORT_SNAPSHOT keyword.
       slotSnapshotSyntax: 'implicit',
     };

@@ -11,6 +11,7 @@ import {
   type VersionPolicy,
 } from '@pgshift/plugin-api';
 import type { CheckerEntry, LoadedTask } from '../loaded-task.js';
+import { settleDecoder } from '../orchestrator/settle-decoder.js';
 import { resolveSelection } from './resolve-selection.js';
 
 export interface CheckSummary {
@@ -194,6 +195,23 @@ export async function runChecks(task: LoadedTask, options: RunChecksOptions = {}
   let selection: ResolvedSelection | undefined;
   if (source) {
     ({ policy, capabilities } = policyItem(task, source.version, items));
+    if (capabilities?.incremental && task.config.mode === 'full+incremental') {
+      try {
+        const settled = await settleDecoder(task.config.task.name, source.server, capabilities);
+        capabilities = settled.capabilities;
+        const item = items.find((i) => i.id === 'source.version-policy');
+        if (item && settled.note) item.message = `${item.message}; ${settled.note}`;
+      } catch (error) {
+        items.push(
+          failed(
+            'source.version-policy',
+            'Source version is supported',
+            `could not find out which output plugin is installed on the source: ${reason(error)}`,
+            'make sure the source accepts connections from this machine and run the check again',
+          ),
+        );
+      }
+    }
     try {
       selection = await resolveSelection(source.server, task.config.objects);
     } catch (error) {

@@ -8,6 +8,7 @@ export {
   isReplicationPrivilegeError,
 } from './errors.js';
 export { databaseHbaLine, hbaAddress, hbaAuthMethod, replicationHbaLine } from './hba.js';
+export { firstLoadableOutputPlugin, withProbeSlot } from './probe-slot.js';
 export { checkResult, guardCheck } from './result.js';
 export { formatBytes, listNames, SELECTED_TABLES_SQL, selectedTableParams } from './selection.js';
 export { connectionUser, withSession } from './session.js';
