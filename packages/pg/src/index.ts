@@ -33,6 +33,7 @@ export {
 export { createServerHandle, sessionOf } from './server-handle.js';
 export { majorName, majorVersion, serverVersionNum } from './server-version.js';
 export { inTransaction } from './transaction.js';
+export { parseTxidSnapshot, snapshotSees, type TxidSnapshot, widenXid } from './txid-snapshot.js';
 export * from './verify/index.js';
 export {
   columnsWithSpecialNumbers,

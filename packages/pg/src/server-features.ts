@@ -18,6 +18,7 @@ export const FEATURE_SINCE = {
   rowSecurity: 90500,
   replicationOrigins: 90500,
   createIndexIfNotExists: 90500,
+  tableSample: 90500,
   /** `pg_replication_slots.active_pid`. */
   slotActivePid: 90500,
   /** `proparallel`, `aggcombinefn`, `aggserialfn`, `aggdeserialfn`. */
@@ -34,6 +35,12 @@ export const FEATURE_SINCE = {
   collationProviders: 100000,
   permissivePolicies: 100000,
   temporarySlots: 100000,
+  /**
+   * The snapshot a new logical slot exports can be trusted. Before 10 (and before 9.4.12, 9.5.7
+   * and 9.6.3, which fixed it) it could miss transactions that committed just before the slot was
+   * made, most of all when other logical slots existed or had existed: rows lost by the copy.
+   */
+  trustedSlotSnapshot: 100000,
   /** `CREATE_REPLICATION_SLOT ... EXPORT_SNAPSHOT`; 9.4-9.6 export a snapshot without the word. */
   slotSnapshotKeyword: 100000,
   truncateDecoding: 110000,

@@ -1,4 +1,13 @@
-import { bigIntToLsn, lsnToBigInt, openClient, serverVersionNum, walInsertLsnSql } from '@pgshift/pg';
+import {
+  bigIntToLsn,
+  lsnToBigInt,
+  openClient,
+  parseTxidSnapshot,
+  serverVersionNum,
+  snapshotSees,
+  type TxidSnapshot,
+  walInsertLsnSql,
+} from '@pgshift/pg';
 import type { FollowControl, ReplicationContext } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { Applier, type GroupEnd } from './applier.js';
@@ -78,6 +87,8 @@ export class Follower {
   #queuedBytes = 0;
   #queuedMessages = 0;
   #txn: OpenTransaction | undefined;
+  /** The snapshot the copy read when it was not the slot's: what it sees is on the target already. */
+  #copied: TxidSnapshot | undefined;
   #group = emptyGroup();
   #truncates = new TruncateCollector();
   #lastSeenEnd = 0n;
@@ -144,6 +155,7 @@ export class Follower {
         },
       );
     this.#position = lsnToBigInt(stored.endLsn);
+    this.#copied = stored.copiedSnapshot ? parseTxidSnapshot(stored.copiedSnapshot) : undefined;
     this.#lastSeenEnd = this.#position;
     this.#tracker.applied = this.#position;
     this.#tracker.seeSource(this.#position);
@@ -392,10 +404,27 @@ export class Follower {
   #beginTransaction(change: BeginChange): void {
     if (this.#txn) throw new ReplicationError(CODES.decode, 'a transaction began inside another one');
     // Already applied: the stream may resend what committed before the durable position.
-    const skip = change.commitLsn !== undefined && lsnToBigInt(change.commitLsn) < this.#position;
+    const skip =
+      (change.commitLsn !== undefined && lsnToBigInt(change.commitLsn) < this.#position) ||
+      this.#inCopy(change);
     this.#txn = { skip, commitTimeUs: change.commitTimeUs };
     if (!skip && this.#group.transactions === 0 && this.#group.changes === 0)
       this.#group.startedAt = Date.now();
+  }
+
+  /** Whether the copy already holds this transaction (it read a snapshot that sees it). */
+  #inCopy(change: BeginChange): boolean {
+    if (!this.#copied) return false;
+    if (change.xid === undefined)
+      throw new ReplicationError(
+        CODES.decode,
+        'the output plugin sent a transaction without its xid, which is needed to skip what the copy holds',
+        {
+          remedy:
+            'use an output plugin that reports transaction ids (test_decoding and wal2json with include-xids)',
+        },
+      );
+    return snapshotSees(this.#copied, change.xid);
   }
 
   /** Ends a source transaction in the group; returns a promise only when the group commits. */

@@ -1,6 +1,8 @@
-import { openClient, quoteIdent } from '@pgshift/pg';
+import { hasFeature, openClient, quoteIdent } from '@pgshift/pg';
 import type { ReplicationContext, SlotHandle } from '@pgshift/plugin-api';
+import type pg from 'pg';
 import { CODES, ReplicationError } from './errors.js';
+import { recordCopiedSnapshot } from './progress-store.js';
 
 const SLOT_NAME = /^[a-z0-9_]{1,63}$/;
 
@@ -30,6 +32,7 @@ export async function createSlot(ctx: ReplicationContext): Promise<SlotHandle> {
   checkSlotName(ctx.slotName);
   const params = ctx.source.route.connection({ database: ctx.database.name, replication: true });
   const client = await openClient(params, 'pgshift-slot');
+  let own: { client: pg.Client; name: string } | undefined;
   let released = false;
   try {
     // No parameters: node-postgres uses the simple query protocol, the only one a walsender takes.
@@ -44,19 +47,25 @@ export async function createSlot(ctx: ReplicationContext): Promise<SlotHandle> {
       consistentPoint: row.consistent_point,
       outputPlugin: ctx.decoder.outputPlugin,
     });
+    let snapshot = row.snapshot_name;
+    if (!hasFeature((await ctx.source.version()).num, 'trustedSlotSnapshot')) {
+      own = await ownSnapshot(ctx, row.consistent_point);
+      snapshot = own.name;
+    }
+    const owned = own;
     return {
       slotName: ctx.slotName,
       consistentPoint: row.consistent_point,
-      snapshot: row.snapshot_name,
+      snapshot,
       async release() {
         if (released) return;
         released = true;
-        await client.end().catch(() => {});
+        await Promise.all([client.end().catch(() => {}), owned?.client.end().catch(() => {})]);
       },
     };
   } catch (error) {
     released = true;
-    await client.end().catch(() => {});
+    await Promise.all([client.end().catch(() => {}), own?.client.end().catch(() => {})]);
     if ((error as { code?: string }).code === '42710')
       throw new ReplicationError(
         CODES.slotExists,
@@ -74,6 +83,41 @@ export async function createSlot(ctx: ReplicationContext): Promise<SlotHandle> {
         cause: error,
       },
     );
+  }
+}
+
+/**
+ * Sources before 10 may export a slot snapshot that misses transactions committed just before the
+ * slot (see the trustedSlotSnapshot feature). There the copy reads a snapshot taken after the
+ * slot is consistent instead, kept open in a REPEATABLE READ transaction until released. Every
+ * transaction it sees committed before it, so it is in the copy; the stream from the consistent
+ * point brings some of them again, and the follower skips those by xid (recorded on the target
+ * with the position, so a resumed run skips them too). What it does not see is applied.
+ */
+async function ownSnapshot(
+  ctx: ReplicationContext,
+  consistentPoint: string,
+): Promise<{ client: pg.Client; name: string }> {
+  const client = await openClient(
+    ctx.source.route.connection({ database: ctx.database.name }),
+    'pgshift-snapshot',
+  );
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    const { rows } = await client.query<{ name: string; visible: string }>(
+      'SELECT pg_catalog.pg_export_snapshot() AS name, pg_catalog.txid_current_snapshot()::text AS visible',
+    );
+    const taken = rows[0];
+    if (!taken) throw new ReplicationError(CODES.slotCreate, 'exporting a snapshot returned nothing');
+    await recordCopiedSnapshot(ctx, consistentPoint, taken.visible);
+    ctx.logger.info("the copy reads a snapshot taken after the slot, not the slot's own", {
+      slot: ctx.slotName,
+      snapshot: taken.visible,
+    });
+    return { client, name: taken.name };
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
   }
 }
 

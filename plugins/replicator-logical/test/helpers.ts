@@ -1,5 +1,12 @@
 import { pipeline } from 'node:stream/promises';
-import { createServerHandle, directRoute, qualified, quoteIdent } from '@pgshift/pg';
+import {
+  createServerHandle,
+  directRoute,
+  qualified,
+  quoteIdent,
+  serverVersionNum,
+  walInsertLsnSql,
+} from '@pgshift/pg';
 import {
   type DecoderFormat,
   type Logger,
@@ -47,7 +54,8 @@ export function makeContext(spec: ContextSpec): ReplicationContext {
       format: spec.format,
       publication: spec.format === 'pgoutput',
     },
-    slotSnapshotSyntax: spec.sourceMajor >= 15 ? 'option-list' : 'keyword',
+    slotSnapshotSyntax:
+      spec.sourceMajor >= 15 ? 'option-list' : spec.sourceMajor >= 10 ? 'keyword' : 'implicit',
     slotName: spec.slotName,
     publicationName: `pgshift_${spec.slotName}`,
     options: spec.options ?? {},
@@ -139,7 +147,9 @@ export async function currentWalLsn(c: SandboxConnection, database: string): Pro
   try {
     // The insert position: with synchronous_commit off, pg_current_wal_lsn() (the write position)
     // can still be before commits that already returned.
-    const { rows } = await client.query('SELECT pg_current_wal_insert_lsn()::text AS lsn');
+    const { rows } = await client.query(
+      `SELECT ${walInsertLsnSql(await serverVersionNum(client))}::text AS lsn`,
+    );
     return rows[0].lsn as string;
   } finally {
     await client.end();
