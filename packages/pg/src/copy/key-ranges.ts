@@ -44,18 +44,24 @@ export async function keySplitPoints(
   client: pg.Client,
   table: TableInfo,
   parts: number,
-  options: { collateC: boolean; samplePercent?: number },
+  options: { collateC: boolean; samplePercent?: number; tableSample?: boolean },
 ): Promise<string[][]> {
   if (parts < 2 || table.keyColumns.length === 0) return [];
   const columns = keyColumnInfo(table);
   const texts = columns.map((c) => `${quoteIdent(c.name)}::text`).join(', ');
   const order = keyOrder(columns, options.collateC);
+  // Before 9.5 there is no TABLESAMPLE: a random filter still reads the table once, but sorts
+  // only the sample.
+  const percent = options.samplePercent;
   const sample =
-    options.samplePercent !== undefined && options.samplePercent < 100
-      ? ` TABLESAMPLE SYSTEM (${Math.max(options.samplePercent, 0.0001)})`
-      : '';
+    percent === undefined || percent >= 100
+      ? ''
+      : options.tableSample === false
+        ? ` WHERE random() < ${Math.max(percent, 0.0001) / 100}`
+        : ` TABLESAMPLE SYSTEM (${Math.max(percent, 0.0001)})`;
+  // array_to_json, not json_build_array: 9.3 has no json_build_array.
   const { rows } = await client.query<{ bound: string }>(
-    `SELECT DISTINCT ON (tile) json_build_array(${texts})::text AS bound
+    `SELECT DISTINCT ON (tile) array_to_json(ARRAY[${texts}])::text AS bound
        FROM (SELECT *, ntile(${Math.floor(parts)}) OVER (ORDER BY ${order}) AS tile
                FROM ONLY ${table.key}${sample}) s
       WHERE tile > 1

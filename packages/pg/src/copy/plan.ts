@@ -52,7 +52,11 @@ export async function planChunks(
       const rows = Math.max(table.rowEstimate, 1);
       const sampleRows = wanted * 200;
       const samplePercent = table.rowEstimate > 0 ? Math.min(100, (100 * sampleRows) / rows) : 100;
-      const points = await keySplitPoints(source, table, wanted, { collateC: false, samplePercent });
+      const points = await keySplitPoints(source, table, wanted, {
+        collateC: false,
+        samplePercent,
+        tableSample: hasFeature(options.sourceVersionNum, 'tableSample'),
+      });
       const predicates = keyRangePredicates(table, points, false);
       predicates.forEach((predicate, i) => {
         chunks.push({
