@@ -301,6 +301,15 @@ function writeConfig(baseDir: string, port: number, options: SandboxOptions, run
       writeFileSync(main, `${text}\ninclude 'pgshift-sandbox.conf'\n`);
   }
   if (options.hba) writeFileSync(join(dataDir, 'pg_hba.conf'), `${options.hba.join('\n')}\n`);
+  else if (options.major < 10) {
+    // initdb enables replication connections by default from 10 on; before, the lines are
+    // commented out. Allow them the same way, so every major starts alike.
+    const hba = join(dataDir, 'pg_hba.conf');
+    const method = options.password === undefined ? 'trust' : 'md5';
+    const text = readFileSync(hba, 'utf8');
+    if (!text.includes('# pgshift-sandbox replication'))
+      writeFileSync(hba, `${text}\n# pgshift-sandbox replication\nhost replication all 127.0.0.1/32 ${method}\n`);
+  }
   if (runAs) {
     chownSync(confPath, runAs.uid, runAs.gid);
     chownSync(join(dataDir, 'pg_hba.conf'), runAs.uid, runAs.gid);

@@ -15,6 +15,7 @@ export function writeConfig(
     databases?: string[];
     jobs?: number;
     splitTableBytes?: number;
+    copyPrivileges?: boolean;
   } = {},
 ): string {
   const endpoint = (s: SandboxServer) =>
@@ -25,7 +26,8 @@ export function writeConfig(
       `objects:\n  databases: [${(extra.databases ?? ['shop']).join(', ')}]\n` +
       `mode: ${extra.mode ?? 'full+incremental'}\n` +
       `options:\n  jobs: ${extra.jobs ?? 2}\n  stateDir: ${join(dir.dir, `${name}-state`)}\n` +
-      (extra.splitTableBytes ? `  splitTableBytes: ${extra.splitTableBytes}\n` : ''),
+      (extra.splitTableBytes ? `  splitTableBytes: ${extra.splitTableBytes}\n` : '') +
+      (extra.copyPrivileges ? '  copyPrivileges: true\n' : ''),
   );
 }
 
