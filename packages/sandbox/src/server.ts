@@ -308,7 +308,10 @@ function writeConfig(baseDir: string, port: number, options: SandboxOptions, run
     const method = options.password === undefined ? 'trust' : 'md5';
     const text = readFileSync(hba, 'utf8');
     if (!text.includes('# pgshift-sandbox replication'))
-      writeFileSync(hba, `${text}\n# pgshift-sandbox replication\nhost replication all 127.0.0.1/32 ${method}\n`);
+      writeFileSync(
+        hba,
+        `${text}\n# pgshift-sandbox replication\nhost replication all 127.0.0.1/32 ${method}\n`,
+      );
   }
   if (runAs) {
     chownSync(confPath, runAs.uid, runAs.gid);
