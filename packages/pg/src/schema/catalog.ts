@@ -355,7 +355,7 @@ function queries(v: number) {
         CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS "viewDef",
         c.relispopulated AS populated,
         ${has('rowSecurity') ? 'c.relrowsecurity' : 'false'} AS "rowSecurity", ${has('rowSecurity') ? 'c.relforcerowsecurity' : 'false'} AS "forceRowSecurity",
-        ${has('replicaIdentity') ? 'c.relreplident::text' : "'d'::text"} AS "replIdent"
+        ${has('replicaIdentity') ? 'c.relreplident::text' : "CASE WHEN c.relkind = 'v' THEN 'n' ELSE 'd' END"} AS "replIdent"
       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p', 'v', 'm') AND ${USER_NSP} AND ${q.notExtMember('pg_class', 'c.oid')}
       ORDER BY n.nspname, c.relname`,
