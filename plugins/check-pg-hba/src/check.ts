@@ -7,6 +7,7 @@ import {
   isHbaRejection,
   isNetworkError,
   replicationHbaLine,
+  unlessUnfollowable,
   withSession,
 } from '@pgshift/pg';
 import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
@@ -25,57 +26,59 @@ export class PgHbaChecker implements Checker {
   }
 
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
-    return guardCheck(this, async () => {
-      const user = connectionUser(ctx.source);
-      const databases = ctx.selection.databases.map((d) => d.name);
-      if (databases.length === 0) databases.push(ctx.source.maintenanceDatabase);
-      const rejected: Array<{ database: string; host: string | undefined }> = [];
-      const unverified: string[] = [];
-      for (const database of databases) {
-        try {
-          await withSession(ctx.source, { database, replication: true }, async () => {});
-        } catch (error) {
-          if (isHbaRejection(error)) rejected.push({ database, host: clientHostFromError(error) });
-          else if (isNetworkError(error)) unverified.push(`${database}: ${describeError(error)}`);
-          // Any other error came after pg_hba.conf matched a line.
+    return unlessUnfollowable(this, ctx, () =>
+      guardCheck(this, async () => {
+        const user = connectionUser(ctx.source);
+        const databases = ctx.selection.databases.map((d) => d.name);
+        if (databases.length === 0) databases.push(ctx.source.maintenanceDatabase);
+        const rejected: Array<{ database: string; host: string | undefined }> = [];
+        const unverified: string[] = [];
+        for (const database of databases) {
+          try {
+            await withSession(ctx.source, { database, replication: true }, async () => {});
+          } catch (error) {
+            if (isHbaRejection(error)) rejected.push({ database, host: clientHostFromError(error) });
+            else if (isNetworkError(error)) unverified.push(`${database}: ${describeError(error)}`);
+            // Any other error came after pg_hba.conf matched a line.
+          }
         }
-      }
-      if (rejected.length > 0) {
-        const versionNum = await ctx.source
-          .version()
-          .then((v) => v.num)
-          .catch(() => 140000);
-        const lines = [
-          ...new Set(rejected.map((r) => replicationHbaLine(versionNum, r.database, user, r.host))),
-        ];
-        const note =
-          versionNum >= 100000
-            ? 'PostgreSQL 10 and later match logical replication connections against ordinary database lines'
-            : 'PostgreSQL 9.4 to 9.6 match logical replication connections only against `replication` lines';
+        if (rejected.length > 0) {
+          const versionNum = await ctx.source
+            .version()
+            .then((v) => v.num)
+            .catch(() => 140000);
+          const lines = [
+            ...new Set(rejected.map((r) => replicationHbaLine(versionNum, r.database, user, r.host))),
+          ];
+          const note =
+            versionNum >= 100000
+              ? 'PostgreSQL 10 and later match logical replication connections against ordinary database lines'
+              : 'PostgreSQL 9.4 to 9.6 match logical replication connections only against `replication` lines';
+          return checkResult(
+            this,
+            'failed',
+            `pg_hba.conf rejects replication connections as ${user} to ${rejected.map((r) => r.database).join(', ')}`,
+            [
+              `add to pg_hba.conf on the source (${note}), above any line that rejects them:`,
+              ...lines,
+              'then reload: SELECT pg_reload_conf();',
+            ].join('\n'),
+            { rejected: rejected.map((r) => r.database) },
+          );
+        }
+        if (unverified.length > 0)
+          return checkResult(
+            this,
+            'warning',
+            `could not verify pg_hba.conf because the source was not reached: ${unverified.join('; ')}`,
+            'fix the connection to the source first (see source.connectivity), then run the check again',
+          );
         return checkResult(
           this,
-          'failed',
-          `pg_hba.conf rejects replication connections as ${user} to ${rejected.map((r) => r.database).join(', ')}`,
-          [
-            `add to pg_hba.conf on the source (${note}), above any line that rejects them:`,
-            ...lines,
-            'then reload: SELECT pg_reload_conf();',
-          ].join('\n'),
-          { rejected: rejected.map((r) => r.database) },
+          'pass',
+          `pg_hba.conf admits replication connections as ${user} to ${databases.join(', ')}`,
         );
-      }
-      if (unverified.length > 0)
-        return checkResult(
-          this,
-          'warning',
-          `could not verify pg_hba.conf because the source was not reached: ${unverified.join('; ')}`,
-          'fix the connection to the source first (see source.connectivity), then run the check again',
-        );
-      return checkResult(
-        this,
-        'pass',
-        `pg_hba.conf admits replication connections as ${user} to ${databases.join(', ')}`,
-      );
-    });
+      }),
+    );
   }
 }

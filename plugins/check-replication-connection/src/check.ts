@@ -9,6 +9,7 @@ import {
   isReplicationPrivilegeError,
   quoteIdent,
   replicationHbaLine,
+  unlessUnfollowable,
   withSession,
 } from '@pgshift/pg';
 import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
@@ -23,52 +24,54 @@ export class ReplicationConnectionChecker implements Checker {
   }
 
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
-    return guardCheck(this, async () => {
-      const user = connectionUser(ctx.source);
-      const databases = ctx.selection.databases.map((d) => d.name);
-      if (databases.length === 0) databases.push(ctx.source.maintenanceDatabase);
-      const failures: Array<{ database: string; error: unknown }> = [];
-      for (const database of databases) {
-        try {
-          await withSession(ctx.source, { database, replication: true }, (s) => s.query('IDENTIFY_SYSTEM'));
-        } catch (error) {
-          failures.push({ database, error });
+    return unlessUnfollowable(this, ctx, () =>
+      guardCheck(this, async () => {
+        const user = connectionUser(ctx.source);
+        const databases = ctx.selection.databases.map((d) => d.name);
+        if (databases.length === 0) databases.push(ctx.source.maintenanceDatabase);
+        const failures: Array<{ database: string; error: unknown }> = [];
+        for (const database of databases) {
+          try {
+            await withSession(ctx.source, { database, replication: true }, (s) => s.query('IDENTIFY_SYSTEM'));
+          } catch (error) {
+            failures.push({ database, error });
+          }
         }
-      }
-      if (failures.length === 0)
+        if (failures.length === 0)
+          return checkResult(
+            this,
+            'pass',
+            `replication connections open as ${user} to ${databases.join(', ')}`,
+          );
+        const versionNum = await ctx.source
+          .version()
+          .then((v) => v.num)
+          .catch(() => 140000);
+        const remedy = new Set<string>();
+        for (const { database, error } of failures) {
+          if (isHbaRejection(error)) {
+            remedy.add('add to pg_hba.conf on the source, then reload (SELECT pg_reload_conf();):');
+            remedy.add(replicationHbaLine(versionNum, database, user, clientHostFromError(error)));
+          } else if (isReplicationPrivilegeError(error)) {
+            remedy.add(`ALTER ROLE ${quoteIdent(user)} REPLICATION;  -- on the source, as a superuser`);
+          } else if (errorCode(error) === '53300') {
+            remedy.add(
+              'raise max_wal_senders on the source (ALTER SYSTEM SET max_wal_senders = ...; then restart), or end other replication connections',
+            );
+          } else {
+            remedy.add(
+              `make sure the source accepts replication connections from this machine as ${user} (see source.connectivity)`,
+            );
+          }
+        }
+        const message = failures.map((f) => `${f.database}: ${describeError(f.error)}`).join('; ');
         return checkResult(
           this,
-          'pass',
-          `replication connections open as ${user} to ${databases.join(', ')}`,
+          'failed',
+          `could not open a replication connection: ${message}`,
+          [...remedy].join('\n'),
         );
-      const versionNum = await ctx.source
-        .version()
-        .then((v) => v.num)
-        .catch(() => 140000);
-      const remedy = new Set<string>();
-      for (const { database, error } of failures) {
-        if (isHbaRejection(error)) {
-          remedy.add('add to pg_hba.conf on the source, then reload (SELECT pg_reload_conf();):');
-          remedy.add(replicationHbaLine(versionNum, database, user, clientHostFromError(error)));
-        } else if (isReplicationPrivilegeError(error)) {
-          remedy.add(`ALTER ROLE ${quoteIdent(user)} REPLICATION;  -- on the source, as a superuser`);
-        } else if (errorCode(error) === '53300') {
-          remedy.add(
-            'raise max_wal_senders on the source (ALTER SYSTEM SET max_wal_senders = ...; then restart), or end other replication connections',
-          );
-        } else {
-          remedy.add(
-            `make sure the source accepts replication connections from this machine as ${user} (see source.connectivity)`,
-          );
-        }
-      }
-      const message = failures.map((f) => `${f.database}: ${describeError(f.error)}`).join('; ');
-      return checkResult(
-        this,
-        'failed',
-        `could not open a replication connection: ${message}`,
-        [...remedy].join('\n'),
-      );
-    });
+      }),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import {
   checkResult,
   connectionUser,
+  follows,
   guardCheck,
   listNames,
   qualified,
@@ -38,7 +39,7 @@ export class SourcePrivilegesChecker implements Checker {
         'SELECT rolsuper AS super, rolreplication AS replication FROM pg_roles WHERE rolname = current_user',
       );
       const attrs = rows[0] ?? { super: false, replication: false };
-      const following = ctx.mode === 'full+incremental';
+      const following = follows(ctx);
       if (following && !attrs.super && !attrs.replication) {
         problems.push(`role ${user} has neither REPLICATION nor SUPERUSER`);
         remedy.push(`ALTER ROLE ${role} REPLICATION;`);

@@ -1,5 +1,6 @@
 import {
   checkResult,
+  follows,
   guardCheck,
   listNames,
   qualified,
@@ -46,7 +47,7 @@ export class UnloggedTablesChecker implements Checker {
       remedy.push(
         `or leave them out of the migration: objects.exclude: [${found.map((t) => JSON.stringify(`${t.database}.${t.schema}.${t.name}`)).join(', ')}]`,
       );
-      if (ctx.mode === 'full+incremental')
+      if (follows(ctx))
         return checkResult(
           this,
           'failed',

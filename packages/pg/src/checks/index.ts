@@ -7,6 +7,7 @@ export {
   isNetworkError,
   isReplicationPrivilegeError,
 } from './errors.js';
+export { follows, unlessUnfollowable } from './following.js';
 export { databaseHbaLine, hbaAddress, hbaAuthMethod, replicationHbaLine } from './hba.js';
 export { firstLoadableOutputPlugin, withProbeSlot } from './probe-slot.js';
 export { checkResult, guardCheck } from './result.js';
