@@ -28,6 +28,7 @@ export {
   featuresOf,
   hasFeature,
   type ServerFeature,
+  slotStateSql,
   walInsertLsnSql,
 } from './server-features.js';
 export { createServerHandle, sessionOf } from './server-handle.js';

@@ -74,6 +74,15 @@ export function featuresOf(versionNum: number): (feature: ServerFeature) => bool
 }
 
 /**
+ * The state of one replication slot ($1 names it): whether a walsender uses it and that process's
+ * pid, where the server says (9.4 does not: pid is NULL there).
+ */
+export function slotStateSql(versionNum: number): string {
+  const pid = hasFeature(versionNum, 'slotActivePid') ? 'active_pid' : 'NULL::int';
+  return `SELECT active, ${pid} AS pid FROM pg_catalog.pg_replication_slots WHERE slot_name = $1`;
+}
+
+/**
  * The expression for the source's WAL insert position. The insert position, not the flush
  * position: with synchronous_commit off a commit that already returned may lie past the flushed
  * WAL, and draining to the flush position would stop short.

@@ -4,6 +4,7 @@ import {
   openClient,
   parseTxidSnapshot,
   serverVersionNum,
+  slotStateSql,
   snapshotSees,
   type TxidSnapshot,
   walInsertLsnSql,
@@ -46,13 +47,17 @@ interface Group {
  * A walsender of a process that died (SIGKILL, lost network) holds the slot until the server
  * notices; starting meanwhile fails with "slot is active", so wait for it to let go.
  */
-async function waitForSlotInactive(client: pg.Client, slotName: string, timeoutMs: number): Promise<void> {
+async function waitForSlotInactive(
+  client: pg.Client,
+  versionNum: number,
+  slotName: string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await client.query<{ active: boolean; pid: number | null }>(
-      'SELECT active, active_pid AS pid FROM pg_replication_slots WHERE slot_name = $1',
-      [slotName],
-    );
+    const { rows } = await client.query<{ active: boolean; pid: number | null }>(slotStateSql(versionNum), [
+      slotName,
+    ]);
     const slot = rows[0];
     if (!slot)
       throw new ReplicationError(CODES.stream, `replication slot ${slotName} does not exist on the source`, {
@@ -62,9 +67,12 @@ async function waitForSlotInactive(client: pg.Client, slotName: string, timeoutM
     if (Date.now() > deadline)
       throw new ReplicationError(
         CODES.slotBusy,
-        `replication slot ${slotName} is in use by process ${slot.pid}`,
+        `replication slot ${slotName} is in use by process ${slot.pid ?? '(unknown on this version)'}`,
         {
-          remedy: `stop the other pgshift streaming from it, or SELECT pg_terminate_backend(${slot.pid}) on the source`,
+          remedy:
+            slot.pid === null
+              ? 'stop the other pgshift streaming from it, or end its walsender (listed in pg_stat_replication) with pg_terminate_backend on the source'
+              : `stop the other pgshift streaming from it, or SELECT pg_terminate_backend(${slot.pid}) on the source`,
         },
       );
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -186,7 +194,7 @@ export class Follower {
         const client = await openClient(ctx.source.route.connection({ database }), 'pgshift-lag');
         poller = client;
         const version = await serverVersionNum(client);
-        await waitForSlotInactive(client, ctx.slotName, this.#options.slotWaitMs);
+        await waitForSlotInactive(client, version, ctx.slotName, this.#options.slotWaitMs);
         await decoder.prepare?.(client, ctx);
         this.#startStream(stream, decoder);
         return version;

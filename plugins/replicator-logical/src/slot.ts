@@ -1,4 +1,4 @@
-import { hasFeature, openClient, quoteIdent } from '@pgshift/pg';
+import { hasFeature, openClient, quoteIdent, slotStateSql } from '@pgshift/pg';
 import type { ReplicationContext, SlotHandle } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { CODES, ReplicationError } from './errors.js';
@@ -125,12 +125,11 @@ async function ownSnapshot(
 export async function dropSlot(ctx: ReplicationContext, timeoutMs = 30_000): Promise<boolean> {
   const database = ctx.database.name;
   const deadline = Date.now() + timeoutMs;
+  const sql = slotStateSql((await ctx.source.version()).num);
   for (;;) {
-    const { rows } = await ctx.source.query<{ active: boolean; pid: number | null }>(
-      'SELECT active, active_pid AS pid FROM pg_replication_slots WHERE slot_name = $1',
-      [ctx.slotName],
-      { database },
-    );
+    const { rows } = await ctx.source.query<{ active: boolean; pid: number | null }>(sql, [ctx.slotName], {
+      database,
+    });
     const slot = rows[0];
     if (!slot) return false;
     if (!slot.active) {
@@ -149,7 +148,10 @@ export async function dropSlot(ctx: ReplicationContext, timeoutMs = 30_000): Pro
         CODES.slotBusy,
         `replication slot ${ctx.slotName} is still in use (pid ${slot.pid})`,
         {
-          remedy: `stop the process streaming from it, or SELECT pg_terminate_backend(${slot.pid}) on the source`,
+          remedy:
+            slot.pid === null
+              ? 'stop the process streaming from it, or end its walsender (listed in pg_stat_replication) with pg_terminate_backend on the source'
+              : `stop the process streaming from it, or SELECT pg_terminate_backend(${slot.pid}) on the source`,
         },
       );
     await new Promise((resolve) => setTimeout(resolve, 200));
