@@ -10,6 +10,7 @@ import {
   waitFor,
   writeConfig,
 } from './support.js';
+import { recordSupport } from './support-matrix.js';
 import { SHOP_TABLES, seedShop, startWriter } from './workload.js';
 
 // One run per source major: the oldest supported (10) and a current one, both into 17.
@@ -67,5 +68,11 @@ describe.each([10, 17])('full+incremental from PostgreSQL %i to 17 while the sou
     // and sequences were brought up to the source's values
     const seq = 'SELECT last_value::text AS v FROM customers_id_seq';
     expect(await target.query(seq, [], 'shop')).toEqual(await source.query(seq, [], 'shop'));
+    await recordSupport(source, target, {
+      mode: 'full+incremental',
+      outputPlugin: 'pgoutput',
+      proof:
+        'writer with key changes, deletes and TRUNCATE; finish from another process; exact, no slot left',
+    });
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
 import { legacyHashes, seedLegacy, startLegacyWriter } from './legacy-dataset.js';
 import { readState, startCli, tempDir, waitFor, writeConfig } from './support.js';
+import { recordSupport } from './support-matrix.js';
 
 /**
  * Full copies from the 9.x sources the product exists for, into 15 and 17, checked by an
@@ -149,6 +150,10 @@ for (const major of SOURCE_BUILT_MAJORS) {
             'legacy',
           );
           expect(Number(audit?.n)).toBeGreaterThan(6000);
+          await recordSupport(source, target, {
+            mode: 'full',
+            proof: 'every object kind of the legacy dataset; row hashes, sequences and object probes equal',
+          });
         });
       }
     },
@@ -249,6 +254,12 @@ for (const major of SOURCE_BUILT_MAJORS.filter((m) => m >= 9.4)) {
         );
         expect(Number(dupes?.n)).toBe(0);
         expect(await source.query('SELECT slot_name FROM pg_replication_slots')).toEqual([]);
+        await recordSupport(source, target, {
+          mode: 'full+incremental',
+          outputPlugin: 'test_decoding',
+          proof:
+            'writer with TOAST updates, deletes, TRUNCATE and sequences; SIGKILL and resume; exact, no slot left',
+        });
       });
     },
   );
