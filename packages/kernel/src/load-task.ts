@@ -136,7 +136,8 @@ export async function loadTask(configPath: string, options: LoadTaskOptions = {}
     },
     checkers() {
       const out: CheckerEntry[] = [];
-      for (const plugin of ofKind('checker'))
+      // A replicator may bring the checks only it can make (the formats it reads).
+      for (const plugin of [...ofKind('checker'), ...ofKind('replicator')])
         for (const checker of own(plugin, CHECKER))
           out.push({ checker, options: plugin.options, plugin: plugin.definition.meta.name });
       return out;

@@ -177,7 +177,7 @@ export class Follower {
     this.#control.signal.addEventListener('abort', onAbort);
     let applier: Applier | undefined;
     try {
-      const decoder = decoderFor(ctx);
+      const decoder = decoderFor(ctx.decoder, ctx.publicationName);
       this.#relationsAnnounced = decoder.format === 'pgoutput';
       const identities = new SourceIdentities(ctx);
       // The target session and the source side are set up side by side; the stream starts as

@@ -6,6 +6,7 @@ export { LagTracker } from './lag-tracker.js';
 export { LogicalReplicator } from './logical-replicator.js';
 export * from './model.js';
 export { DEFAULT_FOLLOW_OPTIONS, type FollowOptions, followOptions } from './options.js';
+export { OutputFormatChecker } from './output-format-check.js';
 export { default } from './plugin.js';
 export { clearPosition, initPosition, PROGRESS_TABLE, readPosition } from './progress-store.js';
 export { dropPublication, preparePublication } from './publication.js';

@@ -1,6 +1,7 @@
-import { Capability, definePlugin, PLUGIN_API_VERSION, REPLICATOR } from '@pgshift/plugin-api';
+import { Capability, CHECKER, definePlugin, PLUGIN_API_VERSION, REPLICATOR } from '@pgshift/plugin-api';
 import { LogicalReplicator } from './logical-replicator.js';
 import { DEFAULT_FOLLOW_OPTIONS, FOLLOW_OPTIONS_SCHEMA } from './options.js';
+import { OutputFormatChecker } from './output-format-check.js';
 
 export default definePlugin({
   meta: {
@@ -21,5 +22,7 @@ export default definePlugin({
   defaultOptions: { ...DEFAULT_FOLLOW_OPTIONS },
   register(registrar) {
     registrar.value(REPLICATOR, new LogicalReplicator({ ...registrar.options }));
+    // Only the replicator knows which formats it reads: it checks the chosen plugin's output itself.
+    registrar.value(CHECKER, new OutputFormatChecker());
   },
 });

@@ -1,14 +1,15 @@
-import type { ReplicationContext } from '@pgshift/plugin-api';
+import type { DecoderChoice } from '@pgshift/plugin-api';
 import { CODES, ReplicationError } from '../errors.js';
 import type { Decoder } from './decoder.js';
 import { PgoutputDecoder } from './pgoutput.js';
 import { TestDecodingDecoder } from './test-decoding.js';
 import { Wal2jsonDecoder } from './wal2json.js';
 
-export function decoderFor(ctx: ReplicationContext): Decoder {
-  switch (ctx.decoder.format) {
+/** The decoder for a choice's format; pgoutput reads `publicationName`. */
+export function decoderFor(choice: DecoderChoice, publicationName: string): Decoder {
+  switch (choice.format) {
     case 'pgoutput':
-      return new PgoutputDecoder([ctx.publicationName]);
+      return new PgoutputDecoder([publicationName]);
     case 'test_decoding':
       return new TestDecodingDecoder();
     case 'wal2json':
@@ -16,7 +17,7 @@ export function decoderFor(ctx: ReplicationContext): Decoder {
     default:
       throw new ReplicationError(
         CODES.unsupportedFormat,
-        `no decoder for the format ${String(ctx.decoder.format)}`,
+        `no decoder for the format ${String(choice.format)}`,
       );
   }
 }

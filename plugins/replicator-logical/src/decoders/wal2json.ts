@@ -25,7 +25,11 @@ type Message = { [key: string]: JsonValue };
 export class Wal2jsonDecoder implements Decoder {
   readonly format = 'wal2json' as const;
   /** Ask for WAL2JSON_NUMBERS_AS_STRINGS; only wal2json 2.6 and later know it. */
-  #numbersAsStrings = true;
+  #numbersAsStrings: boolean;
+
+  constructor(numbersAsStrings = true) {
+    this.#numbersAsStrings = numbersAsStrings;
+  }
 
   /** Asks the source's wal2json whether it knows the option, or refuses (wal2json-numbers.ts). */
   async prepare(source: SqlSession, ctx: ReplicationContext): Promise<void> {
