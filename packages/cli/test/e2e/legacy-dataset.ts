@@ -1,4 +1,5 @@
 import type { SandboxServer } from '@pgshift/sandbox';
+import { startTransactionLoop } from './workload.js';
 
 /**
  * A database with every object and value kind PostgreSQL 9.3 to 9.6 sources hold: arrays,
@@ -184,41 +185,17 @@ export async function legacyHashes(server: SandboxServer, database: string, with
  * occasional TRUNCATE, each in its own transaction.
  */
 export function startLegacyWriter(server: SandboxServer, database: string) {
-  let stopped = false;
-  let transactions = 0;
-  const done = (async () => {
-    const client = await server.client(database);
-    try {
-      for (let i = 0; !stopped; i++) {
-        const statements = [
-          `INSERT INTO "Old Shop".customers ("Full Name", notes, ratio, props) VALUES ('live ${i}', repeat(md5('${i}'), 400), ${i} / 3.0, 'i=>${i}')`,
-          `INSERT INTO "Old Shop".orders (customer_id, total) SELECT id, ${i} * 0.5 FROM "Old Shop".customers ORDER BY random() LIMIT 2`,
-          `UPDATE "Old Shop".customers SET notes = notes || '${i}' WHERE id = (SELECT id FROM "Old Shop".customers WHERE length(notes) > 5000 ORDER BY random() LIMIT 1)`,
-          `UPDATE "Old Shop".customers SET mood = 'ok', small = ${i} WHERE id = (SELECT id FROM "Old Shop".customers WHERE length(notes) > 5000 ORDER BY random() LIMIT 1)`,
-          `DELETE FROM "Old Shop".orders WHERE id = (SELECT min(id) FROM "Old Shop".orders)`,
-          `UPDATE "Old Shop".keyless SET t = coalesce(t, '') || 'x' WHERE n = 1`,
-          `UPDATE "Old Shop".events_2020 SET payload = payload || '${i}'`,
-          `SELECT nextval('"Old Shop".ticket_seq')`,
-          i % 25 === 24
-            ? 'TRUNCATE public.plain'
-            : `INSERT INTO public.plain SELECT coalesce(max(id), 0) + 1, 'live ${i}' FROM public.plain`,
-        ];
-        await client.query('BEGIN');
-        for (const sql of statements) await client.query(sql);
-        await client.query('COMMIT');
-        transactions++;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    } finally {
-      await client.end();
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      await done;
-      return transactions;
-    },
-    count: () => transactions,
-  };
+  return startTransactionLoop(server, database, (i) => [
+    `INSERT INTO "Old Shop".customers ("Full Name", notes, ratio, props) VALUES ('live ${i}', repeat(md5('${i}'), 400), ${i} / 3.0, 'i=>${i}')`,
+    `INSERT INTO "Old Shop".orders (customer_id, total) SELECT id, ${i} * 0.5 FROM "Old Shop".customers ORDER BY random() LIMIT 2`,
+    `UPDATE "Old Shop".customers SET notes = notes || '${i}' WHERE id = (SELECT id FROM "Old Shop".customers WHERE length(notes) > 5000 ORDER BY random() LIMIT 1)`,
+    `UPDATE "Old Shop".customers SET mood = 'ok', small = ${i} WHERE id = (SELECT id FROM "Old Shop".customers WHERE length(notes) > 5000 ORDER BY random() LIMIT 1)`,
+    `DELETE FROM "Old Shop".orders WHERE id = (SELECT min(id) FROM "Old Shop".orders)`,
+    `UPDATE "Old Shop".keyless SET t = coalesce(t, '') || 'x' WHERE n = 1`,
+    `UPDATE "Old Shop".events_2020 SET payload = payload || '${i}'`,
+    `SELECT nextval('"Old Shop".ticket_seq')`,
+    i % 25 === 24
+      ? 'TRUNCATE public.plain'
+      : `INSERT INTO public.plain SELECT coalesce(max(id), 0) + 1, 'live ${i}' FROM public.plain`,
+  ]);
 }

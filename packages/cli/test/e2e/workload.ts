@@ -32,28 +32,39 @@ export async function seedShop(server: SandboxServer, rows = 2000): Promise<void
  * deletes, keyless-table changes and an occasional TRUNCATE, each in its own transaction.
  */
 export function startWriter(server: SandboxServer) {
+  return startTransactionLoop(server, 'shop', (i) => [
+    `INSERT INTO customers (name) VALUES ('live ${i}')`,
+    `INSERT INTO orders (customer_id, total, note) SELECT id, ${i} * 0.5, 'live' FROM customers ORDER BY random() LIMIT 3`,
+    `UPDATE orders SET total = total + 1, status = 'paid' WHERE id IN (SELECT id FROM orders ORDER BY random() LIMIT 5)`,
+    `DELETE FROM orders WHERE id IN (SELECT id FROM orders ORDER BY random() LIMIT 2)`,
+    `UPDATE documents SET body = body || '${i}' WHERE id = ${1 + (i % 5)}`,
+    `UPDATE documents SET id = id + 1000 WHERE id = (SELECT max(id) FROM documents)`,
+    `INSERT INTO "Audit Log" VALUES (now(), 'tick ${i}')`,
+    `UPDATE "Audit Log" SET message = message || '!' WHERE ctid = (SELECT ctid FROM "Audit Log" ORDER BY random() LIMIT 1)`,
+    `DELETE FROM "Audit Log" WHERE ctid = (SELECT ctid FROM "Audit Log" ORDER BY random() LIMIT 1)`,
+    i % 25 === 24
+      ? 'TRUNCATE scratch'
+      : `INSERT INTO scratch VALUES (${1000 + i}, ${i}) ON CONFLICT DO NOTHING`,
+  ]);
+}
+
+/**
+ * Runs the statements `statementsFor(i)` as transaction i, one after another with a short pause,
+ * until stopped; counts the committed ones.
+ */
+export function startTransactionLoop(
+  server: SandboxServer,
+  database: string,
+  statementsFor: (i: number) => string[],
+) {
   let stopped = false;
   let transactions = 0;
   const done = (async () => {
-    const client = await server.client('shop');
+    const client = await server.client(database);
     try {
       for (let i = 0; !stopped; i++) {
-        const statements = [
-          `INSERT INTO customers (name) VALUES ('live ${i}')`,
-          `INSERT INTO orders (customer_id, total, note) SELECT id, ${i} * 0.5, 'live' FROM customers ORDER BY random() LIMIT 3`,
-          `UPDATE orders SET total = total + 1, status = 'paid' WHERE id IN (SELECT id FROM orders ORDER BY random() LIMIT 5)`,
-          `DELETE FROM orders WHERE id IN (SELECT id FROM orders ORDER BY random() LIMIT 2)`,
-          `UPDATE documents SET body = body || '${i}' WHERE id = ${1 + (i % 5)}`,
-          `UPDATE documents SET id = id + 1000 WHERE id = (SELECT max(id) FROM documents)`,
-          `INSERT INTO "Audit Log" VALUES (now(), 'tick ${i}')`,
-          `UPDATE "Audit Log" SET message = message || '!' WHERE ctid = (SELECT ctid FROM "Audit Log" ORDER BY random() LIMIT 1)`,
-          `DELETE FROM "Audit Log" WHERE ctid = (SELECT ctid FROM "Audit Log" ORDER BY random() LIMIT 1)`,
-          i % 25 === 24
-            ? 'TRUNCATE scratch'
-            : `INSERT INTO scratch VALUES (${1000 + i}, ${i}) ON CONFLICT DO NOTHING`,
-        ];
         await client.query('BEGIN');
-        for (const sql of statements) await client.query(sql);
+        for (const sql of statementsFor(i)) await client.query(sql);
         await client.query('COMMIT');
         transactions++;
         await new Promise((r) => setTimeout(r, 20));
