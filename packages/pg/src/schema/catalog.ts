@@ -236,14 +236,10 @@ export interface Catalog {
 }
 
 /** Sequence options as rows of the sequence relation itself, before pg_sequence (10). */
-export interface LegacySequenceOptions {
-  start: string;
-  increment: string;
-  min: string;
-  max: string;
-  cache: string;
-  cycle: boolean;
-}
+export type LegacySequenceOptions = Pick<
+  SequenceRow,
+  'start' | 'increment' | 'min' | 'max' | 'cache' | 'cycle'
+>;
 
 function queries(v: number) {
   const q = catalogSql(v);
