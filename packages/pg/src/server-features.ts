@@ -23,7 +23,7 @@ export const FEATURE_SINCE = {
   slotActivePid: 90500,
   /** `proparallel`, `aggcombinefn`, `aggserialfn`, `aggdeserialfn`. */
   parallelSafety: 90600,
-  /** `pg_current_wal_*` and `*_lsn` names instead of `pg_current_xlog_*` and `*_location`. */
+  /** `pg_current_wal_*` and `*_lsn` names (functions and columns) instead of `pg_current_xlog_*` and `*location`. */
   walFunctionNames: 100000,
   declarativePartitions: 100000,
   identityColumns: 100000,

@@ -5,6 +5,7 @@ import {
   errorCode,
   follows,
   guardCheck,
+  hasFeature,
   quoteIdent,
   withProbeSlot,
   withSession,
@@ -72,7 +73,7 @@ export class OutputFormatChecker implements Checker {
             let rows: { lsn: string; data: string }[];
             try {
               ({ rows } = await session.query<{ lsn: string; data: string }>(
-                `SELECT ${num >= 100000 ? 'lsn' : 'location'}::text AS lsn, data
+                `SELECT ${hasFeature(num, 'walFunctionNames') ? 'lsn' : 'location'}::text AS lsn, data
                    FROM pg_catalog.pg_logical_slot_peek_changes($1, NULL, NULL${args.map((_, i) => `, $${i + 2}`).join('')})`,
                 [slot, ...args],
               ));
