@@ -79,7 +79,8 @@ function makeWorldReadable(dir: string): void {
       chmodSync(path, 0o755);
       makeWorldReadable(path);
     } else {
-      chmodSync(path, statSync(path).mode | 0o444 | ((statSync(path).mode & 0o100) !== 0 ? 0o111 : 0));
+      const { mode } = statSync(path);
+      chmodSync(path, mode | 0o444 | ((mode & 0o100) !== 0 ? 0o111 : 0));
     }
   }
 }
