@@ -78,9 +78,12 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
 
     // A fresh run checks both sides first; a resumed one has objects of its own on the target,
     // which the conflict check would report, so it only needs the servers to answer.
+    // The checks settle the decoder too (a probe slot per candidate); a fresh run keeps their choice.
+    let checkedCapabilities: VersionCapabilities | undefined;
     if (!resuming) {
       progress.emit({ type: 'stage', stage: 'checking', state: 'started' });
       const checks = await options.deps.runChecks(task);
+      checkedCapabilities = checks.capabilities;
       progress.emit({ type: 'stage', stage: 'checking', state: checks.ok ? 'done' : 'failed' });
       for (const item of checks.items.filter((i) => i.status === 'warning')) {
         progress.emit({ type: 'message', level: 'warn', text: `${item.id}: ${item.message}` });
@@ -104,7 +107,9 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
         { remedy: 'set `mode: full`' },
       );
     }
-    if (config.mode === 'full+incremental') {
+    if (config.mode === 'full+incremental' && checkedCapabilities?.decoder)
+      capabilities = checkedCapabilities;
+    else if (config.mode === 'full+incremental') {
       const settled = await settleDecoder(config.task.name, source, capabilities);
       capabilities = settled.capabilities;
       if (settled.note) task.logger.info(settled.note);
