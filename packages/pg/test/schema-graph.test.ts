@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { closure, dependencyOrder, type Graph, type GraphNode, type NodeKind } from '../src/schema/graph.js';
 
-const RANK: Record<NodeKind, number> = {
+const RANK: Record<string, number> = {
   schema: 0,
   ext: 1,
   coll: 2,
+  shell: 3,
   type: 3,
   func: 4,
   seq: 5,

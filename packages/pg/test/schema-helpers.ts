@@ -1,6 +1,6 @@
 import type { SandboxServer } from '@pgshift/sandbox';
 import type pg from 'pg';
-import { applyStatements, type SchemaPlan } from '../src/index.js';
+import { applyStatements, planSchema, type SchemaPlan } from '../src/index.js';
 
 /** Creates a database, connects to it (the client is added to `clients`) and runs `fixture`. */
 export async function freshDatabase(
@@ -26,4 +26,19 @@ export async function applyPlan(target: pg.Client, plan: SchemaPlan): Promise<vo
 export async function one<T>(client: pg.Client, sql: string): Promise<T> {
   const { rows } = await client.query(sql);
   return rows[0] as T;
+}
+
+/**
+ * Plans the whole schema of `source` (no owners, no grants unless asked), applies it to
+ * `target` in the loader's order and returns the plan: the round trip every object-kind test
+ * makes before comparing both sides.
+ */
+export async function copySchema(
+  source: pg.Client,
+  target: pg.Client,
+  options: { copyOwners?: boolean; copyPrivileges?: boolean } = {},
+): Promise<SchemaPlan> {
+  const plan = await planSchema(source, {}, { copyOwners: false, copyPrivileges: false, ...options });
+  await applyPlan(target, plan);
+  return plan;
 }

@@ -18,8 +18,11 @@ export interface CatalogSql {
   owned(oid: string, nsp: string, ownerCol: string, catalog: string): string;
   /** Not a member of an extension (those are made by CREATE EXTENSION on the target). */
   notExtMember(catalog: string, oid: string): string;
-  /** Maps one pg_depend endpoint to the key of the object that owns it. */
-  nodeKey(cls: string, id: string): string;
+  /**
+   * Maps one pg_depend endpoint to the key of the object that owns it. `more` adds
+   * `WHEN <classid> THEN <key>` branches (the object kinds of kinds/).
+   */
+  nodeKey(cls: string, id: string, more?: string[]): string;
 }
 
 // pgshift's own bookkeeping schema (progress marks on a target) is never migrated.
@@ -59,7 +62,7 @@ export function catalogSql(versionNum: number): CatalogSql {
       `${oid}::text AS oid, ${nsp}::text AS nsp, n.nspname AS schema, pg_catalog.pg_get_userbyid(${ownerCol}) AS owner, pg_catalog.obj_description(${oid}, '${catalog}') AS comment`,
     notExtMember: (catalog, oid) =>
       `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.${catalog}'::pg_catalog.regclass AND x.objid = ${oid} AND x.deptype = 'e')`,
-    nodeKey: (cls, id) => `CASE ${cls}
+    nodeKey: (cls, id, more = []) => `CASE ${cls}
     WHEN 'pg_catalog.pg_namespace'::pg_catalog.regclass THEN 'schema:' || ${id}
     WHEN 'pg_catalog.pg_extension'::pg_catalog.regclass THEN 'ext:' || ${id}
     WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN 'func:' || ${id}
@@ -74,7 +77,7 @@ export function catalogSql(versionNum: number): CatalogSql {
         ? `
     WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass THEN (SELECT 'rel:' || p.polrelid FROM pg_catalog.pg_policy p WHERE p.oid = ${id})`
         : ''
-    }
+    }${more.map((branch) => `\n    ${branch}`).join('')}
   END`,
   };
 }

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { qualified } from '../quote.js';
 import { type AggregateRow, aggregateAsFunction } from './aggregate.js';
-import { catalogSql, USER_NSP } from './catalog-sql.js';
+import { type CatalogSql, catalogSql, USER_NSP } from './catalog-sql.js';
+import { type KindRow, type KindRows, OBJECT_KINDS } from './kinds/index.js';
 
 /*
  * Raw catalog reads. Every query here runs on PostgreSQL 9.3 to 18 under an empty search_path
@@ -233,6 +234,8 @@ export interface Catalog {
   dependencies: DependencyRow[];
   typeInfo: TypeInfoRow[];
   extensionMembers: ExtensionMemberRow[];
+  /** Rows of every kind in kinds/, by the kind's prefix (absent where the server lacks it). */
+  kinds: KindRows;
 }
 
 /** Sequence options as rows of the sequence relation itself, before pg_sequence (10). */
@@ -437,9 +440,6 @@ function queries(v: number) {
       UNION ALL SELECT 'operator', pg_catalog.format('%I.%s', n.nspname, o.oprname)
         FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
         WHERE ${USER_NSP} AND ${q.notExtMember('pg_operator', 'o.oid')}
-      UNION ALL SELECT 'cast', pg_catalog.format('%s AS %s', pg_catalog.format_type(k.castsource, NULL), pg_catalog.format_type(k.casttarget, NULL))
-        FROM pg_catalog.pg_cast k WHERE k.oid >= 16384 AND ${q.notExtMember('pg_cast', 'k.oid')}
-          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = 'pg_catalog.pg_cast'::pg_catalog.regclass AND i.objid = k.oid AND i.deptype = 'i')
       UNION ALL SELECT 'text search configuration', pg_catalog.format('%I.%I', n.nspname, cfg.cfgname)
         FROM pg_catalog.pg_ts_config cfg JOIN pg_catalog.pg_namespace n ON n.oid = cfg.cfgnamespace
         WHERE ${USER_NSP} AND ${q.notExtMember('pg_ts_config', 'cfg.oid')}
@@ -460,8 +460,8 @@ function queries(v: number) {
           : ''
       }
       ORDER BY 1, 2`,
-    dependencies: `SELECT d.classid::pg_catalog.regclass::text AS cls, d.objid::text AS objid, ${q.nodeKey('d.classid', 'd.objid')} AS "objKey",
-        d.refclassid::pg_catalog.regclass::text AS "refCls", d.refobjid::text AS "refObjid", ${q.nodeKey('d.refclassid', 'd.refobjid')} AS "refKey",
+    dependencies: `SELECT d.classid::pg_catalog.regclass::text AS cls, d.objid::text AS objid, ${q.nodeKey('d.classid', 'd.objid', kindKeyBranches(q, 'd.objid'))} AS "objKey",
+        d.refclassid::pg_catalog.regclass::text AS "refCls", d.refobjid::text AS "refObjid", ${q.nodeKey('d.refclassid', 'd.refobjid', kindKeyBranches(q, 'd.refobjid'))} AS "refKey",
         d.deptype::text AS deptype
       FROM pg_catalog.pg_depend d
       WHERE d.deptype IN ('n', 'a', 'i') AND d.objid >= 16384 AND d.refobjid >= 16384`,
@@ -472,6 +472,45 @@ function queries(v: number) {
     extensionMembers: `SELECT d.classid::pg_catalog.regclass::text AS cls, d.objid::text AS objid, d.refobjid::text AS ext
       FROM pg_catalog.pg_depend d WHERE d.deptype = 'e' AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass`,
   };
+}
+
+/**
+ * The nodeKey branches of the kinds this server has: their own catalog maps to `prefix:oid`, the
+ * catalogs of their parts to the owner's key.
+ */
+function kindKeyBranches(q: CatalogSql, id: string): string[] {
+  const branches: string[] = [];
+  for (const kind of OBJECT_KINDS) {
+    if (kind.sql(q) === null) continue;
+    branches.push(`WHEN 'pg_catalog.${kind.catalog}'::pg_catalog.regclass THEN '${kind.prefix}:' || ${id}`);
+    for (const part of kind.parts ?? [])
+      branches.push(
+        `WHEN 'pg_catalog.${part.catalog}'::pg_catalog.regclass THEN '${kind.prefix}:' || (${part.ownerOid(id)})`,
+      );
+  }
+  return branches;
+}
+
+/** The rows of every object kind this server has, keyed by prefix. */
+async function readKinds(client: pg.Client, q: CatalogSql): Promise<KindRows> {
+  const rows: KindRows = {};
+  for (const kind of OBJECT_KINDS) {
+    const text = kind.sql(q);
+    if (text === null) continue;
+    const json = new Set(kind.jsonColumns ?? []);
+    try {
+      const result = await client.query(text);
+      rows[kind.prefix] = result.rows.map((row: Record<string, unknown>) => {
+        for (const key of json) if (typeof row[key] === 'string') row[key] = JSON.parse(row[key] as string);
+        return row as unknown as KindRow;
+      });
+    } catch (error) {
+      throw new Error(`reading ${kind.label}s from the catalog failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  return rows;
 }
 
 const JSON_COLUMNS = new Set([
@@ -532,6 +571,7 @@ export async function readCatalog(client: pg.Client, versionNum: number): Promis
       });
     }
   }
+  result.kinds = await readKinds(client, catalogSql(versionNum));
   const catalog = result as unknown as Catalog & { aggregates?: AggregateRow[] };
   if (!catalogSql(versionNum).has('sequenceCatalog')) {
     for (const sequence of catalog.sequences)

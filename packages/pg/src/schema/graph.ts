@@ -1,5 +1,6 @@
 import type { Catalog } from './catalog.js';
 import { MinHeap } from './heap.js';
+import { OBJECT_KINDS, objectKind } from './kinds/index.js';
 
 /*
  * The pre-data objects as a dependency graph. Keys name the owning object of any catalog row:
@@ -7,9 +8,25 @@ import { MinHeap } from './heap.js';
  * views, materialized views and sequences). pg_depend rows about columns, defaults, constraints,
  * rules, triggers and indexes are folded into their table, array and row types into their
  * element type or relation, and anything that belongs to an extension into that extension.
+ * Every pre-data kind of kinds/ adds its nodes as `<prefix>:<oid>`. A type that needs a function
+ * taking that very type (a base type's I/O functions, a range's canonical function) gets a
+ * `shell:<oid>` node too: created first as a shell, as PostgreSQL allows, then the functions,
+ * then the full type.
  */
 
-export type NodeKind = 'schema' | 'ext' | 'coll' | 'type' | 'func' | 'seq' | 'table' | 'view' | 'matview';
+/** The built-in kinds, `shell` (see above), or the prefix of a kind of kinds/. */
+export type NodeKind =
+  | 'schema'
+  | 'ext'
+  | 'coll'
+  | 'shell'
+  | 'type'
+  | 'func'
+  | 'seq'
+  | 'table'
+  | 'view'
+  | 'matview'
+  | (string & {});
 
 export interface GraphNode {
   key: string;
@@ -24,10 +41,11 @@ export interface Graph {
   needs: Map<string, Set<string>>;
 }
 
-const RANK: Record<NodeKind, number> = {
+const RANK: Record<string, number> = {
   schema: 0,
   ext: 1,
   coll: 2,
+  shell: 3,
   type: 3,
   func: 4,
   seq: 5,
@@ -43,12 +61,18 @@ const CATALOG_OF_PREFIX: Record<string, string> = {
   type: 'pg_type',
   func: 'pg_proc',
   rel: 'pg_class',
+  ...Object.fromEntries(OBJECT_KINDS.map((k) => [k.prefix, k.catalog])),
 };
+
+/** Fixed width, so `order` strings sort by rank first (ranks may have fractions: 4.5). */
+function rankText(kind: NodeKind): string {
+  return (RANK[kind] ?? objectKind(kind)?.rank ?? 9).toFixed(2).padStart(6, '0');
+}
 
 export function buildGraph(catalog: Catalog): Graph {
   const nodes = new Map<string, GraphNode>();
   const add = (key: string, kind: NodeKind, schema: string, name: string) =>
-    nodes.set(key, { key, kind, order: `${RANK[kind]}\u0000${schema}\u0000${name}\u0000${key}` });
+    nodes.set(key, { key, kind, order: `${rankText(kind)}\u0000${schema}\u0000${name}\u0000${key}` });
 
   for (const s of catalog.schemas) add(`schema:${s.oid}`, 'schema', s.name, '');
   for (const e of catalog.extensions) add(`ext:${e.oid}`, 'ext', '', e.name);
@@ -60,6 +84,11 @@ export function buildGraph(catalog: Catalog): Graph {
   for (const r of catalog.relations) {
     const kind: NodeKind = r.relkind === 'v' ? 'view' : r.relkind === 'm' ? 'matview' : 'table';
     add(`rel:${r.oid}`, kind, r.schema, r.name);
+  }
+  for (const kind of OBJECT_KINDS) {
+    if (kind.phase !== 'pre') continue;
+    for (const row of catalog.kinds[kind.prefix] ?? [])
+      add(`${kind.prefix}:${row.oid}`, kind.prefix, row.schema ?? '', row.name);
   }
 
   const extMember = new Map<string, string>();
@@ -110,7 +139,38 @@ export function buildGraph(catalog: Catalog): Graph {
   for (const s of catalog.sequences) need(`rel:${s.oid}`, `schema:${s.nsp}`);
   for (const r of catalog.relations) need(`rel:${r.oid}`, `schema:${r.nsp}`);
   for (const r of catalog.relations) for (const p of r.parents ?? []) need(`rel:${r.oid}`, `rel:${p.oid}`);
+  for (const kind of OBJECT_KINDS)
+    for (const row of catalog.kinds[kind.prefix] ?? [])
+      if (row.nsp) need(`${kind.prefix}:${row.oid}`, `schema:${row.nsp}`);
+  addShellTypes(catalog, nodes, needs, add);
   return { nodes, needs };
+}
+
+/**
+ * Breaks the cycle between a type and the functions it is built from that take it (a base type's
+ * input/output functions, a range's canonical function): those functions need only a shell of
+ * the type, `shell:<oid>`, which the plan creates as `CREATE TYPE name`.
+ */
+function addShellTypes(
+  catalog: Catalog,
+  nodes: Map<string, GraphNode>,
+  needs: Map<string, Set<string>>,
+  add: (key: string, kind: NodeKind, schema: string, name: string) => void,
+): void {
+  for (const t of catalog.types) {
+    const key = `type:${t.oid}`;
+    const shell = `shell:${t.oid}`;
+    for (const fn of needs.get(key) ?? []) {
+      const fnNeeds = needs.get(fn);
+      if (nodes.get(fn)?.kind !== 'func' || !fnNeeds?.has(key)) continue;
+      if (!nodes.has(shell)) {
+        add(shell, 'shell', t.schema, t.name);
+        needs.set(shell, new Set([`schema:${t.nsp}`]));
+      }
+      fnNeeds.delete(key);
+      fnNeeds.add(shell);
+    }
+  }
 }
 
 /**

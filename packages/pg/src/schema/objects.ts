@@ -3,6 +3,7 @@ import { serverVersionNum } from '../server-version.js';
 import { type Catalog, readCatalog } from './catalog.js';
 import { CatalogIndex } from './catalog-index.js';
 import { buildGraph } from './graph.js';
+import { OBJECT_KINDS } from './kinds/index.js';
 import { selectedClosure } from './plan.js';
 import { withEmptySearchPath } from './session.js';
 import type { SchemaObject, SchemaSelection } from './types.js';
@@ -48,6 +49,14 @@ function restrict(catalog: Catalog, tables: { schema: string; name: string }[]):
     policies: onRel(catalog.policies),
     statistics: onRel(catalog.statistics),
     defaultAcls: catalog.defaultAcls.filter((d) => d.nsp !== null && keys.has(`schema:${d.nsp}`)),
+    kinds: Object.fromEntries(
+      OBJECT_KINDS.map((k) => [
+        k.prefix,
+        (catalog.kinds[k.prefix] ?? []).filter((row) =>
+          k.phase === 'pre' ? keys.has(`${k.prefix}:${row.oid}`) : k.withSelection === true,
+        ),
+      ]),
+    ),
   };
 }
 
@@ -219,6 +228,13 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
   }
   for (const d of catalog.defaultAcls)
     push('default privileges', d.schema ?? '', `${d.role} ${d.objtype}`, { acl: d.acl });
+  for (const kind of OBJECT_KINDS) {
+    if (!kind.compare) continue;
+    for (const row of catalog.kinds[kind.prefix] ?? []) {
+      const c = kind.compare(row);
+      push(kind.label, c.schema, c.name, c.signature, c.table);
+    }
+  }
   const key = (o: SchemaObject) => `${o.kind}\u0000${o.schema}\u0000${o.table ?? ''}\u0000${o.name}`;
   return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

@@ -27,6 +27,7 @@ import {
 import { viewsNeedingConstraints } from './deferred-views.js';
 import { SchemaError } from './errors.js';
 import { buildGraph, closure, dependencyOrder, type GraphNode } from './graph.js';
+import { type KindRow, OBJECT_KINDS, objectKind } from './kinds/index.js';
 import { withEmptySearchPath } from './session.js';
 import { statement } from './sql-text.js';
 import {
@@ -73,6 +74,10 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
     rel: new Map(catalog.relations.map((o) => [`rel:${o.oid}`, o])),
   };
   const get = <T>(map: Map<string, T>, node: GraphNode): T => map.get(node.key) as T;
+  const kindRows = new Map<string, KindRow>();
+  for (const kind of OBJECT_KINDS)
+    for (const row of catalog.kinds[kind.prefix] ?? []) kindRows.set(`${kind.prefix}:${row.oid}`, row);
+  const typeByOid = new Map(catalog.types.map((t) => [t.oid, t]));
 
   const preData: SchemaStatement[] = [];
   const owners: SchemaStatement[] = [];
@@ -113,6 +118,12 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
         grants.push(...grantDdl(functionGrantTarget(f), f.acl, f.owner, functionTarget(f)));
         break;
       }
+      case 'shell': {
+        const t = typeByOid.get(node.key.slice('shell:'.length));
+        if (t)
+          preData.push(statement(`CREATE TYPE ${qualified(t.schema, t.name)}`, `shell of type ${t.name}`));
+        break;
+      }
       case 'seq': {
         const s = get(byKey.seq, node);
         const target = `SEQUENCE ${qualified(s.schema, s.name)}`;
@@ -123,6 +134,14 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
         break;
       }
       default: {
+        const objectKindOfNode = objectKind(node.kind);
+        if (objectKindOfNode) {
+          const made = objectKindOfNode.statements(kindRows.get(node.key));
+          preData.push(...made.create);
+          owners.push(...(made.owner ?? []));
+          grants.push(...(made.grants ?? []));
+          break;
+        }
         const r = get(byKey.rel, node);
         relations.push(r);
         (deferredViews.has(node.key) ? viewsAfterKeys : preData).push(...relationDdl(r, index));
@@ -159,6 +178,12 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
   const tablePost = new Map<string, SchemaStatement[]>();
   for (const r of tables) tablePost.set(tableKey(r.schema, r.name), tablePostData(r, index));
 
+  // Post-data kinds (event triggers, publications, ...) come last; with a table selection only
+  // those that say they belong to one.
+  const postKinds = OBJECT_KINDS.filter(
+    (k) => k.phase === 'post' && (!selection.tables || k.withSelection),
+  ).flatMap((k) => (catalog.kinds[k.prefix] ?? []).map((row) => k.statements(row)));
+
   const postData: SchemaStatement[] = [
     ...viewsAfterKeys,
     ...indexAttachments(tables, index, includedRels),
@@ -178,8 +203,9 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
       ...tablePostData(m, index),
     ]),
     ...relations.flatMap((r) => postDataComments(r, index, includedRels)),
-    ...(options.copyOwners ? owners : []),
-    ...(options.copyPrivileges ? grants : []),
+    ...postKinds.flatMap((made) => made.create),
+    ...(options.copyOwners ? [...owners, ...postKinds.flatMap((made) => made.owner ?? [])] : []),
+    ...(options.copyPrivileges ? [...grants, ...postKinds.flatMap((made) => made.grants ?? [])] : []),
     // Default privileges shape objects made later; a table selection takes only its schemas' ones.
     ...(options.copyPrivileges
       ? catalog.defaultAcls

@@ -1,0 +1,21 @@
+import { castKind } from './cast.js';
+import type { AnyObjectKind } from './object-kind.js';
+
+/**
+ * Every object kind the schema copy handles beyond those catalog.ts reads itself, in no
+ * particular order (the graph orders them). Adding a kind: write its file, list it here.
+ */
+export const OBJECT_KINDS: readonly AnyObjectKind[] = [castKind];
+
+export function objectKind(prefix: string): AnyObjectKind | undefined {
+  return OBJECT_KINDS.find((k) => k.prefix === prefix);
+}
+
+export type {
+  AnyObjectKind,
+  KindComparable,
+  KindRow,
+  KindRows,
+  KindStatements,
+  ObjectKind,
+} from './object-kind.js';
