@@ -9,6 +9,12 @@ export {
 } from './binaries.js';
 export { type ContainerServer, dockerAvailability, startContainerPostgres } from './containers.js';
 export { freePort } from './free-port.js';
+export {
+  type RegressionDatabase,
+  regressionCacheDir,
+  regressionDatabase,
+  regressionVariable,
+} from './regression-database.js';
 export { readHba, type SandboxConnection, type SandboxOptions, SandboxServer } from './server.js';
 export {
   binariesCacheDir,

@@ -1,5 +1,15 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +36,12 @@ export interface SandboxOptions {
   locale?: string;
   /** Binaries of `major` to run instead of the npm ones, e.g. `systemBinaries(15)`. */
   binaries?: Binaries;
+  /**
+   * A stopped data directory of `major` to start a copy of instead of running initdb (e.g. the
+   * cluster PostgreSQL's regression suite left, see regression-database.ts). The template is
+   * never changed; its superuser must be `postgres` and its pg_hba.conf must trust loopback.
+   */
+  dataTemplate?: string;
 }
 
 export interface SandboxConnection {
@@ -115,7 +131,8 @@ export class SandboxServer {
     const baseDir = mkdtempSync(join(tmpdir(), `pgshift-sandbox-${options.major}-`));
     try {
       if (runAs) chownSync(baseDir, runAs.uid, runAs.gid);
-      await initdb(binaries, baseDir, options, runAs);
+      if (options.dataTemplate) copyTemplate(options.dataTemplate, join(baseDir, 'data'), runAs);
+      else await initdb(binaries, baseDir, options, runAs);
     } catch (error) {
       rmSync(baseDir, { recursive: true, force: true });
       throw error;
@@ -277,6 +294,25 @@ async function initdb(
     throw new Error(`initdb for PostgreSQL ${options.major} failed: ${detail}`);
   } finally {
     rmSync(join(baseDir, 'pwfile'), { force: true });
+  }
+}
+
+/** A private copy of a stopped cluster, owned by the server's user, as initdb would leave it. */
+function copyTemplate(template: string, dataDir: string, runAs: RunAs | undefined): void {
+  if (!existsSync(join(template, 'PG_VERSION')))
+    throw new Error(`${template} is no PostgreSQL data directory (it has no PG_VERSION)`);
+  cpSync(template, dataDir, { recursive: true });
+  rmSync(join(dataDir, 'postmaster.pid'), { force: true });
+  chmodSync(dataDir, 0o700);
+  if (runAs) chownTree(dataDir, runAs);
+}
+
+function chownTree(dir: string, runAs: RunAs): void {
+  chownSync(dir, runAs.uid, runAs.gid);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) chownTree(path, runAs);
+    else chownSync(path, runAs.uid, runAs.gid);
   }
 }
 
