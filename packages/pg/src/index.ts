@@ -19,6 +19,7 @@ export {
   type SchemaPlan,
   type SchemaSelection,
   type SchemaStatement,
+  type SkippedObject,
   tableKey,
   targetMajorCheck,
   targetOlderProblem,

@@ -12,8 +12,15 @@
 export { type ApplyOptions, applyStatements } from './apply.js';
 export { createIndexIfNotExists } from './ddl-post.js';
 export { SchemaError } from './errors.js';
-export { readSchemaObjects, schemaObjects } from './objects.js';
+export { readSchemaObjects, readSelectedSequences, schemaObjects } from './objects.js';
 export { buildPlan, planSchema } from './plan.js';
-export type { SchemaObject, SchemaOptions, SchemaPlan, SchemaSelection, SchemaStatement } from './types.js';
+export type {
+  SchemaObject,
+  SchemaOptions,
+  SchemaPlan,
+  SchemaSelection,
+  SchemaStatement,
+  SkippedObject,
+} from './types.js';
 export { tableKey } from './types.js';
 export { assertTargetNotOlder, targetMajorCheck, targetOlderProblem } from './version-check.js';

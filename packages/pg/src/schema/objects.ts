@@ -4,7 +4,7 @@ import { type Catalog, readCatalog } from './catalog.js';
 import { CatalogIndex } from './catalog-index.js';
 import { buildGraph } from './graph.js';
 import { OBJECT_KINDS } from './kinds/index.js';
-import { selectedClosure } from './plan.js';
+import { selectObjects } from './selection.js';
 import { withEmptySearchPath } from './session.js';
 import type { SchemaObject, SchemaSelection } from './types.js';
 
@@ -19,15 +19,34 @@ export async function readSchemaObjects(
   client: pg.Client,
   selection: SchemaSelection = {},
 ): Promise<SchemaObject[]> {
-  const versionNum = await serverVersionNum(client);
-  const catalog = await withEmptySearchPath(client, () => readCatalog(client, versionNum));
-  return schemaObjects(selection.tables ? restrict(catalog, selection.tables) : catalog);
+  return schemaObjects(await readSelectedCatalog(client, selection));
 }
 
-/** The part of the catalog planSchema would copy for these tables. */
+/**
+ * The sequences planSchema copies for the selection (every one of the database's without one):
+ * those whose values verify compares.
+ */
+export async function readSelectedSequences(
+  client: pg.Client,
+  selection: SchemaSelection = {},
+): Promise<{ schema: string; name: string }[]> {
+  const catalog = await readSelectedCatalog(client, selection);
+  return catalog.sequences.map((s) => ({ schema: s.schema, name: s.name }));
+}
+
+async function readSelectedCatalog(client: pg.Client, selection: SchemaSelection): Promise<Catalog> {
+  const versionNum = await serverVersionNum(client);
+  const catalog = await withEmptySearchPath(client, () => readCatalog(client, versionNum));
+  return selection.tables ? restrict(catalog, selection.tables) : catalog;
+}
+
+/**
+ * The part of the catalog planSchema would copy for these tables. A selected table missing here
+ * is no error: verify reports it as missing on the side that lacks it.
+ */
 function restrict(catalog: Catalog, tables: { schema: string; name: string }[]): Catalog {
   const index = new CatalogIndex(catalog);
-  const keys = selectedClosure(catalog, index, buildGraph(catalog), tables);
+  const { keys } = selectObjects(catalog, index, buildGraph(catalog), tables);
   const rels = new Set(catalog.relations.filter((r) => keys.has(`rel:${r.oid}`)).map((r) => r.oid));
   const onRel = <T extends { rel: string }>(rows: T[]) => rows.filter((row) => rels.has(row.rel));
   return {
@@ -37,9 +56,10 @@ function restrict(catalog: Catalog, tables: { schema: string; name: string }[]):
     collations: catalog.collations.filter((o) => keys.has(`coll:${o.oid}`)),
     types: catalog.types.filter((o) => keys.has(`type:${o.oid}`)),
     functions: catalog.functions.filter((o) => keys.has(`func:${o.oid}`)),
-    sequences: catalog.sequences.filter((s) =>
-      s.ownedBy?.identity ? rels.has(s.ownedBy.tableOid) : keys.has(`rel:${s.oid}`),
-    ),
+    // A sequence kept without the table that owns it is created without OWNED BY.
+    sequences: catalog.sequences
+      .filter((s) => (s.ownedBy?.identity ? rels.has(s.ownedBy.tableOid) : keys.has(`rel:${s.oid}`)))
+      .map((s) => (s.ownedBy && !rels.has(s.ownedBy.tableOid) ? { ...s, ownedBy: null } : s)),
     relations: catalog.relations.filter((r) => rels.has(r.oid)),
     columns: onRel(catalog.columns),
     indexes: onRel(catalog.indexes),
@@ -48,7 +68,7 @@ function restrict(catalog: Catalog, tables: { schema: string; name: string }[]):
     rules: onRel(catalog.rules),
     policies: onRel(catalog.policies),
     statistics: onRel(catalog.statistics),
-    defaultAcls: catalog.defaultAcls.filter((d) => d.nsp !== null && keys.has(`schema:${d.nsp}`)),
+    defaultAcls: catalog.defaultAcls.filter((d) => d.nsp === null || keys.has(`schema:${d.nsp}`)),
     kinds: Object.fromEntries(
       OBJECT_KINDS.map((k) => [
         k.prefix,

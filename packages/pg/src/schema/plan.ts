@@ -25,9 +25,9 @@ import {
   typeDdl,
 } from './ddl-pre.js';
 import { viewsNeedingConstraints } from './deferred-views.js';
-import { SchemaError } from './errors.js';
-import { buildGraph, closure, dependencyOrder, type GraphNode } from './graph.js';
+import { buildGraph, dependencyOrder, type GraphNode } from './graph.js';
 import { type KindRow, OBJECT_KINDS, objectKind } from './kinds/index.js';
+import { selectObjectsStrictly } from './selection.js';
 import { withEmptySearchPath } from './session.js';
 import { statement } from './sql-text.js';
 import {
@@ -40,9 +40,9 @@ import {
 
 /**
  * Reads the source database's schema from its catalogs and plans the DDL that recreates it on a
- * target of the same or a newer major. With `selection.tables`, only those tables (with their
- * partitions) and what they need: schemas, extensions, types, collations, functions used by
- * defaults, checks, indexes and triggers, and their sequences.
+ * target of the same or a newer major. With `selection.tables`, those tables (with their
+ * partitions) and what they need, and every other object that needs no table left out (see
+ * selectObjects); what does need one is listed in `skipped`.
  */
 export async function planSchema(
   client: pg.Client,
@@ -57,9 +57,10 @@ export async function planSchema(
 export function buildPlan(catalog: Catalog, selection: SchemaSelection, options: SchemaOptions): SchemaPlan {
   const index = new CatalogIndex(catalog);
   const graph = buildGraph(catalog);
-  const included = selection.tables
-    ? selectedClosure(catalog, index, graph, selection.tables)
-    : new Set(graph.nodes.keys());
+  const selected = selection.tables
+    ? selectObjectsStrictly(catalog, index, graph, selection.tables)
+    : undefined;
+  const included = selected?.keys ?? new Set(graph.nodes.keys());
   const order = dependencyOrder(graph, included);
   const deferredViews = viewsNeedingConstraints(catalog, graph);
   const viewsAfterKeys: SchemaStatement[] = [];
@@ -206,23 +207,28 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
     ...postKinds.flatMap((made) => made.create),
     ...(options.copyOwners ? [...owners, ...postKinds.flatMap((made) => made.owner ?? [])] : []),
     ...(options.copyPrivileges ? [...grants, ...postKinds.flatMap((made) => made.grants ?? [])] : []),
-    // Default privileges shape objects made later; a table selection takes only its schemas' ones.
+    // Default privileges shape objects made later: global ones and those of the schemas kept.
     ...(options.copyPrivileges
       ? catalog.defaultAcls
-          .filter((d) => (d.nsp === null ? !selection.tables : included.has(`schema:${d.nsp}`)))
+          .filter((d) => d.nsp === null || included.has(`schema:${d.nsp}`))
           .flatMap(defaultAclDdl)
       : []),
   ];
 
   const skipped = [
-    ...(selection.tables ? [] : catalog.unsupported),
+    ...catalog.unsupported,
+    ...(selected?.skipped ?? []),
     ...tables.flatMap((r) =>
       (index.constraints.get(r.oid) ?? [])
         .filter((k) => k.contype === 'f' && k.parentOid === '0' && !includedRels.has(k.refRel))
-        .map((k) => ({
-          kind: 'foreign key to a table outside the selection',
-          name: `${quoteIdent(k.name)} on ${qualified(r.schema, r.name)}`,
-        })),
+        .map((k) => {
+          const ref = index.relations.get(k.refRel);
+          return {
+            kind: 'foreign key to a table outside the selection',
+            name: `${quoteIdent(k.name)} on ${qualified(r.schema, r.name)}`,
+            ...(ref ? { needs: [qualified(ref.schema, ref.name)] } : {}),
+          };
+        }),
     ),
   ];
 
@@ -236,32 +242,3 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
   };
 }
 
-/** The graph keys a table selection brings along (see planSchema). */
-export function selectedClosure(
-  catalog: Catalog,
-  index: CatalogIndex,
-  graph: ReturnType<typeof buildGraph>,
-  tables: { schema: string; name: string }[],
-): Set<string> {
-  const byName = new Map(catalog.relations.map((r) => [tableKey(r.schema, r.name), r]));
-  const roots: string[] = [];
-  const missing: string[] = [];
-  const addWithPartitions = (oid: string) => {
-    roots.push(`rel:${oid}`);
-    for (const p of index.partitions.get(oid) ?? []) addWithPartitions(p.oid);
-  };
-  for (const t of tables) {
-    const r = byName.get(tableKey(t.schema, t.name));
-    if (r) addWithPartitions(r.oid);
-    else missing.push(tableKey(t.schema, t.name));
-  }
-  if (missing.length > 0)
-    throw new SchemaError('PGSHIFT_SCHEMA_UNKNOWN_TABLE', `the source has no table ${missing.join(', ')}`, {
-      remedy:
-        'check the selected table names (schema and name are case-sensitive) against the source database',
-      details: { missing },
-    });
-  return closure(graph, roots, (key) =>
-    key.startsWith('rel:') ? (index.ownedSequences.get(key.slice(4)) ?? []).map((s) => `rel:${s.oid}`) : [],
-  );
-}

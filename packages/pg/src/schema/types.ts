@@ -28,9 +28,20 @@ export interface SchemaPlan {
   materializedViews: { schema: string; name: string }[];
   /**
    * What the plan leaves out, for the caller to report: kinds of objects not recreated (foreign
-   * tables, operators, casts, ...) and foreign keys to tables outside a selection.
+   * tables, operators, casts, ...), foreign keys to tables outside a selection, and objects that
+   * need a table outside it (with `needs`).
    */
-  skipped?: { kind: string; name: string }[];
+  skipped?: SkippedObject[];
+}
+
+/** One object a plan does not create. */
+export interface SkippedObject {
+  /** `view`, `function`, `foreign key to a table outside the selection`, `operator`... */
+  kind: string;
+  /** Quoted and qualified: `"public"."actor_info"`, `"public"."f"(n integer)`. */
+  name: string;
+  /** The tables outside the selection it needs (directly or through other objects), as `"schema"."name"`. */
+  needs?: string[];
 }
 
 export interface SchemaSelection {

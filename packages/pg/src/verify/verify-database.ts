@@ -7,7 +7,7 @@ import { keyColumnInfo, keyOrder, keyRangePredicates, keySplitPoints } from '../
 import { readSequences } from '../copy/sequences.js';
 import type { TableInfo } from '../copy/types.js';
 import { qualified } from '../quote.js';
-import { readSchemaObjects } from '../schema/index.js';
+import { readSchemaObjects, readSelectedSequences } from '../schema/index.js';
 import type { SchemaDifference, SequenceVerification, TableVerification, VerifyReport } from './report.js';
 import { rowTextExpression } from './row-text.js';
 
@@ -29,6 +29,8 @@ export interface VerifyOptions {
   readSchemaObjects?: (client: pg.Client) => Promise<ComparableSchemaObject[]>;
   /** Compare sequences' values (default true). */
   sequences?: boolean;
+  /** Compare the tables' rows (default true); false for a copy of the schema alone. */
+  rows?: boolean;
 }
 
 type Opener = () => Promise<pg.Client>;
@@ -36,7 +38,8 @@ type Opener = () => Promise<pg.Client>;
 /**
  * Compares source and target: schema objects, per table the row count and a checksum of the rows'
  * text computed on each server (only counts and hashes travel), chunked by key ranges whose bounds
- * come from the source, and sequence values. Each side reads one REPEATABLE READ snapshot.
+ * come from the source, and sequence values. Each side reads one REPEATABLE READ snapshot. With
+ * `tables`, exactly what the schema copy carries for that selection is compared, on both sides.
  */
 export async function verifyDatabase(
   openSource: Opener,
@@ -54,14 +57,16 @@ export async function verifyDatabase(
       await applyFixedSettings(client);
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     }
-    const inventory = await readTableInventory(source, tables);
+    const selection = tables ? { tables: [...tables] } : {};
+    const inventory = options.rows === false ? [] : await readTableInventory(source, tables);
     const tableResults: TableVerification[] = [];
     for (const table of inventory) tableResults.push(await verifyTable(source, target, table, chunkRows));
+    const selected = tables ? await readSelectedSequences(source, selection) : undefined;
     const sequences =
       options.sequences === false
         ? []
-        : compareSequences(await readSequences(source), await readSequences(target));
-    const readObjects = options.readSchemaObjects ?? readSchemaObjects;
+        : compareSequences(await readSequences(source, selected), await readSequences(target, selected));
+    const readObjects = options.readSchemaObjects ?? ((c: pg.Client) => readSchemaObjects(c, selection));
     const compareObjects = options.schema !== false;
     const schema = compareObjects ? compareSchema(await readObjects(source), await readObjects(target)) : [];
     const ok =
