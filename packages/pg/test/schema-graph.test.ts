@@ -20,7 +20,7 @@ function graph(nodes: [string, NodeKind][], edges: [string, string][]): Graph {
   );
   const needs = new Map<string, Set<string>>(nodes.map(([key]) => [key, new Set<string>()]));
   for (const [from, to] of edges) needs.get(from)?.add(to);
-  return { nodes: map, needs };
+  return { nodes: map, needs, splitChecks: new Set() };
 }
 
 describe('schema dependency order', () => {

@@ -39,6 +39,11 @@ export class CatalogIndex {
   readonly ownedSequences = new Map<string, SequenceRow[]>();
   /** parent oid -> partitions */
   readonly partitions: Map<string, RelationRow[]>;
+  /**
+   * CHECK constraints created after the data rather than with their table (the graph's
+   * `splitChecks`, set by the plan): each calls a function that needs its table.
+   */
+  readonly splitChecks = new Set<string>();
 
   constructor(readonly catalog: Catalog) {
     this.relations = new Map(catalog.relations.map((r) => [r.oid, r]));

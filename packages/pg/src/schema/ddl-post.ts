@@ -131,7 +131,7 @@ export function laterConstraints(
       ),
     );
   for (const k of index.constraints.get(r.oid) ?? []) {
-    if (k.contype === 'c' && k.isLocal && !k.validated) add(k, false);
+    if (k.contype === 'c' && k.isLocal && (!k.validated || index.splitChecks.has(k.oid))) add(k, false);
   }
   for (const k of index.constraints.get(r.oid) ?? []) {
     // Clones on partitions (parentOid set) are made by the parent's constraint.

@@ -39,6 +39,12 @@ export interface Graph {
   nodes: Map<string, GraphNode>;
   /** key -> keys it needs created first */
   needs: Map<string, Set<string>>;
+  /**
+   * CHECK constraints split from their table to break a cycle: the constraint calls a function
+   * that needs the table (its row type as an argument, say). The table is created without them
+   * and they are added after the data, as pg_dump does.
+   */
+  splitChecks: Set<string>;
 }
 
 const RANK: Record<string, number> = {
@@ -125,11 +131,23 @@ export function buildGraph(catalog: Catalog): Graph {
   };
 
   const sequenceKeys = new Set(catalog.sequences.map((s) => `rel:${s.oid}`));
+  const checks = new Set(catalog.constraints.filter((k) => k.contype === 'c').map((k) => k.oid));
+  // Edges owed only to CHECK constraints, which can be split from their table if need be.
+  const checkEdges = new Map<string, { from: string; to: string; constraints: Set<string> }>();
+  const otherEdges = new Set<string>();
   for (const d of catalog.dependencies) {
     const from = resolve(d.cls, d.objid, d.objKey);
     // A sequence OWNED BY a column is created before its table and attached afterwards.
     if (d.deptype === 'a' && from && sequenceKeys.has(from)) continue;
-    need(from, resolve(d.refCls, d.refObjid, d.refKey));
+    const to = resolve(d.refCls, d.refObjid, d.refKey);
+    need(from, to);
+    if (!from || !to) continue;
+    const edge = `${from}\u0000${to}`;
+    if (d.cls === 'pg_constraint' && checks.has(d.objid)) {
+      const entry = checkEdges.get(edge) ?? { from, to, constraints: new Set<string>() };
+      entry.constraints.add(d.objid);
+      checkEdges.set(edge, entry);
+    } else otherEdges.add(edge);
   }
   // Not everything is in pg_depend (schemas of some objects, inheritance on old majors): add it.
   for (const e of catalog.extensions) need(`ext:${e.oid}`, `schema:${e.nsp}`);
@@ -143,7 +161,27 @@ export function buildGraph(catalog: Catalog): Graph {
     for (const row of catalog.kinds[kind.prefix] ?? [])
       if (row.nsp) need(`${kind.prefix}:${row.oid}`, `schema:${row.nsp}`);
   addShellTypes(catalog, nodes, needs, add);
-  return { nodes, needs };
+  const splitChecks = new Set<string>();
+  for (const [edge, { from, to, constraints }] of checkEdges) {
+    if (otherEdges.has(edge) || !reaches(needs, to, from)) continue;
+    needs.get(from)?.delete(to);
+    for (const oid of constraints) splitChecks.add(oid);
+  }
+  return { nodes, needs, splitChecks };
+}
+
+/** Whether `from` needs `to`, directly or through other nodes. */
+function reaches(needs: Map<string, Set<string>>, from: string, to: string): boolean {
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length > 0) {
+    const key = stack.pop() as string;
+    if (key === to) return true;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const next of needs.get(key) ?? []) stack.push(next);
+  }
+  return false;
 }
 
 /**

@@ -57,6 +57,7 @@ export async function planSchema(
 export function buildPlan(catalog: Catalog, selection: SchemaSelection, options: SchemaOptions): SchemaPlan {
   const index = new CatalogIndex(catalog);
   const graph = buildGraph(catalog);
+  for (const oid of graph.splitChecks) index.splitChecks.add(oid);
   const selected = selection.tables
     ? selectObjectsStrictly(catalog, index, graph, selection.tables)
     : undefined;
