@@ -14,6 +14,8 @@ export const FEATURE_SINCE = {
   replicaIdentity: 90400,
   /** `aggkind`, `aggmtransfn`, `aggtransspace`, `aggfinalextra` (ordered-set and moving aggregates). */
   aggregateKinds: 90400,
+  /** `pg_transform` and CREATE TRANSFORM. */
+  transforms: 90500,
   /** `pg_policy`, `relrowsecurity`, `relforcerowsecurity`. */
   rowSecurity: 90500,
   replicationOrigins: 90500,
@@ -23,6 +25,8 @@ export const FEATURE_SINCE = {
   slotActivePid: 90500,
   /** `proparallel`, `aggcombinefn`, `aggserialfn`, `aggdeserialfn`. */
   parallelSafety: 90600,
+  /** `pg_am.amhandler`, `amtype` and CREATE ACCESS METHOD. */
+  accessMethods: 90600,
   /** `pg_current_wal_*` and `*_lsn` names (functions and columns) instead of `pg_current_xlog_*` and `*location`. */
   walFunctionNames: 100000,
   declarativePartitions: 100000,
@@ -52,10 +56,16 @@ export const FEATURE_SINCE = {
   constraintParents: 110000,
   aggregateFinalModify: 110000,
   generatedColumns: 120000,
+  /** Table access methods: `pg_class.relam` of tables, CREATE TABLE ... USING. */
+  tableAccessMethods: 120000,
   nondeterministicCollations: 120000,
   triggerParents: 130000,
+  /** `pg_pltemplate` is gone: CREATE LANGUAGE without HANDLER means CREATE EXTENSION. */
+  noLanguageTemplates: 130000,
   tidRangeScans: 140000,
   multiranges: 140000,
+  /** `pg_type.typsubscript` (CREATE TYPE ... SUBSCRIPT). */
+  subscripting: 140000,
   iculocaleColumn: 150000,
   slotOptionList: 150000,
   collationLocaleColumn: 170000,

@@ -1,6 +1,6 @@
 import type { SandboxServer } from '@pgshift/sandbox';
 import type pg from 'pg';
-import { applyStatements, planSchema, type SchemaPlan } from '../src/index.js';
+import { applyStatements, copyDatabase, planSchema, type SchemaPlan } from '../src/index.js';
 
 /** Creates a database, connects to it (the client is added to `clients`) and runs `fixture`. */
 export async function freshDatabase(
@@ -41,4 +41,20 @@ export async function copySchema(
   const plan = await planSchema(source, {}, { copyOwners: false, copyPrivileges: false, ...options });
   await applyPlan(target, plan);
   return plan;
+}
+
+/** Copies every table's rows from one sandbox database into another as a run's copy does. */
+export async function copyRows(
+  source: { server: SandboxServer; database: string },
+  target: { server: SandboxServer; database: string },
+): Promise<number> {
+  const result = await copyDatabase({
+    openSource: () => source.server.client(source.database),
+    openTarget: () => target.server.client(target.database),
+    database: source.database,
+    jobs: 1,
+    splitTableBytes: 1 << 30,
+    onLostSnapshot: 'fail',
+  });
+  return result.rows;
 }

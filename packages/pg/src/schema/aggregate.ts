@@ -18,6 +18,17 @@ export interface AggregateRow extends Omit<FunctionRow, 'kind' | 'def'> {
   initCond: string | null;
   sortOp: QualifiedName | null;
   parallel: string;
+  /** The moving-aggregate mode (MSFUNC, MINVFUNC, ...), 9.4+, when the aggregate has one. */
+  moving: {
+    transFn: QualifiedName;
+    invTransFn: QualifiedName;
+    stateType: string;
+    stateSpace: number;
+    finalFn: QualifiedName | null;
+    finalExtra: boolean;
+    finalModify: string | null;
+    initCond: string | null;
+  } | null;
 }
 
 const MODIFY: Record<string, string> = { r: 'READ_ONLY', s: 'SHAREABLE', w: 'READ_WRITE' };
@@ -27,7 +38,23 @@ function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
-/** CREATE AGGREGATE from its catalog row (moving-aggregate options are not carried over). */
+/** MSFUNC, MINVFUNC, MSTYPE, ... of an aggregate's moving mode. */
+function movingOptions(m: NonNullable<AggregateRow['moving']>, aggKind: AggregateRow['aggKind']): string[] {
+  const options = [
+    `MSFUNC = ${qname(m.transFn)}`,
+    `MINVFUNC = ${qname(m.invTransFn)}`,
+    `MSTYPE = ${m.stateType}`,
+  ];
+  if (m.stateSpace > 0) options.push(`MSSPACE = ${m.stateSpace}`);
+  if (m.finalFn) options.push(`MFINALFUNC = ${qname(m.finalFn)}`);
+  if (m.finalExtra) options.push('MFINALFUNC_EXTRA');
+  if (m.finalModify && m.finalModify !== (aggKind === 'n' ? 'r' : 'w'))
+    options.push(`MFINALFUNC_MODIFY = ${MODIFY[m.finalModify]}`);
+  if (m.initCond !== null) options.push(`MINITCOND = ${literal(m.initCond)}`);
+  return options;
+}
+
+/** CREATE AGGREGATE from its catalog row, with its moving mode where it has one. */
 export function aggregateAsFunction(a: AggregateRow): FunctionRow {
   const options = [`SFUNC = ${qname(a.transFn)}`, `STYPE = ${a.stateType}`];
   if (a.stateSpace > 0) options.push(`SSPACE = ${a.stateSpace}`);
@@ -40,11 +67,12 @@ export function aggregateAsFunction(a: AggregateRow): FunctionRow {
   if (a.deserialFn) options.push(`DESERIALFUNC = ${qname(a.deserialFn)}`);
   // initcond is the state type's text form; a string literal keeps it exact.
   if (a.initCond !== null) options.push(`INITCOND = ${literal(a.initCond)}`);
+  if (a.moving) options.push(...movingOptions(a.moving, a.aggKind));
   if (a.sortOp) options.push(`SORTOP = OPERATOR(${quoteIdent(a.sortOp.schema)}.${a.sortOp.name})`);
   if (a.aggKind === 'h') options.push('HYPOTHETICAL');
   if (a.parallel !== 'u') options.push(`PARALLEL = ${PARALLEL[a.parallel]}`);
   const args = a.fullArgs === '' ? '*' : a.fullArgs;
-  const { fullArgs: _a, aggKind: _k, transFn: _t, stateType: _s, ...rest } = a;
+  const { fullArgs: _a, aggKind: _k, transFn: _t, stateType: _s, moving: _m, ...rest } = a;
   return {
     ...rest,
     kind: 'a',

@@ -53,7 +53,8 @@ export interface CollationRow extends Owned {
   deterministic: boolean;
 }
 export interface TypeRow extends Owned {
-  typtype: 'e' | 'd' | 'c' | 'r';
+  /** e enum, d domain, c composite, r range, b base, p shell (CREATE TYPE name, never completed) */
+  typtype: 'e' | 'd' | 'c' | 'r' | 'b' | 'p';
   labels: string[] | null;
   baseType: string | null;
   notNull: boolean;
@@ -71,6 +72,34 @@ export interface TypeRow extends Owned {
     diff: QualifiedName | null;
     multirange: string | null;
   } | null;
+  /** What CREATE TYPE name (...) of a base type says. */
+  definition: BaseTypeDefinition | null;
+}
+/** A base type's CREATE TYPE options; functions by name, as CREATE TYPE names them. */
+export interface BaseTypeDefinition {
+  input: QualifiedName;
+  output: QualifiedName;
+  receive: QualifiedName | null;
+  send: QualifiedName | null;
+  typmodIn: QualifiedName | null;
+  typmodOut: QualifiedName | null;
+  analyze: QualifiedName | null;
+  /** null before 14, which has no subscript handlers. */
+  subscript: QualifiedName | null;
+  /** typlen: -1 for VARIABLE. */
+  length: number;
+  byValue: boolean;
+  /** typalign: c, s, i, d */
+  alignment: string;
+  /** typstorage: p, e, x, m */
+  storage: string;
+  category: string;
+  preferred: boolean;
+  /** typdefault: the default's text, as DEFAULT = '...' gives it. */
+  default: string | null;
+  element: string | null;
+  delimiter: string;
+  collatable: boolean;
 }
 export interface FunctionRow extends Owned {
   /** f function, p procedure, w window function, a aggregate */
@@ -291,11 +320,15 @@ function queries(v: number) {
             ? '(SELECT mt.typname FROM pg_catalog.pg_type mt WHERE mt.oid = r.rngmultitypid)'
             : 'NULL::text',
         })}
-          FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype WHERE r.rngtypid = t.oid)::text END AS range
+          FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype WHERE r.rngtypid = t.oid)::text END AS range,
+        CASE WHEN t.typtype = 'b' THEN ${baseTypeDefinition(q)}::text END AS definition
       FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
         LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
         LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid
-      WHERE ${USER_NSP} AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND tc.relkind = 'c'))
+      WHERE ${USER_NSP} AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND tc.relkind = 'c')
+          OR (t.typtype = 'p' AND NOT t.typisdefined)
+          -- an array type comes with its element type
+          OR (t.typtype = 'b' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid)))
         AND ${q.notExtMember('pg_type', 't.oid')} ORDER BY n.nspname, t.typname`,
     functions: `SELECT ${q.owned('p.oid', 'p.pronamespace', 'p.proowner', 'pg_proc')}, ${q.acl('p.proacl')} AS acl, p.proname AS name,
         f.kind, pg_catalog.pg_get_function_identity_arguments(p.oid) AS args, pg_catalog.pg_get_functiondef(p.oid) AS def
@@ -434,9 +467,6 @@ function queries(v: number) {
     unsupported: `SELECT 'foreign table' AS kind, pg_catalog.format('%I.%I', n.nspname, c.relname) AS name
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind = 'f' AND ${USER_NSP} AND ${q.notExtMember('pg_class', 'c.oid')}
-      UNION ALL SELECT 'base or shell type', pg_catalog.format('%I.%I', n.nspname, t.typname)
-        FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-        WHERE t.typtype IN ('b', 'p') AND t.typelem = 0 AND ${USER_NSP} AND ${q.notExtMember('pg_type', 't.oid')}
       UNION ALL SELECT 'operator', pg_catalog.format('%I.%s', n.nspname, o.oprname)
         FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
         WHERE ${USER_NSP} AND ${q.notExtMember('pg_operator', 'o.oid')}
@@ -472,6 +502,32 @@ function queries(v: number) {
     extensionMembers: `SELECT d.classid::pg_catalog.regclass::text AS cls, d.objid::text AS objid, d.refobjid::text AS ext
       FROM pg_catalog.pg_depend d WHERE d.deptype = 'e' AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass`,
   };
+}
+
+/** A base type's CREATE TYPE options (BaseTypeDefinition) as json, for the row of pg_type `t`. */
+function baseTypeDefinition(q: CatalogSql): string {
+  const fn = (column: string) => `${q.qname('pg_proc', `${column}::pg_catalog.oid`)}::pg_catalog.json`;
+  const optionalFn = (column: string) => `CASE WHEN ${column}::pg_catalog.oid <> 0 THEN ${fn(column)} END`;
+  return q.object({
+    input: fn('t.typinput'),
+    output: fn('t.typoutput'),
+    receive: optionalFn('t.typreceive'),
+    send: optionalFn('t.typsend'),
+    typmodIn: optionalFn('t.typmodin'),
+    typmodOut: optionalFn('t.typmodout'),
+    analyze: optionalFn('t.typanalyze'),
+    subscript: q.has('subscripting') ? optionalFn('t.typsubscript') : 'NULL::pg_catalog.json',
+    length: 't.typlen',
+    byValue: 't.typbyval',
+    alignment: 't.typalign::text',
+    storage: 't.typstorage::text',
+    category: 't.typcategory::text',
+    preferred: 't.typispreferred',
+    default: 't.typdefault',
+    element: 'CASE WHEN t.typelem <> 0 THEN pg_catalog.format_type(t.typelem, NULL) END',
+    delimiter: 't.typdelim::text',
+    collatable: 't.typcollation <> 0',
+  });
 }
 
 /**
@@ -526,6 +582,7 @@ const JSON_COLUMNS = new Set([
   'checks',
   'attributes',
   'range',
+  'definition',
   'ownedBy',
   'options',
   'parents',

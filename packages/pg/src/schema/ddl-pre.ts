@@ -102,6 +102,11 @@ export function typeDdl(t: TypeRow): SchemaStatement[] {
       ...comments,
     ];
   }
+  if (t.typtype === 'b') return baseTypeDdl(t);
+  if (t.typtype === 'p') {
+    const what = `shell type ${name}`;
+    return [statement(`CREATE TYPE ${name}`, what), ...commentOn(`TYPE ${name}`, t.comment, what)];
+  }
   const what = `range type ${name}`;
   const r = t.range;
   if (!r) throw new Error(`range type ${name} has no pg_range row`);
@@ -112,6 +117,43 @@ export function typeDdl(t: TypeRow): SchemaStatement[] {
   if (r.multirange) options.push(`MULTIRANGE_TYPE_NAME = ${qualified(t.schema, r.multirange)}`);
   return [
     statement(`CREATE TYPE ${name} AS RANGE (${options.join(', ')})`, what),
+    ...commentOn(`TYPE ${name}`, t.comment, what),
+  ];
+}
+
+const ALIGNMENT: Record<string, string> = { c: 'char', s: 'int2', i: 'int4', d: 'double' };
+const STORAGE: Record<string, string> = { p: 'plain', e: 'external', x: 'extended', m: 'main' };
+
+/**
+ * CREATE TYPE name (INPUT = ..., ...) of a base type. It completes the shell the plan made before
+ * the I/O functions (see graph.ts addShellTypes).
+ */
+function baseTypeDdl(t: TypeRow): SchemaStatement[] {
+  const name = qualified(t.schema, t.name);
+  const what = `base type ${name}`;
+  const d = t.definition;
+  if (!d) throw new Error(`base type ${name} has no definition`);
+  const options = [`INPUT = ${qname(d.input)}`, `OUTPUT = ${qname(d.output)}`];
+  const functions = [
+    ['RECEIVE', d.receive],
+    ['SEND', d.send],
+    ['TYPMOD_IN', d.typmodIn],
+    ['TYPMOD_OUT', d.typmodOut],
+    ['ANALYZE', d.analyze],
+    ['SUBSCRIPT', d.subscript],
+  ] as const;
+  for (const [option, fn] of functions) if (fn) options.push(`${option} = ${qname(fn)}`);
+  options.push(`INTERNALLENGTH = ${d.length === -1 ? 'VARIABLE' : d.length}`);
+  if (d.byValue) options.push('PASSEDBYVALUE');
+  options.push(`ALIGNMENT = ${ALIGNMENT[d.alignment]}`, `STORAGE = ${STORAGE[d.storage]}`);
+  options.push(`CATEGORY = ${quoteLiteral(d.category)}`);
+  if (d.preferred) options.push('PREFERRED = true');
+  if (d.default !== null) options.push(`DEFAULT = ${quoteLiteral(d.default)}`);
+  if (d.element) options.push(`ELEMENT = ${d.element}`);
+  options.push(`DELIMITER = ${quoteLiteral(d.delimiter)}`);
+  if (d.collatable) options.push('COLLATABLE = true');
+  return [
+    statement(`CREATE TYPE ${name} (${options.join(', ')})`, what),
     ...commentOn(`TYPE ${name}`, t.comment, what),
   ];
 }

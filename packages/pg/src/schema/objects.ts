@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { serverVersionNum } from '../server-version.js';
-import { type Catalog, readCatalog } from './catalog.js';
+import { type BaseTypeDefinition, type Catalog, readCatalog } from './catalog.js';
 import { CatalogIndex } from './catalog-index.js';
 import { buildGraph } from './graph.js';
 import { OBJECT_KINDS } from './kinds/index.js';
@@ -87,6 +87,18 @@ function normalizeTrigger(def: string): string {
   return def.replace(/ EXECUTE PROCEDURE /, ' EXECUTE FUNCTION ');
 }
 
+/**
+ * From 14 on a base type with an ELEMENT and no SUBSCRIPT gets raw_array_subscript_handler, which
+ * an older source has no column for: compared as no subscript handler.
+ */
+function baseTypeSignature(d: BaseTypeDefinition): BaseTypeDefinition {
+  const implied =
+    d.element !== null &&
+    d.subscript?.schema === 'pg_catalog' &&
+    d.subscript.name === 'raw_array_subscript_handler';
+  return implied ? { ...d, subscript: null } : d;
+}
+
 export function schemaObjects(catalog: Catalog): SchemaObject[] {
   const out: SchemaObject[] = [];
   const rels = new Map(catalog.relations.map((r) => [r.oid, r]));
@@ -138,6 +150,7 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
       })),
       attributes: t.attributes,
       range,
+      definition: t.definition && baseTypeSignature(t.definition),
       comment: t.comment,
     });
   }

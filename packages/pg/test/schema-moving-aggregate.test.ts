@@ -1,0 +1,42 @@
+import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSchemaObjects } from '../src/index.js';
+import { copySchema, freshDatabase } from './schema-helpers.js';
+
+let pg17: SandboxServer;
+const clients: pg.Client[] = [];
+
+beforeAll(async () => {
+  pg17 = await startPostgres({ major: 17 });
+});
+
+afterAll(async () => {
+  for (const c of clients) await c.end().catch(() => {});
+  await pg17?.stop();
+});
+
+const MOVING = `SELECT aggfnoid::regprocedure::text AS f, aggmtransfn::regproc::text AS m, aggminvtransfn::regproc::text AS i,
+    format_type(aggmtranstype, NULL) AS t, aggmtransspace AS s, aggmfinalfn::regproc::text AS ff, aggmfinalextra AS fe,
+    aggmfinalmodify::text AS fm, aggminitval AS init
+  FROM pg_aggregate WHERE aggfnoid::regproc::text LIKE '%sum_moving%' ORDER BY 1`;
+
+describe('an aggregate with a moving-aggregate mode', () => {
+  it('keeps MSFUNC, MINVFUNC, MSTYPE, MFINALFUNC and MINITCOND', async () => {
+    const source = await freshDatabase(pg17, 'magg src', clients, [
+      `CREATE FUNCTION public.add_it(numeric, numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT $1 + $2'`,
+      `CREATE FUNCTION public.sub_it(numeric, numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT $1 - $2'`,
+      `CREATE FUNCTION public.half(numeric, numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT $1 / 2'`,
+      `CREATE AGGREGATE public."sum_moving"(numeric) (SFUNC = public.add_it, STYPE = numeric, INITCOND = '0',
+         MSFUNC = public.add_it, MINVFUNC = public.sub_it, MSTYPE = numeric, MFINALFUNC = public.half,
+         MFINALFUNC_EXTRA, MINITCOND = '10', MSSPACE = 16)`,
+    ]);
+    const target = await freshDatabase(pg17, 'magg dst', clients);
+    await copySchema(source, target);
+
+    const expected = await source.query(MOVING);
+    expect(expected.rows[0]).toMatchObject({ m: 'add_it', i: 'sub_it', init: '10', fe: true });
+    expect((await target.query(MOVING)).rows).toEqual(expected.rows);
+    expect(await readSchemaObjects(target)).toEqual(await readSchemaObjects(source));
+  });
+});
