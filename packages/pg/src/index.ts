@@ -10,6 +10,7 @@ export {
   type ApplyOptions,
   applyStatements,
   assertTargetNotOlder,
+  catalogSql,
   createIndexIfNotExists,
   planSchema,
   readSchemaObjects,
@@ -23,6 +24,7 @@ export {
   tableKey,
   targetMajorCheck,
   targetOlderProblem,
+  USER_NSP,
 } from './schema/index.js';
 export {
   FEATURE_SINCE,

@@ -39,6 +39,8 @@ export const FEATURE_SINCE = {
   collationProviders: 100000,
   permissivePolicies: 100000,
   temporarySlots: 100000,
+  /** Tables refuse columns of type `unknown`, which CREATE TABLE AS could make before. */
+  noUnknownColumns: 100000,
   /**
    * The snapshot a new logical slot exports can be trusted. Before 10 (and before 9.4.12, 9.5.7
    * and 9.6.3, which fixed it) it could miss transactions that committed just before the slot was
@@ -58,11 +60,15 @@ export const FEATURE_SINCE = {
   generatedColumns: 120000,
   /** Table access methods: `pg_class.relam` of tables, CREATE TABLE ... USING. */
   tableAccessMethods: 120000,
+  /** No table has OIDs any more (`WITH OIDS` and `relhasoids` are gone). */
+  noTableOids: 120000,
   nondeterministicCollations: 120000,
   triggerParents: 130000,
   /** `pg_pltemplate` is gone: CREATE LANGUAGE without HANDLER means CREATE EXTENSION. */
   noLanguageTemplates: 130000,
   tidRangeScans: 140000,
+  /** Postfix (right-unary) operators are gone. */
+  noPostfixOperators: 140000,
   multiranges: 140000,
   /** `pg_type.typsubscript` (CREATE TYPE ... SUBSCRIPT). */
   subscripting: 140000,

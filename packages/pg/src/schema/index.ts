@@ -10,6 +10,7 @@
  *   targetMajorCheck(source, target)                    refuse a target older than the source
  */
 export { type ApplyOptions, applyStatements } from './apply.js';
+export { catalogSql, USER_NSP } from './catalog-sql.js';
 export { createIndexIfNotExists } from './ddl-post.js';
 export { SchemaError } from './errors.js';
 export { readSchemaObjects, readSelectedSequences, schemaObjects } from './objects.js';
