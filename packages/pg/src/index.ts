@@ -3,6 +3,7 @@ export * from './checks/index.js';
 export { clientConfig, exactTypes, openClient } from './connect.js';
 export * from './copy/index.js';
 export { directRoute } from './direct-route.js';
+export * from './globals/index.js';
 export { bigIntToLsn, compareLsn, lsnDiff, lsnToBigInt, maxLsn, ZERO_LSN } from './lsn.js';
 export { frontendMessage, MESSAGE } from './protocol-messages.js';
 export { qualified, quoteIdent, quoteLiteral } from './quote.js';

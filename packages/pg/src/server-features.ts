@@ -18,6 +18,8 @@ export const FEATURE_SINCE = {
   transforms: 90500,
   /** `pg_policy`, `relrowsecurity`, `relforcerowsecurity`. */
   rowSecurity: 90500,
+  /** `rolbypassrls` and the BYPASSRLS role attribute. */
+  bypassRls: 90500,
   replicationOrigins: 90500,
   createIndexIfNotExists: 90500,
   tableSample: 90500,
@@ -74,6 +76,8 @@ export const FEATURE_SINCE = {
   subscripting: 140000,
   iculocaleColumn: 150000,
   slotOptionList: 150000,
+  /** `pg_auth_members.inherit_option` and `set_option`: GRANT role TO member WITH INHERIT / SET. */
+  membershipOptions: 160000,
   collationLocaleColumn: 170000,
 } as const satisfies Record<string, number>;
 

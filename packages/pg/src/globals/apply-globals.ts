@@ -1,0 +1,24 @@
+import { PgshiftError, type SqlSession } from '@pgshift/plugin-api';
+import type { SchemaStatement } from '../schema/types.js';
+
+/**
+ * Runs instance-level statements one by one. A failure names the object, never the statement's
+ * text, which may hold a password hash.
+ */
+export async function applyGlobals(session: SqlSession, statements: SchemaStatement[]): Promise<void> {
+  for (const s of statements) {
+    try {
+      await session.query(s.sql);
+    } catch (error) {
+      throw new PgshiftError(
+        'PGSHIFT_GLOBALS_APPLY',
+        `could not create ${s.description} on the target: ${(error as Error).message}`,
+        {
+          remedy:
+            'give the target user the right to create roles (CREATEROLE) and databases, or create the object ' +
+            'by hand and run again (existing roles are left as they are), or set options.copyRoles: false',
+        },
+      );
+    }
+  }
+}
