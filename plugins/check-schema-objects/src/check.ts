@@ -1,0 +1,38 @@
+import { guardCheck } from '@pgshift/pg';
+import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
+import { type NativeFunction, nativeFunctions, probeLibraries } from './function-libraries.js';
+import { librariesItem } from './libraries-item.js';
+import { type MajorFinding, majorFindings } from './major-findings.js';
+import { majorItem } from './major-item.js';
+import { type PlanFindings, planFindings } from './plan-findings.js';
+import { skippedItem } from './skipped-item.js';
+
+/**
+ * Everything the schema copy would not carry, or could not create on the target, named before the
+ * run: objects the plan leaves out and databases it cannot plan (`source.schema-objects`), objects
+ * the target's later major cannot hold (`target.major-compatibility`), and functions whose code
+ * the target cannot load (`target.function-libraries`).
+ */
+export class SchemaObjectsChecker implements Checker {
+  readonly id = 'source.schema-objects';
+  readonly title = 'Schema objects the copy creates';
+
+  async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
+    return guardCheck(this, async () => {
+      const versions = { source: (await ctx.source.version()).num, target: (await ctx.target.version()).num };
+      const plans: PlanFindings[] = [];
+      const major: MajorFinding[] = [];
+      const functions: NativeFunction[] = [];
+      for (const database of ctx.selection.databases) {
+        plans.push(await planFindings(ctx, database));
+        major.push(...(await majorFindings(ctx, database, versions)));
+        functions.push(...(await nativeFunctions(ctx, database, versions.source)));
+      }
+      return [
+        skippedItem(this, plans, ctx.options),
+        majorItem(major, versions),
+        librariesItem(functions, await probeLibraries(ctx, functions)),
+      ];
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import { Capability, CHECKER, definePlugin, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
+import { SchemaObjectsChecker } from './check.js';
+
+export { SchemaObjectsChecker } from './check.js';
+
+export default definePlugin({
+  meta: {
+    name: 'check-schema-objects',
+    version: '0.1.0',
+    kind: 'checker',
+    apiVersion: PLUGIN_API_VERSION,
+    description:
+      "Precheck: every schema object the copy would leave out or could not create on the target's major, named before the run.",
+  },
+  capabilities: [Capability.checker.report],
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      allowSkipped: {
+        type: 'array',
+        uniqueItems: true,
+        items: { type: 'string', minLength: 1 },
+        description:
+          'Kinds of objects the schema copy may leave out with a Warning instead of Failed, as the check names them (e.g. "foreign table", "event trigger"); you recreate them on the target yourself.',
+      },
+    },
+  },
+  defaultOptions: { allowSkipped: [] },
+  register(r) {
+    r.value(CHECKER, new SchemaObjectsChecker());
+  },
+});

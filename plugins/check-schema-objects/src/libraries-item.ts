@@ -1,0 +1,57 @@
+import { checkResult, listNames } from '@pgshift/pg';
+import type { Checker, CheckResult } from '@pgshift/plugin-api';
+import type { LibraryProbe, NativeFunction } from './function-libraries.js';
+import { byDatabase } from './remedy-lines.js';
+
+export const LIBRARIES_ITEM = {
+  id: 'target.function-libraries',
+  title: 'The target can load the code of C-language functions',
+} as const satisfies Pick<Checker, 'id' | 'title'>;
+
+const code = (f: NativeFunction) =>
+  f.language === 'c' ? `${f.library}, symbol ${f.symbol}` : `internal ${f.symbol}`;
+
+/** The `target.function-libraries` item. */
+export function librariesItem(functions: NativeFunction[], probe: LibraryProbe): CheckResult {
+  if (functions.length === 0)
+    return checkResult(
+      LIBRARIES_ITEM,
+      'pass',
+      'the selected databases have no C-language or internal function',
+    );
+  if (probe.unchecked !== undefined) {
+    const libraries = [...new Set(functions.map((f) => f.library ?? 'the server itself'))];
+    return checkResult(
+      LIBRARIES_ITEM,
+      'warning',
+      `could not check that the target can load the code of ${functions.length} C-language or internal functions (${listNames(functions.map((f) => `${f.name} in ${f.database}`))}): ${probe.unchecked}`,
+      [
+        'run the check with target.user set to a superuser of the target (the schema copy needs one to create these functions too),',
+        `or make sure the target host has these libraries, built for its major, in its library directory (pg_config --pkglibdir): ${libraries.join(', ')}`,
+      ].join('\n'),
+      { functions },
+    );
+  }
+  if (probe.failed.length === 0)
+    return checkResult(
+      LIBRARIES_ITEM,
+      'pass',
+      `the target loads the code of all ${functions.length} C-language and internal functions`,
+    );
+  const libraries = [...new Set(probe.failed.flatMap((f) => (f.library === null ? [] : [f.library])))];
+  return checkResult(
+    LIBRARIES_ITEM,
+    'failed',
+    `the target cannot load the code of these functions: ${listNames(probe.failed.map((f) => `${f.name} in ${f.database} (${code(f)}): ${f.error}`))}`,
+    [
+      ...(libraries.length > 0
+        ? [
+            `install these libraries, built for the target's major, in the target's library directory (pg_config --pkglibdir on the target host): ${libraries.join(', ')}`,
+            'or drop the functions on the source if nothing needs them:',
+          ]
+        : ['drop the functions on the source if nothing needs them:']),
+      ...byDatabase(probe.failed.map((f) => ({ database: f.database, remedy: `DROP FUNCTION ${f.name};` }))),
+    ].join('\n'),
+    { functions: probe.failed },
+  );
+}
