@@ -54,6 +54,8 @@ export const FEATURE_SINCE = {
   truncateDecoding: 110000,
   /** `prokind` and procedures; before it `proisagg` / `proiswindow`. */
   procedures: 110000,
+  /** `CREATE OPERATOR (FUNCTION = ...)`; before it only `PROCEDURE = ...`, which later majors still take. */
+  operatorFunctionKeyword: 110000,
   /** `indnkeyatts` (INCLUDE columns). */
   coveringIndexes: 110000,
   partitionedIndexes: 110000,

@@ -467,9 +467,6 @@ function queries(v: number) {
     unsupported: `SELECT 'foreign table' AS kind, pg_catalog.format('%I.%I', n.nspname, c.relname) AS name
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind = 'f' AND ${USER_NSP} AND ${q.notExtMember('pg_class', 'c.oid')}
-      UNION ALL SELECT 'operator', pg_catalog.format('%I.%s', n.nspname, o.oprname)
-        FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
-        WHERE ${USER_NSP} AND ${q.notExtMember('pg_operator', 'o.oid')}
       UNION ALL SELECT 'text search configuration', pg_catalog.format('%I.%I', n.nspname, cfg.cfgname)
         FROM pg_catalog.pg_ts_config cfg JOIN pg_catalog.pg_namespace n ON n.oid = cfg.cfgnamespace
         WHERE ${USER_NSP} AND ${q.notExtMember('pg_ts_config', 'cfg.oid')}
@@ -536,14 +533,19 @@ function baseTypeDefinition(q: CatalogSql): string {
  */
 function kindKeyBranches(q: CatalogSql, id: string): string[] {
   const branches: string[] = [];
+  const owners = new Map<string, string[]>();
   for (const kind of OBJECT_KINDS) {
     if (kind.sql(q) === null) continue;
     branches.push(`WHEN 'pg_catalog.${kind.catalog}'::pg_catalog.regclass THEN '${kind.prefix}:' || ${id}`);
-    for (const part of kind.parts ?? [])
-      branches.push(
-        `WHEN 'pg_catalog.${part.catalog}'::pg_catalog.regclass THEN '${kind.prefix}:' || (${part.ownerOid(id)})`,
-      );
+    for (const part of kind.parts ?? []) {
+      const keys = owners.get(part.catalog) ?? [];
+      keys.push(`'${kind.prefix}:' || (${part.ownerOid(id)})`);
+      owners.set(part.catalog, keys);
+    }
   }
+  // A part whose expression is null for one kind belongs to the next that claims its catalog.
+  for (const [catalog, keys] of owners)
+    branches.push(`WHEN 'pg_catalog.${catalog}'::pg_catalog.regclass THEN COALESCE(${keys.join(', ')})`);
   return branches;
 }
 

@@ -158,8 +158,10 @@ export function buildGraph(catalog: Catalog): Graph {
   for (const r of catalog.relations) need(`rel:${r.oid}`, `schema:${r.nsp}`);
   for (const r of catalog.relations) for (const p of r.parents ?? []) need(`rel:${r.oid}`, `rel:${p.oid}`);
   for (const kind of OBJECT_KINDS)
-    for (const row of catalog.kinds[kind.prefix] ?? [])
+    for (const row of catalog.kinds[kind.prefix] ?? []) {
       if (row.nsp) need(`${kind.prefix}:${row.oid}`, `schema:${row.nsp}`);
+      for (const key of kind.needs?.(row) ?? []) need(`${kind.prefix}:${row.oid}`, key);
+    }
   addShellTypes(catalog, nodes, needs, add);
   const splitChecks = new Set<string>();
   for (const [edge, { from, to, constraints }] of checkEdges) {

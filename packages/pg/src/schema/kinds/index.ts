@@ -1,13 +1,21 @@
+import { accessMethodKind } from './access-method.js';
 import { castKind } from './cast.js';
 import { conversionKind } from './conversion.js';
 import { languageKind } from './language.js';
 import type { AnyObjectKind } from './object-kind.js';
+import { transformKind } from './transform.js';
 
 /**
  * Every object kind the schema copy handles beyond those catalog.ts reads itself, in no
  * particular order (the graph orders them). Adding a kind: write its file, list it here.
  */
-export const OBJECT_KINDS: readonly AnyObjectKind[] = [castKind, languageKind, conversionKind];
+export const OBJECT_KINDS: readonly AnyObjectKind[] = [
+  castKind,
+  languageKind,
+  conversionKind,
+  accessMethodKind,
+  transformKind,
+];
 
 export function objectKind(prefix: string): AnyObjectKind | undefined {
   return OBJECT_KINDS.find((k) => k.prefix === prefix);

@@ -67,9 +67,16 @@ export interface ObjectKind<Row extends KindRow = KindRow> {
   /**
    * Catalog rows that are parts of this kind's objects (pg_amop rows of an operator family, say):
    * for each, an SQL expression giving the owning object's oid from the part's oid `id`, so
-   * pg_depend rows about the part count as the owner's.
+   * pg_depend rows about the part count as the owner's. Several kinds may claim parts of one
+   * catalog (an operator class its bound members, a family the loose ones): each part belongs to
+   * the kind whose expression is not null for it.
    */
   readonly parts?: readonly { catalog: string; ownerOid: (id: string) => string }[];
+  /**
+   * Graph keys (`schema:<oid>`, `<prefix>:<oid>`) this row needs created first beyond what
+   * pg_depend and its own schema say: links the server keeps without a pg_depend row.
+   */
+  needs?(row: Row): string[];
   /** The statements that recreate `row` on the target. */
   statements(row: Row): KindStatements;
   /** How verify compares it; absent: not compared. */
