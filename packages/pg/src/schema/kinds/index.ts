@@ -1,21 +1,9 @@
 import { accessMethodKind } from './access-method.js';
 import { castKind } from './cast.js';
 import { conversionKind } from './conversion.js';
-import { eventTriggerKind } from './event-trigger.js';
-import { foreignDataWrapperKind } from './foreign-data-wrapper.js';
-import { foreignServerKind } from './foreign-server.js';
-import { largeObjectKind } from './large-object.js';
 import { languageKind } from './language.js';
 import type { AnyObjectKind } from './object-kind.js';
-import { publicationKind } from './publication.js';
-import { userMappingKind } from './user-mapping.js';
 import { operatorKind } from './operator.js';
-import { operatorClassKind } from './operator-class.js';
-import { operatorFamilyKind } from './operator-family.js';
-import { textSearchConfigurationKind } from './text-search-configuration.js';
-import { textSearchDictionaryKind } from './text-search-dictionary.js';
-import { textSearchParserKind } from './text-search-parser.js';
-import { textSearchTemplateKind } from './text-search-template.js';
 import { transformKind } from './transform.js';
 
 /**
@@ -24,23 +12,11 @@ import { transformKind } from './transform.js';
  */
 export const OBJECT_KINDS: readonly AnyObjectKind[] = [
   castKind,
-  foreignDataWrapperKind,
-  foreignServerKind,
-  userMappingKind,
-  eventTriggerKind,
-  publicationKind,
-  largeObjectKind,
   languageKind,
+  conversionKind,
   accessMethodKind,
   transformKind,
-  conversionKind,
   operatorKind,
-  operatorFamilyKind,
-  operatorClassKind,
-  textSearchParserKind,
-  textSearchTemplateKind,
-  textSearchDictionaryKind,
-  textSearchConfigurationKind,
 ];
 
 export function objectKind(prefix: string): AnyObjectKind | undefined {
