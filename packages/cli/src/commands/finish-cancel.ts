@@ -36,6 +36,10 @@ function controlCommand(name: 'finish' | 'cancel', description: string): CliComm
                 `task ${task.config.task.name}: ${state?.status ?? 'unknown'} (stage ${state?.stage ?? '?'})`,
               );
               if (state?.summary) ctx.print(JSON.stringify(state.summary, null, 2));
+              if (state?.status === 'failed' && state.error) {
+                ctx.print(`error[${state.error.code}]: ${state.error.message}`);
+                if (state.error.remedy) ctx.print(`remedy: ${state.error.remedy}`);
+              }
               const wanted = name === 'finish' ? 'completed' : 'cancelled';
               return state?.status === wanted ? 0 : 1;
             }),

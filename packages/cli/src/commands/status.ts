@@ -60,5 +60,6 @@ function render({ state, live, runningPid }: TaskStatusReport): string {
   }
   if (live && runningPid) lines.push('', `figures as of ${live.at}`);
   if (state.error) lines.push('', `last error: ${state.error.code}: ${state.error.message}`);
+  if (state.error?.remedy) lines.push(`remedy: ${state.error.remedy}`);
   return lines.join('\n');
 }

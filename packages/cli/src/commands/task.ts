@@ -131,6 +131,7 @@ function renderShow(record: TaskRecord): string {
   if (report) lines.push('', `checks (${record.checks?.at}):`, renderChecks(report));
   if (record.control) lines.push('', `requested: ${record.control.request} at ${record.control.at}`);
   if (record.error) lines.push('', `last error: ${record.error.code}: ${record.error.message}`);
+  if (record.error?.remedy) lines.push(`remedy: ${record.error.remedy}`);
   if (record.cleanupAdvice) lines.push('', ...record.cleanupAdvice.map((l) => `- ${l}`));
   lines.push(
     '',

@@ -73,6 +73,9 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
       state = newTaskState(config.task.name, config.mode);
       stateDir.clearControl();
       stateDir.writeState(state);
+    } else if (state.error) {
+      delete state.error;
+      stateDir.writeState(state);
     }
     const progress = options.progress ?? nullProgress;
 
@@ -162,7 +165,8 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
     }
     const verify = options.verify === false ? [] : await verifyAll(run, selection);
     if (verify.some((v) => !v.ok)) {
-      stateDir.transition(state, 'following', 'verifying', 'verify found differences; slots kept');
+      // Failed, not final: the slots are kept and the next run resumes following.
+      failVerify(run, verify, FINISH_VERIFY_REMEDY);
       stateDir.clearControl();
       return { status: 'verify-failed', state, verify };
     }
@@ -191,10 +195,31 @@ async function verifyAll(run: RunContext, selection: ResolvedSelection): Promise
   return outcomes;
 }
 
+const FINISH_VERIFY_REMEDY =
+  'the replication slots are kept. If the source was still being written, stop the writes, run the task ' +
+  'again (it resumes following) and finish again; if something else wrote to the target, repair it or ' +
+  'cancel the task and start again';
+
+const COPY_VERIFY_REMEDY =
+  'if the source was written during the copy (a copy without following does not carry writes made during it), stop the ' +
+  'writes, drop what was copied on the target and start the task afresh (move its state directory aside); ' +
+  'if something else wrote to the target, repair it';
+
+/** Records a verify that found differences as the task's error, with what to do about it. */
+function failVerify(run: RunContext, verify: VerifyOutcome[], remedy: string): void {
+  const databases = verify.filter((v) => !v.ok).map((v) => v.database);
+  run.state.error = {
+    code: 'PGSHIFT_VERIFY_FAILED',
+    message: `verify found differences between source and target in database ${databases.join(', ')}`,
+    remedy,
+  };
+  run.stateDir.transition(run.state, 'failed', 'verifying', `verify found differences; ${remedy}`);
+}
+
 function conclude(run: RunContext, selection: ResolvedSelection, verify: VerifyOutcome[]): RunOutcome {
   const { state } = run;
   if (verify.some((v) => !v.ok)) {
-    run.stateDir.transition(state, 'failed', 'verifying', 'verify found differences');
+    failVerify(run, verify, COPY_VERIFY_REMEDY);
     return { status: 'verify-failed', state, verify };
   }
   for (const database of selection.databases)

@@ -42,7 +42,10 @@ export interface TaskState {
   updatedAt: string;
   transitions: Transition[];
   databases: Record<string, DatabaseState>;
-  error?: { code: string; message: string };
+  /** The source's roles were created on the target (once per task; a resumed run skips it). */
+  rolesCopied?: boolean;
+  /** Why the task failed, and what to do; cleared when a run resumes it. */
+  error?: { code: string; message: string; remedy?: string };
   summary?: Record<string, unknown>;
 }
 

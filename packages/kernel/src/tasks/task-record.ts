@@ -79,7 +79,7 @@ export interface TaskRecord {
   live?: TaskLive;
   control?: { request: 'finish' | 'cancel'; at: string };
   worker?: WorkerClaim;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; remedy?: string };
   /** Which worker copied which tables, when the copy was spread over workers. */
   copyShares?: { database: string; tables: string[]; worker: string; at: string }[];
   /** Lines telling what a cancelled run left behind on the target. */

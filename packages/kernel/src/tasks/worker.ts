@@ -363,7 +363,7 @@ async function recordOutcome(
         transition(r, 'check-failed', { note: 'a check failed when the run began', worker: workerId });
         break;
       case 'verify-failed':
-        r.error = {
+        r.error = outcome.state.error ?? {
           code: 'PGSHIFT_VERIFY_FAILED',
           message: 'verify found differences between source and target',
         };
