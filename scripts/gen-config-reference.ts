@@ -31,7 +31,7 @@ const CORE_DESCRIPTIONS: Record<string, string> = {
   'objects.databases': 'Databases to migrate.',
   'objects.include': 'database[.schema[.table]] patterns to include; absent = everything.',
   'objects.exclude': 'database[.schema[.table]] patterns to leave out.',
-  mode: '`full` copies once; `full+incremental` copies, then follows changes until finish.',
+  mode: '`full` copies once; `full+incremental` copies, then follows changes until finish; `schema` copies the schema alone (no rows, no following).',
   plugins:
     'Plugins to load besides the first-party defaults: a name, package or path, or `{ use, options }`.',
   'plugins[].use': 'Plugin name, package name or path (relative to the config file).',
@@ -40,6 +40,8 @@ const CORE_DESCRIPTIONS: Record<string, string> = {
   'options.jobs': 'Parallel copy workers.',
   'options.copyOwners': 'Copy ownership (ALTER ... OWNER TO).',
   'options.copyPrivileges': 'Copy GRANTs and default privileges.',
+  'options.copyRoles':
+    "Create the source's roles the target lacks (attributes, password hashes where readable, memberships, settings), and give each created database its owner, grants and settings. Default: on without `objects` (whole instance), off with it.",
   'options.stateDir':
     'Where the task keeps its state; relative to the config file. Default `<config dir>/.pgshift/<task name>`.',
   'options.onLostSnapshot':

@@ -25,4 +25,5 @@ export interface ResolvedDatabase {
   tables: TableRef[];
 }
 
-export type MigrationMode = 'full' | 'full+incremental';
+/** `schema`: the schema alone, no rows and no following. */
+export type MigrationMode = 'full' | 'full+incremental' | 'schema';

@@ -33,6 +33,7 @@ export class NativeLoader implements Loader {
       }
       assertTargetNotOlder(await serverVersionNum(source), await serverVersionNum(target));
       const plan = await this.#plan(ctx, source);
+      reportLeftOut(ctx, plan);
       // DDL is transactional: the schema and its "done" mark commit together, so a run killed
       // part-way through leaves nothing behind and the rerun simply applies it again.
       await inTransaction(target, async () => {
@@ -150,6 +151,17 @@ export class NativeLoader implements Loader {
       await target?.end().catch(() => {});
     }
   }
+}
+
+/** Says which objects the selection leaves out because they need a table outside it. */
+function reportLeftOut(ctx: LoadContext, plan: SchemaPlan): void {
+  const leftOut = (plan.skipped ?? []).filter((s) => s.needs);
+  if (leftOut.length === 0) return;
+  const text =
+    `database ${ctx.database.name}: ${leftOut.length} object(s) not created because they need a table outside the selection: ` +
+    leftOut.map((s) => `${s.kind} ${s.name} (needs ${s.needs?.join(', ')})`).join('; ');
+  ctx.logger.warn(text);
+  ctx.progress.emit({ type: 'message', level: 'warn', text });
 }
 
 /** The tables to move, or undefined when the whole database is selected. */

@@ -54,7 +54,9 @@ export const runCommand: CliCommand = {
                 stages:
                   task.config.mode === 'full'
                     ? DEFAULT_STAGES.filter((s) => s !== 'syncing')
-                    : DEFAULT_STAGES,
+                    : task.config.mode === 'schema'
+                      ? DEFAULT_STAGES.filter((s) => s !== 'syncing' && s !== 'full-copy')
+                      : DEFAULT_STAGES,
               });
               const controller = new AbortController();
               let interrupts = 0;

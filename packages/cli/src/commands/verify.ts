@@ -1,4 +1,4 @@
-import { resolveSelection, verifyOne } from '@pgshift/kernel';
+import { resolveSelection, verifyOne, verifyOptionsFor } from '@pgshift/kernel';
 import { Command } from 'commander';
 import type { CliCommand } from '../command.js';
 import { loadForCommand } from '../load.js';
@@ -23,7 +23,7 @@ export const verifyCommand: CliCommand = {
               let ok = true;
               const outcomes = [];
               for (const database of selection.databases) {
-                const outcome = await verifyOne(source, target, database);
+                const outcome = await verifyOne(source, target, database, verifyOptionsFor(task.config.mode));
                 ok &&= outcome.ok;
                 outcomes.push(outcome);
                 if (!opts.json) ctx.print(outcome.lines.join('\n'));

@@ -69,7 +69,7 @@ export const coreSchema: JsonSchema = {
         exclude: patterns,
       },
     },
-    mode: { type: 'string', enum: ['full', 'full+incremental'] },
+    mode: { type: 'string', enum: ['full', 'full+incremental', 'schema'] },
     plugins: {
       type: 'array',
       items: {
@@ -91,6 +91,7 @@ export const coreSchema: JsonSchema = {
         jobs: { type: 'integer', minimum: 1, maximum: 64 },
         copyOwners: { type: 'boolean' },
         copyPrivileges: { type: 'boolean' },
+        copyRoles: { type: 'boolean' },
         stateDir: { type: 'string', minLength: 1 },
         onLostSnapshot: { type: 'string', enum: ['fail', 'restart', 'per-table'] },
         splitTableBytes: { type: 'integer', minimum: 1048576 },

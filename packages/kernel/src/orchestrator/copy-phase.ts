@@ -1,4 +1,5 @@
 import { MigrationError, type ResolvedDatabase, type SlotHandle } from '@pgshift/plugin-api';
+import { copyDatabaseGlobals } from './instance-globals.js';
 import { loadContext, type RunContext, replicationContext, replicatorFor } from './run-context.js';
 import { ensureTargetDatabase } from './target-database.js';
 import type { DatabasePhase } from './task-state.js';
@@ -25,6 +26,8 @@ function reached(phase: DatabasePhase, wanted: DatabasePhase): boolean {
  */
 export async function copyDatabase(run: RunContext, database: ResolvedDatabase): Promise<void> {
   const following = run.task.config.mode === 'full+incremental';
+  // The schema alone: no rows, and no sequence values (those are data too).
+  const schemaOnly = run.task.config.mode === 'schema';
   const record = (patch: Parameters<typeof run.stateDir.updateDatabase>[2]) =>
     run.stateDir.updateDatabase(run.state, database.name, patch);
   let phase = run.state.databases[database.name]?.phase ?? 'pending';
@@ -32,7 +35,8 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
 
   run.progress.emit({ type: 'stage', stage: 'schema', state: 'started', database: database.name });
   if (!reached(phase, 'pre-data-done')) {
-    await ensureTargetDatabase(run.source, run.target, database.name);
+    const created = await ensureTargetDatabase(run.source, run.target, database.name);
+    if (created && run.copyGlobals) await copyDatabaseGlobals(run, database.name);
     await run.loader.preData(loadContext(run, database));
     record({ phase: 'pre-data-done' });
     phase = 'pre-data-done';
@@ -42,6 +46,10 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
   let slot: SlotHandle | undefined;
   try {
     if (following && !reached(phase, 'copied')) slot = await takeSlot(run, database, phase);
+    if (schemaOnly && !reached(phase, 'copied')) {
+      record({ phase: 'copied' });
+      phase = 'copied';
+    }
     if (!reached(phase, 'copied')) {
       run.progress.emit({ type: 'stage', stage: 'full-copy', state: 'started', database: database.name });
       const snapshot = slot?.snapshot;
@@ -68,7 +76,7 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
   run.progress.emit({ type: 'stage', stage: 'post-data', state: 'started', database: database.name });
   const ctx = loadContext(run, database);
   await run.loader.postData(ctx);
-  await run.loader.syncSequences(ctx);
+  if (!schemaOnly) await run.loader.syncSequences(ctx);
   record({ phase: 'post-data-done' });
   run.progress.emit({ type: 'stage', stage: 'post-data', state: 'done', database: database.name });
 }

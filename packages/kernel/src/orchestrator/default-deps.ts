@@ -1,5 +1,5 @@
-import { formatVerifyReport, openClient, verifyDatabase } from '@pgshift/pg';
-import type { ResolvedDatabase, ServerHandle } from '@pgshift/plugin-api';
+import { formatVerifyReport, openClient, type VerifyOptions, verifyDatabase } from '@pgshift/pg';
+import type { MigrationMode, ResolvedDatabase, ServerHandle } from '@pgshift/plugin-api';
 import { resolveSelection } from '../checks/resolve-selection.js';
 import { runChecks } from '../checks/run-checks.js';
 import type { LoadedTask } from '../loaded-task.js';
@@ -10,16 +10,24 @@ function opener(server: ServerHandle, database: string) {
   return () => openClient(server.route.connection({ database }), `pgshift-verify-${server.role}`);
 }
 
+/** What verify compares in a mode: a copy of the schema alone has no rows or sequence values to compare. */
+export function verifyOptionsFor(mode: MigrationMode): VerifyOptions {
+  return mode === 'schema' ? { rows: false, sequences: false } : {};
+}
+
+/** Verifies one database: exactly the selection's schema objects, rows and sequences. */
 export async function verifyOne(
   source: ServerHandle,
   target: ServerHandle,
   database: ResolvedDatabase,
+  options: VerifyOptions = {},
 ): Promise<VerifyOutcome> {
   const report = await verifyDatabase(
     opener(source, database.name),
     opener(target, database.name),
     database.name,
     database.whole ? undefined : database.tables,
+    options,
   );
   return {
     database: database.name,
@@ -33,7 +41,7 @@ export async function verifyOne(
 export const defaultMigrationDeps: MigrationDeps = {
   resolveSelection,
   runChecks: (task: LoadedTask) => runChecks(task),
-  async verify(_task, source, target, database) {
-    return verifyOne(source, target, database);
+  async verify(task, source, target, database) {
+    return verifyOne(source, target, database, verifyOptionsFor(task.config.mode));
   },
 };

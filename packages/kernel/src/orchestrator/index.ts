@@ -1,4 +1,4 @@
-export { defaultMigrationDeps, verifyOne } from './default-deps.js';
+export { defaultMigrationDeps, verifyOne, verifyOptionsFor } from './default-deps.js';
 export type { MigrationDeps, VerifyOutcome } from './migration-deps.js';
 export { replicationName } from './names.js';
 export { readTaskStatus, requestAndWait, type TaskStatusReport } from './remote-control.js';

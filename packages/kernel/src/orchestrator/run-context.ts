@@ -40,6 +40,8 @@ export interface RunContext {
   replicators: Map<string, Replicator>;
   signal: AbortSignal;
   copyShare?: CopyShare;
+  /** Databases created on the target get the source's owner, grants and settings (see copyRoles). */
+  copyGlobals?: boolean;
 }
 
 export function loadContext(run: RunContext, database: ResolvedDatabase, snapshot?: string): LoadContext {

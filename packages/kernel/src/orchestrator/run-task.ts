@@ -12,6 +12,7 @@ import type { CheckReport } from '../checks/run-checks.js';
 import type { LoadedTask } from '../loaded-task.js';
 import { copyDatabase } from './copy-phase.js';
 import { followAll } from './follow-phase.js';
+import { carriesGlobals, copyRoles } from './instance-globals.js';
 import type { MigrationDeps, VerifyOutcome } from './migration-deps.js';
 import {
   type CopyShare,
@@ -136,12 +137,18 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
 
     const selection = await options.deps.resolveSelection(source, config.objects);
     if (!resuming) stateDir.transition(state, 'running', 'schema');
+    run.copyGlobals = carriesGlobals(run, selection);
+    if (run.copyGlobals && !state.rolesCopied) {
+      await copyRoles(run);
+      state.rolesCopied = true;
+      stateDir.writeState(state);
+    }
     for (const database of selection.databases) {
       if (run.signal.aborted) return { status: 'interrupted', state };
       await copyDatabase(run, database);
     }
 
-    if (config.mode === 'full') {
+    if (config.mode !== 'full+incremental') {
       const verify = options.verify === false ? [] : await verifyAll(run, selection);
       return conclude(run, selection, verify);
     }

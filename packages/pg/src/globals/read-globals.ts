@@ -89,15 +89,21 @@ export async function readRoleGlobals(session: SqlSession, versionNum: number): 
       JOIN pg_catalog.pg_roles r ON r.oid = am.member
       WHERE ${USER_ROLE} GROUP BY g.rolname, r.rolname ORDER BY 1, 2`,
   );
-  const settings = await session.query<SettingRow>(
-    `SELECT r.rolname AS role, d.datname AS database, s.setconfig AS settings
+  // As json text: sessions that keep every value as text would hand the array over unparsed.
+  const settings = await session.query<Omit<SettingRow, 'settings'> & { settings: string }>(
+    `SELECT r.rolname AS role, d.datname AS database, pg_catalog.array_to_json(s.setconfig)::text AS settings
       FROM pg_catalog.pg_db_role_setting s
       LEFT JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
       LEFT JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase
       WHERE (s.setrole = 0 OR r.oid IS NOT NULL) AND (s.setdatabase = 0 OR d.oid IS NOT NULL)
       ORDER BY 1 NULLS FIRST, 2 NULLS FIRST`,
   );
-  return { roles: roles.rows, memberships: memberships.rows, settings: settings.rows, passwordsReadable };
+  return {
+    roles: roles.rows,
+    memberships: memberships.rows,
+    settings: settings.rows.map((row) => ({ ...row, settings: JSON.parse(row.settings) as string[] })),
+    passwordsReadable,
+  };
 }
 
 export async function readDatabaseGlobals(
