@@ -131,6 +131,8 @@ export interface RelationRow extends Owned {
   rowSecurity: boolean;
   forceRowSecurity: boolean;
   replIdent: string;
+  /** A table's or materialized view's access method; null for heap, and before 12. */
+  accessMethod: string | null;
 }
 export interface ColumnRow {
   rel: string;
@@ -386,6 +388,7 @@ function queries(v: number) {
           WHERE h.inhrelid = c.oid)::text AS parents,
         CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS "viewDef",
         c.relispopulated AS populated,
+        ${has('tableAccessMethods') ? "(SELECT a.amname FROM pg_catalog.pg_am a WHERE a.oid = c.relam AND a.amname <> 'heap')" : 'NULL::text'} AS "accessMethod",
         ${has('rowSecurity') ? 'c.relrowsecurity' : 'false'} AS "rowSecurity", ${has('rowSecurity') ? 'c.relforcerowsecurity' : 'false'} AS "forceRowSecurity",
         ${has('replicaIdentity') ? 'c.relreplident::text' : "CASE WHEN c.relkind = 'v' THEN 'n' ELSE 'd' END"} AS "replIdent"
       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -9,7 +9,15 @@ import type {
   TypeRow,
 } from './catalog.js';
 import type { CatalogIndex } from './catalog-index.js';
-import { collateClause, commentOn, qname, statement, stripSemicolon, withOptions } from './sql-text.js';
+import {
+  collateClause,
+  commentOn,
+  qname,
+  statement,
+  stripSemicolon,
+  usingClause,
+  withOptions,
+} from './sql-text.js';
 import type { SchemaStatement } from './types.js';
 
 /* CREATE statements for pre-data objects, one object at a time. */
@@ -211,7 +219,7 @@ function viewDdl(r: RelationRow, index: CatalogIndex): SchemaStatement[] {
   const what = `${materialized ? 'materialized view' : 'view'} ${name}`;
   const body = stripSemicolon(r.viewDef ?? '');
   const sql = materialized
-    ? `CREATE MATERIALIZED VIEW ${name}${withOptions(r.options)} AS ${body} WITH NO DATA`
+    ? `CREATE MATERIALIZED VIEW ${name}${usingClause(r.accessMethod)}${withOptions(r.options)} AS ${body} WITH NO DATA`
     : `CREATE VIEW ${name}${withOptions(r.options)} AS ${body}`;
   return [
     statement(sql, what),
@@ -297,6 +305,7 @@ function tableDdl(r: RelationRow, index: CatalogIndex): SchemaStatement[] {
       sql += ` INHERITS (${parents.map((p) => qualified(p.schema, p.name)).join(', ')})`;
   }
   if (r.partKey) sql += ` PARTITION BY ${r.partKey}`;
+  sql += usingClause(r.accessMethod);
   sql += withOptions(r.options);
   return [
     statement(sql, what),

@@ -191,6 +191,7 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
       rowSecurity: r.rowSecurity,
       forceRowSecurity: r.forceRowSecurity,
       replicaIdentity: r.replIdent,
+      accessMethod: r.accessMethod,
       comment: r.comment,
     });
   }

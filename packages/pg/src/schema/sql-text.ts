@@ -33,6 +33,11 @@ export function collateClause(collation: QualifiedName | null): string {
   return collation ? ` COLLATE ${qname(collation)}` : '';
 }
 
+/** ` USING method` of CREATE TABLE and CREATE MATERIALIZED VIEW; nothing for the default (heap). */
+export function usingClause(method: string | null): string {
+  return method ? ` USING ${quoteIdent(method)}` : '';
+}
+
 export function role(name: string | null): string {
   return name === null ? 'PUBLIC' : quoteIdent(name);
 }
