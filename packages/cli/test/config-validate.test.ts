@@ -33,7 +33,7 @@ plugins: ["${direct}"]
       .filter((l) => /^[a-z][\w.[\]]*: /.test(l) && !/^(remedy|error\[)/.test(l));
     expect(lines).toEqual([
       'task.name: must start with a lower-case letter or digit and contain only a-z, 0-9, "-" and "_"',
-      'mode: must be one of "full", "full+incremental"',
+      'mode: must be one of "full", "full+incremental", "schema"',
       'source.port: must be an integer between 1 and 65535',
       'source.ssl: unknown field "sslmod" (allowed: sslmode)',
       'target: missing required field "host"',

@@ -51,7 +51,7 @@ plugins: ["${direct}"]
         'source.port: must be an integer between 1 and 65535',
         'source.ssl: unknown field "sslmod" (allowed: sslmode)',
         'target: missing required field "host"',
-        'mode: must be one of "full", "full+incremental"',
+        'mode: must be one of "full", "full+incremental", "schema"',
       ]),
     );
   });
