@@ -2,10 +2,23 @@ import { PgshiftError, type SqlSession } from '@pgshift/plugin-api';
 import type { SchemaStatement } from '../schema/types.js';
 
 /**
- * Runs instance-level statements one by one. A failure names the object, never the statement's
- * text, which may hold a password hash.
+ * Runs instance-level statements one by one, in one transaction (roles, grants and settings are
+ * transactional), so a failure or a crash leaves none of them behind. A failure names the object,
+ * never the statement's text, which may hold a password hash.
  */
 export async function applyGlobals(session: SqlSession, statements: SchemaStatement[]): Promise<void> {
+  if (statements.length === 0) return;
+  await session.query('BEGIN');
+  try {
+    await applyEach(session, statements);
+    await session.query('COMMIT');
+  } catch (error) {
+    await session.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+async function applyEach(session: SqlSession, statements: SchemaStatement[]): Promise<void> {
   for (const s of statements) {
     try {
       await session.query(s.sql);
