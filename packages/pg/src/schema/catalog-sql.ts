@@ -13,7 +13,7 @@ export interface CatalogSql {
   /** An aclitem[] as a json list of `{ grantee, priv, grantable }`, or NULL. */
   acl(acl: string): string;
   /** `{ schema, name }` of the object `oid` in `catalog`. */
-  qname(catalog: 'pg_collation' | 'pg_proc' | 'pg_opclass', oid: string): string;
+  qname(catalog: 'pg_collation' | 'pg_proc' | 'pg_opclass' | 'pg_type', oid: string): string;
   /** The columns every owned object row starts with (oid, nsp, schema, owner, comment). */
   owned(oid: string, nsp: string, ownerCol: string, catalog: string): string;
   /** Not a member of an extension (those are made by CREATE EXTENSION on the target). */
@@ -44,6 +44,7 @@ export function catalogSql(versionNum: number): CatalogSql {
     pg_collation: ['collname', 'collnamespace'],
     pg_proc: ['proname', 'pronamespace'],
     pg_opclass: ['opcname', 'opcnamespace'],
+    pg_type: ['typname', 'typnamespace'],
   } as const;
   return {
     has,

@@ -133,6 +133,10 @@ export interface RelationRow extends Owned {
   replIdent: string;
   /** A table's or materialized view's access method; null for heap, and before 12. */
   accessMethod: string | null;
+  /** The composite type of a typed table (`CREATE TABLE ... OF type`). */
+  ofType: QualifiedName | null;
+  /** reloptions of the table's TOAST table, without the `toast.` prefix. */
+  toastOptions: string[] | null;
 }
 export interface ColumnRow {
   rel: string;
@@ -141,12 +145,23 @@ export interface ColumnRow {
   type: string;
   notNull: boolean;
   isLocal: boolean;
+  /** How many parents define the column (attinhcount). */
+  inhCount: number;
   defaultExpr: string | null;
   identity: '' | 'a' | 'd';
   generated: '' | 's';
   collation: QualifiedName | null;
   comment: string | null;
   acl: Grant[] | null;
+  /** attstorage, and the storage its type gives a new column (typstorage). */
+  storage: string;
+  typeStorage: string;
+  /** attcompression: '' for the server's default (always '' before 14). */
+  compression: string;
+  /** The statistics target; null for the default. */
+  statistics: number | null;
+  /** attoptions (`n_distinct=100`, ...). */
+  options: string[] | null;
 }
 export interface IndexRow {
   oid: string;
@@ -390,12 +405,17 @@ function queries(v: number) {
         c.relispopulated AS populated,
         ${has('tableAccessMethods') ? "(SELECT a.amname FROM pg_catalog.pg_am a WHERE a.oid = c.relam AND a.amname <> 'heap')" : 'NULL::text'} AS "accessMethod",
         ${has('rowSecurity') ? 'c.relrowsecurity' : 'false'} AS "rowSecurity", ${has('rowSecurity') ? 'c.relforcerowsecurity' : 'false'} AS "forceRowSecurity",
-        ${has('replicaIdentity') ? 'c.relreplident::text' : "CASE WHEN c.relkind = 'v' THEN 'n' ELSE 'd' END"} AS "replIdent"
+        ${has('replicaIdentity') ? 'c.relreplident::text' : "CASE WHEN c.relkind = 'v' THEN 'n' ELSE 'd' END"} AS "replIdent",
+        CASE WHEN c.reloftype <> 0 THEN ${q.qname('pg_type', 'c.reloftype')} END AS "ofType",
+        (SELECT pg_catalog.array_to_json(tc.reloptions) FROM pg_catalog.pg_class tc WHERE tc.oid = c.reltoastrelid)::text AS "toastOptions"
       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p', 'v', 'm') AND ${USER_NSP} AND ${q.notExtMember('pg_class', 'c.oid')}
       ORDER BY n.nspname, c.relname`,
     columns: `SELECT a.attrelid::text AS rel, a.attnum::int AS num, a.attname AS name,
         pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS "notNull", a.attislocal AS "isLocal",
+        a.attinhcount::int AS "inhCount", a.attstorage::text AS storage, t.typstorage::text AS "typeStorage",
+        ${has('columnCompression') ? 'a.attcompression::text' : "''::text"} AS compression,
+        NULLIF(a.attstattarget, -1)::int AS statistics, pg_catalog.array_to_json(a.attoptions)::text AS options,
         pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS "defaultExpr", ${has('identityColumns') ? 'a.attidentity::text' : "''::text"} AS identity,
         ${has('generatedColumns') ? 'a.attgenerated::text' : "''"} AS generated,
         CASE WHEN a.attcollation <> t.typcollation THEN ${q.qname('pg_collation', 'a.attcollation')} END AS collation,
@@ -478,9 +498,6 @@ function queries(v: number) {
       UNION ALL SELECT 'foreign server', pg_catalog.format('%I', s.srvname) FROM pg_catalog.pg_foreign_server s
         WHERE ${q.notExtMember('pg_foreign_server', 's.oid')}
       ${has('publications') ? "UNION ALL SELECT 'publication', pg_catalog.format('%I', p.pubname) FROM pg_catalog.pg_publication p" : ''}
-      UNION ALL SELECT 'typed table (created as a plain table)', pg_catalog.format('%I.%I', n.nspname, c.relname)
-        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.reloftype <> 0 AND ${USER_NSP}
       ${
         has('aggregateKinds')
           ? `UNION ALL SELECT 'moving-aggregate options of', pg_catalog.format('%I.%I', n.nspname, p.proname)
@@ -590,6 +607,8 @@ const JSON_COLUMNS = new Set([
   'definition',
   'ownedBy',
   'options',
+  'toastOptions',
+  'ofType',
   'parents',
   'parent',
   'roles',

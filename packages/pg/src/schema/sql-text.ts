@@ -19,6 +19,11 @@ export function commentOn(target: string, text: string | null, description: stri
 /** `WITH (fillfactor=70, ...)` from reloptions, quoting values that are not plain words. */
 export function withOptions(options: string[] | null): string {
   if (!options || options.length === 0) return '';
+  return ` WITH ${optionList(options)}`;
+}
+
+/** `(name=value, ...)` from a reloptions or attoptions array. */
+export function optionList(options: string[]): string {
   const parts = options.map((option) => {
     const at = option.indexOf('=');
     if (at < 0) return option;
@@ -26,7 +31,7 @@ export function withOptions(options: string[] | null): string {
     const value = option.slice(at + 1);
     return `${name}=${/^[A-Za-z0-9_.-]+$/.test(value) ? value : quoteLiteral(value)}`;
   });
-  return ` WITH (${parts.join(', ')})`;
+  return `(${parts.join(', ')})`;
 }
 
 export function collateClause(collation: QualifiedName | null): string {

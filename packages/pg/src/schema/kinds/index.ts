@@ -4,6 +4,8 @@ import { conversionKind } from './conversion.js';
 import { languageKind } from './language.js';
 import type { AnyObjectKind } from './object-kind.js';
 import { operatorKind } from './operator.js';
+import { operatorClassKind } from './operator-class.js';
+import { operatorFamilyKind } from './operator-family.js';
 import { transformKind } from './transform.js';
 
 /**
@@ -17,6 +19,8 @@ export const OBJECT_KINDS: readonly AnyObjectKind[] = [
   accessMethodKind,
   transformKind,
   operatorKind,
+  operatorFamilyKind,
+  operatorClassKind,
 ];
 
 export function objectKind(prefix: string): AnyObjectKind | undefined {
