@@ -76,6 +76,8 @@ export const FEATURE_SINCE = {
   multiranges: 140000,
   /** `pg_type.typsubscript` (CREATE TYPE ... SUBSCRIPT). */
   subscripting: 140000,
+  /** `attcompression` and `ALTER COLUMN ... SET COMPRESSION`. */
+  columnCompression: 140000,
   iculocaleColumn: 150000,
   slotOptionList: 150000,
   /** `pg_auth_members.inherit_option` and `set_option`: GRANT role TO member WITH INHERIT / SET. */

@@ -8,8 +8,17 @@ export const LIBRARIES_ITEM = {
   title: 'The target can load the code of C-language functions',
 } as const satisfies Pick<Checker, 'id' | 'title'>;
 
-const code = (f: NativeFunction) =>
-  f.language === 'c' ? `${f.library}, symbol ${f.symbol}` : `internal ${f.symbol}`;
+/** One line per database and error (a missing library fails every function of it alike). */
+function byError(failed: LibraryProbe['failed']): string[] {
+  const groups = new Map<string, { error: string; database: string; names: string[] }>();
+  for (const f of failed) {
+    const key = `${f.database}\u0000${f.error}`;
+    const group = groups.get(key) ?? { error: f.error, database: f.database, names: [] };
+    group.names.push(f.name);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((g) => `${g.error}, for ${listNames(g.names)} in ${g.database}`);
+}
 
 /** The `target.function-libraries` item. */
 export function librariesItem(functions: NativeFunction[], probe: LibraryProbe): CheckResult {
@@ -42,7 +51,7 @@ export function librariesItem(functions: NativeFunction[], probe: LibraryProbe):
   return checkResult(
     LIBRARIES_ITEM,
     'failed',
-    `the target cannot load the code of these functions: ${listNames(probe.failed.map((f) => `${f.name} in ${f.database} (${code(f)}): ${f.error}`))}`,
+    `the target cannot load the code of ${probe.failed.length} functions: ${byError(probe.failed).join('; ')}`,
     [
       ...(libraries.length > 0
         ? [

@@ -1,17 +1,30 @@
 import { type ConformanceServers, describeChecker } from '@pgshift/conformance';
-import { planSchema, type SkippedObject } from '@pgshift/pg';
+import { openClient, planSchema, type SkippedObject } from '@pgshift/pg';
 import type { SandboxServer } from '@pgshift/sandbox';
 import { expect } from 'vitest';
 import plugin from '../src/index.js';
 
-/** Objects of kinds the schema copy has left out (see `unsupported` in catalog.ts). */
+/**
+ * Objects the schema copy has left out, or left out in part: kinds it once skipped entirely (kept
+ * here as long as any still is), a user mapping whose options a non-superuser source role may not
+ * read, and a child table whose inherited columns end up after its own (their inherited-only
+ * flags need a superuser on the target). Which of them the plan lists changes as the copy grows;
+ * the arrangements ask the plan and hold the check to exactly its list.
+ */
 const NOT_COPIED = `
   CREATE FOREIGN DATA WRAPPER shop_fdw;
   CREATE SERVER remote_shop FOREIGN DATA WRAPPER shop_fdw;
   CREATE FOREIGN TABLE public.remote_items (id int) SERVER remote_shop;
+  CREATE USER MAPPING FOR PUBLIC SERVER remote_shop OPTIONS (user 'shop', password 'not-for-the-report');
   CREATE FUNCTION public.log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;
   CREATE EVENT TRIGGER audit_ddl ON ddl_command_end EXECUTE PROCEDURE public.log_ddl();
-  CREATE PUBLICATION shop_changes;`;
+  CREATE PUBLICATION shop_changes;
+  CREATE TABLE public.stock (sku text);
+  CREATE TABLE public.stock_2024 (note text) INHERITS (public.stock);
+  ALTER TABLE public.stock ADD COLUMN amount int;`;
+
+/** The source role of the warn and fail arrangements: no superuser, like most managed sources. */
+const SOURCE_USER = 'shop_reader';
 
 /** A table, a view, an SQL function and functions whose code both servers have. */
 const CLEAN = `
@@ -32,13 +45,13 @@ const SOURCE_ONLY_CODE = `
 const skippedIn = new Map<string, SkippedObject[]>();
 
 async function skipped(server: SandboxServer, database: string): Promise<SkippedObject[]> {
-  const client = await server.client(database);
+  const client = await openClient({ ...server.connection(), user: SOURCE_USER, database });
   try {
     const plan = await planSchema(client, {}, { copyOwners: false, copyPrivileges: false });
     const found = plan.skipped ?? [];
     expect(
       found.length,
-      'the plan skips none of the kinds in NOT_COPIED any more; use kinds it still skips',
+      'the plan skips nothing in NOT_COPIED any more; add objects it still leaves out',
     ).toBeGreaterThan(0);
     skippedIn.set(database, found);
     return found;
@@ -49,7 +62,9 @@ async function skipped(server: SandboxServer, database: string): Promise<Skipped
 
 /** The suite's major as the source, always a PostgreSQL 17 target. */
 async function servers(s: ConformanceServers) {
-  return { source: await s.server('source'), target: await s.server('target', { major: 17 }) };
+  const source = await s.server('source');
+  await s.role(source, SOURCE_USER, 'LOGIN');
+  return { source, target: await s.server('target', { major: 17 }) };
 }
 
 describeChecker(
@@ -65,13 +80,19 @@ describeChecker(
         const { source, target } = await servers(s);
         await s.database(source, 'allowed', `${CLEAN}${NOT_COPIED}`);
         const kinds = [...new Set((await skipped(source, 'allowed')).map((o) => o.kind.toUpperCase()))];
-        return s.context({ source, target, databases: ['allowed'], options: { allowSkipped: kinds } });
+        return s.context({
+          source,
+          target,
+          sourceUser: SOURCE_USER,
+          databases: ['allowed'],
+          options: { allowSkipped: kinds },
+        });
       },
       fail: async (s) => {
         const { source, target } = await servers(s);
         await s.database(source, 'refused', `${CLEAN}${NOT_COPIED}${SOURCE_ONLY_CODE}`);
         await skipped(source, 'refused');
-        return s.context({ source, target, databases: ['refused'] });
+        return s.context({ source, target, sourceUser: SOURCE_USER, databases: ['refused'] });
       },
     },
     verify: {
@@ -99,14 +120,15 @@ describeChecker(
         }
         const libraries = results.find((r) => r.id === 'target.function-libraries');
         expect(libraries?.status).toBe('failed');
-        expect(libraries?.message).toMatch(
-          /public\.legacy_hash\(cstring\) in refused \(\$libdir\/pgshift_legacy_hash, symbol hstore_in\): could not access file/,
+        expect(libraries?.message).toContain(
+          'could not access file "$libdir/pgshift_legacy_hash": No such file or directory (58P01), for public.legacy_hash(cstring) in refused',
         );
-        expect(libraries?.message).toMatch(
-          /public\.legacy_parse\(cstring\) in refused \(internal pgshift_no_such_builtin\)/,
+        expect(libraries?.message).toContain(
+          'there is no built-in function named "pgshift_no_such_builtin" (42883), for public.legacy_parse(cstring) in refused',
         );
         expect(libraries?.message).not.toMatch(/parse_pairs|parse_int/);
         expect(libraries?.remedy).toContain('DROP FUNCTION public.legacy_hash(cstring);');
+        expect(JSON.stringify(results)).not.toContain('not-for-the-report');
       },
     },
   },

@@ -24,6 +24,7 @@ import {
   sequenceDdl,
   typeDdl,
 } from './ddl-pre.js';
+import { superuserOnlyFlags } from './ddl-table.js';
 import { viewsNeedingConstraints } from './deferred-views.js';
 import { buildGraph, dependencyOrder, type GraphNode } from './graph.js';
 import { type KindRow, OBJECT_KINDS, objectKind } from './kinds/index.js';
@@ -218,6 +219,7 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
 
   const skipped = [
     ...catalog.unsupported,
+    ...superuserOnlyFlags(tables, index),
     ...(selected?.skipped ?? []),
     ...tables.flatMap((r) =>
       (index.constraints.get(r.oid) ?? [])
