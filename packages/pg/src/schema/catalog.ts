@@ -490,9 +490,6 @@ function queries(v: number) {
     unsupported: `SELECT 'foreign table' AS kind, pg_catalog.format('%I.%I', n.nspname, c.relname) AS name
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind = 'f' AND ${USER_NSP} AND ${q.notExtMember('pg_class', 'c.oid')}
-      UNION ALL SELECT 'text search configuration', pg_catalog.format('%I.%I', n.nspname, cfg.cfgname)
-        FROM pg_catalog.pg_ts_config cfg JOIN pg_catalog.pg_namespace n ON n.oid = cfg.cfgnamespace
-        WHERE ${USER_NSP} AND ${q.notExtMember('pg_ts_config', 'cfg.oid')}
       UNION ALL SELECT 'event trigger', pg_catalog.format('%I', e.evtname) FROM pg_catalog.pg_event_trigger e
         WHERE ${q.notExtMember('pg_event_trigger', 'e.oid')}
       UNION ALL SELECT 'foreign server', pg_catalog.format('%I', s.srvname) FROM pg_catalog.pg_foreign_server s

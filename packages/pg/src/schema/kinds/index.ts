@@ -6,6 +6,10 @@ import type { AnyObjectKind } from './object-kind.js';
 import { operatorKind } from './operator.js';
 import { operatorClassKind } from './operator-class.js';
 import { operatorFamilyKind } from './operator-family.js';
+import { textSearchConfigurationKind } from './text-search-configuration.js';
+import { textSearchDictionaryKind } from './text-search-dictionary.js';
+import { textSearchParserKind } from './text-search-parser.js';
+import { textSearchTemplateKind } from './text-search-template.js';
 import { transformKind } from './transform.js';
 
 /**
@@ -21,6 +25,10 @@ export const OBJECT_KINDS: readonly AnyObjectKind[] = [
   operatorKind,
   operatorFamilyKind,
   operatorClassKind,
+  textSearchParserKind,
+  textSearchTemplateKind,
+  textSearchDictionaryKind,
+  textSearchConfigurationKind,
 ];
 
 export function objectKind(prefix: string): AnyObjectKind | undefined {
