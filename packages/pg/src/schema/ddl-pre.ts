@@ -9,6 +9,9 @@ import type {
   TypeRow,
 } from './catalog.js';
 import type { CatalogIndex } from './catalog-index.js';
+import { columnComments, columnSettings } from './ddl-columns.js';
+import { tableDdl } from './ddl-table.js';
+import { sequenceOptions } from './sequence-options.js';
 import {
   collateClause,
   commentOn,
@@ -184,18 +187,6 @@ export function functionDdl(f: FunctionRow): SchemaStatement[] {
   return [statement(f.def.trim(), what), ...commentOn(functionTarget(f), f.comment, what)];
 }
 
-/** The option list shared by CREATE SEQUENCE and identity columns. */
-export function sequenceOptions(s: SequenceRow): string {
-  return [
-    `INCREMENT BY ${s.increment}`,
-    `MINVALUE ${s.min}`,
-    `MAXVALUE ${s.max}`,
-    `START WITH ${s.start}`,
-    `CACHE ${s.cache}`,
-    s.cycle ? 'CYCLE' : 'NO CYCLE',
-  ].join(' ');
-}
-
 export function sequenceDdl(s: SequenceRow): SchemaStatement[] {
   const name = qualified(s.schema, s.name);
   const what = `sequence ${name}`;
@@ -218,99 +209,15 @@ function viewDdl(r: RelationRow, index: CatalogIndex): SchemaStatement[] {
   const materialized = r.relkind === 'm';
   const what = `${materialized ? 'materialized view' : 'view'} ${name}`;
   const body = stripSemicolon(r.viewDef ?? '');
+  // Filled after the copy (the plan's REFRESH), and only when the source's is populated.
+  const toast = (r.toastOptions ?? []).map((o) => `toast.${o}`);
   const sql = materialized
-    ? `CREATE MATERIALIZED VIEW ${name}${usingClause(r.accessMethod)}${withOptions(r.options)} AS ${body} WITH NO DATA`
+    ? `CREATE MATERIALIZED VIEW ${name}${usingClause(r.accessMethod)}${withOptions([...(r.options ?? []), ...toast])} AS ${body} WITH NO DATA`
     : `CREATE VIEW ${name}${withOptions(r.options)} AS ${body}`;
   return [
     statement(sql, what),
+    ...(materialized ? columnSettings(r, index, () => undefined) : []),
     ...commentOn(`${materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${name}`, r.comment, what),
-    ...columnComments(r, index, what),
-  ];
-}
-
-function columnComments(r: RelationRow, index: CatalogIndex, what: string): SchemaStatement[] {
-  const name = qualified(r.schema, r.name);
-  return (index.columns.get(r.oid) ?? []).flatMap((c) =>
-    commentOn(`COLUMN ${name}.${quoteIdent(c.name)}`, c.comment, `${what} column ${quoteIdent(c.name)}`),
-  );
-}
-
-function tableDdl(r: RelationRow, index: CatalogIndex): SchemaStatement[] {
-  const name = qualified(r.schema, r.name);
-  const what = `table ${name}`;
-  const columns = index.columns.get(r.oid) ?? [];
-  const parents = r.parents ?? [];
-  const parentColumns = new Map<string, { defaultExpr: string | null; notNull: boolean }>();
-  for (const p of parents)
-    for (const c of index.columns.get(p.oid) ?? [])
-      if (!parentColumns.has(c.name)) parentColumns.set(c.name, c);
-
-  // Checks declared on this table; inherited ones come with the parent, NOT VALID ones come later.
-  const checks = (index.constraints.get(r.oid) ?? []).filter(
-    (k) => k.contype === 'c' && k.isLocal && k.validated,
-  );
-  const elements: string[] = [];
-  const after: SchemaStatement[] = [];
-  for (const c of columns) {
-    const column = quoteIdent(c.name);
-    if (!c.isLocal) {
-      // Inherited: defined by the parent; only differences are set here.
-      const parent = parentColumns.get(c.name);
-      if (
-        c.defaultExpr !== null &&
-        c.generated === '' &&
-        c.identity === '' &&
-        c.defaultExpr !== parent?.defaultExpr
-      )
-        after.push(
-          statement(
-            `ALTER TABLE ONLY ${name} ALTER COLUMN ${column} SET DEFAULT ${c.defaultExpr}`,
-            `default of column ${column} on ${name}`,
-          ),
-        );
-      if (c.notNull && parent && !parent.notNull)
-        after.push(
-          statement(
-            `ALTER TABLE ONLY ${name} ALTER COLUMN ${column} SET NOT NULL`,
-            `not null of column ${column} on ${name}`,
-          ),
-        );
-      continue;
-    }
-    let def = `${column} ${c.type}${collateClause(c.collation)}`;
-    if (c.generated === 's') def += ` GENERATED ALWAYS AS (${c.defaultExpr}) STORED`;
-    else if (c.identity !== '') {
-      const seq = index.identity.get(`${r.oid}:${c.name}`);
-      const options = seq
-        ? ` (SEQUENCE NAME ${qualified(seq.schema, seq.name)} ${sequenceOptions(seq)})`
-        : '';
-      def += ` GENERATED ${c.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${options}`;
-    } else if (c.defaultExpr !== null) def += ` DEFAULT ${c.defaultExpr}`;
-    if (c.notNull) def += ' NOT NULL';
-    elements.push(def);
-  }
-  for (const k of checks) elements.push(`CONSTRAINT ${quoteIdent(k.name)} ${k.def}`);
-
-  let sql = `CREATE ${r.unlogged ? 'UNLOGGED ' : ''}TABLE ${name}`;
-  const partitionOf = r.isPartition ? parents[0] : undefined;
-  if (partitionOf) {
-    // Column definitions come from the parent; only table constraints may be listed.
-    const constraints = checks.map((k) => `CONSTRAINT ${quoteIdent(k.name)} ${k.def}`);
-    sql += ` PARTITION OF ${qualified(partitionOf.schema, partitionOf.name)}`;
-    if (constraints.length > 0) sql += ` (${constraints.join(', ')})`;
-    sql += ` ${r.bound}`;
-  } else {
-    sql += ` (${elements.join(', ')})`;
-    if (parents.length > 0)
-      sql += ` INHERITS (${parents.map((p) => qualified(p.schema, p.name)).join(', ')})`;
-  }
-  if (r.partKey) sql += ` PARTITION BY ${r.partKey}`;
-  sql += usingClause(r.accessMethod);
-  sql += withOptions(r.options);
-  return [
-    statement(sql, what),
-    ...after,
-    ...commentOn(`TABLE ${name}`, r.comment, what),
     ...columnComments(r, index, what),
   ];
 }

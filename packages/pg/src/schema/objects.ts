@@ -82,6 +82,19 @@ function restrict(catalog: Catalog, tables: { schema: string; name: string }[]):
 
 const json = (value: unknown) => JSON.stringify(value);
 
+/**
+ * A view query as text to compare across majors: from 16 on the server no longer qualifies
+ * column names in a query over one relation (`t.id` became `id`), so every qualifier is left out
+ * on both sides, and whitespace is collapsed.
+ */
+function comparableViewDef(def: string): string {
+  return def
+    .replace(/("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\.(?=[A-Za-z_"*])/g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/;\s*$/, '')
+    .trim();
+}
+
 /** Text the server prints differently across majors for the same object. */
 function normalizeTrigger(def: string): string {
   return def.replace(/ EXECUTE PROCEDURE /, ' EXECUTE FUNCTION ');
@@ -193,11 +206,22 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
       replicaIdentity: r.replIdent,
       accessMethod: r.accessMethod,
       comment: r.comment,
+      ofType: r.ofType,
+      toastOptions: r.toastOptions,
+      // A materialized view's rows are not compared (a refresh may rightly differ from stale
+      // contents), but whether it holds any and what it selects are.
+      ...(r.relkind === 'm'
+        ? { populated: r.populated, definition: comparableViewDef(r.viewDef ?? '') }
+        : {}),
     });
   }
+  const positions = new Map<string, number>();
   for (const c of catalog.columns) {
     const r = rels.get(c.rel);
     if (!r) continue;
+    // Among live columns: dropped ones leave gaps in attnum that a copy does not have.
+    const position = (positions.get(c.rel) ?? 0) + 1;
+    positions.set(c.rel, position);
     push(
       'column',
       r.schema,
@@ -210,6 +234,14 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
         generated: c.generated,
         collation: c.collation,
         comment: c.comment,
+        position,
+        isLocal: c.isLocal,
+        inhCount: c.inhCount,
+        statistics: c.statistics,
+        options: c.options,
+        // Storage only where it is not the type's; the default compression is '' on every major.
+        storage: c.storage === c.typeStorage ? null : c.storage,
+        compression: c.compression === '' ? null : c.compression,
       },
       r.name,
     );
