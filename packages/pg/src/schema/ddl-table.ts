@@ -53,7 +53,11 @@ export function superuserOnlyFlags(
   index: CatalogIndex,
 ): { kind: string; name: string }[] {
   return tables
-    .filter((r) => !r.isPartition && attachesLater(r, index) && inheritedOnly(r, index).length > 0)
+    .filter((r) => {
+      if (r.isPartition || !attachesLater(r, index)) return false;
+      const { columns, checks } = inheritedOnly(r, index);
+      return columns.length + checks.length > 0;
+    })
     .map((r) => ({
       kind: 'inherited-only flags of columns and checks (set only when the target session is a superuser)',
       name: qualified(r.schema, r.name),
@@ -203,15 +207,13 @@ function attachedTable(r: RelationRow, index: CatalogIndex): Created {
 }
 
 /** Names of the columns and checks that are inherited-only on the source (attislocal false). */
-function inheritedOnly(
-  r: RelationRow,
-  index: CatalogIndex,
-): { columns: string[]; checks: string[]; length: number } {
-  const columns = (index.columns.get(r.oid) ?? []).filter((c) => !c.isLocal).map((c) => c.name);
-  const checks = validatedChecks(r, index, false)
-    .filter((k) => !k.isLocal)
-    .map((k) => k.name);
-  return { columns, checks, length: columns.length + checks.length };
+function inheritedOnly(r: RelationRow, index: CatalogIndex): { columns: string[]; checks: string[] } {
+  return {
+    columns: (index.columns.get(r.oid) ?? []).filter((c) => !c.isLocal).map((c) => c.name),
+    checks: validatedChecks(r, index, false)
+      .filter((k) => !k.isLocal)
+      .map((k) => k.name),
+  };
 }
 
 /**
@@ -220,8 +222,8 @@ function inheritedOnly(
  * they stay local and the plan says so (superuserOnlyFlags).
  */
 function inheritedOnlyFlags(r: RelationRow, index: CatalogIndex): SchemaStatement[] {
-  const { columns, checks, length } = inheritedOnly(r, index);
-  if (length === 0) return [];
+  const { columns, checks } = inheritedOnly(r, index);
+  if (columns.length + checks.length === 0) return [];
   const name = qualified(r.schema, r.name);
   const rel = `${quoteLiteral(name)}::pg_catalog.regclass`;
   const list = (names: string[]) => names.map(quoteLiteral).join(', ');
