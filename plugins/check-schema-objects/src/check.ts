@@ -1,6 +1,11 @@
 import { guardCheck } from '@pgshift/pg';
 import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
-import { type NativeFunction, nativeFunctions, probeLibraries } from './function-libraries.js';
+import {
+  type NativeFunction,
+  nativeFunctions,
+  probeLibraries,
+  targetIsSuperuser,
+} from './function-libraries.js';
 import { librariesItem } from './libraries-item.js';
 import { type MajorFinding, majorFindings } from './major-findings.js';
 import { majorItem } from './major-item.js';
@@ -28,10 +33,11 @@ export class SchemaObjectsChecker implements Checker {
         major.push(...(await majorFindings(ctx, database, versions)));
         functions.push(...(await nativeFunctions(ctx, database, versions.source)));
       }
+      const targetSuperuser = await targetIsSuperuser(ctx);
       return [
-        skippedItem(this, plans, ctx.options),
+        skippedItem(this, plans, { options: ctx.options, targetSuperuser }),
         majorItem(major, versions),
-        librariesItem(functions, await probeLibraries(ctx, functions)),
+        librariesItem(functions, await probeLibraries(ctx, functions, targetSuperuser)),
       ];
     });
   }

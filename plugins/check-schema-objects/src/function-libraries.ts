@@ -80,22 +80,29 @@ async function probe(session: OpenSession, functions: NativeFunction[]): Promise
   return failed;
 }
 
+/** Whether the target's sessions run as a superuser, which creating C and internal functions needs. */
+export async function targetIsSuperuser(ctx: CheckContext): Promise<boolean> {
+  const { rows } = await ctx.target.query<{ superuser: string }>(
+    "SELECT pg_catalog.current_setting('is_superuser') AS superuser",
+  );
+  return rows[0]?.superuser === 'on';
+}
+
 /**
  * Asks the target whether it can load the code of each function, by creating a throwaway function
  * from the same library and symbol in a transaction it rolls back (in the maintenance database:
  * the migrated ones do not exist yet). Only a superuser may create such functions.
  */
-export async function probeLibraries(ctx: CheckContext, functions: NativeFunction[]): Promise<LibraryProbe> {
+export async function probeLibraries(
+  ctx: CheckContext,
+  functions: NativeFunction[],
+  superuser: boolean,
+): Promise<LibraryProbe> {
   if (functions.length === 0) return { failed: [] };
-  return withSession(ctx.target, {}, async (session) => {
-    const { rows } = await session.query<{ superuser: string }>(
-      "SELECT pg_catalog.current_setting('is_superuser') AS superuser",
-    );
-    if (rows[0]?.superuser !== 'on')
-      return {
-        failed: [],
-        unchecked: `${connectionUser(ctx.target)} is not a superuser on the target, and only a superuser may create C-language and internal functions`,
-      };
-    return { failed: await probe(session, functions) };
-  });
+  if (!superuser)
+    return {
+      failed: [],
+      unchecked: `${connectionUser(ctx.target)} is not a superuser on the target, and only a superuser may create C-language and internal functions`,
+    };
+  return { failed: await withSession(ctx.target, {}, (session) => probe(session, functions)) };
 }

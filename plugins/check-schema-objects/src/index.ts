@@ -22,7 +22,7 @@ export default definePlugin({
         uniqueItems: true,
         items: { type: 'string', minLength: 1 },
         description:
-          'Kinds of objects the schema copy may leave out with a Warning instead of Failed, as the check names them (e.g. "foreign table", "event trigger"); you recreate them on the target yourself.',
+          'Kinds of objects the schema copy may leave out with a Warning instead of Failed, as the check names them (e.g. "options of user mapping (only a superuser may read them)"); you recreate them on the target yourself.',
       },
     },
   },

@@ -6,21 +6,26 @@ import { byDatabase } from './remedy-lines.js';
 /** selection.foreign-keys reports these, with the tables to add to the selection. */
 const FOREIGN_KEY_OUTSIDE = 'foreign key to a table outside the selection';
 
-/** How to remove an object of a kind from the source, where its name alone says it. */
-const DROP_BY_KIND: Record<string, (name: string) => string> = {
-  'foreign table': (name) => `DROP FOREIGN TABLE ${name};`,
-  'event trigger': (name) => `DROP EVENT TRIGGER ${name};`,
-  'foreign server': (name) => `DROP SERVER ${name};  -- after its foreign tables and user mappings`,
-  publication: (name) => `DROP PUBLICATION ${name};`,
-  'text search configuration': (name) => `DROP TEXT SEARCH CONFIGURATION ${name};`,
-  'typed table (created as a plain table)': (name) => `ALTER TABLE ${name} NOT OF;`,
-};
+/**
+ * How the plan says that it leaves something out only when the target session is not a
+ * superuser (schema/ddl-table.ts); the check knows the target's role, so it drops those items
+ * when the run will carry them.
+ */
+const UNLESS_TARGET_SUPERUSER = '(set only when the target session is a superuser)';
 
 interface Listed {
   database: string;
   kind: string;
   name: string;
   needs?: string[];
+}
+
+/** What the check knows of the migration besides the plans. */
+export interface SkippedContext {
+  /** Plugin options: `allowSkipped`. */
+  options: Record<string, unknown>;
+  /** Whether the run's target session is a superuser. */
+  targetSuperuser: boolean;
 }
 
 const label = (o: Listed) =>
@@ -32,10 +37,18 @@ function allowedKinds(options: Record<string, unknown>): string[] {
   return list.filter((k): k is string => typeof k === 'string');
 }
 
-const dropLine = (o: Listed) => {
-  const drop = DROP_BY_KIND[o.kind];
-  return drop ? drop(o.name) : `-- ${o.kind} ${o.name}: drop or replace it`;
-};
+function refusedRemedy(refused: Listed[], written: string[]): string[] {
+  const kinds = [...new Set([...written, ...refused.map((o) => o.kind)])];
+  return [
+    'either recreate them on the target yourself after the schema copy and allow their kinds:',
+    `plugins: [{ use: check-schema-objects, options: { allowSkipped: [${kinds.map((k) => JSON.stringify(k)).join(', ')}] } }]`,
+    ...(refused.some((o) => o.kind.endsWith(UNLESS_TARGET_SUPERUSER))
+      ? ['or connect to the target as a superuser (target.user), which lets the copy carry them,']
+      : []),
+    'or remove on the source what keeps the copy from carrying them (the kind says what it is):',
+    ...byDatabase(refused.map((o) => ({ database: o.database, remedy: `-- ${o.kind}: ${o.name}` }))),
+  ];
+}
 
 /**
  * The `source.schema-objects` item: Failed for objects the plan does not create (unless their
@@ -45,9 +58,9 @@ const dropLine = (o: Listed) => {
 export function skippedItem(
   checker: Pick<Checker, 'id' | 'title'>,
   findings: PlanFindings[],
-  options: Record<string, unknown>,
+  context: SkippedContext,
 ): CheckResult {
-  const written = allowedKinds(options);
+  const written = allowedKinds(context.options);
   // Kinds compare without regard to case.
   const allowed = new Set(written.map((k) => k.toLowerCase()));
   const refused: Listed[] = [];
@@ -56,6 +69,7 @@ export function skippedItem(
   for (const f of findings)
     for (const s of f.skipped) {
       if (s.kind === FOREIGN_KEY_OUTSIDE) continue;
+      if (context.targetSuperuser && s.kind.endsWith(UNLESS_TARGET_SUPERUSER)) continue;
       const listed = { database: f.database, ...s };
       if (s.needs && s.needs.length > 0) leftOut.push(listed);
       else (allowed.has(s.kind.toLowerCase()) ? tolerated : refused).push(listed);
@@ -72,16 +86,10 @@ export function skippedItem(
     );
   }
   if (refused.length > 0) {
-    const kinds = [...new Set([...written, ...refused.map((o) => o.kind)])];
     message.push(
       `the schema copy does not create these objects on the target: ${listNames(refused.map(label))}`,
     );
-    remedy.push(
-      'either recreate them on the target yourself after the schema copy and allow their kinds:',
-      `plugins: [{ use: check-schema-objects, options: { allowSkipped: [${kinds.map((k) => JSON.stringify(k)).join(', ')}] } }]`,
-      'or, where the source can do without them, remove them there:',
-      ...byDatabase(refused.map((o) => ({ database: o.database, remedy: dropLine(o) }))),
-    );
+    remedy.push(...refusedRemedy(refused, written));
   }
   if (tolerated.length > 0) {
     message.push(`not created on the target, allowed by allowSkipped: ${listNames(tolerated.map(label))}`);

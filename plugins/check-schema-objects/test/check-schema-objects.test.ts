@@ -1,5 +1,6 @@
 import { type ConformanceServers, describeChecker } from '@pgshift/conformance';
 import { openClient, planSchema, type SkippedObject } from '@pgshift/pg';
+import type { CheckResult } from '@pgshift/plugin-api';
 import type { SandboxServer } from '@pgshift/sandbox';
 import { expect } from 'vitest';
 import plugin from '../src/index.js';
@@ -60,6 +61,17 @@ async function skipped(server: SandboxServer, database: string): Promise<Skipped
   }
 }
 
+/**
+ * Each object the plan leaves out is named, with its kind; what it leaves out only for a target
+ * session that is not a superuser is not, since the arrangements' target session is one.
+ */
+function expectNamed(item: CheckResult | undefined, o: SkippedObject, database: string): void {
+  const named = `${o.kind} ${o.name} in ${database}`;
+  if (o.kind.endsWith('(set only when the target session is a superuser)'))
+    expect(item?.message).not.toContain(named);
+  else expect(item?.message).toContain(named);
+}
+
 /** The suite's major as the source, always a PostgreSQL 17 target. */
 async function servers(s: ConformanceServers) {
   const source = await s.server('source');
@@ -107,17 +119,13 @@ describeChecker(
       warn: (results) => {
         const item = results.find((r) => r.id === 'source.schema-objects');
         expect(item?.status).toBe('warning');
-        for (const o of skippedIn.get('allowed') ?? [])
-          expect(item?.message).toContain(`${o.kind} ${o.name} in allowed`);
+        for (const o of skippedIn.get('allowed') ?? []) expectNamed(item, o, 'allowed');
         expect(item?.message).toMatch(/allowed by allowSkipped/);
       },
       fail: (results) => {
         const objects = results.find((r) => r.id === 'source.schema-objects');
         expect(objects?.status).toBe('failed');
-        for (const o of skippedIn.get('refused') ?? []) {
-          expect(objects?.message).toContain(`${o.kind} ${o.name} in refused`);
-          expect(objects?.remedy).toContain(JSON.stringify(o.kind));
-        }
+        for (const o of skippedIn.get('refused') ?? []) expectNamed(objects, o, 'refused');
         const libraries = results.find((r) => r.id === 'target.function-libraries');
         expect(libraries?.status).toBe('failed');
         expect(libraries?.message).toContain(

@@ -118,12 +118,15 @@ describe('the rest of the check', () => {
     expect(objects.message).toMatch(/the schema of database planned cannot be planned: .*"public"\."ghost"/);
   });
 
-  it('warns that C functions could not be checked when the target role is not a superuser', async () => {
+  it('with a target role that is no superuser, warns that C functions could not be checked and fails on what only a superuser carries', async () => {
     await servers.role(await servers.server('target'), 'plain_target', 'LOGIN');
     const results = await check(
       17,
       'native',
-      "CREATE FUNCTION public.parse_pairs(cstring) RETURNS cstring LANGUAGE c AS '$libdir/hstore', 'hstore_in';",
+      `CREATE FUNCTION public.parse_pairs(cstring) RETURNS cstring LANGUAGE c AS '$libdir/hstore', 'hstore_in';
+       CREATE TABLE public.stock (sku text);
+       CREATE TABLE public.stock_2024 (note text) INHERITS (public.stock);
+       ALTER TABLE public.stock ADD COLUMN amount int;`,
       'plain_target',
     );
     const libraries = item(results, 'target.function-libraries');
@@ -131,5 +134,9 @@ describe('the rest of the check', () => {
     expect(libraries.message).toMatch(
       /public\.parse_pairs\(cstring\) in native\): plain_target is not a superuser/,
     );
+    const objects = item(results, 'source.schema-objects');
+    expect(objects.status).toBe('failed');
+    expect(objects.message).toMatch(/inherited-only flags .* "public"\."stock_2024" in native/);
+    expect(objects.remedy).toContain('connect to the target as a superuser');
   });
 });
