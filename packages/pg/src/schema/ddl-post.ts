@@ -200,14 +200,9 @@ export function postDataComments(
 ): SchemaStatement[] {
   const name = relName(r);
   return [
+    // An index behind a constraint has a comment of its own, apart from the constraint's.
     ...(index.indexes.get(r.oid) ?? []).flatMap((i) =>
-      i.backsConstraint
-        ? []
-        : commentOn(
-            `INDEX ${qualified(i.schema, i.name)}`,
-            i.comment,
-            `index ${qualified(i.schema, i.name)}`,
-          ),
+      commentOn(`INDEX ${qualified(i.schema, i.name)}`, i.comment, `index ${qualified(i.schema, i.name)}`),
     ),
     ...(index.constraints.get(r.oid) ?? []).flatMap((k) =>
       (k.contype === 'c' && !k.isLocal) ||

@@ -124,6 +124,13 @@ function standardTable(r: RelationRow, index: CatalogIndex): Created {
   const elements: string[] = [];
   const after: SchemaStatement[] = [];
   for (const c of columns) {
+    if (c.isLocal && c.generated === 's' && parentColumn(r, index, c)?.generated === 's') {
+      // Declared here and inherited: the parent's generation expression is the column's, and
+      // PostgreSQL refuses a child that repeats it (the expressions agree, ALTER ... INHERIT saw to it).
+      const notNull = c.notNull ? ' NOT NULL' : '';
+      elements.push(`${quoteIdent(c.name)} ${c.type}${collateClause(c.collation)}${notNull}`);
+      continue;
+    }
     if (c.isLocal) {
       elements.push(columnElement(r, c, index));
       continue;
@@ -140,6 +147,14 @@ function standardTable(r: RelationRow, index: CatalogIndex): Created {
       after.push(
         statement(
           `ALTER TABLE ONLY ${name} ALTER COLUMN ${column} SET DEFAULT ${c.defaultExpr}`,
+          `default of column ${column} on ${name}`,
+        ),
+      );
+    // The CREATE copies the parent's default; the source's child has none (set on the parent later).
+    if (c.defaultExpr === null && parent?.defaultExpr != null && parent.generated === '')
+      after.push(
+        statement(
+          `ALTER TABLE ONLY ${name} ALTER COLUMN ${column} DROP DEFAULT`,
           `default of column ${column} on ${name}`,
         ),
       );
