@@ -50,7 +50,10 @@ export async function applyStatements(
             remedy:
               'fix the cause on the target (a missing role, extension or collation, or an object already there) and run again',
             cause: error,
-            details: { description: s.description, sql: s.sql },
+            // A statement holding a secret is named by its description alone.
+            details: s.sensitive
+              ? { description: s.description }
+              : { description: s.description, sql: s.sql },
           },
         );
       }

@@ -36,6 +36,7 @@ import {
   type SchemaPlan,
   type SchemaSelection,
   type SchemaStatement,
+  type SkippedObject,
   tableKey,
 } from './types.js';
 
@@ -85,6 +86,8 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
   const preData: SchemaStatement[] = [];
   const owners: SchemaStatement[] = [];
   const grants: SchemaStatement[] = [];
+  const kindFinish: SchemaStatement[] = [];
+  const kindSkipped: SkippedObject[] = [];
   const relations = [];
   for (const node of order) {
     switch (node.kind) {
@@ -143,6 +146,8 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
           preData.push(...made.create);
           owners.push(...(made.owner ?? []));
           grants.push(...(made.grants ?? []));
+          kindFinish.push(...(made.finish ?? []));
+          kindSkipped.push(...(made.skipped ?? []));
           break;
         }
         const r = get(byKey.rel, node);
@@ -219,6 +224,8 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
 
   const skipped = [
     ...catalog.unsupported,
+    ...kindSkipped,
+    ...postKinds.flatMap((made) => made.skipped ?? []),
     ...superuserOnlyFlags(tables, index),
     ...(selected?.skipped ?? []),
     ...tables.flatMap((r) =>
@@ -240,6 +247,7 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
     preData,
     tablePostData: tablePost,
     postData,
+    finish: [...kindFinish, ...postKinds.flatMap((made) => made.finish ?? [])],
     sequences,
     materializedViews: matviews.map((m) => ({ schema: m.schema, name: m.name })),
   };

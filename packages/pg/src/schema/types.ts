@@ -9,6 +9,11 @@ export interface SchemaStatement {
    * simply the first part of the list.
    */
   indexBuild?: true;
+  /**
+   * The SQL holds a secret (a user mapping's password): errors and logs name the statement by its
+   * description alone, never by its SQL.
+   */
+  sensitive?: true;
 }
 
 export interface SchemaOptions {
@@ -32,6 +37,11 @@ export interface SchemaPlan {
    * need a table outside it (with `needs`).
    */
   skipped?: SkippedObject[];
+  /**
+   * Statements for the end of the migration, once nothing more is applied to the target: event
+   * triggers, created disabled so they do not fire on what pgshift runs, enabled as on the source.
+   */
+  finish?: SchemaStatement[];
 }
 
 /** One object a plan does not create. */

@@ -1,6 +1,6 @@
 import type { Grant } from '../catalog.js';
 import type { CatalogSql } from '../catalog-sql.js';
-import type { SchemaStatement } from '../types.js';
+import type { SchemaStatement, SkippedObject } from '../types.js';
 
 /**
  * One kind of schema object beyond tables and the kinds catalog.ts reads itself: operators,
@@ -32,6 +32,10 @@ export interface KindStatements {
   owner?: SchemaStatement[];
   /** GRANT/REVOKE, applied with the other grants when copyPrivileges is on. */
   grants?: SchemaStatement[];
+  /** Run when the migration finishes (SchemaPlan.finish): an event trigger enabled as on the source. */
+  finish?: SchemaStatement[];
+  /** What the statements could not carry (options a non-superuser cannot read), for SchemaPlan.skipped. */
+  skipped?: SkippedObject[];
 }
 
 /** How verify compares one object; `signature` must not contain oids. */
