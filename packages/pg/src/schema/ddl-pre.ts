@@ -11,6 +11,7 @@ import type {
 import type { CatalogIndex } from './catalog-index.js';
 import { columnComments, columnSettings } from './ddl-columns.js';
 import { tableDdl } from './ddl-table.js';
+import { foreignTableDdl } from './foreign-table.js';
 import { sequenceOptions } from './sequence-options.js';
 import {
   collateClause,
@@ -201,6 +202,7 @@ export function sequenceDdl(s: SequenceRow): SchemaStatement[] {
 
 export function relationDdl(r: RelationRow, index: CatalogIndex): SchemaStatement[] {
   if (r.relkind === 'v' || r.relkind === 'm') return viewDdl(r, index);
+  if (r.relkind === 'f') return foreignTableDdl(r, index);
   return tableDdl(r, index);
 }
 

@@ -2,6 +2,8 @@ import type pg from 'pg';
 import { serverVersionNum } from '../server-version.js';
 import { type BaseTypeDefinition, type Catalog, readCatalog } from './catalog.js';
 import { CatalogIndex } from './catalog-index.js';
+import type { ForeignTableInfo } from './foreign-table.js';
+import { redacted } from './generic-options.js';
 import { buildGraph } from './graph.js';
 import { OBJECT_KINDS } from './kinds/index.js';
 import { selectObjects } from './selection.js';
@@ -81,6 +83,17 @@ function restrict(catalog: Catalog, tables: { schema: string; name: string }[]):
 }
 
 const json = (value: unknown) => JSON.stringify(value);
+
+const RELATION_KIND: Record<string, string> = { v: 'view', m: 'materialized view', f: 'foreign table' };
+
+/** A foreign table's server and options, secrets redacted. */
+function comparableForeignTable(f: ForeignTableInfo): ForeignTableInfo {
+  return {
+    server: f.server,
+    options: redacted(f.options),
+    columns: f.columns?.map((c) => ({ name: c.name, options: redacted(c.options) })) ?? null,
+  };
+}
 
 /**
  * A view query as text to compare across majors: from 16 on the server no longer qualifies
@@ -193,7 +206,7 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
       comment: s.comment,
     });
   for (const r of catalog.relations) {
-    const kind = r.relkind === 'v' ? 'view' : r.relkind === 'm' ? 'materialized view' : 'table';
+    const kind = RELATION_KIND[r.relkind] ?? 'table';
     push(kind, r.schema, r.name, {
       partitioned: r.relkind === 'p',
       unlogged: r.unlogged,
@@ -206,6 +219,7 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
       replicaIdentity: r.replIdent,
       accessMethod: r.accessMethod,
       comment: r.comment,
+      ...(r.foreign ? { foreign: comparableForeignTable(r.foreign) } : {}),
       ofType: r.ofType,
       toastOptions: r.toastOptions,
       // A materialized view's rows are not compared (a refresh may rightly differ from stale

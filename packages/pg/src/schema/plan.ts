@@ -153,7 +153,14 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
         const r = get(byKey.rel, node);
         relations.push(r);
         (deferredViews.has(node.key) ? viewsAfterKeys : preData).push(...relationDdl(r, index));
-        const kind = r.relkind === 'v' ? 'VIEW' : r.relkind === 'm' ? 'MATERIALIZED VIEW' : 'TABLE';
+        const kind =
+          r.relkind === 'v'
+            ? 'VIEW'
+            : r.relkind === 'm'
+              ? 'MATERIALIZED VIEW'
+              : r.relkind === 'f'
+                ? 'FOREIGN TABLE'
+                : 'TABLE';
         const name = qualified(r.schema, r.name);
         owners.push(ownerDdl(`${kind} ${name}`, r.owner, `${kind.toLowerCase()} ${name}`));
         grants.push(...grantDdl(`TABLE ${name}`, r.acl, r.owner, `${kind.toLowerCase()} ${name}`));

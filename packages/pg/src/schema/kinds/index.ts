@@ -1,6 +1,8 @@
 import { accessMethodKind } from './access-method.js';
 import { castKind } from './cast.js';
 import { conversionKind } from './conversion.js';
+import { foreignDataWrapperKind } from './foreign-data-wrapper.js';
+import { foreignServerKind } from './foreign-server.js';
 import { languageKind } from './language.js';
 import type { AnyObjectKind } from './object-kind.js';
 import { operatorKind } from './operator.js';
@@ -11,6 +13,7 @@ import { textSearchDictionaryKind } from './text-search-dictionary.js';
 import { textSearchParserKind } from './text-search-parser.js';
 import { textSearchTemplateKind } from './text-search-template.js';
 import { transformKind } from './transform.js';
+import { userMappingKind } from './user-mapping.js';
 
 /**
  * Every object kind the schema copy handles beyond those catalog.ts reads itself, in no
@@ -18,6 +21,9 @@ import { transformKind } from './transform.js';
  */
 export const OBJECT_KINDS: readonly AnyObjectKind[] = [
   castKind,
+  foreignDataWrapperKind,
+  foreignServerKind,
+  userMappingKind,
   languageKind,
   conversionKind,
   accessMethodKind,
