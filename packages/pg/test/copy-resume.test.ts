@@ -192,6 +192,21 @@ describe('resume', () => {
     expect(await rows(pg, 'r_restart', CONTENT)).toEqual([expected]);
   });
 
+  it('lost snapshot, restart: empties the copied tables alone, not a foreign table inheriting one', async () => {
+    await interrupted('r_foreign', (c) => c.table === '"public"."small"');
+    // A wrapper without a handler: any attempt to read or empty the foreign table fails.
+    await run(
+      pg,
+      'r_foreign',
+      'CREATE FOREIGN DATA WRAPPER w; CREATE SERVER s FOREIGN DATA WRAPPER w; CREATE FOREIGN TABLE small_remote () INHERITS (small) SERVER s',
+    );
+    const result = await again('r_foreign', 'restart');
+    expect(result).toMatchObject({ consistent: true, chunksSkipped: 0 });
+    await run(pg, 'r_foreign', 'DROP FOREIGN TABLE small_remote');
+    const [expected] = await rows(pg, 'r_src', CONTENT);
+    expect(await rows(pg, 'r_foreign', CONTENT)).toEqual([expected]);
+  });
+
   it('lost snapshot, per-table: keeps finished tables, continues under a new snapshot, says it is not consistent', async () => {
     const done = await interrupted('r_pertable', (c) => c.table === '"public"."small"');
     const result = await again('r_pertable', 'per-table');

@@ -168,7 +168,9 @@ async function truncateAndReset(admin: pg.Client, store: ProgressStore, tables: 
   if (tables.length === 0) return;
   await admin.query('BEGIN');
   try {
-    await admin.query(`TRUNCATE ${tables.join(', ')}`);
+    // ONLY: a parent's children are emptied as tables of their own when they are in the list, and
+    // a foreign table among them holds rows of another server that are not the copy's to remove.
+    await admin.query(`TRUNCATE ${tables.map((t) => `ONLY ${t}`).join(', ')}`);
     await store.resetTables(tables);
     await admin.query('COMMIT');
   } catch (error) {
