@@ -47,11 +47,18 @@ export interface CopySummary {
 
 /**
  * Moves schema and data. The orchestrator calls the phases in order: preData, copyData (which may
- * build each table's indexes as soon as its data is in), postData, syncSequences.
+ * build each table's indexes as soon as its data is in), postData, syncSequences, and finish once
+ * the migration is over.
  */
 export interface Loader {
   preData(ctx: LoadContext): Promise<void>;
   copyData(ctx: LoadContext): Promise<CopySummary>;
   postData(ctx: LoadContext): Promise<void>;
   syncSequences(ctx: LoadContext): Promise<void>;
+  /**
+   * The migration is over (following drained, or the full copy done), just before the final
+   * verify: enable what was held back while pgshift wrote to the target (event triggers, created
+   * disabled). Idempotent.
+   */
+  finish?(ctx: LoadContext): Promise<void>;
 }

@@ -108,6 +108,22 @@ export class NativeLoader implements Loader {
     });
   }
 
+  async finish(ctx: LoadContext): Promise<void> {
+    // Not #withBoth: its bookkeeping DDL would fire event triggers enabled by an earlier finish.
+    const source = await this.#open(ctx, 'source');
+    try {
+      const plan = await this.#plan(ctx, source);
+      const target = await this.#open(ctx, 'target');
+      try {
+        await applyStatements(target, plan.finish ?? []);
+      } finally {
+        await target.end().catch(() => {});
+      }
+    } finally {
+      await source.end().catch(() => {});
+    }
+  }
+
   async syncSequences(ctx: LoadContext): Promise<void> {
     await this.#withBoth(ctx, async (source, target) => {
       const plan = await this.#plan(ctx, source);

@@ -13,6 +13,8 @@ import {
 import { recordSupport } from './support-matrix.js';
 import { SHOP_TABLES, seedShop, startWriter } from './workload.js';
 
+const EVENT_TRIGGERS = 'SELECT evtname, evtenabled FROM pg_event_trigger';
+
 // One run per source major: the oldest supported (10) and a current one, both into 17.
 describe.each([10, 17])('full+incremental from PostgreSQL %i to 17 while the source is written', (major) => {
   let source: SandboxServer;
@@ -22,6 +24,13 @@ describe.each([10, 17])('full+incremental from PostgreSQL %i to 17 while the sou
   beforeAll(async () => {
     [source, target] = await Promise.all([startPostgres({ major }), startPostgres({ major: 17 })]);
     await seedShop(source);
+    // An event trigger is copied disabled and enabled only by finish (it would fire on pgshift's DDL).
+    await source.query(
+      `CREATE FUNCTION public.ddl_noop() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
+       CREATE EVENT TRIGGER shop_ddl ON ddl_command_end EXECUTE PROCEDURE public.ddl_noop()`,
+      [],
+      'shop',
+    );
   });
   afterAll(async () => {
     await Promise.all([source?.stop(), target?.stop()]);
@@ -35,6 +44,9 @@ describe.each([10, 17])('full+incremental from PostgreSQL %i to 17 while the sou
     const run = startCli(['run', '-c', config]);
     try {
       await waitFor('following', () => readState(stateDir)?.databases.shop?.phase === 'following', 90_000);
+      expect(await target.query(EVENT_TRIGGERS, [], 'shop')).toEqual([
+        { evtname: 'shop_ddl', evtenabled: 'D' },
+      ]);
       // Let the stream carry a good number of live transactions after the copy.
       const atFollow = writer.count();
       await waitFor('live changes', () => writer.count() > atFollow + 40, 60_000);
@@ -48,6 +60,9 @@ describe.each([10, 17])('full+incremental from PostgreSQL %i to 17 while the sou
     expect(finish.code).toBe(0);
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain('result: identical');
+    expect(await target.query(EVENT_TRIGGERS, [], 'shop')).toEqual([
+      { evtname: 'shop_ddl', evtenabled: 'O' },
+    ]);
 
     const [onSource, onTarget] = await Promise.all([
       tableFingerprints(source, 'shop', SHOP_TABLES),

@@ -149,6 +149,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
     }
 
     if (config.mode !== 'full+incremental') {
+      await finishLoads(run, selection);
       const verify = options.verify === false ? [] : await verifyAll(run, selection);
       return conclude(run, selection, verify);
     }
@@ -170,6 +171,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
       await run.loader.syncSequences(loadContext(run, database));
       stateDir.updateDatabase(state, database.name, { phase: 'drained' });
     }
+    await finishLoads(run, selection);
     const verify = options.verify === false ? [] : await verifyAll(run, selection);
     if (verify.some((v) => !v.ok)) {
       // Failed, not final: the slots are kept and the next run resumes following.
@@ -185,6 +187,14 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
     releaseLock();
     await task.close();
   }
+}
+
+/**
+ * Nothing more is written to the target: the loader enables what it held back meanwhile (event
+ * triggers, which would have fired on pgshift's own DDL), before the final verify compares them.
+ */
+async function finishLoads(run: RunContext, selection: ResolvedSelection): Promise<void> {
+  for (const database of selection.databases) await run.loader.finish?.(loadContext(run, database));
 }
 
 async function verifyAll(run: RunContext, selection: ResolvedSelection): Promise<VerifyOutcome[]> {

@@ -492,8 +492,6 @@ function queries(v: number) {
       ORDER BY 1, 3 NULLS FIRST, 4`,
     // Each kind not carried yet adds a UNION ALL branch here.
     unsupported: `SELECT NULL::text AS kind, NULL::text AS name WHERE false
-      UNION ALL SELECT 'event trigger', pg_catalog.format('%I', e.evtname) FROM pg_catalog.pg_event_trigger e
-        WHERE ${q.notExtMember('pg_event_trigger', 'e.oid')}
       ${has('publications') ? "UNION ALL SELECT 'publication', pg_catalog.format('%I', p.pubname) FROM pg_catalog.pg_publication p" : ''}
       ${
         has('aggregateKinds')

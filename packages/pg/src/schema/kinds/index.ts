@@ -1,6 +1,7 @@
 import { accessMethodKind } from './access-method.js';
 import { castKind } from './cast.js';
 import { conversionKind } from './conversion.js';
+import { eventTriggerKind } from './event-trigger.js';
 import { foreignDataWrapperKind } from './foreign-data-wrapper.js';
 import { foreignServerKind } from './foreign-server.js';
 import { languageKind } from './language.js';
@@ -21,6 +22,7 @@ import { userMappingKind } from './user-mapping.js';
  */
 export const OBJECT_KINDS: readonly AnyObjectKind[] = [
   castKind,
+  eventTriggerKind,
   foreignDataWrapperKind,
   foreignServerKind,
   userMappingKind,
