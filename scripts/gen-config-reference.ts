@@ -40,6 +40,8 @@ const CORE_DESCRIPTIONS: Record<string, string> = {
   'options.jobs': 'Parallel copy workers.',
   'options.copyOwners': 'Copy ownership (ALTER ... OWNER TO).',
   'options.copyPrivileges': 'Copy GRANTs and default privileges.',
+  'options.copyPublications':
+    "Copy the source's publications (CREATE PUBLICATION with its tables, row filters and column lists); never pgshift's own.",
   'options.copyRoles':
     "Create the source's roles the target lacks (attributes, password hashes where readable, memberships, settings), and give each created database its owner, grants and settings. Default: on without `objects` (whole instance), off with it.",
   'options.stateDir':

@@ -37,6 +37,8 @@ export interface TaskOptions {
   jobs: number;
   copyOwners: boolean;
   copyPrivileges: boolean;
+  /** Copy the source's publications (never pgshift's own). */
+  copyPublications: boolean;
   /** Roles, memberships, role and database settings, database owners and grants; default: whole instance only. */
   copyRoles?: boolean;
   /** Absolute; default `<configDir>/.pgshift/<task name>`. */

@@ -9,3 +9,9 @@ export const BOOKKEEPING_SCHEMA = 'pgshift';
  * catalogs and pgshift's own bookkeeping.
  */
 export const NON_USER_SCHEMAS_SQL = `('pg_catalog', 'information_schema', '${BOOKKEEPING_SCHEMA}')`;
+
+/**
+ * How the names of pgshift's replication slots and publications on a source begin (the kernel
+ * makes them, see replicationName): the schema copy never carries such a publication.
+ */
+export const REPLICATION_NAME_PREFIX = 'pgshift_';

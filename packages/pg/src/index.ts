@@ -1,4 +1,4 @@
-export { BOOKKEEPING_SCHEMA, NON_USER_SCHEMAS_SQL } from './bookkeeping.js';
+export { BOOKKEEPING_SCHEMA, NON_USER_SCHEMAS_SQL, REPLICATION_NAME_PREFIX } from './bookkeeping.js';
 export * from './checks/index.js';
 export { clientConfig, exactTypes, openClient } from './connect.js';
 export * from './copy/index.js';

@@ -38,6 +38,14 @@ export const FEATURE_SINCE = {
   extendedStatistics: 100000,
   /** `pg_publication` and the built-in pgoutput output plugin. */
   publications: 100000,
+  /** `pg_publication.pubtruncate`. */
+  publicationTruncate: 110000,
+  /** `pg_publication.pubviaroot` (publish_via_partition_root). */
+  publicationViaRoot: 130000,
+  /** Row filters and column lists (`prqual`, `prattrs`) and `FOR TABLES IN SCHEMA` (pg_publication_namespace). */
+  publicationFilters: 150000,
+  /** `pg_publication.pubgencols` (publish_generated_columns). */
+  publicationGeneratedColumns: 180000,
   collationProviders: 100000,
   permissivePolicies: 100000,
   temporarySlots: 100000,

@@ -1,6 +1,12 @@
 import type { SandboxServer } from '@pgshift/sandbox';
 import type pg from 'pg';
-import { applyStatements, copyDatabase, planSchema, type SchemaPlan } from '../src/index.js';
+import {
+  applyStatements,
+  copyDatabase,
+  planSchema,
+  type SchemaOptions,
+  type SchemaPlan,
+} from '../src/index.js';
 
 /** Creates a database, connects to it (the client is added to `clients`) and runs `fixture`. */
 export async function freshDatabase(
@@ -36,7 +42,7 @@ export async function one<T>(client: pg.Client, sql: string): Promise<T> {
 export async function copySchema(
   source: pg.Client,
   target: pg.Client,
-  options: { copyOwners?: boolean; copyPrivileges?: boolean } = {},
+  options: Partial<SchemaOptions> = {},
 ): Promise<SchemaPlan> {
   const plan = await planSchema(source, {}, { copyOwners: false, copyPrivileges: false, ...options });
   await applyPlan(target, plan);

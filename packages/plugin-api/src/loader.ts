@@ -11,6 +11,8 @@ export interface LoadOptions {
   copyOwners: boolean;
   /** Copy GRANTs. Off by default. */
   copyPrivileges: boolean;
+  /** Copy the source's publications. Off by default. */
+  copyPublications?: boolean;
   onLostSnapshot: LostSnapshotChoice;
   /** Tables larger than this many bytes are split into ranges that several workers share. */
   splitTableBytes: number;

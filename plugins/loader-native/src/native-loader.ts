@@ -139,6 +139,7 @@ export class NativeLoader implements Loader {
       plan = planSchema(source, tables ? { tables } : {}, {
         copyOwners: ctx.options.copyOwners,
         copyPrivileges: ctx.options.copyPrivileges,
+        copyPublications: ctx.options.copyPublications === true,
       });
       plan.catch(() => this.#plans.delete(key));
       this.#plans.set(key, plan);

@@ -29,6 +29,7 @@ export const DEFAULT_OPTIONS = {
   jobs: 4,
   copyOwners: false,
   copyPrivileges: false,
+  copyPublications: false,
   onLostSnapshot: 'fail',
   // Small enough that one large table does not leave the other workers idle at the end of a
   // copy (the 1 GB benchmark's largest table is ~550 MB); big enough that chunks stay efficient.
@@ -91,6 +92,7 @@ export const coreSchema: JsonSchema = {
         jobs: { type: 'integer', minimum: 1, maximum: 64 },
         copyOwners: { type: 'boolean' },
         copyPrivileges: { type: 'boolean' },
+        copyPublications: { type: 'boolean' },
         copyRoles: { type: 'boolean' },
         stateDir: { type: 'string', minLength: 1 },
         onLostSnapshot: { type: 'string', enum: ['fail', 'restart', 'per-table'] },

@@ -42,6 +42,9 @@ export const defaultMigrationDeps: MigrationDeps = {
   resolveSelection,
   runChecks: (task: LoadedTask) => runChecks(task),
   async verify(task, source, target, database) {
-    return verifyOne(source, target, database, verifyOptionsFor(task.config.mode));
+    return verifyOne(source, target, database, {
+      ...verifyOptionsFor(task.config.mode),
+      copyPublications: task.config.options.copyPublications === true,
+    });
   },
 };

@@ -492,7 +492,6 @@ function queries(v: number) {
       ORDER BY 1, 3 NULLS FIRST, 4`,
     // Each kind not carried yet adds a UNION ALL branch here.
     unsupported: `SELECT NULL::text AS kind, NULL::text AS name WHERE false
-      ${has('publications') ? "UNION ALL SELECT 'publication', pg_catalog.format('%I', p.pubname) FROM pg_catalog.pg_publication p" : ''}
       ${
         has('aggregateKinds')
           ? `UNION ALL SELECT 'moving-aggregate options of', pg_catalog.format('%I.%I', n.nspname, p.proname)

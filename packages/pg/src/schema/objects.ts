@@ -8,7 +8,7 @@ import { buildGraph } from './graph.js';
 import { OBJECT_KINDS } from './kinds/index.js';
 import { selectObjects } from './selection.js';
 import { withEmptySearchPath } from './session.js';
-import type { SchemaObject, SchemaSelection } from './types.js';
+import type { SchemaObject, SchemaOptions, SchemaSelection } from './types.js';
 
 /**
  * The database's schema as a flat list that compares equal between a source and a target made
@@ -20,8 +20,9 @@ import type { SchemaObject, SchemaSelection } from './types.js';
 export async function readSchemaObjects(
   client: pg.Client,
   selection: SchemaSelection = {},
+  options: Partial<SchemaOptions> = {},
 ): Promise<SchemaObject[]> {
-  return schemaObjects(await readSelectedCatalog(client, selection));
+  return schemaObjects(await readSelectedCatalog(client, selection), options);
 }
 
 /**
@@ -125,7 +126,8 @@ function baseTypeSignature(d: BaseTypeDefinition): BaseTypeDefinition {
   return implied ? { ...d, subscript: null } : d;
 }
 
-export function schemaObjects(catalog: Catalog): SchemaObject[] {
+/** `options`: kinds copied only when an option asks (publications) are compared only then too. */
+export function schemaObjects(catalog: Catalog, options: Partial<SchemaOptions> = {}): SchemaObject[] {
   const out: SchemaObject[] = [];
   const rels = new Map(catalog.relations.map((r) => [r.oid, r]));
   const push = (kind: string, schema: string, name: string, signature: unknown, table?: string) =>
@@ -309,7 +311,7 @@ export function schemaObjects(catalog: Catalog): SchemaObject[] {
   for (const d of catalog.defaultAcls)
     push('default privileges', d.schema ?? '', `${d.role} ${d.objtype}`, { acl: d.acl });
   for (const kind of OBJECT_KINDS) {
-    if (!kind.compare) continue;
+    if (!kind.compare || (kind.onlyWith && options[kind.onlyWith] !== true)) continue;
     for (const row of catalog.kinds[kind.prefix] ?? []) {
       const c = kind.compare(row);
       push(kind.label, c.schema, c.name, c.signature, c.table);

@@ -194,9 +194,13 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
   for (const r of tables) tablePost.set(tableKey(r.schema, r.name), tablePostData(r, index));
 
   // Post-data kinds (event triggers, publications, ...) come last; with a table selection only
-  // those that say they belong to one.
+  // those that say they belong to one, and those an option must ask for (publications) only when
+  // it does: a default, not something the copy cannot do, so they are not listed in `skipped`.
   const postKinds = OBJECT_KINDS.filter(
-    (k) => k.phase === 'post' && (!selection.tables || k.withSelection),
+    (k) =>
+      k.phase === 'post' &&
+      (!selection.tables || k.withSelection) &&
+      (k.onlyWith === undefined || options[k.onlyWith] === true),
   ).flatMap((k) => (catalog.kinds[k.prefix] ?? []).map((row) => k.statements(row)));
 
   const postData: SchemaStatement[] = [

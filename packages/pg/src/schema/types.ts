@@ -19,6 +19,8 @@ export interface SchemaStatement {
 export interface SchemaOptions {
   copyOwners: boolean;
   copyPrivileges: boolean;
+  /** Copy the source's publications (off by default: a target rarely publishes what its source did). */
+  copyPublications?: boolean;
 }
 
 export interface SchemaPlan {

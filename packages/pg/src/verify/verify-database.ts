@@ -31,6 +31,8 @@ export interface VerifyOptions {
   sequences?: boolean;
   /** Compare the tables' rows (default true); false for a copy of the schema alone. */
   rows?: boolean;
+  /** Publications were copied (options.copyPublications): compare them too. */
+  copyPublications?: boolean;
 }
 
 type Opener = () => Promise<pg.Client>;
@@ -66,7 +68,10 @@ export async function verifyDatabase(
       options.sequences === false
         ? []
         : compareSequences(await readSequences(source, selected), await readSequences(target, selected));
-    const readObjects = options.readSchemaObjects ?? ((c: pg.Client) => readSchemaObjects(c, selection));
+    const readObjects =
+      options.readSchemaObjects ??
+      ((c: pg.Client) =>
+        readSchemaObjects(c, selection, { copyPublications: options.copyPublications === true }));
     const compareObjects = options.schema !== false;
     const schema = compareObjects ? compareSchema(await readObjects(source), await readObjects(target)) : [];
     const ok =

@@ -9,6 +9,7 @@ import type { AnyObjectKind } from './object-kind.js';
 import { operatorKind } from './operator.js';
 import { operatorClassKind } from './operator-class.js';
 import { operatorFamilyKind } from './operator-family.js';
+import { publicationKind } from './publication.js';
 import { textSearchConfigurationKind } from './text-search-configuration.js';
 import { textSearchDictionaryKind } from './text-search-dictionary.js';
 import { textSearchParserKind } from './text-search-parser.js';
@@ -22,6 +23,7 @@ import { userMappingKind } from './user-mapping.js';
  */
 export const OBJECT_KINDS: readonly AnyObjectKind[] = [
   castKind,
+  publicationKind,
   eventTriggerKind,
   foreignDataWrapperKind,
   foreignServerKind,

@@ -1,6 +1,6 @@
 import type { Grant } from '../catalog.js';
 import type { CatalogSql } from '../catalog-sql.js';
-import type { SchemaStatement, SkippedObject } from '../types.js';
+import type { SchemaOptions, SchemaStatement, SkippedObject } from '../types.js';
 
 /**
  * One kind of schema object beyond tables and the kinds catalog.ts reads itself: operators,
@@ -90,6 +90,11 @@ export interface ObjectKind<Row extends KindRow = KindRow> {
    * dependency closure of the selected tables; post-data kinds are whole-database by default.
    */
   readonly withSelection?: boolean;
+  /**
+   * The option that must be on for these post-data objects to be copied and compared
+   * (publications). Off, they are left out as a default, not listed in `skipped`.
+   */
+  readonly onlyWith?: keyof SchemaOptions;
 }
 
 /** An ObjectKind with its row type erased, as the lists that hold every kind see it. */
