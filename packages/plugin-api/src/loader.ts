@@ -13,6 +13,8 @@ export interface LoadOptions {
   copyPrivileges: boolean;
   /** Copy the source's publications. Off by default. */
   copyPublications?: boolean;
+  /** The mode copies the schema alone: postData leaves out what is data (large objects' contents). */
+  schemaOnly?: boolean;
   onLostSnapshot: LostSnapshotChoice;
   /** Tables larger than this many bytes are split into ranges that several workers share. */
   splitTableBytes: number;

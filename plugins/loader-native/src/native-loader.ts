@@ -3,6 +3,7 @@ import {
   applyStatements,
   assertTargetNotOlder,
   copyDatabase,
+  copyLargeObjects,
   createIndexIfNotExists,
   hasFeature,
   inTransaction,
@@ -103,6 +104,12 @@ export class NativeLoader implements Loader {
           await store.markPostDataDone(target, table);
         });
       }
+      // Contents first, while every object is still the loader's own: post-data gives them away
+      // (owners), and only creates the objects whose contents the copy did not.
+      if (!ctx.options.schemaOnly && !(await store.phaseDone('large-objects'))) {
+        await copyLargeObjectsOf(ctx, source, target, plan);
+        await store.markPhase('large-objects');
+      }
       await applyStatements(target, plan.postData);
       await store.markPhase('post-data');
     });
@@ -168,6 +175,30 @@ export class NativeLoader implements Loader {
       await target?.end().catch(() => {});
     }
   }
+}
+
+/** Copies the contents of the large objects the plan creates, and says what it did. */
+async function copyLargeObjectsOf(
+  ctx: LoadContext,
+  source: pg.Client,
+  target: pg.Client,
+  plan: SchemaPlan,
+): Promise<void> {
+  const oids = plan.largeObjects ?? [];
+  if (oids.length === 0) return;
+  const result = await copyLargeObjects(source, target, oids, ctx.signal ? { signal: ctx.signal } : {});
+  ctx.logger.info('large objects copied', {
+    database: ctx.database.name,
+    copied: result.copied,
+    bytes: result.bytes,
+    alreadyThere: result.alreadyThere,
+  });
+  if (result.goneFromSource.length > 0) {
+    const text = `database ${ctx.database.name}: ${result.goneFromSource.length} large object(s) were removed from the source during the migration and are created empty: ${result.goneFromSource.slice(0, 20).join(', ')}`;
+    ctx.logger.warn(text);
+    ctx.progress.emit({ type: 'message', level: 'warn', text });
+  }
+  ctx.signal?.throwIfAborted();
 }
 
 /** Says which objects the selection leaves out because they need a table outside it. */

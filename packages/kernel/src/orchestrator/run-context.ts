@@ -59,6 +59,7 @@ export function loadContext(run: RunContext, database: ResolvedDatabase, snapsho
       onLostSnapshot: options.onLostSnapshot,
       splitTableBytes: options.splitTableBytes,
       taskName: run.task.config.task.name,
+      schemaOnly: run.task.config.mode === 'schema',
     },
     progress: run.progress,
     logger: run.task.logger.child({ database: database.name }),

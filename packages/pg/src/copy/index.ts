@@ -9,6 +9,12 @@ export { CopyError, isLostSnapshotError, SnapshotLostError } from './errors.js';
 export { applyFixedSettings, FIXED_SETTINGS, fixedSettingsSql } from './fixed-settings.js';
 export { readTableInventory } from './inventory.js';
 export { keyColumnInfo, keyExpression, keyOrder, keyRangePredicates, keySplitPoints } from './key-ranges.js';
+export {
+  copyLargeObjects,
+  LargeObjectCopyError,
+  type LargeObjectCopyOptions,
+  type LargeObjectCopyResult,
+} from './large-objects.js';
 export { ctidPredicates, planChunks } from './plan.js';
 export { ProgressStore } from './progress-store.js';
 export { applySequences, readSequences, type SequenceValue } from './sequences.js';

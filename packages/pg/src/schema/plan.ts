@@ -28,6 +28,7 @@ import { superuserOnlyFlags } from './ddl-table.js';
 import { viewsNeedingConstraints } from './deferred-views.js';
 import { buildGraph, dependencyOrder, type GraphNode } from './graph.js';
 import { type KindRow, OBJECT_KINDS, objectKind } from './kinds/index.js';
+import { largeObjectKind } from './kinds/large-object.js';
 import { selectObjectsStrictly } from './selection.js';
 import { withEmptySearchPath } from './session.js';
 import { statement } from './sql-text.js';
@@ -259,6 +260,7 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
     tablePostData: tablePost,
     postData,
     finish: [...kindFinish, ...postKinds.flatMap((made) => made.finish ?? [])],
+    largeObjects: selection.tables ? [] : (catalog.kinds[largeObjectKind.prefix] ?? []).map((l) => l.oid),
     sequences,
     materializedViews: matviews.map((m) => ({ schema: m.schema, name: m.name })),
   };

@@ -44,6 +44,8 @@ export interface SchemaPlan {
    * triggers, created disabled so they do not fire on what pgshift runs, enabled as on the source.
    */
   finish?: SchemaStatement[];
+  /** Oids of the large objects post-data creates; the loader copies their contents. */
+  largeObjects?: string[];
 }
 
 /** One object a plan does not create. */

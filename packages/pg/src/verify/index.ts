@@ -1,4 +1,9 @@
 export {
+  compareLargeObjects,
+  type LargeObjectDifference,
+  type LargeObjectVerification,
+} from './large-objects.js';
+export {
   formatVerifyReport,
   type RangeDifference,
   type SchemaDifference,

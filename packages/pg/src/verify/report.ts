@@ -1,3 +1,5 @@
+import type { LargeObjectVerification } from './large-objects.js';
+
 /** What verify found for one table. */
 export interface TableVerification {
   table: string;
@@ -44,6 +46,8 @@ export interface VerifyReport {
   schema: SchemaDifference[];
   /** Schema objects were compared (a reader was available). */
   schemaCompared: boolean;
+  /** Large objects' contents, when compared. */
+  largeObjects?: LargeObjectVerification;
 }
 
 /** A short human summary: one line per difference, then a verdict. */
@@ -65,6 +69,18 @@ export function formatVerifyReport(report: VerifyReport): string {
       lines.push(`    differs in ${d.range}: source ${d.sourceRows} rows, target ${d.targetRows} rows`);
     }
     if (t.differences.length > 10) lines.push(`    ... and ${t.differences.length - 10} more ranges`);
+  }
+  const lo = report.largeObjects;
+  if (lo?.error) lines.push(`  large objects: could not be compared: ${lo.error}`);
+  else if (lo && lo.differences.length > 0) {
+    lines.push(`  large objects: ${lo.sourceCount} on the source, ${lo.targetCount} on the target`);
+    for (const d of lo.differences.slice(0, 10))
+      lines.push(
+        d.problem === 'different'
+          ? `    large object ${d.oid}: contents differ (source ${d.sourceBytes} bytes, target ${d.targetBytes} bytes)`
+          : `    large object ${d.oid}: ${d.problem} on the target`,
+      );
+    if (lo.differences.length > 10) lines.push(`    ... and ${lo.differences.length - 10} more`);
   }
   for (const s of report.sequences) {
     lines.push(

@@ -8,6 +8,7 @@ import { readSequences } from '../copy/sequences.js';
 import type { TableInfo } from '../copy/types.js';
 import { qualified } from '../quote.js';
 import { readSchemaObjects, readSelectedSequences } from '../schema/index.js';
+import { compareLargeObjects } from './large-objects.js';
 import type { SchemaDifference, SequenceVerification, TableVerification, VerifyReport } from './report.js';
 import { rowTextExpression } from './row-text.js';
 
@@ -31,6 +32,11 @@ export interface VerifyOptions {
   sequences?: boolean;
   /** Compare the tables' rows (default true); false for a copy of the schema alone. */
   rows?: boolean;
+  /**
+   * Compare large objects' contents (default: when rows are compared and no table selection is
+   * given, as the copy carries them only then).
+   */
+  largeObjects?: boolean;
   /** Publications were copied (options.copyPublications): compare them too. */
   copyPublications?: boolean;
 }
@@ -74,10 +80,15 @@ export async function verifyDatabase(
         readSchemaObjects(c, selection, { copyPublications: options.copyPublications === true }));
     const compareObjects = options.schema !== false;
     const schema = compareObjects ? compareSchema(await readObjects(source), await readObjects(target)) : [];
+    const largeObjects =
+      (options.largeObjects ?? (options.rows !== false && !tables))
+        ? await compareLargeObjects(source, target)
+        : undefined;
     const ok =
       schema.length === 0 &&
       sequences.length === 0 &&
-      tableResults.every((t) => !t.error && t.differences.length === 0);
+      tableResults.every((t) => !t.error && t.differences.length === 0) &&
+      (!largeObjects || (!largeObjects.error && largeObjects.differences.length === 0));
     return {
       database,
       ok,
@@ -85,6 +96,7 @@ export async function verifyDatabase(
       sequences,
       schema,
       schemaCompared: compareObjects,
+      ...(largeObjects ? { largeObjects } : {}),
     };
   } finally {
     for (const client of [source, target]) {

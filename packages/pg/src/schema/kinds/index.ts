@@ -5,6 +5,7 @@ import { eventTriggerKind } from './event-trigger.js';
 import { foreignDataWrapperKind } from './foreign-data-wrapper.js';
 import { foreignServerKind } from './foreign-server.js';
 import { languageKind } from './language.js';
+import { largeObjectKind } from './large-object.js';
 import type { AnyObjectKind } from './object-kind.js';
 import { operatorKind } from './operator.js';
 import { operatorClassKind } from './operator-class.js';
@@ -23,6 +24,7 @@ import { userMappingKind } from './user-mapping.js';
  */
 export const OBJECT_KINDS: readonly AnyObjectKind[] = [
   castKind,
+  largeObjectKind,
   publicationKind,
   eventTriggerKind,
   foreignDataWrapperKind,
