@@ -36,6 +36,7 @@ for (const major of MAJORS) {
         const config = writeConfig(dir, `regression-${major}-full`, source, target, {
           mode: 'full',
           databases: ['regression'],
+          copyPrivileges: true,
         });
         const check = await runCli(['check', '-c', config]);
         expect(check.stdout, check.stderr).not.toMatch(/^FAILED/m);

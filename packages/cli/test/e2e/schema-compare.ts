@@ -75,7 +75,7 @@ export async function fingerprint(server: SandboxServer, database: string): Prom
           || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END || ' local=' || a.attislocal::text || ' inh=' || a.attinhcount::text, ', ' ORDER BY a.attnum) AS v
          FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ${USER_RELATION}
-        GROUP BY 1 ORDER BY 1`,
+        GROUP BY n.nspname, c.relname ORDER BY 1`,
     ),
     indexes: await rows(
       server,

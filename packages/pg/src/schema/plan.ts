@@ -3,6 +3,7 @@ import { qualified, quoteIdent } from '../quote.js';
 import { serverVersionNum } from '../server-version.js';
 import { type Catalog, readCatalog } from './catalog.js';
 import { CatalogIndex } from './catalog-index.js';
+import { cloneNameFixes } from './clone-names.js';
 import { defaultAclDdl, grantDdl, ownerDdl } from './ddl-acl.js';
 import {
   indexAttachments,
@@ -208,6 +209,7 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
     ...viewsAfterKeys,
     ...indexAttachments(tables, index, includedRels),
     ...tables.flatMap((r) => laterConstraints(r, index, includedRels)),
+    ...cloneNameFixes(tables, index, includedRels),
     ...relations.flatMap((r) => triggersAndRules(r, index)),
     ...tables.flatMap((r) => rowSecurity(r, index)),
     ...relations.flatMap((r) => statisticsObjects(r, index)),
@@ -265,4 +267,3 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
     materializedViews: matviews.map((m) => ({ schema: m.schema, name: m.name })),
   };
 }
-
