@@ -372,6 +372,20 @@ function queries(v: number) {
             : 'NULL::text AS "combineFn", NULL::text AS "serialFn", NULL::text AS "deserialFn",'
         }
         a.agginitval AS "initCond",
+        ${
+          has('aggregateKinds')
+            ? `CASE WHEN a.aggmtransfn <> 0 THEN ${object({
+                transFn: `${q.qname('pg_proc', 'a.aggmtransfn')}::pg_catalog.json`,
+                invTransFn: `${q.qname('pg_proc', 'a.aggminvtransfn')}::pg_catalog.json`,
+                stateType: 'pg_catalog.format_type(a.aggmtranstype, NULL)',
+                stateSpace: 'a.aggmtransspace',
+                finalFn: `CASE WHEN a.aggmfinalfn <> 0 THEN ${q.qname('pg_proc', 'a.aggmfinalfn')}::pg_catalog.json END`,
+                finalExtra: 'a.aggmfinalextra',
+                finalModify: has('aggregateFinalModify') ? 'a.aggmfinalmodify::text' : 'NULL::text',
+                initCond: 'a.aggminitval',
+              })}::text END`
+            : 'NULL::text'
+        } AS moving,
         CASE WHEN a.aggsortop <> 0 THEN (SELECT ${object({ schema: 'opn.nspname', name: 'op.oprname' })} FROM pg_catalog.pg_operator op JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace WHERE op.oid = a.aggsortop)::text END AS "sortOp",
         ${has('parallelSafety') ? 'p.proparallel::text' : "'u'::text"} AS parallel
       FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid
@@ -492,14 +506,6 @@ function queries(v: number) {
       ORDER BY 1, 3 NULLS FIRST, 4`,
     // Each kind not carried yet adds a UNION ALL branch here.
     unsupported: `SELECT NULL::text AS kind, NULL::text AS name WHERE false
-      ${
-        has('aggregateKinds')
-          ? `UNION ALL SELECT 'moving-aggregate options of', pg_catalog.format('%I.%I', n.nspname, p.proname)
-        FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid
-          JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-        WHERE a.aggmtransfn <> 0 AND ${USER_NSP} AND ${q.notExtMember('pg_proc', 'p.oid')}`
-          : ''
-      }
       ORDER BY 1, 2`,
     dependencies: `SELECT d.classid::pg_catalog.regclass::text AS cls, d.objid::text AS objid, ${q.nodeKey('d.classid', 'd.objid', kindKeyBranches(q, 'd.objid'))} AS "objKey",
         d.refclassid::pg_catalog.regclass::text AS "refCls", d.refobjid::text AS "refObjid", ${q.nodeKey('d.refclassid', 'd.refobjid', kindKeyBranches(q, 'd.refobjid'))} AS "refKey",
@@ -586,6 +592,7 @@ async function readKinds(client: pg.Client, q: CatalogSql): Promise<KindRows> {
 }
 
 const JSON_COLUMNS = new Set([
+  'moving',
   'transFn',
   'finalFn',
   'combineFn',
