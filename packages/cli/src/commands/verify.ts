@@ -23,7 +23,7 @@ export const verifyCommand: CliCommand = {
               let ok = true;
               const outcomes = [];
               for (const database of selection.databases) {
-                const outcome = await verifyOne(source, target, database, verifyOptionsFor(task.config.mode));
+                const outcome = await verifyOne(source, target, database, verifyOptionsFor(task.config));
                 ok &&= outcome.ok;
                 outcomes.push(outcome);
                 if (!opts.json) ctx.print(outcome.lines.join('\n'));

@@ -10,9 +10,19 @@ function opener(server: ServerHandle, database: string) {
   return () => openClient(server.route.connection({ database }), `pgshift-verify-${server.role}`);
 }
 
-/** What verify compares in a mode: a copy of the schema alone has no rows or sequence values to compare. */
-export function verifyOptionsFor(mode: MigrationMode): VerifyOptions {
-  return mode === 'schema' ? { rows: false, sequences: false } : {};
+/**
+ * What verify compares for a task: what its mode and options copied. A copy of the schema alone
+ * has no rows or sequence values; publications and default privileges only where copied.
+ */
+export function verifyOptionsFor(config: {
+  mode: MigrationMode;
+  options: { copyPublications?: boolean; copyPrivileges?: boolean };
+}): VerifyOptions {
+  return {
+    ...(config.mode === 'schema' ? { rows: false, sequences: false } : {}),
+    copyPublications: config.options.copyPublications === true,
+    copyPrivileges: config.options.copyPrivileges === true,
+  };
 }
 
 /** Verifies one database: exactly the selection's schema objects, rows and sequences. */
@@ -42,9 +52,6 @@ export const defaultMigrationDeps: MigrationDeps = {
   resolveSelection,
   runChecks: (task: LoadedTask) => runChecks(task),
   async verify(task, source, target, database) {
-    return verifyOne(source, target, database, {
-      ...verifyOptionsFor(task.config.mode),
-      copyPublications: task.config.options.copyPublications === true,
-    });
+    return verifyOne(source, target, database, verifyOptionsFor(task.config));
   },
 };

@@ -308,8 +308,10 @@ export function schemaObjects(catalog: Catalog, options: Partial<SchemaOptions> 
     const r = rels.get(x.rel);
     if (r) push('statistics', x.schema, x.name, { def: x.def, comment: x.comment }, r.name);
   }
-  for (const d of catalog.defaultAcls)
-    push('default privileges', d.schema ?? '', `${d.role} ${d.objtype}`, { acl: d.acl });
+  // Default privileges are privileges: compared only where the copy carries them.
+  if (options.copyPrivileges !== false)
+    for (const d of catalog.defaultAcls)
+      push('default privileges', d.schema ?? '', `${d.role} ${d.objtype}`, { acl: d.acl });
   for (const kind of OBJECT_KINDS) {
     if (!kind.compare || (kind.onlyWith && options[kind.onlyWith] !== true)) continue;
     for (const row of catalog.kinds[kind.prefix] ?? []) {

@@ -39,6 +39,8 @@ export interface VerifyOptions {
   largeObjects?: boolean;
   /** Publications were copied (options.copyPublications): compare them too. */
   copyPublications?: boolean;
+  /** Privileges were copied (options.copyPrivileges): compare default privileges too (default true). */
+  copyPrivileges?: boolean;
 }
 
 type Opener = () => Promise<pg.Client>;
@@ -77,7 +79,10 @@ export async function verifyDatabase(
     const readObjects =
       options.readSchemaObjects ??
       ((c: pg.Client) =>
-        readSchemaObjects(c, selection, { copyPublications: options.copyPublications === true }));
+        readSchemaObjects(c, selection, {
+          copyPublications: options.copyPublications === true,
+          copyPrivileges: options.copyPrivileges !== false,
+        }));
     const compareObjects = options.schema !== false;
     const schema = compareObjects ? compareSchema(await readObjects(source), await readObjects(target)) : [];
     const largeObjects =
