@@ -33,25 +33,25 @@ function renameBlock(table: string, clones: CloneName[]): SchemaStatement {
     .join(', ');
   const rel = quoteLiteral(table);
   const body = `DECLARE r record; BEGIN
-  CREATE TEMPORARY TABLE pgshift_clone_names ON COMMIT DROP AS
+  CREATE TEMPORARY TABLE cloned_key_names ON COMMIT DROP AS
     WITH RECURSIVE up(clone, parent, top) AS (
       SELECT c.oid, c.conparentid, c.oid FROM pg_catalog.pg_constraint c
        WHERE c.conrelid = ${rel}::pg_catalog.regclass AND c.contype = 'f' AND c.conparentid <> 0
       UNION ALL
       SELECT up.clone, p.conparentid, p.oid FROM up JOIN pg_catalog.pg_constraint p ON p.oid = up.parent)
-    SELECT c.conname::text AS have, v.want::text AS want, 'pgshift_clone_' || c.oid::text AS temp
+    SELECT c.conname::text AS have, v.want::text AS want, 'cloned_key_' || c.oid::text AS temp
       FROM up JOIN pg_catalog.pg_constraint root ON root.oid = up.top
       JOIN pg_catalog.pg_constraint c ON c.oid = up.clone
       JOIN (VALUES ${wanted}) v(ref, roottable, rootname, want)
         ON c.confrelid = v.ref AND root.conrelid = v.roottable AND root.conname = v.rootname
      WHERE up.parent = 0 AND c.conname <> v.want;
-  FOR r IN SELECT * FROM pgshift_clone_names LOOP
+  FOR r IN SELECT * FROM cloned_key_names LOOP
     EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', ${rel}, r.have, r.temp);
   END LOOP;
-  FOR r IN SELECT * FROM pgshift_clone_names LOOP
+  FOR r IN SELECT * FROM cloned_key_names LOOP
     EXECUTE pg_catalog.format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', ${rel}, r.temp, r.want);
   END LOOP;
-  DROP TABLE pgshift_clone_names;
+  DROP TABLE cloned_key_names;
 END`;
   return statement(`DO ${quoteLiteral(body)}`, `names of foreign keys cloned onto ${table}`);
 }
