@@ -6,6 +6,7 @@ import { columnComments, columnSettings } from './ddl-columns.js';
 import {
   type GenericOption,
   genericOptionsSql,
+  guardedBy,
   hasSecret,
   optionsClause,
   optionText,
@@ -68,7 +69,7 @@ export function foreignTableDdl(r: RelationRow, index: CatalogIndex): SchemaStat
       if (c.notNull && parent && !parent.notNull) actions.push(`ALTER COLUMN ${column} SET NOT NULL`);
       if (actions.length > 0) {
         const s = statement(`${alter} ${actions.join(', ')}`, `column ${column} of ${what}`);
-        after.push(hasSecret(options) ? { ...s, sensitive: true } : s);
+        after.push(guardedBy(s, options));
       }
       continue;
     }

@@ -37,6 +37,14 @@ export function hasSecret(options: GenericOption[] | null): boolean {
   return (options ?? []).some((o) => SECRET_KEY.test(o.key));
 }
 
+/**
+ * `statement` marked sensitive when `options` hold a secret: a failure then names the object by
+ * its description only, never by its SQL.
+ */
+export function guardedBy<S extends { sensitive?: true }>(statement: S, options: GenericOption[] | null): S {
+  return hasSecret(options) ? { ...statement, sensitive: true } : statement;
+}
+
 /** The options with secret values replaced, for descriptions and verify signatures. */
 export function redacted(options: GenericOption[] | null): GenericOption[] | null {
   if (!options) return null;

@@ -3,7 +3,7 @@ import { grantDdl, ownerDdl } from '../ddl-acl.js';
 import {
   type GenericOption,
   genericOptionsSql,
-  hasSecret,
+  guardedBy,
   optionsClause,
   redacted,
 } from '../generic-options.js';
@@ -46,7 +46,7 @@ export const foreignDataWrapperKind: ObjectKind<ForeignDataWrapperRow> = {
     const create = statement(sql, what);
     return {
       create: [
-        hasSecret(w.options) ? { ...create, sensitive: true } : create,
+        guardedBy(create, w.options),
         ...commentOn(`FOREIGN DATA WRAPPER ${name}`, w.comment ?? null, what),
       ],
       owner: [ownerDdl(`FOREIGN DATA WRAPPER ${name}`, w.owner, what)],

@@ -3,7 +3,7 @@ import { grantDdl, ownerDdl } from '../ddl-acl.js';
 import {
   type GenericOption,
   genericOptionsSql,
-  hasSecret,
+  guardedBy,
   optionsClause,
   redacted,
 } from '../generic-options.js';
@@ -43,10 +43,7 @@ export const foreignServerKind: ObjectKind<ForeignServerRow> = {
     sql += ` FOREIGN DATA WRAPPER ${quoteIdent(s.wrapper)}${optionsClause(s.options)}`;
     const create = statement(sql, what);
     return {
-      create: [
-        hasSecret(s.options) ? { ...create, sensitive: true } : create,
-        ...commentOn(`SERVER ${name}`, s.comment ?? null, what),
-      ],
+      create: [guardedBy(create, s.options), ...commentOn(`SERVER ${name}`, s.comment ?? null, what)],
       owner: [ownerDdl(`SERVER ${name}`, s.owner, what)],
       grants: grantDdl(`FOREIGN SERVER ${name}`, s.acl ?? null, s.owner, what),
     };
