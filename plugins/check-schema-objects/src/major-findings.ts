@@ -25,7 +25,11 @@ export interface MajorFinding {
   database: string;
   problem: string;
   remedy: string;
+  /** The operator or aggregate as `schema.name(args)` without spaces, where a finding is about one. */
+  routine?: string;
 }
+
+const routineKey = (text: string) => text.replace(/\s/g, '');
 
 /** The source and target server_version_num of a check. */
 export interface Versions {
@@ -40,6 +44,14 @@ const REPLACEMENTS: Record<string, string> = {
   reltime: 'interval',
   _reltime: 'interval[]',
   unknown: 'text',
+};
+
+/**
+ * How a column's values become the replacement type where a plain cast does not do: abstime's
+ * 'invalid' has no timestamp (it becomes NULL, which the remedy says).
+ */
+const CONVERSIONS: Record<string, { using: (column: string) => string; note: string }> = {
+  abstime: { using: (column) => `NULLIF(${column}, 'invalid')`, note: "  -- 'invalid' becomes NULL" },
 };
 
 /** A removal the target has and the source does not: what was there still may be in use. */
@@ -62,8 +74,11 @@ function typeRemedy(use: TypeUseRow): string {
   const column = use.column === null ? '' : quoteIdent(use.column);
   const relation =
     use.relSchema === null || use.relName === null ? '' : qualified(use.relSchema, use.relName);
-  if (to && use.kind === 'column' && (use.relkind === 'r' || use.relkind === 'p'))
-    return `ALTER TABLE ${relation} ALTER COLUMN ${column} TYPE ${to} USING ${column}::${to};`;
+  if (to && use.kind === 'column' && (use.relkind === 'r' || use.relkind === 'p')) {
+    const conversion = CONVERSIONS[use.typname];
+    const value = conversion ? conversion.using(column) : column;
+    return `ALTER TABLE ${relation} ALTER COLUMN ${column} TYPE ${to} USING ${value}::${to};${conversion?.note ?? ''}`;
+  }
   if (to && use.kind === 'attribute') return `ALTER TYPE ${relation} ALTER ATTRIBUTE ${column} TYPE ${to};`;
   return `-- ${use.kind} ${use.name}: change it to use ${to ?? 'a type the target has'}, or drop it`;
 }
@@ -120,6 +135,7 @@ async function postfixOperators(ctx: CheckContext, database: ResolvedDatabase, v
   );
   return rows.map((o) => ({
     database: database.name,
+    routine: routineKey(`${o.name}(${o.operand},NONE)`),
     problem: `postfix operator ${o.name} (${o.operand}, NONE) cannot be created: ${since('noPostfixOperators')} have no postfix operators`,
     remedy: `DROP OPERATOR ${o.name} (${o.operand}, NONE);  -- after replacing its uses with a function call or a prefix operator`,
   }));
@@ -146,6 +162,7 @@ async function supportFunctions(ctx: CheckContext, database: ResolvedDatabase, v
     const instead = offered.filter((f) => f.name === r.function).map((f) => f.signature);
     return {
       database: database.name,
+      routine: routineKey(r.name),
       problem: `${r.kind} ${r.name} uses ${r.signature}, which PostgreSQL ${majorName(v.target)} does not have${instead.length > 0 ? ` (it has ${instead.join(', ')})` : ''}`,
       remedy: `DROP ${r.kind.toUpperCase()} ${r.name};  -- on the source, then create it on the target after the copy with what the target offers`,
     };
@@ -164,10 +181,14 @@ export async function majorFindings(
   v: Versions,
 ): Promise<MajorFinding[]> {
   if (majorVersion(v.target) <= majorVersion(v.source)) return [];
+  const postfix = await postfixOperators(ctx, database, v);
+  // A postfix operator is named once, as such, even when its function changed too (factorial).
+  const named = new Set(postfix.map((f) => f.routine));
+  const support = (await supportFunctions(ctx, database, v)).filter((f) => !named.has(f.routine));
   return [
     ...(await missingTypes(ctx, database, v)),
     ...(await tablesWithOids(ctx, database, v)),
-    ...(await postfixOperators(ctx, database, v)),
-    ...(await supportFunctions(ctx, database, v)),
+    ...postfix,
+    ...support,
   ];
 }

@@ -85,12 +85,16 @@ export function postfixOperatorsSql(v: number): string {
 
 /** One built-in function a user aggregate or operator is made of. */
 export interface SupportRow {
-  kind: 'aggregate' | 'operator';
+  kind: 'aggregate' | 'operator' | 'cast' | 'transform';
   name: string;
   /** The built-in function's name, and `name(identity arguments)`. */
   function: string;
   signature: string;
-  /** Whether the aggregate or operator takes or keeps a polymorphic type (anyelement, anyarray...). */
+  /**
+   * Whether the object needs the function's exact signature: an aggregate or operator that takes
+   * or keeps a polymorphic type (anyelement, anyarray...), and every cast and transform, which
+   * name their functions with argument types.
+   */
   polymorphic: boolean;
 }
 
@@ -101,7 +105,7 @@ const POLYMORPHIC = (oids: string) =>
 const SIGNATURE = (p: string) =>
   `${p}.proname || '(' || pg_catalog.pg_get_function_identity_arguments(${p}.oid) || ')'`;
 
-/** The built-in functions user aggregates and operators call (transition, final, operator code...). */
+/** The built-in functions user aggregates, operators, casts and transforms call (transition, final, operator code...). */
 export function supportFunctionsSql(v: number): string {
   const q = catalogSql(v);
   const aggregateFns = [
@@ -129,6 +133,24 @@ export function supportFunctionsSql(v: number): string {
         JOIN pg_catalog.pg_proc f ON f.oid = o.oprcode::pg_catalog.oid
         JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace AND fn.nspname = 'pg_catalog'
       WHERE ${USER_NSP} AND ${q.notExtMember('pg_operator', 'o.oid')}
+    UNION ALL SELECT 'cast',
+        pg_catalog.format('(%s AS %s)', pg_catalog.format_type(k.castsource, NULL), pg_catalog.format_type(k.casttarget, NULL)),
+        f.proname::text, ${SIGNATURE('f')}, true
+      FROM pg_catalog.pg_cast k JOIN pg_catalog.pg_proc f ON f.oid = k.castfunc
+        JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace AND fn.nspname = 'pg_catalog'
+      WHERE k.oid >= 16384 AND ${q.notExtMember('pg_cast', 'k.oid')}
+    ${
+      q.has('transforms')
+        ? `UNION ALL SELECT 'transform',
+        pg_catalog.format('FOR %s LANGUAGE %I', pg_catalog.format_type(t.trftype, NULL), l.lanname),
+        f.proname::text, ${SIGNATURE('f')}, true
+      FROM pg_catalog.pg_transform t JOIN pg_catalog.pg_language l ON l.oid = t.trflang,
+        pg_catalog.unnest(ARRAY[t.trffromsql::pg_catalog.oid, t.trftosql::pg_catalog.oid]) AS s(fn)
+        JOIN pg_catalog.pg_proc f ON f.oid = s.fn
+        JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace AND fn.nspname = 'pg_catalog'
+      WHERE ${q.notExtMember('pg_transform', 't.oid')}`
+        : ''
+    }
       ORDER BY 1, 2, 4`;
 }
 
