@@ -124,9 +124,10 @@ const SENDABLE = `(t.oid < 10000 AND t.typtype = 'b' AND t.typsend::oid <> 0 AND
 const send = (fn: string, cast: string) => ({ send: fn, cast });
 
 /**
- * Built-in types whose text output depends on the server major (float formatting), by type oid
- * (the same on every server), with the send function giving their exact, version-free bytes.
- * Arrays go through array_send, whose element type oid is built-in too.
+ * Built-in types whose text output depends on the server major (float formatting; tsquery, whose
+ * redundant parentheses 9.6 stopped printing), by type oid (the same on every server), with the
+ * send function giving their exact, version-free bytes. Arrays go through array_send, whose
+ * element type oid is built-in too.
  */
 const BINARY_COMPARE: Record<string, { send: string; cast: string }> = {
   '700': send('float4send', 'float4'),
@@ -147,6 +148,8 @@ const BINARY_COMPARE: Record<string, { send: string; cast: string }> = {
   '1027': send('array_send', 'polygon[]'),
   '629': send('array_send', 'line[]'),
   '719': send('array_send', 'circle[]'),
+  '3615': send('tsquerysend', 'tsquery'),
+  '3645': send('array_send', 'tsquery[]'),
 };
 
 /** Primary key columns, else those of the narrowest unique, non-partial, plain index on NOT NULL columns. */
