@@ -50,7 +50,7 @@ describe('objects a later target major cannot create', () => {
       expect(major.message).toContain(named);
     expect(major.message).not.toContain('note');
     expect(major.remedy).toContain(
-      'ALTER TABLE "public"."bookings" ALTER COLUMN "booked" TYPE timestamp with time zone USING "booked"::timestamp with time zone;',
+      `ALTER TABLE "public"."bookings" ALTER COLUMN "booked" TYPE timestamp with time zone USING NULLIF("booked", 'invalid')::timestamp with time zone;  -- 'invalid' becomes NULL`,
     );
     expect(major.remedy).toContain('ALTER TABLE "public"."legacy" SET WITHOUT OIDS;');
   });
