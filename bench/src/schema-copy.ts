@@ -140,7 +140,8 @@ export function schemaCopySection(r: SchemaCopyResult): string {
       [
         ['pgshift (catalogs → DDL)', seconds(a), r.pgshift.map((s) => s.toFixed(2)).join(', '), ratio(a, b)],
         [
-          'pg_dump -Fc --schema-only | pg_restore',
+          // A bare | would end the markdown table's cell.
+          'pg_dump -Fc --schema-only \\| pg_restore',
           seconds(b),
           r.pgDump.map((s) => s.toFixed(2)).join(', '),
           '1.00×',
