@@ -24,7 +24,7 @@ import {
 import { acquireRunLock } from './run-lock.js';
 import { settleDecoder } from './settle-decoder.js';
 import { StateDir } from './state-dir.js';
-import { isFinal, newTaskState, type TaskState } from './task-state.js';
+import { newTaskState, resumable, type TaskState } from './task-state.js';
 
 export interface RunTaskOptions {
   deps: MigrationDeps;
@@ -69,7 +69,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
   const releaseLock = acquireRunLock(stateDir.path, config.task.name);
   try {
     let state = stateDir.readState();
-    const resuming = state !== undefined && !isFinal(state.status);
+    const resuming = state !== undefined && resumable(state);
     if (!state || !resuming) {
       state = newTaskState(config.task.name, config.mode);
       stateDir.clearControl();

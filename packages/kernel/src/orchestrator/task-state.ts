@@ -67,3 +67,12 @@ export function newTaskState(task: string, mode: MigrationMode, now = new Date()
 export function isFinal(status: TaskStatus): boolean {
   return status === 'completed' || status === 'cancelled';
 }
+
+/**
+ * Whether a run goes on from this state rather than starting over: the task is not over and got
+ * past its prechecks. One that failed them (or stopped while running them) has nothing of its own
+ * on the target yet, and must pass them before anything is written.
+ */
+export function resumable(state: TaskState): boolean {
+  return !isFinal(state.status) && state.stage !== 'checking';
+}

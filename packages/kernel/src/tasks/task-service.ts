@@ -2,7 +2,7 @@ import { PgshiftError } from '@pgshift/plugin-api';
 import { type CheckReport, runChecks } from '../checks/run-checks.js';
 import { loadTask } from '../load-task.js';
 import type { LoadTaskOptions } from '../loaded-task.js';
-import { isFinal } from '../orchestrator/task-state.js';
+import { resumable } from '../orchestrator/task-state.js';
 import { localDirs } from './local-dirs.js';
 import { loadStoredTask, readConfigForRecord } from './stored-config.js';
 import {
@@ -119,7 +119,7 @@ export async function startTask(
       'create a new task (another task.name) to migrate again',
     );
   }
-  const resumes = current.run !== undefined && !isFinal(current.run.status) && current.status === 'failed';
+  const resumes = current.run !== undefined && resumable(current.run) && current.status === 'failed';
   let report: CheckReport | undefined;
   if (!resumes) {
     const checked = await checkTask(store, name, options);
