@@ -57,6 +57,11 @@ function valuesList(rows: Value[][], types: string[] | undefined): string {
  */
 export function insertRows(table: TargetTable, columns: string[], rows: Value[][]): Statement {
   for (const name of columns) targetColumn(table, name);
+  // A table without columns (CREATE TABLE t (), or all dropped): no VALUES list can be written.
+  if (columns.length === 0) {
+    const text = `INSERT INTO ${table.sql} SELECT FROM pg_catalog.generate_series(1, ${rows.length})`;
+    return { text, values: [], template: `INSERT INTO ${table.sql} SELECT FROM ...` };
+  }
   const overriding = table.identityAlways ? ' OVERRIDING SYSTEM VALUE' : '';
   const head = `INSERT INTO ${table.sql} (${columns.map(quoteIdent).join(', ')})${overriding} VALUES `;
   return { text: head + valuesList(rows, undefined), values: [], template: `${head}...` };

@@ -206,6 +206,30 @@ describe('logical replicator following a source under writes', () => {
     },
   );
 
+  it.each(['pgoutput', 'test_decoding'] as const)(
+    'follows inserts into a table without columns (%s)',
+    async (format) => {
+      const database = `nocols_${format}`;
+      const src = source17.connection();
+      const { ctx, replicator } = await readyToFollow({
+        source: src,
+        target: target.connection(),
+        database,
+        format,
+        slotName: `s_nocols_${format}`,
+        sourceMajor: 17,
+        tables: [{ schema: 'public', name: 'empty' }],
+        ddl: 'CREATE TABLE empty (); ALTER TABLE empty REPLICA IDENTITY FULL',
+      });
+      await exec(src, database, 'INSERT INTO empty SELECT FROM generate_series(1, 3)');
+      await exec(src, database, 'INSERT INTO empty DEFAULT VALUES');
+      const drainTo = await currentWalLsn(src, database);
+      await replicator.follow(ctx, { signal: new AbortController().signal, drainTo: () => drainTo });
+      expect(await target.query('SELECT count(*)::int AS n FROM empty', [], database)).toEqual([{ n: 4 }]);
+      await replicator.cleanup(ctx);
+    },
+  );
+
   it('does not acknowledge past the applied position while apply is blocked', async () => {
     const database = 'ack';
     const src = source17.connection();
