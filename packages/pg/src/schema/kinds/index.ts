@@ -11,6 +11,7 @@ import { operatorKind } from './operator.js';
 import { operatorClassKind } from './operator-class.js';
 import { operatorFamilyKind } from './operator-family.js';
 import { publicationKind } from './publication.js';
+import { securityLabelKind } from './security-label.js';
 import { textSearchConfigurationKind } from './text-search-configuration.js';
 import { textSearchDictionaryKind } from './text-search-dictionary.js';
 import { textSearchParserKind } from './text-search-parser.js';
@@ -41,6 +42,8 @@ export const OBJECT_KINDS: readonly AnyObjectKind[] = [
   textSearchTemplateKind,
   textSearchDictionaryKind,
   textSearchConfigurationKind,
+  // Last: a label names an object every other kind has created by then.
+  securityLabelKind,
 ];
 
 export function objectKind(prefix: string): AnyObjectKind | undefined {
