@@ -87,14 +87,18 @@ function makeWorldReadable(dir: string): void {
 
 /**
  * Binaries the unprivileged server user can run. An installation in a private home (root's
- * ~/.cache is behind a 0700 /root) is copied once, keyed by its path and age, to a world-readable
+ * ~/.cache is behind a 0700 /root) is copied once, keyed by its path and ages, to a world-readable
  * directory under the temp dir; PostgreSQL installations are relocatable.
  */
 export function reachableBinaries(binaries: Binaries, runAs: RunAs | undefined): Binaries {
   if (!runAs || traversable(binaries.bin, runAs)) return binaries;
   const prefix = dirname(binaries.bin);
+  // The lib directory's age too: a library added to an installation (a test's label provider)
+  // makes a new copy.
   const stamp = createHash('sha256')
-    .update(`${prefix}\0${statSync(join(binaries.bin, 'postgres')).mtimeMs}`)
+    .update(
+      `${prefix}\0${statSync(join(binaries.bin, 'postgres')).mtimeMs}\0${statSync(binaries.lib).mtimeMs}`,
+    )
     .digest('hex')
     .slice(0, 12);
   const copy = join(tmpdir(), `pgshift-pg-${binaries.major}-${stamp}`);
