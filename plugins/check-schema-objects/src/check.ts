@@ -1,6 +1,8 @@
 import { guardCheck } from '@pgshift/pg';
 import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
 import {
+  type LabelProvider,
+  labelProviders,
   type NativeFunction,
   nativeFunctions,
   probeLibraries,
@@ -16,7 +18,7 @@ import { skippedItem } from './skipped-item.js';
  * Everything the schema copy would not carry, or could not create on the target, named before the
  * run: objects the plan leaves out and databases it cannot plan (`source.schema-objects`), objects
  * the target's later major cannot hold (`target.major-compatibility`), and functions whose code
- * the target cannot load (`target.function-libraries`).
+ * or security label providers the target has not loaded (`target.function-libraries`).
  */
 export class SchemaObjectsChecker implements Checker {
   readonly id = 'source.schema-objects';
@@ -28,16 +30,18 @@ export class SchemaObjectsChecker implements Checker {
       const plans: PlanFindings[] = [];
       const major: MajorFinding[] = [];
       const functions: NativeFunction[] = [];
+      const providers: LabelProvider[] = [];
       for (const database of ctx.selection.databases) {
         plans.push(await planFindings(ctx, database));
         major.push(...(await majorFindings(ctx, database, versions)));
         functions.push(...(await nativeFunctions(ctx, database, versions.source)));
+        providers.push(...(await labelProviders(ctx, database)));
       }
       const targetSuperuser = await targetIsSuperuser(ctx);
       return [
         skippedItem(this, plans, { options: ctx.options, targetSuperuser }),
         majorItem(major, versions),
-        librariesItem(functions, await probeLibraries(ctx, functions, targetSuperuser)),
+        librariesItem(functions, await probeLibraries(ctx, functions, targetSuperuser, providers)),
       ];
     });
   }

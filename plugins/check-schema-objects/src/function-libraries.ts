@@ -1,4 +1,12 @@
-import { catalogSql, connectionUser, describeError, quoteLiteral, USER_NSP, withSession } from '@pgshift/pg';
+import {
+  catalogSql,
+  connectionUser,
+  describeError,
+  quoteIdent,
+  quoteLiteral,
+  USER_NSP,
+  withSession,
+} from '@pgshift/pg';
 import type { CheckContext, OpenSession, ResolvedDatabase } from '@pgshift/plugin-api';
 
 /** A user function whose code is a symbol of a shared library (C) or of the server itself (internal). */
@@ -11,10 +19,63 @@ export interface NativeFunction {
   symbol: string;
 }
 
+/** A security label provider the source's labels name (sepgsql, say): a module the target must load. */
+export interface LabelProvider {
+  database: string;
+  provider: string;
+  /** How many labels of the database name it. */
+  labels: number;
+}
+
 /** What probing the target found: the functions whose code it cannot load, or why it could not look. */
 export interface LibraryProbe {
   failed: Array<NativeFunction & { error: string }>;
+  /** Label providers the target has not loaded. */
+  missingProviders?: Array<LabelProvider & { error: string }>;
   unchecked?: string;
+}
+
+/** The label providers a selected database's security labels name. */
+export async function labelProviders(
+  ctx: CheckContext,
+  database: ResolvedDatabase,
+): Promise<LabelProvider[]> {
+  const { rows } = await ctx.source.query<{ provider: string; labels: number }>(
+    'SELECT l.provider, pg_catalog.count(*)::int AS labels FROM pg_catalog.pg_seclabel l GROUP BY 1 ORDER BY 1',
+    [],
+    { database: database.name },
+  );
+  return rows.map((row) => ({ database: database.name, ...row }));
+}
+
+/**
+ * Whether the target has each provider loaded: removing a label (IS NULL) from a throwaway table
+ * asks the provider, or fails with "security label provider ... is not loaded".
+ */
+async function probeProviders(
+  session: OpenSession,
+  providers: LabelProvider[],
+): Promise<LibraryProbe['missingProviders']> {
+  const missing: NonNullable<LibraryProbe['missingProviders']> = [];
+  if (providers.length === 0) return missing;
+  await session.query('BEGIN');
+  try {
+    await session.query('CREATE TEMPORARY TABLE pgshift_label_probe ()');
+    for (const p of providers) {
+      await session.query('SAVEPOINT pgshift_probe');
+      try {
+        await session.query(
+          `SECURITY LABEL FOR ${quoteIdent(p.provider)} ON TABLE pg_temp.pgshift_label_probe IS NULL`,
+        );
+      } catch (e) {
+        missing.push({ ...p, error: describeError(e) });
+      }
+      await session.query('ROLLBACK TO SAVEPOINT pgshift_probe');
+    }
+  } finally {
+    await session.query('ROLLBACK').catch(() => {});
+  }
+  return missing;
 }
 
 function nativeFunctionsSql(v: number): string {
@@ -97,12 +158,20 @@ export async function probeLibraries(
   ctx: CheckContext,
   functions: NativeFunction[],
   superuser: boolean,
+  providers: LabelProvider[] = [],
 ): Promise<LibraryProbe> {
-  if (functions.length === 0) return { failed: [] };
+  if (functions.length === 0 && providers.length === 0) return { failed: [] };
+  // A label provider answers any user; C functions need a superuser to be created at all.
+  const missingProviders = await withSession(ctx.target, {}, (session) => probeProviders(session, providers));
+  if (functions.length === 0) return { failed: [], missingProviders };
   if (!superuser)
     return {
       failed: [],
+      missingProviders,
       unchecked: `${connectionUser(ctx.target)} is not a superuser on the target, and only a superuser may create C-language and internal functions`,
     };
-  return { failed: await withSession(ctx.target, {}, (session) => probe(session, functions)) };
+  return {
+    failed: await withSession(ctx.target, {}, (session) => probe(session, functions)),
+    missingProviders,
+  };
 }

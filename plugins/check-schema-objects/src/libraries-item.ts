@@ -5,8 +5,39 @@ import { byDatabase } from './remedy-lines.js';
 
 export const LIBRARIES_ITEM = {
   id: 'target.function-libraries',
-  title: 'The target can load the code of C-language functions',
+  title: 'The target can load the code of C-language functions and the security label providers',
 } as const satisfies Pick<Checker, 'id' | 'title'>;
+
+/** The providers part of a Failed item: which are not loaded, and the remedy lines. */
+function providersProblem(missing: NonNullable<LibraryProbe['missingProviders']>): {
+  text: string;
+  remedy: string[];
+} {
+  const names = [...new Set(missing.map((p) => p.provider))];
+  return {
+    text: `the target has not loaded the security label provider${names.length === 1 ? '' : 's'} the source's labels name: ${listNames(missing.map((p) => `${p.provider} (${p.labels} label${p.labels === 1 ? '' : 's'} in ${p.database})`))}`,
+    remedy: [
+      `load ${names.join(', ')} on the target (shared_preload_libraries, as on the source, then restart it),`,
+      'or remove those labels on the source: SECURITY LABEL FOR <provider> ON <object> IS NULL;',
+    ],
+  };
+}
+
+/** The `target.function-libraries` item. */
+export function librariesItem(functions: NativeFunction[], probe: LibraryProbe): CheckResult {
+  const missing = probe.missingProviders ?? [];
+  const item = functionsItem(functions, probe);
+  if (missing.length === 0) return item;
+  const providers = providersProblem(missing);
+  const withFunctions = item.status === 'failed';
+  return checkResult(
+    LIBRARIES_ITEM,
+    'failed',
+    withFunctions ? `${providers.text}; ${item.message}` : providers.text,
+    [...providers.remedy, ...(withFunctions && item.remedy ? [item.remedy] : [])].join('\n'),
+    { providers: missing, ...(withFunctions ? { functions: probe.failed } : {}) },
+  );
+}
 
 /** One line per database and error (a missing library fails every function of it alike). */
 function byError(failed: LibraryProbe['failed']): string[] {
@@ -20,8 +51,8 @@ function byError(failed: LibraryProbe['failed']): string[] {
   return [...groups.values()].map((g) => `${g.error}, for ${listNames(g.names)} in ${g.database}`);
 }
 
-/** The `target.function-libraries` item. */
-export function librariesItem(functions: NativeFunction[], probe: LibraryProbe): CheckResult {
+/** What the item says of the functions alone. */
+function functionsItem(functions: NativeFunction[], probe: LibraryProbe): CheckResult {
   if (functions.length === 0)
     return checkResult(
       LIBRARIES_ITEM,
