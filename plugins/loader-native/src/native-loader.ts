@@ -110,8 +110,12 @@ export class NativeLoader implements Loader {
         await copyLargeObjectsOf(ctx, source, target, plan);
         await store.markPhase('large-objects');
       }
-      await applyStatements(target, plan.postData);
-      await store.markPhase('post-data');
+      // With its mark, like pre-data: a run stopped part-way leaves none of it behind, and the
+      // rerun applies it whole instead of failing on the first object already there.
+      await inTransaction(target, async () => {
+        await applyStatements(target, plan.postData);
+        await store.markPhase('post-data');
+      });
     });
   }
 

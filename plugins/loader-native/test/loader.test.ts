@@ -60,6 +60,49 @@ describe('loader-native', () => {
     expect(typeof (registered.get(LOADER) as Loader).copyData).toBe('function');
   });
 
+  it('applies post-data whole or not at all: a failure part-way leaves nothing, the rerun completes', async () => {
+    await pg17.query('CREATE DATABASE shop2');
+    await pg10.query('CREATE DATABASE shop2');
+    await pg10.query(
+      `CREATE TABLE t (id int PRIMARY KEY, v int);
+       CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+       CREATE TRIGGER a_trigger BEFORE INSERT ON t FOR EACH ROW EXECUTE PROCEDURE noop();
+       CREATE STATISTICS t_stats (dependencies) ON id, v FROM t;`,
+      [],
+      'shop2',
+    );
+    const registered = new Map<symbol, unknown>();
+    await plugin.register({
+      value: (token: symbol, v: unknown) => registered.set(token, v),
+    } as unknown as Registrar);
+    const loader = registered.get(LOADER) as Loader;
+    const ctx: LoadContext = {
+      source: createServerHandle('source', directRoute(pg10.connection())),
+      target: createServerHandle('target', directRoute(pg17.connection())),
+      database: { name: 'shop2', whole: true, tables: [] },
+      jobs: 1,
+      options: {
+        copyOwners: false,
+        copyPrivileges: false,
+        onLostSnapshot: 'fail',
+        splitTableBytes: 256 * 1024,
+        taskName: 'post-atomic',
+      },
+      progress: { emit: () => {} },
+      logger: silentLogger,
+    };
+    await loader.preData(ctx);
+    await loader.copyData(ctx);
+    // Something in the way of a statement that comes after the trigger's.
+    await pg17.query('CREATE STATISTICS t_stats (ndistinct) ON id, v FROM t', [], 'shop2');
+    await expect(loader.postData(ctx)).rejects.toThrow(/t_stats/);
+    const triggers = `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal`;
+    expect(await pg17.query(triggers, [], 'shop2')).toEqual([]);
+    await pg17.query('DROP STATISTICS t_stats', [], 'shop2');
+    await loader.postData(ctx);
+    expect(await pg17.query(triggers, [], 'shop2')).toEqual([{ tgname: 'a_trigger' }]);
+  });
+
   it('moves a database 10 → 17: schema, parallel data, post-data, sequences; verify finds it identical', async () => {
     const registered = new Map<symbol, unknown>();
     await plugin.register({
