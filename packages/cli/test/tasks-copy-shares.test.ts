@@ -19,11 +19,13 @@ describe('one task copy spread over two workers of the PostgreSQL store', () => 
     for (const t of TABLES) {
       await source.query(
         `CREATE TABLE ${t} (id int PRIMARY KEY, payload text);
-         INSERT INTO ${t} SELECT g, md5(g::text) || repeat('x', 100) FROM generate_series(1, 20000) g;`,
+         INSERT INTO ${t} SELECT g, md5(g::text) || repeat('x', 100) FROM generate_series(1, 100000) g;`,
         [],
         'wide',
       );
     }
+    // Big enough that the coordinator's own share outlasts the helper's poll (0.3 s): when it
+    // finishes first, it takes the other share back and copies it itself, as it should.
     await target.query('CREATE DATABASE taskstore');
     store = `postgres://${target.user}@${target.host}:${target.port}/taskstore`;
   });
