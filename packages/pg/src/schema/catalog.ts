@@ -579,18 +579,8 @@ async function readKinds(client: pg.Client, q: CatalogSql): Promise<KindRows> {
   for (const kind of OBJECT_KINDS) {
     const text = kind.sql(q);
     if (text === null) continue;
-    const json = new Set(kind.jsonColumns ?? []);
-    try {
-      const result = await client.query(text);
-      rows[kind.prefix] = result.rows.map((row: Record<string, unknown>) => {
-        for (const key of json) if (typeof row[key] === 'string') row[key] = JSON.parse(row[key] as string);
-        return row as unknown as KindRow;
-      });
-    } catch (error) {
-      throw new Error(`reading ${kind.label}s from the catalog failed: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    const read = await readRows(client, `${kind.label}s`, text, new Set(kind.jsonColumns ?? []));
+    rows[kind.prefix] = read as unknown as KindRow[];
   }
   return rows;
 }
@@ -620,12 +610,27 @@ const JSON_COLUMNS = new Set([
   'roles',
 ]);
 
-function parseRow(row: Record<string, unknown>): Record<string, unknown> {
-  for (const key of Object.keys(row)) {
-    const value = row[key];
-    if (JSON_COLUMNS.has(key) && typeof value === 'string') row[key] = JSON.parse(value);
+/**
+ * Runs one catalog query; the columns named in `json` arrive as json text and are parsed. One
+ * query at a time: a pg.Client queues them anyway, and this keeps errors attributable.
+ */
+async function readRows(
+  client: pg.Client,
+  what: string,
+  text: string,
+  json: ReadonlySet<string>,
+): Promise<Record<string, unknown>[]> {
+  try {
+    const { rows } = await client.query<Record<string, unknown>>(text);
+    for (const row of rows)
+      for (const key of Object.keys(row)) {
+        const value = row[key];
+        if (json.has(key) && typeof value === 'string') row[key] = JSON.parse(value);
+      }
+    return rows;
+  } catch (error) {
+    throw new Error(`reading ${what} from the catalog failed: ${(error as Error).message}`, { cause: error });
   }
-  return row;
 }
 
 /** A sequence's options read from the sequence relation itself, as servers before 10 keep them. */
@@ -647,17 +652,8 @@ async function readLegacySequenceOptions(
 export async function readCatalog(client: pg.Client, versionNum: number): Promise<Catalog> {
   const sql = queries(versionNum);
   const result: Record<string, unknown> = { versionNum };
-  // One query at a time: a pg.Client queues them anyway, and this keeps errors attributable.
-  for (const [name, text] of Object.entries(sql)) {
-    try {
-      const { rows } = await client.query(text);
-      result[name] = rows.map((row) => parseRow(row as Record<string, unknown>));
-    } catch (error) {
-      throw new Error(`reading ${name} from the catalog failed: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  }
+  for (const [name, text] of Object.entries(sql))
+    result[name] = await readRows(client, name, text, JSON_COLUMNS);
   result.kinds = await readKinds(client, catalogSql(versionNum));
   const catalog = result as unknown as Catalog & { aggregates?: AggregateRow[] };
   if (!catalogSql(versionNum).has('sequenceCatalog')) {
