@@ -39,13 +39,15 @@ export class CatalogIndex {
   readonly ownedSequences = new Map<string, SequenceRow[]>();
   /** parent oid -> partitions */
   readonly partitions: Map<string, RelationRow[]>;
-  /**
-   * CHECK constraints created after the data rather than with their table (the graph's
-   * `splitChecks`, set by the plan): each calls a function that needs its table.
-   */
-  readonly splitChecks = new Set<string>();
 
-  constructor(readonly catalog: Catalog) {
+  /**
+   * `splitChecks`: CHECK constraints created after the data rather than with their table (the
+   * graph's, see Graph.splitChecks): each calls a function that needs its table.
+   */
+  constructor(
+    readonly catalog: Catalog,
+    readonly splitChecks: ReadonlySet<string> = new Set(),
+  ) {
     this.relations = new Map(catalog.relations.map((r) => [r.oid, r]));
     this.sequences = new Map(catalog.sequences.map((s) => [s.oid, s]));
     this.columns = groupBy(catalog.columns, (c) => c.rel);

@@ -5,7 +5,7 @@ import { CatalogIndex } from './catalog-index.js';
 import type { ForeignTableInfo } from './foreign-table.js';
 import { redacted } from './generic-options.js';
 import { buildGraph } from './graph.js';
-import { OBJECT_KINDS } from './kinds/index.js';
+import { OBJECT_KINDS, optionsTake } from './kinds/index.js';
 import { selectObjects } from './selection.js';
 import { withEmptySearchPath } from './session.js';
 import type { SchemaObject, SchemaOptions, SchemaSelection } from './types.js';
@@ -313,7 +313,7 @@ export function schemaObjects(catalog: Catalog, options: Partial<SchemaOptions> 
     for (const d of catalog.defaultAcls)
       push('default privileges', d.schema ?? '', `${d.role} ${d.objtype}`, { acl: d.acl });
   for (const kind of OBJECT_KINDS) {
-    if (!kind.compare || (kind.onlyWith && options[kind.onlyWith] !== true)) continue;
+    if (!kind.compare || !optionsTake(kind, options)) continue;
     for (const row of catalog.kinds[kind.prefix] ?? []) {
       const c = kind.compare(row);
       push(kind.label, c.schema, c.name, c.signature, c.table);

@@ -28,7 +28,7 @@ import {
 import { superuserOnlyFlags } from './ddl-table.js';
 import { viewsNeedingConstraints } from './deferred-views.js';
 import { buildGraph, dependencyOrder, type GraphNode } from './graph.js';
-import { type KindRow, OBJECT_KINDS, objectKind } from './kinds/index.js';
+import { type KindRow, OBJECT_KINDS, objectKind, optionsTake } from './kinds/index.js';
 import { largeObjectKind } from './kinds/large-object.js';
 import { selectObjectsStrictly } from './selection.js';
 import { withEmptySearchPath } from './session.js';
@@ -59,9 +59,8 @@ export async function planSchema(
 }
 
 export function buildPlan(catalog: Catalog, selection: SchemaSelection, options: SchemaOptions): SchemaPlan {
-  const index = new CatalogIndex(catalog);
   const graph = buildGraph(catalog);
-  for (const oid of graph.splitChecks) index.splitChecks.add(oid);
+  const index = new CatalogIndex(catalog, graph.splitChecks);
   const selected = selection.tables
     ? selectObjectsStrictly(catalog, index, graph, selection.tables)
     : undefined;
@@ -199,10 +198,7 @@ export function buildPlan(catalog: Catalog, selection: SchemaSelection, options:
   // those that say they belong to one, and those an option must ask for (publications) only when
   // it does: a default, not something the copy cannot do, so they are not listed in `skipped`.
   const postKinds = OBJECT_KINDS.filter(
-    (k) =>
-      k.phase === 'post' &&
-      (!selection.tables || k.withSelection) &&
-      (k.onlyWith === undefined || options[k.onlyWith] === true),
+    (k) => k.phase === 'post' && (!selection.tables || k.withSelection) && optionsTake(k, options),
   ).flatMap((k) => (catalog.kinds[k.prefix] ?? []).map((row) => k.statements(row)));
 
   const postData: SchemaStatement[] = [

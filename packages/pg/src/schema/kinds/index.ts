@@ -58,3 +58,4 @@ export type {
   KindStatements,
   ObjectKind,
 } from './object-kind.js';
+export { optionsTake } from './object-kind.js';

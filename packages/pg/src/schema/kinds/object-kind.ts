@@ -97,6 +97,14 @@ export interface ObjectKind<Row extends KindRow = KindRow> {
   readonly onlyWith?: keyof SchemaOptions;
 }
 
+/**
+ * Whether a copy with these options takes this kind: one with `onlyWith` only when that option is
+ * on (and verify compares it only then). The plan and the compare both ask here.
+ */
+export function optionsTake(kind: Pick<ObjectKind, 'onlyWith'>, options: Partial<SchemaOptions>): boolean {
+  return kind.onlyWith === undefined || options[kind.onlyWith] === true;
+}
+
 /** An ObjectKind with its row type erased, as the lists that hold every kind see it. */
 // biome-ignore lint/suspicious/noExplicitAny: each kind's statements() narrows its own rows.
 export type AnyObjectKind = ObjectKind<any>;
