@@ -1,26 +1,14 @@
-import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copySchema, freshDatabase } from './schema-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { copySchema, serverForFile } from './schema-helpers.js';
 
-let pg17: SandboxServer;
-const clients: pg.Client[] = [];
-
-beforeAll(async () => {
-  pg17 = await startPostgres({ major: 17 });
-});
-
-afterAll(async () => {
-  for (const c of clients) await c.end().catch(() => {});
-  await pg17?.stop();
-});
+const pg17 = serverForFile(17);
 
 const FOREIGN_KEYS = `SELECT conrelid::regclass::text || ' ' || conname || ' -> ' || confrelid::regclass::text AS v
   FROM pg_constraint WHERE contype = 'f' ORDER BY 1`;
 
 describe('foreign keys cloned onto partitions and for referenced partitions', () => {
   it('keep the names the source gave them, even names swapped against what the target would make', async () => {
-    const source = await freshDatabase(pg17, 'clones src', clients, [
+    const source = await pg17.database('clones src', [
       'CREATE TABLE public.pk (a int PRIMARY KEY) PARTITION BY LIST (a)',
       'CREATE TABLE public.pk1 PARTITION OF public.pk FOR VALUES IN (1)',
       'CREATE TABLE public.pk2 PARTITION OF public.pk FOR VALUES IN (2)',
@@ -33,7 +21,7 @@ describe('foreign keys cloned onto partitions and for referenced partitions', ()
       'ALTER TABLE public.fk DROP CONSTRAINT fk_a_fkey1',
       'ALTER TABLE public.fk1 DROP CONSTRAINT fk_a_fkey',
     ]);
-    const target = await freshDatabase(pg17, 'clones dst', clients);
+    const target = await pg17.database('clones dst');
     await copySchema(source, target);
 
     const expected = (await source.query(FOREIGN_KEYS)).rows;

@@ -1,5 +1,6 @@
-import type { SandboxServer } from '@pgshift/sandbox';
+import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import type pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import {
   applyStatements,
   copyDatabase,
@@ -63,4 +64,32 @@ export async function copyRows(
     onLostSnapshot: 'fail',
   });
   return result.rows;
+}
+
+/**
+ * One server of `major` for a test file: started before its tests (then `setup` runs on it),
+ * stopped after them with every client `database()` opened. `server()` is valid inside tests.
+ */
+export function serverForFile(
+  major: number,
+  setup: (server: SandboxServer) => Promise<unknown> = async () => {},
+): { server(): SandboxServer; database(name: string, fixture?: string[]): Promise<pg.Client> } {
+  let server: SandboxServer | undefined;
+  const clients: pg.Client[] = [];
+  beforeAll(async () => {
+    server = await startPostgres({ major });
+    await setup(server);
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.end().catch(() => {});
+    await server?.stop();
+  });
+  const started = () => {
+    if (!server) throw new Error(`PostgreSQL ${major} was not started (use it inside a test)`);
+    return server;
+  };
+  return {
+    server: started,
+    database: (name, fixture = []) => freshDatabase(started(), name, clients, fixture),
+  };
 }

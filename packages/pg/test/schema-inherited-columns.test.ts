@@ -1,21 +1,8 @@
-import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readSchemaObjects } from '../src/index.js';
-import { copySchema, freshDatabase } from './schema-helpers.js';
+import { copySchema, serverForFile } from './schema-helpers.js';
 
-let pg15: SandboxServer;
-
-const clients: pg.Client[] = [];
-
-beforeAll(async () => {
-  pg15 = await startPostgres({ major: 15 });
-});
-
-afterAll(async () => {
-  for (const c of clients) await c.end().catch(() => {});
-  await pg15?.stop();
-});
+const pg15 = serverForFile(15);
 
 const COLUMNS = `SELECT c.relname || '.' || a.attname || ' default=' || COALESCE(pg_get_expr(d.adbin, d.adrelid), '-')
     || ' generated=' || a.attgenerated::text || ' local=' || a.attislocal::text AS v
@@ -25,7 +12,7 @@ const COLUMNS = `SELECT c.relname || '.' || a.attname || ' default=' || COALESCE
 
 describe('columns children share with their parents (as the regression database has them)', () => {
   it('keep defaults set on the parent only, generated columns and constraint index comments', async () => {
-    const source = await freshDatabase(pg15, 'inh src', clients, [
+    const source = await pg15.database('inh src', [
       // A default set on the parent after its partition and child exist: they have none.
       'CREATE TABLE public.parted (a int, b int) PARTITION BY RANGE (a)',
       'CREATE TABLE public.parted_1 PARTITION OF public.parted FOR VALUES FROM (0) TO (10)',
@@ -45,7 +32,7 @@ describe('columns children share with their parents (as the regression database 
       `COMMENT ON CONSTRAINT commented_pk ON public.commented IS 'the constraint'`,
     ]);
     // 15 into 15: from 16 on a child column may be generated only where its parent's is.
-    const target = await freshDatabase(pg15, 'inh dst', clients);
+    const target = await pg15.database('inh dst');
     await copySchema(source, target);
 
     const expected = (await source.query(COLUMNS)).rows;

@@ -1,20 +1,8 @@
-import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readSchemaObjects } from '../src/index.js';
-import { copySchema, freshDatabase } from './schema-helpers.js';
+import { copySchema, serverForFile } from './schema-helpers.js';
 
-let pg17: SandboxServer;
-const clients: pg.Client[] = [];
-
-beforeAll(async () => {
-  pg17 = await startPostgres({ major: 17 });
-});
-
-afterAll(async () => {
-  for (const c of clients) await c.end().catch(() => {});
-  await pg17?.stop();
-});
+const pg17 = serverForFile(17);
 
 const CASTS = `SELECT format_type(castsource, NULL) || ' -> ' || format_type(casttarget, NULL) || ' ' || castmethod::text || castcontext::text
     || COALESCE(' ' || castfunc::regprocedure::text, '') || COALESCE(' ' || obj_description(oid, 'pg_cast'), '') AS c
@@ -22,7 +10,7 @@ const CASTS = `SELECT format_type(castsource, NULL) || ' -> ' || format_type(cas
 
 describe('user-defined casts', () => {
   it('are recreated with their method, context, function and comment', async () => {
-    const source = await freshDatabase(pg17, 'cast src', clients, [
+    const source = await pg17.database('cast src', [
       'CREATE SCHEMA "Casts"',
       'CREATE TYPE "Casts".pair AS (a int, b int)',
       'CREATE DOMAIN "Casts".small AS int CHECK (VALUE < 100)',
@@ -31,7 +19,7 @@ describe('user-defined casts', () => {
       `COMMENT ON CAST (text AS "Casts".pair) IS 'a,b'`,
       'CREATE CAST ("Casts".pair AS json) WITH INOUT AS IMPLICIT',
     ]);
-    const target = await freshDatabase(pg17, 'cast dst', clients);
+    const target = await pg17.database('cast dst');
     await copySchema(source, target);
 
     const expected = await source.query(CASTS);

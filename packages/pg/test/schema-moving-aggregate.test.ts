@@ -1,20 +1,8 @@
-import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readSchemaObjects } from '../src/index.js';
-import { copySchema, freshDatabase } from './schema-helpers.js';
+import { copySchema, serverForFile } from './schema-helpers.js';
 
-let pg17: SandboxServer;
-const clients: pg.Client[] = [];
-
-beforeAll(async () => {
-  pg17 = await startPostgres({ major: 17 });
-});
-
-afterAll(async () => {
-  for (const c of clients) await c.end().catch(() => {});
-  await pg17?.stop();
-});
+const pg17 = serverForFile(17);
 
 const MOVING = `SELECT aggfnoid::regprocedure::text AS f, aggmtransfn::regproc::text AS m, aggminvtransfn::regproc::text AS i,
     format_type(aggmtranstype, NULL) AS t, aggmtransspace AS s, aggmfinalfn::regproc::text AS ff, aggmfinalextra AS fe,
@@ -23,7 +11,7 @@ const MOVING = `SELECT aggfnoid::regprocedure::text AS f, aggmtransfn::regproc::
 
 describe('an aggregate with a moving-aggregate mode', () => {
   it('keeps MSFUNC, MINVFUNC, MSTYPE, MFINALFUNC and MINITCOND', async () => {
-    const source = await freshDatabase(pg17, 'magg src', clients, [
+    const source = await pg17.database('magg src', [
       `CREATE FUNCTION public.add_it(numeric, numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT $1 + $2'`,
       `CREATE FUNCTION public.sub_it(numeric, numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT $1 - $2'`,
       `CREATE FUNCTION public.half(numeric, numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT $1 / 2'`,
@@ -31,7 +19,7 @@ describe('an aggregate with a moving-aggregate mode', () => {
          MSFUNC = public.add_it, MINVFUNC = public.sub_it, MSTYPE = numeric, MFINALFUNC = public.half,
          MFINALFUNC_EXTRA, MINITCOND = '10', MSSPACE = 16)`,
     ]);
-    const target = await freshDatabase(pg17, 'magg dst', clients);
+    const target = await pg17.database('magg dst');
     await copySchema(source, target);
 
     const expected = await source.query(MOVING);

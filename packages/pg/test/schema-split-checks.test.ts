@@ -1,30 +1,18 @@
-import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readSchemaObjects } from '../src/index.js';
-import { copySchema, freshDatabase } from './schema-helpers.js';
+import { copySchema, serverForFile } from './schema-helpers.js';
 
-let pg17: SandboxServer;
-const clients: pg.Client[] = [];
-
-beforeAll(async () => {
-  pg17 = await startPostgres({ major: 17 });
-});
-
-afterAll(async () => {
-  for (const c of clients) await c.end().catch(() => {});
-  await pg17?.stop();
-});
+const pg17 = serverForFile(17);
 
 describe('a CHECK constraint calling a function that takes its own table', () => {
   it('is split from the table and added after it, as the cycle requires', async () => {
-    const source = await freshDatabase(pg17, 'split src', clients, [
+    const source = await pg17.database('split src', [
       'CREATE TABLE public."Checked" (a int, b text)',
       `CREATE FUNCTION public."row ok"(public."Checked") RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT $1.a > 0 $$`,
       `ALTER TABLE public."Checked" ADD CONSTRAINT "positive a" CHECK (public."row ok"("Checked".*))`,
       'CREATE TABLE public.plain (x int CHECK (x > 1))',
     ]);
-    const target = await freshDatabase(pg17, 'split dst', clients);
+    const target = await pg17.database('split dst');
     const plan = await copySchema(source, target);
     // Only the constraint in the cycle moves after the data; the plain one stays inline.
     const after = plan.postData.filter((s) => s.description.startsWith('constraint'));

@@ -1,33 +1,19 @@
-import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyDatabase } from '../src/index.js';
-import { copySchema, freshDatabase } from './schema-helpers.js';
+import { copySchema, serverForFile } from './schema-helpers.js';
 
-let pg17: SandboxServer;
-const clients: pg.Client[] = [];
-
-beforeAll(async () => {
-  pg17 = await startPostgres({ major: 17 });
-  await pg17.query('CREATE ROLE reader');
-});
-
-afterAll(async () => {
-  for (const c of clients) await c.end().catch(() => {});
-  await pg17?.stop();
-});
+const pg17 = serverForFile(17, (server) => server.query('CREATE ROLE reader'));
 
 describe('verify and default privileges', () => {
   it('compares them only when the copy carried privileges', async () => {
-    await freshDatabase(pg17, 'acl src', clients, [
+    const source = await pg17.database('acl src', [
       'CREATE TABLE public.t (id int PRIMARY KEY)',
       'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO reader',
     ]);
-    await freshDatabase(pg17, 'acl dst', clients);
-    const [source, target] = [clients[0] as pg.Client, clients[1] as pg.Client];
+    const target = await pg17.database('acl dst');
     await copySchema(source, target); // without privileges, as a task's defaults copy it
 
-    const open = (database: string) => () => pg17.client(database);
+    const open = (database: string) => () => pg17.server().client(database);
     const verify = (copyPrivileges: boolean) =>
       verifyDatabase(open('acl src'), open('acl dst'), 'acl src', undefined, { copyPrivileges });
     expect((await verify(false)).ok).toBe(true);
