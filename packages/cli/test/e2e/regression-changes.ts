@@ -1,3 +1,8 @@
+import type { SandboxServer } from '@pgshift/sandbox';
+import { expect } from 'vitest';
+import { runCli } from '../run-cli.js';
+import { readState, startCli, type tempDir, waitFor, writeConfig } from './support.js';
+
 /*
  * What the regression database tests do to a source: make the tables the suite leaves unlogged
  * logged (logical decoding cannot follow them), and change rows while pgshift follows.
@@ -62,3 +67,38 @@ export const INSERT_COPIES = `CREATE FUNCTION pg_temp.insert_copies() RETURNS in
   END LOOP;
   RETURN n;
 END $$; SELECT pg_temp.insert_copies() AS n`;
+
+/**
+ * The regression database migrated in full+incremental mode into a target without it: `change`
+ * runs on the source once pgshift follows (it returns how many tables it changed, which is
+ * returned), then finish, which must complete.
+ */
+export async function followWhileChanging(spec: {
+  dir: ReturnType<typeof tempDir>;
+  name: string;
+  source: SandboxServer;
+  target: SandboxServer;
+  change: string;
+  copyPrivileges?: boolean;
+}): Promise<number> {
+  const { dir, name, source, target } = spec;
+  await target.query('DROP DATABASE IF EXISTS regression');
+  await source.query(MAKE_LOGGED, [], 'regression');
+  const config = writeConfig(dir, name, source, target, {
+    mode: 'full+incremental',
+    databases: ['regression'],
+    ...(spec.copyPrivileges ? { copyPrivileges: true } : {}),
+  });
+  const run = startCli(['run', '-c', config]);
+  await waitFor(
+    'following',
+    () => readState(`${dir.dir}/${name}-state`)?.databases.regression?.phase === 'following',
+    600_000,
+  );
+  const [changed] = await source.query<{ n: number }>(spec.change, [], 'regression');
+  const finish = await runCli(['finish', '-c', config]);
+  await run.exited;
+  expect(finish.stdout, run.output()).toContain('completed');
+  expect(finish.code).toBe(0);
+  return changed?.n ?? 0;
+}

@@ -1,9 +1,9 @@
 import { regressionDatabase, type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
-import { INSERT_COPIES, MAKE_LOGGED } from './regression-changes.js';
-import { fingerprint } from './schema-compare.js';
-import { readState, startCli, tempDir, waitFor, writeConfig } from './support.js';
+import { followWhileChanging, INSERT_COPIES } from './regression-changes.js';
+import { fingerprint, rowCounts } from './schema-compare.js';
+import { tempDir, writeConfig } from './support.js';
 
 /*
  * PostgreSQL 9.5's regression database into 15 (the installation of the 15 regression database,
@@ -100,42 +100,27 @@ describe.skipIf(missing)(
         fingerprint(source, 'regression'),
         fingerprint(target, 'regression'),
       ]);
-      const counts = (tables: Record<string, string>) =>
-        Object.fromEntries(Object.entries(tables).map(([t, v]) => [t, v.split(' ')[0]]));
       expect(Object.keys(onSource.tables).length).toBeGreaterThan(200);
-      expect(counts(onTarget.tables)).toEqual(counts(onSource.tables));
+      expect(rowCounts(onTarget.tables)).toEqual(rowCounts(onSource.tables));
       expect(onTarget.columns).toEqual(onSource.columns);
       expect(onTarget.sequences).toEqual(onSource.sequences);
     }, 900_000);
 
     it('then migrates in full+incremental mode through test_decoding, following changes, and finishes identical', async () => {
       // Runs on the source the first test changed as the remedies say.
-      await target.query('DROP DATABASE IF EXISTS regression');
-      await source.query(MAKE_LOGGED, [], 'regression');
-      const name = 'regression-95-inc';
-      const config = writeConfig(dir, name, source, target, {
-        mode: 'full+incremental',
-        databases: ['regression'],
+      const changed = await followWhileChanging({
+        dir,
+        name: 'regression-95-inc',
+        source,
+        target,
+        change: INSERT_COPIES,
       });
-      const run = startCli(['run', '-c', config]);
-      await waitFor(
-        'following',
-        () => readState(`${dir.dir}/${name}-state`)?.databases.regression?.phase === 'following',
-        600_000,
-      );
-      const [changed] = await source.query<{ n: number }>(INSERT_COPIES, [], 'regression');
-      expect(changed?.n).toBeGreaterThan(20);
-      const finish = await runCli(['finish', '-c', config]);
-      await run.exited;
-      expect(finish.stdout, run.output()).toContain('completed');
-      expect(finish.code).toBe(0);
+      expect(changed).toBeGreaterThan(20);
       const [onSource, onTarget] = await Promise.all([
         fingerprint(source, 'regression'),
         fingerprint(target, 'regression'),
       ]);
-      const counts = (tables: Record<string, string>) =>
-        Object.fromEntries(Object.entries(tables).map(([t, v]) => [t, v.split(' ')[0]]));
-      expect(counts(onTarget.tables)).toEqual(counts(onSource.tables));
+      expect(rowCounts(onTarget.tables)).toEqual(rowCounts(onSource.tables));
       expect(onTarget.columns).toEqual(onSource.columns);
       expect(onTarget.sequences).toEqual(onSource.sequences);
       expect(await source.query('SELECT slot_name FROM pg_replication_slots', [], 'regression')).toEqual([]);

@@ -14,46 +14,43 @@ async function rows(server: SandboxServer, database: string, sql: string): Promi
   return result.map((r) => r.v);
 }
 
-async function tableHashes(server: SandboxServer, database: string): Promise<Record<string, string>> {
-  const tables = await rows(
-    server,
-    database,
-    `SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS v
-       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind = 'r' AND ${USER_RELATION} ORDER BY 1`,
-  );
-  const out: Record<string, string> = {};
-  for (const table of tables) {
-    const [hash] = await rows(
-      server,
-      database,
-      `SELECT pg_catalog.count(*)::text || ' ' || COALESCE(pg_catalog.md5(pg_catalog.string_agg(h, '' ORDER BY h)), '') AS v
-         FROM (SELECT pg_catalog.md5(t::text) AS h FROM ONLY ${table} t) x`,
-    );
-    out[table] = hash ?? '';
-  }
-  return out;
-}
-
-async function sequenceValues(server: SandboxServer, database: string): Promise<Record<string, string>> {
+/** For every user relation of `relkind`, by qualified name: the one value `valueSql(name)` selects. */
+async function perRelation(
+  server: SandboxServer,
+  database: string,
+  relkind: 'r' | 'S',
+  valueSql: (name: string) => string,
+): Promise<Record<string, string>> {
   const names = await rows(
     server,
     database,
     `SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS v
        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind = 'S' AND ${USER_RELATION} ORDER BY 1`,
+      WHERE c.relkind = '${relkind}' AND ${USER_RELATION} ORDER BY 1`,
   );
   const out: Record<string, string> = {};
-  for (const name of names) {
-    const [value] = await rows(
-      server,
-      database,
-      `SELECT last_value::text || '/' || is_called::text AS v FROM ${name}`,
-    );
-    out[name] = value ?? '';
-  }
+  for (const name of names) out[name] = (await rows(server, database, valueSql(name)))[0] ?? '';
   return out;
 }
+
+/** Every table's row count and a hash of its rows' text (`row(t.*)`: column order counts). */
+const tableHashes = (server: SandboxServer, database: string) =>
+  perRelation(
+    server,
+    database,
+    'r',
+    (table) =>
+      `SELECT pg_catalog.count(*)::text || ' ' || COALESCE(pg_catalog.md5(pg_catalog.string_agg(h, '' ORDER BY h)), '') AS v
+         FROM (SELECT pg_catalog.md5(t::text) AS h FROM ONLY ${table} t) x`,
+  );
+
+const sequenceValues = (server: SandboxServer, database: string) =>
+  perRelation(
+    server,
+    database,
+    'S',
+    (name) => `SELECT last_value::text || '/' || is_called::text AS v FROM ${name}`,
+  );
 
 export interface DatabaseFingerprint {
   tables: Record<string, string>;
@@ -102,4 +99,9 @@ export async function fingerprint(server: SandboxServer, database: string): Prom
     ),
     sequences: await sequenceValues(server, database),
   };
+}
+
+/** Each table's row count alone, for servers whose text forms of some values differ (9.x and 12+). */
+export function rowCounts(tables: Record<string, string>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(tables).map(([t, v]) => [t, v.split(' ')[0]]));
 }
