@@ -5,7 +5,6 @@ export default defineConfig({
   test: {
     include: ['{packages,plugins,conformance,bench}/**/test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
-    setupFiles: ['./vitest.setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',

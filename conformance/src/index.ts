@@ -1,5 +1,6 @@
 export * from './checker/index.js';
 export * from './connector/index.js';
+export { instantiateForSuite, suiteHost } from './host.js';
 export * from './loader/index.js';
 export * from './options.js';
 export * from './replicator/index.js';

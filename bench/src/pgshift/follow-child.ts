@@ -20,7 +20,7 @@ async function main(mode: string, spec: FollowSpec, timeoutSeconds: number): Pro
     slotSnapshotSyntax: 'option-list',
     slotName: spec.slotName,
     publicationName: spec.publicationName,
-    options: { taskName: 'bench-apply-rate' },
+    taskName: 'bench-apply-rate',
     progress: nullProgress,
     logger: silentLogger,
   };

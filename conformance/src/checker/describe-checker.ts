@@ -5,14 +5,15 @@ import {
   type Checker,
   type CheckResult,
   PLUGIN_API_VERSION,
+  type PluginInstance,
   silentLogger,
 } from '@pgshift/plugin-api';
 import { freePort, type SandboxServer } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instantiateForSuite } from '../host.js';
 import { gate, majorsOf, type SuiteOptions } from '../options.js';
 import { checkedResults, summarize, worstStatus } from './assertions.js';
 import { footprint, type ServerFootprint, settledFootprint } from './connections.js';
-import { instantiatePlugin, type PluginInstance } from './instantiate.js';
 import { ConformanceServers, unreachableHandle } from './servers.js';
 import { standInPolicy } from './stand-in-policy.js';
 import type { CheckerFactory, CheckerSubject, Outcome } from './types.js';
@@ -36,21 +37,36 @@ async function subjectOf(factory: CheckerFactory): Promise<CheckerSubject> {
   return typeof factory === 'function' ? factory() : factory;
 }
 
-/** Loads the plugin once per suite and hands out its checker. */
+/**
+ * Loads the plugin once per suite and hands out every checker it registers: the kernel runs them
+ * all, so the suite holds each of them to the contract.
+ */
 class Loaded {
   subject!: CheckerSubject;
   instance!: PluginInstance;
-  checker!: Checker;
+  checkers: Checker[] = [];
 
   async load(factory: CheckerFactory): Promise<void> {
     this.subject = await subjectOf(factory);
-    this.instance = await instantiatePlugin(this.subject.plugin, this.subject.options ?? {});
-    this.checker = this.instance.resolve(CHECKER);
+    this.instance = await instantiateForSuite(this.subject.plugin, this.subject.options ?? {});
+    this.checkers = this.instance.own(CHECKER);
+  }
+
+  /** The checkers that apply to `ctx`, as the kernel picks them. */
+  applying(ctx: CheckContext): Checker[] {
+    return this.checkers.filter((checker) => checker.appliesTo?.(ctx) ?? true);
   }
 
   get capabilities(): readonly string[] {
     return this.subject.plugin.capabilities;
   }
+}
+
+/** Runs every checker and gathers their results, as one plugin's part of a check report. */
+async function runCheckers(checkers: readonly Checker[], ctx: CheckContext): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const checker of checkers) results.push(...(await runChecker(checker, ctx)));
+  return results;
 }
 
 /** Runs a checker and fails the test, with the error, if it throws instead of reporting. */
@@ -115,18 +131,23 @@ export function describeCheckerMeta(factory: CheckerFactory, options: SuiteOptio
     const { meta } = loaded.subject.plugin;
     expect(meta.kind).toBe('checker');
     expect(meta.apiVersion.split('.')[0]).toBe(PLUGIN_API_VERSION.split('.')[0]);
-    expect(typeof loaded.checker.id).toBe('string');
-    expect(loaded.checker.id.length).toBeGreaterThan(0);
-    expect(loaded.checker.title.length).toBeGreaterThan(0);
-    expect(typeof loaded.checker.run).toBe('function');
+    expect(loaded.checkers.length, 'register() must register at least one CHECKER').toBeGreaterThan(0);
+    for (const checker of loaded.checkers) {
+      expect(typeof checker.id).toBe('string');
+      expect(checker.id.length).toBeGreaterThan(0);
+      expect(checker.title.length, `title of ${checker.id}`).toBeGreaterThan(0);
+      expect(typeof checker.run, `run of ${checker.id}`).toBe('function');
+    }
+    const ids = loaded.checkers.map((c) => c.id);
+    expect(new Set(ids).size, `checker ids must differ: ${ids.join(', ')}`).toBe(ids.length);
   });
 }
 
 /** Tests against servers nobody listens on: the checker must report, not throw, and not leak secrets. */
 export function describeCheckerUnreachable(factory: CheckerFactory, options: SuiteOptions = {}): void {
   const password = `conformance-${Math.random().toString(36).slice(2)}-secret`;
-  let results: CheckResult[] | undefined;
-  let applies = true;
+  // Each applying checker's own results: each must report, none may pass on servers it cannot reach.
+  let results: Map<Checker, CheckResult[]> | undefined;
   const loaded = new Loaded();
   const run = async () => {
     if (results) return results;
@@ -145,8 +166,8 @@ export function describeCheckerUnreachable(factory: CheckerFactory, options: Sui
       options: { ...loaded.instance.options },
       logger: silentLogger,
     };
-    applies = loaded.checker.appliesTo?.(ctx) ?? true;
-    results = await runChecker(loaded.checker, ctx);
+    results = new Map();
+    for (const checker of loaded.applying(ctx)) results.set(checker, await runChecker(checker, ctx));
     return results;
   };
   const report = Capability.checker.report;
@@ -154,16 +175,17 @@ export function describeCheckerUnreachable(factory: CheckerFactory, options: Sui
   it(CHECKER_TESTS.unreachable, async (ctx) => {
     await loaded.load(factory);
     gate(ctx, CHECKER_TESTS.unreachable, options, { capability: report, declared: loaded.capabilities });
-    const list = await run();
-    if (!applies) return ctx.skip('the checker does not apply to a following migration of one database');
-    expect(worstStatus(list), summarize(list)).not.toBe('pass');
+    const each = await run();
+    if (each.size === 0) return ctx.skip('no checker applies to a following migration of one database');
+    for (const [checker, list] of each)
+      expect(worstStatus(list), `${checker.id}: ${summarize(list)}`).not.toBe('pass');
   });
 
   it(CHECKER_TESTS.secrets, async (ctx) => {
     await loaded.load(factory);
     gate(ctx, CHECKER_TESTS.secrets, options, { capability: report, declared: loaded.capabilities });
-    const list = await run();
-    expect(JSON.stringify(list)).not.toContain(password);
+    const each = await run();
+    expect(JSON.stringify([...each.values()])).not.toContain(password);
   });
 }
 
@@ -204,11 +226,9 @@ export function describeCheckerOnMajor(
         const context = arranged(outcome);
         if (!context) return ctx.skip(`the plugin gives no arrangement that should ${outcome}`);
         const checkContext = await context;
-        expect(
-          loaded.checker.appliesTo?.(checkContext) ?? true,
-          'the checker must apply to its arrangement',
-        ).toBe(true);
-        const results = await runChecker(loaded.checker, checkContext);
+        const applying = loaded.applying(checkContext);
+        expect(applying.length, 'a checker must apply to the arrangement').toBeGreaterThan(0);
+        const results = await runCheckers(applying, checkContext);
         expect(worstStatus(results), summarize(results)).toBe(EXPECTED[outcome]);
         await loaded.subject.verify?.[outcome]?.(results);
       });
@@ -228,7 +248,7 @@ export function describeCheckerOnMajor(
         const checkContext = await context;
         const started = await servers.started();
         const before = await stableFootprint(started);
-        await runChecker(loaded.checker, checkContext);
+        await runCheckers(loaded.applying(checkContext), checkContext);
         const after = await settledFootprint(started, before);
         after.forEach((seen, i) => {
           const where = `PostgreSQL on port ${started[i]?.port} after the ${outcome} arrangement`;
@@ -246,11 +266,14 @@ export function describeCheckerOnMajor(
         declared: loaded.capabilities,
       });
       const checkContext = await arranged('pass');
-      expect(loaded.checker.appliesTo, 'a following-only checker must implement appliesTo').toBeTypeOf(
-        'function',
-      );
-      expect(loaded.checker.appliesTo?.({ ...checkContext!, mode: 'full' })).toBe(false);
-      expect(loaded.checker.appliesTo?.({ ...checkContext!, mode: 'full+incremental' })).toBe(true);
+      for (const checker of loaded.checkers) {
+        expect(
+          checker.appliesTo,
+          `${checker.id}: a following-only checker must implement appliesTo`,
+        ).toBeTypeOf('function');
+        expect(checker.appliesTo?.({ ...checkContext!, mode: 'full' }), checker.id).toBe(false);
+        expect(checker.appliesTo?.({ ...checkContext!, mode: 'full+incremental' }), checker.id).toBe(true);
+      }
     });
   });
 }

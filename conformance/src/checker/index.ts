@@ -7,7 +7,6 @@ export {
   describeCheckerOnMajor,
   describeCheckerUnreachable,
 } from './describe-checker.js';
-export { instantiatePlugin, type PluginInstance } from './instantiate.js';
 export {
   ConformanceServers,
   type ContextSpec,

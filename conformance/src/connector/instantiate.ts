@@ -6,8 +6,9 @@ import {
   type InventoryLookup,
   type InventoryProvider,
   type PluginDefinition,
+  type Token,
 } from '@pgshift/plugin-api';
-import { instantiatePlugin } from '../checker/instantiate.js';
+import { instantiateForSuite, suiteHost } from '../host.js';
 
 /**
  * Registers the inventory plugins, then the connector with an INVENTORIES lookup over them
@@ -18,33 +19,12 @@ export async function instantiateConnector(
   inventories: readonly PluginDefinition[] = [],
 ): Promise<Connector> {
   const providers = new Map<string, InventoryProvider>();
-  for (const definition of inventories) {
-    const instance = await instantiatePlugin(definition);
-    const provider = instance.resolve(INVENTORY);
-    providers.set(provider.name, provider);
-  }
+  for (const definition of inventories)
+    for (const provider of (await instantiateForSuite(definition)).own(INVENTORY))
+      providers.set(provider.name, provider);
   const lookup: InventoryLookup = { get: (name) => providers.get(name), names: () => [...providers.keys()] };
-  let connector: Connector | undefined;
-  // The connector may resolve INVENTORIES at register time or later, through the registrar it kept.
-  const wrapped: PluginDefinition = {
-    ...plugin,
-    register(registrar) {
-      const facade = {
-        ...registrar,
-        resolve: <T>(token: symbol & { readonly __type?: T }) =>
-          (token === INVENTORIES ? lookup : registrar.resolve(token)) as T,
-        isRegistered: <T>(token: symbol & { readonly __type?: T }) =>
-          token === INVENTORIES || registrar.isRegistered(token),
-        value: <T>(token: symbol & { readonly __type?: T }, value: T) => {
-          if (token === CONNECTOR) connector = value as Connector;
-          registrar.value(token, value);
-        },
-      };
-      return plugin.register(facade);
-    },
-  };
-  const instance = await instantiatePlugin(wrapped);
-  connector ??= instance.isRegistered(CONNECTOR) ? instance.resolve(CONNECTOR) : undefined;
+  const host = <T>(token: Token<T>) => (token === INVENTORIES ? (lookup as T) : suiteHost(token));
+  const connector = (await instantiateForSuite(plugin, {}, host)).own(CONNECTOR)[0];
   if (!connector) throw new Error(`plugin ${plugin.meta.name} registered no CONNECTOR`);
   return connector;
 }

@@ -1,5 +1,5 @@
 import type { PluginDefinition, Token } from '@pgshift/plugin-api';
-import { instantiatePlugin } from '../checker/instantiate.js';
+import { instantiateForSuite } from '../host.js';
 
 /** The plugin under test and the options a config's `plugins` entry would give it. */
 export interface PluginSubject {
@@ -25,8 +25,8 @@ export async function subjectOf(factory: PluginFactory): Promise<PluginSubject> 
 export async function freshInstance<T>(
   factory: PluginFactory,
   token: Token<T>,
-): Promise<{ value: T; options: Record<string, unknown> }> {
+): Promise<{ value: T; options: Readonly<Record<string, unknown>> }> {
   const subject = await subjectOf(factory);
-  const instance = await instantiatePlugin(subject.plugin, subject.options ?? {});
-  return { value: instance.resolve(token), options: instance.options };
+  const instance = await instantiateForSuite(subject.plugin, subject.options ?? {});
+  return { value: instance.resolver.resolve(token), options: instance.options };
 }

@@ -34,12 +34,7 @@ export const REPLICATOR_TESTS = {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function replicationContext(
-  pair: ServerPair,
-  database: string,
-  format: DecoderFormat,
-  options: Record<string, unknown>,
-): ReplicationContext {
+function replicationContext(pair: ServerPair, database: string, format: DecoderFormat): ReplicationContext {
   return {
     source: pair.handle('source', database),
     target: pair.handle('target', database),
@@ -48,7 +43,7 @@ function replicationContext(
     slotSnapshotSyntax: pair.major >= 15 ? 'option-list' : 'keyword',
     slotName: `conformance_${database}`,
     publicationName: `conformance_${database}`,
-    options,
+    taskName: `conformance-${database}`,
     progress: nullProgress,
     logger: silentLogger,
   };
@@ -118,8 +113,8 @@ async function prepared(factory: PluginFactory, pair: ServerPair, database: stri
   await pair.database(database);
   await pair.run('source', database, WORKLOAD_SCHEMA + WORKLOAD_SEED);
   await pair.run('target', database, WORKLOAD_SCHEMA);
-  const { value: replicator, options } = await freshInstance(factory, REPLICATOR);
-  const ctx = replicationContext(pair, database, format, options);
+  const { value: replicator } = await freshInstance(factory, REPLICATOR);
+  const ctx = replicationContext(pair, database, format);
   await replicator.prepare(ctx);
   const slot = await replicator.createSlot(ctx);
   expect(slot.snapshot.length).toBeGreaterThan(0);
@@ -235,8 +230,8 @@ export function describeReplicatorOnMajor(
       await pair.database(database);
       await pair.run('source', database, FIDELITY_SCHEMA);
       await pair.run('target', database, FIDELITY_SCHEMA);
-      const { value: replicator, options: pluginOptions } = await freshInstance(factory, REPLICATOR);
-      const rctx = replicationContext(pair, database, 'pgoutput', pluginOptions);
+      const { value: replicator } = await freshInstance(factory, REPLICATOR);
+      const rctx = replicationContext(pair, database, 'pgoutput');
       await replicator.prepare(rctx);
       const slot = await replicator.createSlot(rctx);
       await slot.release();

@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { PluginCatalog } from '@pgshift/kernel';
 import { CHECKER, type PluginDefinition } from '@pgshift/plugin-api';
 import { describe, it } from 'vitest';

@@ -9,8 +9,8 @@ import {
 } from '@pgshift/plugin-api';
 import type { SandboxServer } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { instantiatePlugin } from '../checker/instantiate.js';
 import { ConformanceServers } from '../checker/servers.js';
+import { instantiateForSuite } from '../host.js';
 import { gate, majorsOf, type SuiteOptions } from '../options.js';
 import {
   changesQuery,
@@ -70,8 +70,8 @@ class LoadedPolicy {
     const given = typeof factory === 'function' ? await factory() : factory;
     const subject: VersionPolicySubject = 'plugin' in given ? given : { plugin: given };
     this.plugin = subject.plugin;
-    const instance = await instantiatePlugin(subject.plugin, subject.options ?? {});
-    this.policy = instance.resolve(VERSION_POLICY);
+    const instance = await instantiateForSuite(subject.plugin, subject.options ?? {});
+    this.policy = instance.resolver.resolve(VERSION_POLICY);
   }
 
   get capabilities(): readonly string[] {

@@ -1,6 +1,3 @@
-// tsyringe needs the Reflect metadata API before any container is used; this is the kernel's entry.
-import 'reflect-metadata';
-
 export { resolveSelection, SelectionError } from './checks/resolve-selection.js';
 export {
   type CheckReport,
@@ -11,6 +8,7 @@ export {
 export { coreSchema, DEFAULT_OPTIONS } from './config/core-schema.js';
 export { formatAjvErrors } from './config/format-errors.js';
 export { type LoadedConfig, loadConfig, type PendingPlugin } from './config/load-config.js';
+export { pluginOptions } from './config/plugin-options.js';
 export { MissingPluginError } from './load-task.js';
 export * from './loaded-task.js';
 export { exitCodeOf, formatError } from './logging/format-error.js';

@@ -1,31 +1,35 @@
 import { dirname, resolve } from 'node:path';
 import { createServerHandle } from '@pgshift/pg';
 import {
+  type BuiltInDefinitions,
+  builtInServices,
   CHECKER,
   CONNECTOR,
   type Connector,
   INVENTORIES,
   INVENTORY,
+  type InventoryLookup,
   type InventoryProvider,
+  instantiatePlugin,
   LOADER,
   LOGGER,
   type Loader,
   PgshiftError,
+  type PluginDefinition,
   PluginLoadError,
   REPLICATOR,
   type Replicator,
   type Route,
   type ServerRole,
+  type Token,
   VERSION_POLICY,
 } from '@pgshift/plugin-api';
-import { container as rootContainer } from 'tsyringe';
 import { loadConfig } from './config/load-config.js';
 import type { CheckerEntry, LoadedPlugin, LoadedTask, LoadTaskOptions } from './loaded-task.js';
 import { createLogger } from './logging/logger.js';
 import { Redactor } from './logging/redactor.js';
 import { inventoryLookup } from './plugins/inventory-lookup.js';
 import { PluginCatalog } from './plugins/plugin-catalog.js';
-import { createRegistrar, resolveOwn, resolverOf } from './plugins/registrar.js';
 
 /** Thrown when a task needs a plugin kind (loader, replicator) that no loaded plugin provides. */
 export class MissingPluginError extends PgshiftError {
@@ -47,51 +51,53 @@ export async function loadTask(configPath: string, options: LoadTaskOptions = {}
     level: options.logLevel ?? (options.verbose ? 'debug' : 'info'),
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
+  const catalog = new PluginCatalog(dirOf(configPath));
   const loaded = await loadConfig(configPath, {
     redactor,
-    catalog: new PluginCatalog(dirOf(configPath)),
+    catalog,
     ...(options.firstPartyDefaults === undefined ? {} : { firstPartyDefaults: options.firstPartyDefaults }),
   });
   for (const warning of loaded.warnings) logger.warn(warning);
 
-  // One root per task, so two tasks in one process never share registrations.
-  const root = rootContainer.createChildContainer();
-  root.register(LOGGER, { useValue: logger });
+  // Filled once every plugin has registered; plugins resolve it later, when a connector opens.
+  let inventories: InventoryLookup | undefined;
+  const builtIns = await builtInDefinitions(loaded.plugins, catalog);
   const plugins: LoadedPlugin[] = [];
-  const containers = new Map<LoadedPlugin, ReturnType<typeof root.createChildContainer>>();
   for (const pending of loaded.plugins) {
     const { meta } = pending.definition;
-    const child = root.createChildContainer();
-    child.register(LOGGER, { useValue: logger.child({ plugin: meta.name }) });
-    const options = Object.freeze({ ...pending.options });
+    const pluginLogger = logger.child({ plugin: meta.name });
+    const host = builtInServices(builtIns, <T>(token: Token<T>) => {
+      if (token === LOGGER) return pluginLogger as T;
+      if (token === INVENTORIES) return inventories as T | undefined;
+      return undefined;
+    });
+    let instance: Awaited<ReturnType<typeof instantiatePlugin>>;
     try {
-      await pending.definition.register(createRegistrar(child, meta, options));
+      instance = await instantiatePlugin(pending.definition, { options: pending.options, host });
     } catch (error) {
+      // What register() threw, without instantiatePlugin's wrapping, so it is named once and redacted.
+      const reason = error instanceof PluginLoadError && error.cause ? error.cause : error;
       throw new PluginLoadError(
-        `plugin ${meta.name} failed to register: ${redactor.redact(String((error as Error)?.message ?? error))}`,
+        `plugin ${meta.name} failed to register: ${redactor.redact(String((reason as Error)?.message ?? reason))}`,
         {
           cause: error,
           remedy: `report this to the author of ${meta.name} (loaded from ${pending.source})`,
         },
       );
     }
-    const plugin: LoadedPlugin = {
+    plugins.push({
       definition: pending.definition,
       source: pending.source,
-      resolver: resolverOf(child),
-      options,
-    };
-    plugins.push(plugin);
-    containers.set(plugin, child);
+      resolver: instance.resolver,
+      own: instance.own,
+      options: instance.options,
+    });
     logger.debug(`plugin ${meta.name} ${meta.version} (${meta.kind}) loaded`, { source: pending.source });
   }
 
   const ofKind = (kind: string) => plugins.filter((p) => p.definition.meta.kind === kind);
-  const own = <T>(plugin: LoadedPlugin, token: Parameters<typeof resolveOwn<T>>[1]) =>
-    resolveOwn<T>(containers.get(plugin)!, token);
-  root.register(INVENTORIES, {
-    useValue: inventoryLookup(ofKind('inventory').flatMap((p) => own<InventoryProvider>(p, INVENTORY))),
-  });
+  const own = <T>(plugin: LoadedPlugin, token: Token<T>): T[] => plugin.own(token);
+  inventories = inventoryLookup(ofKind('inventory').flatMap((p) => own<InventoryProvider>(p, INVENTORY)));
 
   const connectors = new Map<ServerRole, Connector>();
   const connector = (role: ServerRole): Connector => {
@@ -167,6 +173,31 @@ export async function loadTask(configPath: string, options: LoadTaskOptions = {}
     },
   };
   return task;
+}
+
+const BUILT_IN_NAMES = { loader: 'loader-native', replicator: 'replicator-logical' } as const;
+
+/**
+ * The built-in loader and replicator, for a task whose loader or replicator builds on them
+ * (BUILT_IN_LOADER, BUILT_IN_REPLICATOR). Looked up only when another plugin of those kinds is in use.
+ */
+async function builtInDefinitions(
+  plugins: readonly { definition: PluginDefinition }[],
+  catalog: PluginCatalog,
+): Promise<BuiltInDefinitions> {
+  const out: BuiltInDefinitions = {};
+  for (const kind of ['loader', 'replicator'] as const) {
+    const name = BUILT_IN_NAMES[kind];
+    const used = plugins.find((p) => p.definition.meta.kind === kind);
+    if (!used) continue;
+    if (used.definition.meta.name === name) out[kind] = used.definition;
+    else
+      out[kind] = await catalog.resolve(name).then(
+        (found) => found.definition,
+        () => undefined,
+      );
+  }
+  return out;
 }
 
 function dirOf(configPath: string): string {

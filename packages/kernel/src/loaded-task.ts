@@ -11,6 +11,7 @@ import type {
   Resolver,
   ServerHandle,
   ServerRole,
+  Token,
   VersionPolicy,
 } from '@pgshift/plugin-api';
 import type { Redactor } from './logging/redactor.js';
@@ -55,15 +56,17 @@ export interface LoadedPlugin {
   definition: PluginDefinition;
   /** Where it was loaded from (a file path, a package name, or `config` for an imported definition). */
   source: string;
-  /** The plugin's own child container. */
+  /** What the plugin resolves: its own registrations, else the kernel's services. */
   resolver: Resolver;
-  /** defaultOptions merged with the options the config gives. */
-  options: Record<string, unknown>;
+  /** Everything the plugin registered under a token, in order. */
+  own<T>(token: Token<T>): T[];
+  /** defaultOptions merged with the options the config gives, validated and frozen. */
+  options: Readonly<Record<string, unknown>>;
 }
 
 export interface CheckerEntry {
   checker: Checker;
-  options: Record<string, unknown>;
+  options: Readonly<Record<string, unknown>>;
   /** Name of the plugin that registered it. */
   plugin: string;
 }

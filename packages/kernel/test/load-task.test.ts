@@ -35,18 +35,18 @@ describe('loadTask', () => {
     }
   });
 
-  it('builds a singleton class with @inject(LOGGER) inside the plugin container', async () => {
-    const { GREETER, Greeter } = await import('./fixtures/fixture-singleton/index.js');
+  it("makes a factory value once, on first resolve, with the plugin's own logger", async () => {
+    const { GREETER, Greeter } = await import('./fixtures/fixture-factory/index.js');
     const file = tmp.write(
-      'singleton.yaml',
+      'factory.yaml',
       `task: { name: t }
 source: { access: fixture-direct, host: h, user: u }
 target: { access: fixture-direct, host: h, user: u }
-plugins: ["${fixture('fixture-direct')}", "${fixture('fixture-singleton')}"]
+plugins: ["${fixture('fixture-direct')}", "${fixture('fixture-factory')}"]
 `,
     );
     const task = await loadTask(file, { firstPartyDefaults: false });
-    const plugin = task.plugins.find((p) => p.definition.meta.name === 'fixture-singleton')!;
+    const plugin = task.plugins.find((p) => p.definition.meta.name === 'fixture-factory')!;
     const before = Greeter.made;
     const greeter = plugin.resolver.resolve(GREETER);
     expect(greeter).toBeInstanceOf(Greeter);

@@ -1,5 +1,5 @@
 import type { Logger } from './logger.js';
-import { createToken } from './tokens.js';
+import { contractToken } from './tokens.js';
 
 /** A cloud virtual machine (Tencent Cloud CVM) as the inventory sees it. */
 export interface InventoryInstance {
@@ -107,6 +107,6 @@ export interface InventoryLookup {
 }
 
 /** Registered by inventory plugins. */
-export const INVENTORY = createToken<InventoryProvider>('pgshift.inventory');
+export const INVENTORY = contractToken<InventoryProvider>('pgshift.inventory');
 /** Provided by the kernel: every loaded inventory plugin's provider, by name. */
-export const INVENTORIES = createToken<InventoryLookup>('pgshift.inventories');
+export const INVENTORIES = contractToken<InventoryLookup>('pgshift.inventories');

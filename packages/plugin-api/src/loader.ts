@@ -6,7 +6,10 @@ import type { ServerHandle } from './server.js';
 /** What to do when a full copy resumes and the snapshot it was reading is gone. */
 export type LostSnapshotChoice = 'fail' | 'restart' | 'per-table';
 
+/** The task's settings for loading, typed: what the config's `options` and `mode` say. */
 export interface LoadOptions {
+  /** The task's name, for naming what the loader keeps on the target (its progress marks). */
+  taskName: string;
   /** Copy ownership (ALTER ... OWNER TO). Off by default: target roles rarely match. */
   copyOwners: boolean;
   /** Copy GRANTs. Off by default. */
@@ -18,7 +21,6 @@ export interface LoadOptions {
   onLostSnapshot: LostSnapshotChoice;
   /** Tables larger than this many bytes are split into ranges that several workers share. */
   splitTableBytes: number;
-  [key: string]: unknown;
 }
 
 /** One database's load: the loader works database by database. */

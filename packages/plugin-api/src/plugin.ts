@@ -27,37 +27,57 @@ export interface PluginMeta {
 /** A JSON Schema object (draft 2020-12 subset that ajv accepts in strict mode). */
 export type JsonSchema = Record<string, unknown>;
 
+/** Options as a plugin receives them: frozen all the way down, so no plugin changes what another sees. */
+export type FrozenOptions<O> = O extends (...args: never[]) => unknown
+  ? O
+  : O extends readonly (infer E)[]
+    ? readonly FrozenOptions<E>[]
+    : O extends object
+      ? { readonly [K in keyof O]: FrozenOptions<O[K]> }
+      : O;
+
 export interface Resolver {
+  /** The value registered last under `token` (by this plugin, else by the host); throws when none is. */
   resolve<T>(token: Token<T>): T;
+  /** Every value registered under `token` by this plugin, in order, else what the host provides. */
+  resolveAll<T>(token: Token<T>): T[];
   isRegistered<T>(token: Token<T>): boolean;
 }
 
 /**
- * What a plugin sees of the DI container: it can register values, factories and classes under
- * typed tokens, and resolve what the kernel provides. The container library stays hidden.
+ * What a plugin's register() receives: it registers values (or factories, made once on first
+ * use) under typed tokens and resolves what the host provides (LOGGER, INVENTORIES, the built-in
+ * loader and replicator). The kernel and the conformance suite hand out the same one
+ * (instantiatePlugin), so what the suite tests is what a migration runs.
  */
-export interface Registrar extends Resolver {
+export interface Registrar<O = Record<string, unknown>> extends Resolver {
   readonly plugin: PluginMeta;
-  /** The plugin's options: its defaultOptions merged with what the config gives. */
-  readonly options: Readonly<Record<string, unknown>>;
+  /**
+   * The plugin's own options: its defaultOptions with the config's `plugins` entry over them,
+   * validated against its configSchema by the host, and frozen. Task-wide settings are not in
+   * here; they reach the plugin through the context of each call (LoadContext, ReplicationContext).
+   */
+  readonly options: FrozenOptions<O>;
   value<T>(token: Token<T>, value: T): void;
-  factory<T>(token: Token<T>, factory: (resolver: Resolver) => T): void;
-  /** A class whose constructor parameters are all decorated with `@inject(TOKEN)`. */
-  singleton<T>(token: Token<T>, ctor: new (...args: never[]) => T): void;
+  /** A value made on first resolve, once, from what the resolver gives. */
+  factory<T>(token: Token<T>, make: (resolver: Resolver) => T): void;
 }
 
 export interface PluginDefinition<O extends Record<string, unknown> = Record<string, unknown>> {
   meta: PluginMeta;
   capabilities: readonly string[];
   /**
-   * Schema of the plugin's own config fields: for a connector, the fields of a `source`/`target`
-   * block beside `access`; for other kinds, the `options` of its `plugins` entry.
+   * JSON Schema of the plugin's own config fields: for a connector, the fields of a
+   * `source`/`target` block beside `access`; for other kinds, the `options` of its `plugins`
+   * entry. The kernel validates the config against it with ajv when the task loads, and reports a
+   * bad field with its path (`plugins[2].options.minConnections`).
    */
   configSchema?: JsonSchema;
+  /** Defaults of the options; their type is the type of `registrar.options`. */
   defaultOptions?: O;
   /** Names of other plugins this one needs loaded. */
   requires?: readonly string[];
-  register(registrar: Registrar): void | Promise<void>;
+  register(registrar: Registrar<O>): void | Promise<void>;
 }
 
 const NAME_PATTERN = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/;
@@ -67,7 +87,7 @@ const API_VERSION_PATTERN = /^\d+\.\d+$/;
  * Declares a plugin. It checks the declaration's shape at once, so a malformed plugin fails where
  * it is written rather than when a migration loads it.
  */
-export function definePlugin<O extends Record<string, unknown>>(
+export function definePlugin<O extends Record<string, unknown> = Record<string, unknown>>(
   definition: PluginDefinition<O>,
 ): PluginDefinition<O> {
   const { meta } = definition;

@@ -13,7 +13,8 @@ export interface ReplicationContext {
   slotName: string;
   /** Publication pgshift manages when the decoder needs one. */
   publicationName: string;
-  options: Record<string, unknown>;
+  /** The task's name. Tuning is the replicator plugin's own options, given at register(). */
+  taskName: string;
   progress: ProgressSink;
   logger: Logger;
 }

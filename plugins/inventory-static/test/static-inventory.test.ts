@@ -1,7 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, INVENTORY, type InventoryProvider, silentLogger } from '@pgshift/plugin-api';
+import {
+  ConfigError,
+  INVENTORY,
+  type InventoryProvider,
+  instantiatePluginNow,
+  silentLogger,
+} from '@pgshift/plugin-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
 
@@ -10,19 +16,9 @@ const ctx = { logger: silentLogger, baseDir: dir, timeoutMs: 1000 };
 let provider: InventoryProvider;
 
 beforeAll(() => {
-  void plugin.register({
-    plugin: plugin.meta,
-    options: {},
-    value: (token, value) => {
-      if (token === INVENTORY) provider = value as InventoryProvider;
-    },
-    factory: () => {},
-    singleton: () => {},
-    resolve: () => {
-      throw new Error('nothing to resolve');
-    },
-    isRegistered: () => false,
-  });
+  const registered = instantiatePluginNow(plugin).own(INVENTORY)[0];
+  if (!registered) throw new Error('the plugin registered no INVENTORY');
+  provider = registered;
   writeFileSync(
     join(dir, 'inventory.yaml'),
     `

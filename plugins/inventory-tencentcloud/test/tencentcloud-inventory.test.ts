@@ -2,6 +2,7 @@ import {
   type CloudInventory,
   INVENTORY,
   type InventoryProvider,
+  instantiatePluginNow,
   isPgshiftError,
   Secret,
   silentLogger,
@@ -18,20 +19,7 @@ let cloud: MockCloud;
 let inventory: CloudInventory;
 
 function provider(): InventoryProvider {
-  let found: InventoryProvider | undefined;
-  void plugin.register({
-    plugin: plugin.meta,
-    options: {},
-    value: (token, value) => {
-      if (token === INVENTORY) found = value as InventoryProvider;
-    },
-    factory: () => {},
-    singleton: () => {},
-    resolve: () => {
-      throw new Error('nothing to resolve');
-    },
-    isRegistered: () => false,
-  });
+  const found = instantiatePluginNow(plugin).own(INVENTORY)[0];
   if (!found) throw new Error('the plugin registered no INVENTORY');
   return found;
 }

@@ -222,5 +222,5 @@ function selectedTables(ctx: LoadContext): TableRef[] | undefined {
 }
 
 function taskName(ctx: LoadContext): string {
-  return typeof ctx.options.taskName === 'string' ? ctx.options.taskName : '';
+  return ctx.options.taskName;
 }

@@ -7,7 +7,7 @@ import type {
 } from '@pgshift/plugin-api';
 import { Follower } from './follower.js';
 import { LagTracker } from './lag-tracker.js';
-import { followOptions } from './options.js';
+import { type FollowOptions, followOptions } from './options.js';
 import { clearPosition, initPosition, readPosition } from './progress-store.js';
 import { dropPublication, preparePublication } from './publication.js';
 import { createSlot, dropSlot } from './slot.js';
@@ -18,11 +18,12 @@ import { installTruncateCapture, removeTruncateCapture } from './truncate-captur
  * then transactional apply with the position committed alongside the changes.
  */
 export class LogicalReplicator implements Replicator {
-  readonly #defaults: Record<string, unknown>;
+  readonly #options: FollowOptions;
   #tracker: LagTracker | undefined;
 
-  constructor(defaults: Record<string, unknown> = {}) {
-    this.#defaults = defaults;
+  /** Tuning (the plugin's options); what is missing or invalid takes its default. */
+  constructor(options: Readonly<Partial<Record<keyof FollowOptions, unknown>>> = {}) {
+    this.#options = followOptions(options);
   }
 
   async prepare(ctx: ReplicationContext): Promise<void> {
@@ -47,8 +48,7 @@ export class LogicalReplicator implements Replicator {
   async follow(ctx: ReplicationContext, control: FollowControl): Promise<void> {
     const tracker = new LagTracker();
     this.#tracker = tracker;
-    const options = followOptions({ ...this.#defaults, ...ctx.options });
-    await new Follower(ctx, control, options, tracker).run();
+    await new Follower(ctx, control, this.#options, tracker).run();
   }
 
   status(): ReplicationStatus | undefined {

@@ -68,10 +68,10 @@ export const FOLLOW_OPTIONS_SCHEMA = {
       { type: 'integer', minimum: 1, description: DESCRIPTIONS[key] },
     ]),
   ),
-  additionalProperties: true,
+  additionalProperties: false,
 } as const;
 
-export function followOptions(options: Record<string, unknown> | undefined): FollowOptions {
+export function followOptions(options: Readonly<Record<string, unknown>> | undefined): FollowOptions {
   const out = { ...DEFAULT_FOLLOW_OPTIONS };
   for (const key of Object.keys(out) as (keyof FollowOptions)[]) {
     const value = options?.[key];

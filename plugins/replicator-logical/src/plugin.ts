@@ -21,7 +21,7 @@ export default definePlugin({
   configSchema: FOLLOW_OPTIONS_SCHEMA,
   defaultOptions: { ...DEFAULT_FOLLOW_OPTIONS },
   register(registrar) {
-    registrar.value(REPLICATOR, new LogicalReplicator({ ...registrar.options }));
+    registrar.value(REPLICATOR, new LogicalReplicator(registrar.options));
     // Only the replicator knows which formats it reads: it checks the chosen plugin's output itself.
     registrar.value(CHECKER, new OutputFormatChecker());
   },

@@ -54,7 +54,7 @@ describe('follow killed with SIGKILL mid-stream', () => {
       drainFile: join(dir, 'drain-to'),
     };
     const ctx = makeContext(spec);
-    const replicator = new LogicalReplicator();
+    const replicator = new LogicalReplicator(spec.options);
     await replicator.prepare(ctx);
     const slot = await replicator.createSlot(ctx);
     await copySnapshot(src, dst, database, slot.snapshot, TABLES);

@@ -77,10 +77,9 @@ async function followUnderWrites(
     slotName: `s_${database}`,
     sourceMajor: server.major,
     tables,
-    options: { groupMaxMs: 100, lagIntervalMs: 200 },
     events,
   });
-  const replicator = new LogicalReplicator();
+  const replicator = new LogicalReplicator({ groupMaxMs: 100, lagIntervalMs: 200 });
   await replicator.prepare(ctx);
   await replicator.prepare(ctx); // idempotent
   const slot = await replicator.createSlot(ctx);

@@ -31,6 +31,7 @@ export interface ContextSpec {
   slotName: string;
   tables?: TableRef[];
   sourceMajor: number;
+  /** Tuning of the replicator under test (its plugin options). */
   options?: Record<string, unknown>;
   events?: ProgressEvent[];
 }
@@ -58,7 +59,7 @@ export function makeContext(spec: ContextSpec): ReplicationContext {
       spec.sourceMajor >= 15 ? 'option-list' : spec.sourceMajor >= 10 ? 'keyword' : 'implicit',
     slotName: spec.slotName,
     publicationName: `pgshift_${spec.slotName}`,
-    options: spec.options ?? {},
+    taskName: 'test',
     progress: events
       ? { emit: (e) => events.push({ ...e, at: new Date().toISOString() } as ProgressEvent) }
       : nullProgress,
@@ -188,7 +189,7 @@ export async function readyToFollow(
   await exec(spec.source, spec.database, spec.ddl);
   await exec(spec.target, spec.database, spec.ddl);
   const ctx = makeContext(spec);
-  const replicator = new LogicalReplicator();
+  const replicator = new LogicalReplicator(spec.options);
   await replicator.prepare(ctx);
   const slot = await replicator.createSlot(ctx);
   await slot.release();

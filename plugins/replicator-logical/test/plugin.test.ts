@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isPluginDefinition, REPLICATOR, type Registrar, type Replicator } from '@pgshift/plugin-api';
+import { instantiatePlugin, isPluginDefinition, REPLICATOR } from '@pgshift/plugin-api';
 import { describe, expect, it } from 'vitest';
 import plugin, { createSlotCommand, LogicalReplicator } from '../src/index.js';
 
@@ -9,14 +9,9 @@ describe('replicator-logical plugin', () => {
     expect(pkg.pgshift.plugin).toBe(true);
     expect(isPluginDefinition(plugin)).toBe(true);
     expect(plugin.meta).toMatchObject({ name: 'replicator-logical', kind: 'replicator' });
-    const registered = new Map<symbol, unknown>();
-    await plugin.register({
-      options: {},
-      value: (token: symbol, value: unknown) => registered.set(token, value),
-    } as unknown as Registrar);
-    const replicator = registered.get(REPLICATOR) as Replicator;
+    const [replicator] = (await instantiatePlugin(plugin)).own(REPLICATOR);
     expect(replicator).toBeInstanceOf(LogicalReplicator);
-    expect(replicator.status()).toBeUndefined();
+    expect(replicator?.status()).toBeUndefined();
   });
 
   it('creates permanent slots with the snapshot syntax of the server version', () => {

@@ -53,12 +53,12 @@ export function loadContext(run: RunContext, database: ResolvedDatabase, snapsho
     ...(snapshot === undefined ? {} : { snapshot }),
     jobs: options.jobs,
     options: {
-      ...options,
+      taskName: run.task.config.task.name,
       copyOwners: options.copyOwners,
       copyPrivileges: options.copyPrivileges,
+      copyPublications: options.copyPublications,
       onLostSnapshot: options.onLostSnapshot,
       splitTableBytes: options.splitTableBytes,
-      taskName: run.task.config.task.name,
       schemaOnly: run.task.config.mode === 'schema',
     },
     progress: run.progress,
@@ -80,7 +80,7 @@ export function replicationContext(run: RunContext, database: ResolvedDatabase):
     slotSnapshotSyntax: run.capabilities.slotSnapshotSyntax,
     slotName: name,
     publicationName: name,
-    options: { ...run.task.config.options, taskName: run.task.config.task.name },
+    taskName: run.task.config.task.name,
     progress: run.progress,
     logger: run.task.logger.child({ database: database.name }),
   };

@@ -1,2 +1,0 @@
-// tsyringe needs the Reflect metadata API present before any container is used.
-import 'reflect-metadata';
