@@ -1,6 +1,7 @@
 export * from './built-in.js';
 export * from './capabilities.js';
 export * from './checker.js';
+export * from './config-schema.js';
 export * from './connection.js';
 export * from './connector.js';
 export * from './errors.js';

@@ -1,38 +1,7 @@
-import type { JsonSchema } from '@pgshift/plugin-api';
+import { type JsonSchema, portSchema, secretSchema, stringSchema } from '@pgshift/plugin-api';
 
-/**
- * JSON Schema fragments shared by the first-party connectors. They pass ajv in full strict mode
- * (strictTypes and strictRequired included), given the kernel's `x-secret` keyword.
- */
-
-/** A secret given inline, as `{ env: NAME }` or as `{ file: PATH }`; the kernel turns it into a Secret. */
-export function secretSchema(description: string): JsonSchema {
-  return {
-    description,
-    'x-secret': true,
-    anyOf: [
-      { type: 'string', minLength: 1 },
-      {
-        type: 'object',
-        properties: { env: { type: 'string', minLength: 1 } },
-        required: ['env'],
-        additionalProperties: false,
-      },
-      {
-        type: 'object',
-        properties: { file: { type: 'string', minLength: 1 } },
-        required: ['file'],
-        additionalProperties: false,
-      },
-    ],
-  };
-}
-
-export const portSchema: JsonSchema = { type: 'integer', minimum: 1, maximum: 65535 };
-
-export function stringSchema(description: string, extra: JsonSchema = {}): JsonSchema {
-  return { type: 'string', minLength: 1, description, ...extra };
-}
+/** JSON Schema fragments shared by the first-party connectors (the basic ones are plugin-api's). */
+export { portSchema, secretSchema, stringSchema };
 
 /** `field` becomes required when `discriminator` equals `value`. */
 export function requiredWhen(discriminator: string, value: string, fields: readonly string[]): JsonSchema {
