@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
+import { authorSuite } from './author-suite.js';
 import { RUNNER_ENV } from './env.js';
 
 export type TestOutcome = 'passed' | 'failed' | 'skipped';
@@ -28,6 +29,11 @@ export interface RunConformanceOptions {
   plugin: string;
   baseDir: string;
   majors: number[];
+  /**
+   * The plugin's package directory when it is a third-party package: its own conformance tests
+   * (test/**\/*.test.ts, which give the suite their arrangements) run instead of the generic file.
+   */
+  packageDir?: string;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -37,13 +43,14 @@ export async function runConformance(options: RunConformanceOptions): Promise<Co
   process.env[RUNNER_ENV.ref] = options.plugin;
   process.env[RUNNER_ENV.baseDir] = options.baseDir;
   process.env[RUNNER_ENV.majors] = options.majors.join(',');
+  const author = options.packageDir ? authorSuite(options.packageDir) : undefined;
   const vitest = await startVitest(
     'test',
     [],
     {
-      root: here,
+      root: author?.root ?? here,
       config: false,
-      include: ['plugin.conformance.ts'],
+      include: author?.include ?? ['plugin.conformance.ts'],
       watch: false,
       reporters: [{}],
       pool: 'forks',
@@ -53,7 +60,7 @@ export async function runConformance(options: RunConformanceOptions): Promise<Co
       hookTimeout: 180_000,
       passWithNoTests: false,
     },
-    { logLevel: 'silent' },
+    { logLevel: 'silent', ...(author ? { resolve: { alias: author.alias } } : {}) },
   );
   try {
     const tests: ConformanceTestResult[] = [];

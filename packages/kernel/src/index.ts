@@ -17,6 +17,7 @@ export { Redactor } from './logging/redactor.js';
 export * from './orchestrator/index.js';
 export { checkApiVersion } from './plugins/api-version.js';
 export { discoverFirstPartyPackages, type FirstPartyPackage } from './plugins/first-party.js';
+export { packageDirOf, resolvePackage } from './plugins/package-entry.js';
 export { type FoundPlugin, PluginCatalog, PluginNotFoundError } from './plugins/plugin-catalog.js';
 export * from './progress/index.js';
 export * from './tasks/index.js';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PluginCatalog } from '@pgshift/kernel';
+import { type FoundPlugin, PluginCatalog, packageDirOf } from '@pgshift/kernel';
 import { PgshiftError } from '@pgshift/plugin-api';
 import { Command } from 'commander';
 import type { CliCommand } from '../command.js';
@@ -34,10 +34,16 @@ export const conformanceCommand: CliCommand = {
               throw new ConformanceUsageError(`--pg takes PostgreSQL majors such as 10,17, not "${opts.pg}"`);
             // Resolved here first, as a config would be, so a missing or incompatible plugin is
             // reported with its coded error (and every place tried) before any server starts.
-            await new PluginCatalog(process.cwd()).resolve(plugin);
+            const found = await new PluginCatalog(process.cwd()).resolve(plugin);
+            const packageDir = authorPackageDir(found);
             // Loaded on demand: vitest is heavy and only this command needs it.
             const { runConformance } = await import('@pgshift/conformance/runner');
-            const report: Report = await runConformance({ plugin, baseDir: process.cwd(), majors });
+            const report: Report = await runConformance({
+              plugin,
+              baseDir: process.cwd(),
+              majors,
+              ...(packageDir ? { packageDir } : {}),
+            });
             ctx.print(render(report));
             if (opts.json) writeFileSync(resolve(opts.json), `${JSON.stringify(report, null, 2)}\n`);
             return report.ok ? 0 : 1;
@@ -46,6 +52,11 @@ export const conformanceCommand: CliCommand = {
     );
   },
 };
+
+/** A third-party plugin's package directory: its own tests carry the arrangements the suite needs. */
+function authorPackageDir(found: FoundPlugin): string | undefined {
+  return found.firstParty || !found.file ? undefined : packageDirOf(found.file);
+}
 
 class ConformanceUsageError extends PgshiftError {
   constructor(message: string) {

@@ -1,11 +1,5 @@
 import type { KindTemplate, PluginKind } from './kinds.js';
 
-const header = (
-  kind: string,
-) => `import { Capability, definePlugin, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
-// A ${kind} plugin for pgshift. The conformance suite in test/ says whether it keeps the contract.
-`;
-
 const meta = (name: string, kind: string, description: string) => `  meta: {
     name: '${name}',
     version: '0.1.0',
@@ -28,13 +22,20 @@ const checker: KindTemplate = {
   PLUGIN_API_VERSION,
 } from '@pgshift/plugin-api';
 
+interface Options {
+  /** Connections the migration needs on the source. */
+  minConnections: number;
+}
+
 /** The migration opens several sessions at once (copy workers, apply, checks). */
 class MaxConnectionsChecker implements Checker {
   readonly id = '${name}.max-connections';
   readonly title = 'the source allows enough connections';
 
+  constructor(private readonly options: Readonly<Options>) {}
+
   async run(ctx: CheckContext): Promise<CheckResult> {
-    const needed = Number(ctx.options.minConnections ?? 20);
+    const needed = this.options.minConnections;
     try {
       const { rows } = await ctx.source.query<{ n: string }>("SELECT current_setting('max_connections') AS n");
       const allowed = Number(rows[0]?.n);
@@ -60,7 +61,7 @@ class MaxConnectionsChecker implements Checker {
   }
 }
 
-export default definePlugin({
+export default definePlugin<Options>({
 ${meta(name, 'checker', 'Precheck: the source allows enough connections.')}
   capabilities: [Capability.checker.report],
   configSchema: {
@@ -70,7 +71,8 @@ ${meta(name, 'checker', 'Precheck: the source allows enough connections.')}
   },
   defaultOptions: { minConnections: 20 },
   register(r) {
-    r.value(CHECKER, new MaxConnectionsChecker());
+    // r.options: the defaults with the config's options over them, validated against configSchema, frozen.
+    r.value(CHECKER, new MaxConnectionsChecker(r.options));
   },
 });
 `,
@@ -141,37 +143,54 @@ describeVersionPolicy(plugin, { majors: conformanceMajors([17]) });
 };
 
 const connector: KindTemplate = {
-  dependencies: ['@pgshift/ssh-tunnel'],
+  dependencies: [],
   about:
-    'A connector that reaches a server at the host and port of its config block (access `NAME`), built on the route helpers of @pgshift/ssh-tunnel; add your own lookup (a service registry, a cloud API) in `open`.',
-  source: (
-    name,
-  ) => `import { Capability, CONNECTOR, type Connector, definePlugin, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
-import { openRoute, portSchema, type SecretValue, secretSchema, stringSchema } from '@pgshift/ssh-tunnel';
+    "A connector that reaches a server at the host and port of its config block (access `NAME`). Put your own lookup (a service registry, a cloud API) in `open`, and release whatever it opens in the route's `close`.",
+  source: (name) => `import {
+  Capability,
+  CONNECTOR,
+  type Connector,
+  type ConnectorContext,
+  definePlugin,
+  PLUGIN_API_VERSION,
+  portSchema,
+  type Route,
+  type Secret,
+  secretSchema,
+  stringSchema,
+} from '@pgshift/plugin-api';
 
+/** A \`source\` or \`target\` block with \`access: ${name}\`, as the kernel validated it. */
 interface Config {
   host: string;
   port: number;
   user: string;
-  password: SecretValue;
+  password: Secret;
   database?: string;
+}
+
+/** A route straight to host:port. A route that opens sockets or tunnels must close them in close(). */
+function directRoute(config: Config, ctx: ConnectorContext): Route {
+  return {
+    description: \`${name} \${config.host}:\${config.port}\`,
+    facts: { access: '${name}' },
+    connection: (options = {}) => ({
+      host: config.host,
+      port: config.port,
+      user: config.user,
+      password: config.password.reveal(),
+      database: options.database ?? config.database ?? 'postgres',
+      ...(options.replication ? { replication: true } : {}),
+      connectTimeoutMs: ctx.timeoutMs,
+    }),
+    close: async () => {},
+  };
 }
 
 const connector: Connector<Config> = {
   access: '${name}',
-  open(config, ctx) {
-    return openRoute(
-      {
-        description: \`${name} \${config.host}:\${config.port}\`,
-        host: config.host,
-        port: config.port,
-        user: config.user,
-        password: config.password,
-        ...(config.database ? { database: config.database } : {}),
-        facts: { access: '${name}' },
-      },
-      ctx,
-    );
+  async open(config, ctx) {
+    return directRoute(config, ctx);
   },
 };
 
@@ -224,27 +243,33 @@ describeConnector(
 };
 
 const loader: KindTemplate = {
-  dependencies: ['@pgshift/loader-native', '@pgshift/pg'],
+  dependencies: [],
   about:
-    'A loader that composes the first-party one (schema from the catalogs, parallel COPY under the snapshot) and adds a hook after the copy; replace phases with your own as you go, keeping the suite green.',
-  source: (name) => `${header('loader')}import type { CopySummary, LoadContext } from '@pgshift/plugin-api';
-import { LOADER } from '@pgshift/plugin-api';
-import { NativeLoader } from '@pgshift/loader-native';
+    "A loader built on pgshift's own (schema from the catalogs, parallel COPY under the snapshot) through `BUILT_IN_LOADER` and `extendLoader`, with a hook after the copy; replace phases with your own as you go, keeping the suite green.",
+  source: (name) => `import {
+  BUILT_IN_LOADER,
+  Capability,
+  definePlugin,
+  extendLoader,
+  LOADER,
+  PLUGIN_API_VERSION,
+} from '@pgshift/plugin-api';
 
-/** The first-party loader with a place for your own work after the copy. */
-class Loader extends NativeLoader {
-  override async copyData(ctx: LoadContext): Promise<CopySummary> {
-    const summary = await super.copyData(ctx);
-    ctx.logger.info('copied', { database: ctx.database.name, rows: summary.rows });
-    return summary;
-  }
-}
-
+// A loader plugin for pgshift. The conformance suite in test/ says whether it keeps the contract.
 export default definePlugin({
-${meta(name, 'loader', 'Schema and rows under one snapshot, built on the first-party loader.')}
+${meta(name, 'loader', 'Schema and rows under one snapshot, built on the pgshift loader.')}
   capabilities: [Capability.loader.schema, Capability.loader.data],
   register(r) {
-    r.value(LOADER, new Loader());
+    r.factory(LOADER, (resolver) =>
+      // pgshift's own loader, with the phases you change (each gets the base to delegate to).
+      extendLoader(resolver.resolve(BUILT_IN_LOADER)(), {
+        async copyData(ctx, base) {
+          const summary = await base.copyData(ctx);
+          ctx.logger.info('copied', { database: ctx.database.name, rows: summary.rows });
+          return summary;
+        },
+      }),
+    );
   },
 });
 `,
@@ -256,27 +281,46 @@ describeLoader(plugin, { majors: conformanceMajors([17]) });
 };
 
 const replicator: KindTemplate = {
-  dependencies: ['@pgshift/replicator-logical', '@pgshift/pg'],
+  dependencies: [],
   about:
-    'A replicator that wraps the first-party logical replicator (slot with exported snapshot, transactional apply with a durable position); add your own behaviour around it, keeping the suite green.',
-  source: (
-    name,
-  ) => `${header('replicator')}import { REPLICATOR, type ReplicationContext } from '@pgshift/plugin-api';
-import { LogicalReplicator } from '@pgshift/replicator-logical';
+    "A replicator built on pgshift's own (slot with exported snapshot, transactional apply with a durable position) through `BUILT_IN_REPLICATOR` and `extendReplicator`; add your own behaviour around it, keeping the suite green.",
+  source: (name) => `import {
+  BUILT_IN_REPLICATOR,
+  Capability,
+  definePlugin,
+  extendReplicator,
+  PLUGIN_API_VERSION,
+  REPLICATOR,
+} from '@pgshift/plugin-api';
 
-/** The first-party replicator with a place for your own work before following starts. */
-class Replicator extends LogicalReplicator {
-  override async prepare(ctx: ReplicationContext): Promise<void> {
-    ctx.logger.info('preparing', { database: ctx.database.name });
-    await super.prepare(ctx);
-  }
+/** Tuning handed to pgshift's own replicator (see its options in pgshift's config reference). */
+interface Options {
+  groupMaxMs?: number;
+  statusIntervalMs?: number;
 }
 
-export default definePlugin({
-${meta(name, 'replicator', 'Follows the source through logical decoding, built on the first-party replicator.')}
+// A replicator plugin for pgshift. The conformance suite in test/ says whether it keeps the contract.
+export default definePlugin<Options>({
+${meta(name, 'replicator', 'Follows the source through logical decoding, built on the pgshift replicator.')}
   capabilities: [Capability.replicator.pgoutput, Capability.replicator.testDecoding, Capability.replicator.resume],
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      groupMaxMs: { type: 'integer', minimum: 1, description: 'Milliseconds after which an applied group ends.' },
+      statusIntervalMs: { type: 'integer', minimum: 1, description: 'Interval of standby status updates.' },
+    },
+  },
+  defaultOptions: {},
   register(r) {
-    r.value(REPLICATOR, new Replicator({ ...r.options }));
+    r.factory(REPLICATOR, (resolver) =>
+      extendReplicator(resolver.resolve(BUILT_IN_REPLICATOR)(r.options), {
+        async prepare(ctx, base) {
+          ctx.logger.info('preparing', { database: ctx.database.name });
+          await base.prepare(ctx);
+        },
+      }),
+    );
   },
 });
 `,

@@ -10,6 +10,8 @@ export interface FoundPlugin {
   /** Where it came from: the package name and file, or the path. */
   source: string;
   firstParty: boolean;
+  /** The module file it was loaded from, when it came from one. */
+  file?: string;
 }
 
 /** A plugin reference that led nowhere; `tried` lists every place looked at. */
@@ -119,7 +121,7 @@ export class PluginCatalog {
     const tried: string[] = [];
     if (isPathRef(ref)) {
       const file = resolvePathRef(resolve(this.#baseDir, ref), tried);
-      if (file) return { definition: await definitionFromFile(file, ref), source: file, firstParty: false };
+      if (file) return { definition: await definitionFromFile(file, ref), source: file, firstParty: false, file };
       throw new PluginNotFoundError(ref, tried);
     }
     const bare = !ref.startsWith('@') && !ref.includes('/');
@@ -134,7 +136,7 @@ export class PluginCatalog {
       const file = resolvePackage(name, this.#baseDir, tried);
       if (file) {
         const definition = await definitionFromFile(file, name);
-        return { definition, source: `${name} (${file})`, firstParty: name.startsWith('@pgshift/') };
+        return { definition, source: `${name} (${file})`, firstParty: name.startsWith('@pgshift/'), file };
       }
     }
     throw new PluginNotFoundError(ref, tried);
