@@ -121,7 +121,8 @@ export class PluginCatalog {
     const tried: string[] = [];
     if (isPathRef(ref)) {
       const file = resolvePathRef(resolve(this.#baseDir, ref), tried);
-      if (file) return { definition: await definitionFromFile(file, ref), source: file, firstParty: false, file };
+      if (file)
+        return { definition: await definitionFromFile(file, ref), source: file, firstParty: false, file };
       throw new PluginNotFoundError(ref, tried);
     }
     const bare = !ref.startsWith('@') && !ref.includes('/');
