@@ -26,6 +26,15 @@ describe('checker suite self-test (good and deliberately broken reference checke
     expect(status('always-pass', CHECKER_TESTS.pass + ON_17)).toBe('passed');
   });
 
+  it('holds every checker a plugin registers: a broken first of two fails, two good ones pass', () => {
+    expect(status('first-of-two-always-pass', CHECKER_TESTS.unreachable)).toBe('failed');
+    expect(status('first-of-two-always-pass', CHECKER_TESTS.meta)).toBe('passed');
+    for (const test of [CHECKER_TESTS.meta, CHECKER_TESTS.unreachable, CHECKER_TESTS.secrets])
+      expect(status('two-good', test), test).toBe('passed');
+    for (const test of [CHECKER_TESTS.pass, CHECKER_TESTS.fail, CHECKER_TESTS.leaks])
+      expect(status('two-good', test + ON_17), test).toBe('passed');
+  });
+
   it('fails a checker that throws instead of reporting on the unreachable-server test', () => {
     expect(status('throws', CHECKER_TESTS.unreachable)).toBe('failed');
     expect(status('throws', CHECKER_TESTS.fail + ON_17)).toBe('passed');
