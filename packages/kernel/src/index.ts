@@ -16,7 +16,12 @@ export { createLogger, type LogFormat, type LoggerOptions } from './logging/logg
 export { Redactor } from './logging/redactor.js';
 export * from './orchestrator/index.js';
 export { checkApiVersion } from './plugins/api-version.js';
-export { discoverFirstPartyPackages, type FirstPartyPackage } from './plugins/first-party.js';
+export {
+  discoverFirstPartyPackages,
+  FIRST_PARTY_MANIFEST,
+  type FirstPartyManifestEntry,
+  type FirstPartyPackage,
+} from './plugins/first-party.js';
 export { packageDirOf, resolvePackage } from './plugins/package-entry.js';
 export { type FoundPlugin, PluginCatalog, PluginNotFoundError } from './plugins/plugin-catalog.js';
 export * from './progress/index.js';

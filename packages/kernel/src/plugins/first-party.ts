@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageEntry, readPackageJson } from './package-entry.js';
@@ -23,6 +23,32 @@ function ancestors(dir: string): string[] {
     if (parent === current) return out;
     current = parent;
   }
+}
+
+/** Written by `pgshift pack` at the root of the packed CLI: the plugins bundled into it. */
+export const FIRST_PARTY_MANIFEST = 'first-party-plugins.json';
+
+/** One bundled plugin in the manifest; `entry` is relative to the manifest's directory. */
+export interface FirstPartyManifestEntry {
+  packageName: string;
+  name?: string;
+  entry: string;
+}
+
+/** The plugins of the nearest manifest above the kernel (none when running from the repository). */
+function manifestPackages(): FirstPartyPackage[] {
+  for (const dir of ancestors(KERNEL_DIR)) {
+    const file = join(dir, FIRST_PARTY_MANIFEST);
+    if (!existsSync(file)) continue;
+    const entries = JSON.parse(readFileSync(file, 'utf8')) as FirstPartyManifestEntry[];
+    return entries.map(({ packageName, name, entry }) => ({
+      packageName,
+      dir: dirname(resolve(dir, entry)),
+      entry: resolve(dir, entry),
+      ...(name ? { name } : {}),
+    }));
+  }
+  return [];
 }
 
 /** Workspace roots above the kernel: in this repository, where the first-party plugins live. */
@@ -64,11 +90,12 @@ function subdirs(dir: string): string[] {
 }
 
 /**
- * Finds first-party plugin packages: the workspace's `plugins/*` when running from the
- * repository, and installed `@pgshift/*` packages. Both are recognised by the package.json marker.
+ * Finds first-party plugin packages: those a packed CLI bundles (its manifest), the workspace's
+ * `plugins/*` when running from the repository, and installed `@pgshift/*` packages. The last two
+ * are recognised by the package.json marker.
  */
 export function discoverFirstPartyPackages(extraDirs: readonly string[] = []): FirstPartyPackage[] {
-  const found = new Map<string, FirstPartyPackage>();
+  const found = new Map<string, FirstPartyPackage>(manifestPackages().map((p) => [p.packageName, p]));
   for (const dir of [...workspacePluginDirs(), ...installedPluginDirs([KERNEL_DIR, ...extraDirs])]) {
     const pkg = readPackageJson(dir);
     if (!pkg?.pgshift?.plugin || !pkg.name || found.has(pkg.name)) continue;
