@@ -50,7 +50,8 @@ export async function runConformance(options: RunConformanceOptions): Promise<Co
     {
       root: author?.root ?? here,
       config: false,
-      include: author?.include ?? ['plugin.conformance.ts'],
+      // Else the suite file beside this module: TypeScript here, bundled JavaScript once packed.
+      include: author?.include ?? ['plugin.conformance.{ts,js}'],
       watch: false,
       reporters: [{}],
       pool: 'forks',
