@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { cliVersion } from './cli-package.js';
 import type { Action, ActionRunner } from './command.js';
 import { commands } from './commands/index.js';
 import { type CliContext, createContext, type GlobalOptions } from './context.js';
@@ -10,6 +11,7 @@ const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'
 export function createProgram(ctx: CliContext, exit: (code: number) => void): Command {
   const program = new Command('pgshift')
     .description('move a PostgreSQL database to another server while the source stays in use')
+    .version(cliVersion(), '-V, --version', 'print the version of pgshift')
     .option('-v, --verbose', 'more log output, and stack traces with errors')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS))
     .showHelpAfterError()
