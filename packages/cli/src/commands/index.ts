@@ -5,6 +5,7 @@ import { conformanceCommand } from './conformance.js';
 import { createPluginCommand } from './create-plugin.js';
 import { demoCommand } from './demo.js';
 import { cancelCommand, finishCommand } from './finish-cancel.js';
+import { packCommand } from './pack.js';
 import { pluginsCommand } from './plugins.js';
 import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
@@ -27,4 +28,5 @@ export const commands: CliCommand[] = [
   workerCommand,
   conformanceCommand,
   createPluginCommand,
+  packCommand,
 ];
