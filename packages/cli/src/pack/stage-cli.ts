@@ -56,7 +56,7 @@ export async function stageCli(workspace: Workspace, stageDir: string, kit: Stag
     entry: `dist/${pluginOutput(plugin)}.js`,
   }));
   writeFileSync(join(stageDir, FIRST_PARTY_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-  const bin = writePackedBin(stageDir);
+  const bin = writePackedBin(workspace, stageDir);
   mkdirSync(join(stageDir, 'kit'));
   for (const tarball of kit.tarballs) copyFileSync(tarball, join(stageDir, 'kit', basename(tarball)));
   for (const [name, dir] of Object.entries(kit.packages))
