@@ -24,12 +24,7 @@ export const LOADER_TESTS = {
   schema: 'loader [loader.schema] recreates tables, keys, indexes and sequences on an empty target',
 } as const;
 
-function loadContext(
-  pair: ServerPair,
-  database: string,
-  snapshot: string,
-  options: Record<string, unknown>,
-): LoadContext {
+function loadContext(pair: ServerPair, database: string, snapshot: string): LoadContext {
   return {
     source: pair.handle('source', database),
     target: pair.handle('target', database),
@@ -42,7 +37,6 @@ function loadContext(
       onLostSnapshot: 'fail',
       splitTableBytes: 64 * 1024 * 1024,
       taskName: `conformance-${database}`,
-      ...options,
     },
     progress: nullProgress,
     logger: silentLogger,
@@ -81,12 +75,12 @@ async function load(
   database: string,
   afterExport?: string,
 ): Promise<{ summary: CopySummary; snapshotRows: string[][] }> {
-  const { value: loader, options } = await freshInstance(factory, LOADER);
+  const { value: loader } = await freshInstance(factory, LOADER);
   const snapshot = new ExportedSnapshot();
   await snapshot.export(pair, database);
   try {
     if (afterExport) await pair.run('source', database, afterExport);
-    const ctx = loadContext(pair, database, snapshot.name, options);
+    const ctx = loadContext(pair, database, snapshot.name);
     await loader.preData(ctx);
     const summary = await loader.copyData(ctx);
     const snapshotRows = await snapshot.hashes();

@@ -22,11 +22,8 @@ export async function subjectOf(factory: PluginFactory): Promise<PluginSubject> 
  * A fresh instance of the plugin under test (a new one per call, as a new process would make),
  * resolved for `token`, with the options it was given merged over its defaults.
  */
-export async function freshInstance<T>(
-  factory: PluginFactory,
-  token: Token<T>,
-): Promise<{ value: T; options: Readonly<Record<string, unknown>> }> {
+export async function freshInstance<T>(factory: PluginFactory, token: Token<T>): Promise<{ value: T }> {
   const subject = await subjectOf(factory);
   const instance = await instantiateForSuite(subject.plugin, subject.options ?? {});
-  return { value: instance.resolver.resolve(token), options: instance.options };
+  return { value: instance.resolver.resolve(token) };
 }

@@ -11,8 +11,13 @@ const TEST_FILE = /\.test\.(ts|mts|js|mjs)$/;
 export interface AuthorSuite {
   root: string;
   include: string[];
-  /** Exact-name aliases for the contract packages the package has not installed (yet). */
+  /**
+   * Exact-name aliases: the contract packages the package has not installed (yet), and vitest
+   * always, so the tests register with the runner that runs them, not with a second copy.
+   */
   alias: Array<{ find: RegExp; replacement: string }>;
+  /** Installed @pgshift packages go through vite too, so the vitest alias reaches their imports. */
+  inline: RegExp[];
 }
 
 function hasTests(dir: string): boolean {
@@ -30,9 +35,15 @@ function hasTests(dir: string): boolean {
  */
 export function authorSuite(packageDir: string): AuthorSuite | undefined {
   if (!hasTests(join(packageDir, 'test'))) return undefined;
-  const alias = CONTRACT_PACKAGES.filter((name) => !resolvePackage(name, packageDir, [])).map((name) => ({
+  const exact = (name: string) => ({
     find: new RegExp(`^${name.replace('/', '\\/')}$`),
     replacement: fileURLToPath(import.meta.resolve(name)),
-  }));
-  return { root: packageDir, include: ['test/**/*.test.{ts,mts,js,mjs}'], alias };
+  });
+  const missing = CONTRACT_PACKAGES.filter((name) => !resolvePackage(name, packageDir, []));
+  return {
+    root: packageDir,
+    include: ['test/**/*.test.{ts,mts,js,mjs}'],
+    alias: [...missing.map(exact), exact('vitest')],
+    inline: [/@pgshift\//],
+  };
 }

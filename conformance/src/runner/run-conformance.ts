@@ -60,6 +60,7 @@ export async function runConformance(options: RunConformanceOptions): Promise<Co
       testTimeout: 180_000,
       hookTimeout: 180_000,
       passWithNoTests: false,
+      ...(author ? { server: { deps: { inline: author.inline } } } : {}),
     },
     { logLevel: 'silent', ...(author ? { resolve: { alias: author.alias } } : {}) },
   );

@@ -16,6 +16,7 @@ import {
   type Loader,
   PgshiftError,
   type PluginDefinition,
+  type PluginInstance,
   PluginLoadError,
   REPLICATOR,
   type Replicator,
@@ -71,7 +72,7 @@ export async function loadTask(configPath: string, options: LoadTaskOptions = {}
       if (token === INVENTORIES) return inventories as T | undefined;
       return undefined;
     });
-    let instance: Awaited<ReturnType<typeof instantiatePlugin>>;
+    let instance: PluginInstance;
     try {
       instance = await instantiatePlugin(pending.definition, { options: pending.options, host });
     } catch (error) {
@@ -90,7 +91,7 @@ export async function loadTask(configPath: string, options: LoadTaskOptions = {}
       source: pending.source,
       resolver: instance.resolver,
       own: instance.own,
-      options: instance.options,
+      options: instance.options as Readonly<Record<string, unknown>>,
     });
     logger.debug(`plugin ${meta.name} ${meta.version} (${meta.kind}) loaded`, { source: pending.source });
   }

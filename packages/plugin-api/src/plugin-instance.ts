@@ -3,7 +3,7 @@ import type { FrozenOptions, PluginDefinition, Registrar, Resolver } from './plu
 import type { Token } from './tokens.js';
 
 /** What a plugin registered, after its register() ran. */
-export interface PluginInstance<O extends Record<string, unknown> = Record<string, unknown>> {
+export interface PluginInstance<O extends object = object> {
   readonly definition: PluginDefinition<O>;
   /** The frozen options the plugin was given. */
   readonly options: FrozenOptions<O>;
@@ -39,7 +39,7 @@ export function frozenCopy<T>(value: T): FrozenOptions<T> {
 }
 
 /** The registrar for one plugin and a way to read what it registered. */
-function registrations<O extends Record<string, unknown>>(
+function registrations<O extends object>(
   definition: PluginDefinition<O>,
   settings: InstantiateOptions,
 ): { registrar: Registrar<O>; instance: PluginInstance<O> } {
@@ -96,7 +96,7 @@ function registerFailed(definition: PluginDefinition, error: unknown): PluginLoa
  * Runs a plugin's register() and returns what it registered. The kernel builds every plugin of a
  * task through this, and the conformance suite every plugin it tests.
  */
-export async function instantiatePlugin<O extends Record<string, unknown>>(
+export async function instantiatePlugin<O extends object>(
   definition: PluginDefinition<O>,
   settings: InstantiateOptions = {},
 ): Promise<PluginInstance<O>> {
@@ -113,7 +113,7 @@ export async function instantiatePlugin<O extends Record<string, unknown>>(
  * The same, for a plugin whose register() does not wait on anything: the host uses it to make
  * the built-in loader and replicator at the moment a plugin asks for them.
  */
-export function instantiatePluginNow<O extends Record<string, unknown>>(
+export function instantiatePluginNow<O extends object>(
   definition: PluginDefinition<O>,
   settings: InstantiateOptions = {},
 ): PluginInstance<O> {

@@ -63,7 +63,7 @@ export interface Registrar<O = Record<string, unknown>> extends Resolver {
   factory<T>(token: Token<T>, make: (resolver: Resolver) => T): void;
 }
 
-export interface PluginDefinition<O extends Record<string, unknown> = Record<string, unknown>> {
+export interface PluginDefinition<O extends object = object> {
   meta: PluginMeta;
   capabilities: readonly string[];
   /**
@@ -87,7 +87,7 @@ const API_VERSION_PATTERN = /^\d+\.\d+$/;
  * Declares a plugin. It checks the declaration's shape at once, so a malformed plugin fails where
  * it is written rather than when a migration loads it.
  */
-export function definePlugin<O extends Record<string, unknown> = Record<string, unknown>>(
+export function definePlugin<O extends object = Record<string, unknown>>(
   definition: PluginDefinition<O>,
 ): PluginDefinition<O> {
   const { meta } = definition;

@@ -8,8 +8,6 @@ export interface KindTemplate {
   source(name: string): string;
   /** test/conformance.test.ts */
   test(name: string): string;
-  /** Extra runtime dependencies (workspace package names) the implementation composes. */
-  dependencies: string[];
   /** A sentence for the README: what the scaffold does and where to take it. */
   about: string;
 }

@@ -9,7 +9,6 @@ const meta = (name: string, kind: string, description: string) => `  meta: {
   },`;
 
 const checker: KindTemplate = {
-  dependencies: [],
   about:
     'A precheck that reports Failed when the source allows fewer connections than the migration needs (option `minConnections`, default 20), with the remedy.',
   source: (name) => `import {
@@ -100,7 +99,6 @@ describeChecker(
 };
 
 const versionPolicy: KindTemplate = {
-  dependencies: [],
   about:
     'A version policy for PostgreSQL 10 and later: full copy, and following through the built-in pgoutput plugin with a publication.',
   source: (name) => `import {
@@ -143,7 +141,6 @@ describeVersionPolicy(plugin, { majors: conformanceMajors([17]) });
 };
 
 const connector: KindTemplate = {
-  dependencies: [],
   about:
     "A connector that reaches a server at the host and port of its config block (access `NAME`). Put your own lookup (a service registry, a cloud API) in `open`, and release whatever it opens in the route's `close`.",
   source: (name) => `import {
@@ -243,7 +240,6 @@ describeConnector(
 };
 
 const loader: KindTemplate = {
-  dependencies: [],
   about:
     "A loader built on pgshift's own (schema from the catalogs, parallel COPY under the snapshot) through `BUILT_IN_LOADER` and `extendLoader`, with a hook after the copy; replace phases with your own as you go, keeping the suite green.",
   source: (name) => `import {
@@ -281,7 +277,6 @@ describeLoader(plugin, { majors: conformanceMajors([17]) });
 };
 
 const replicator: KindTemplate = {
-  dependencies: [],
   about:
     "A replicator built on pgshift's own (slot with exported snapshot, transactional apply with a durable position) through `BUILT_IN_REPLICATOR` and `extendReplicator`; add your own behaviour around it, keeping the suite green.",
   source: (name) => `import {

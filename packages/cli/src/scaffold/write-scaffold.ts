@@ -8,37 +8,21 @@ export interface ScaffoldOptions {
   /** Package name, e.g. `@acme/pgshift-check-connections` or `pgshift-check-connections`. */
   name: string;
   dir: string;
+  /** Version of @pgshift/plugin-api and @pgshift/conformance the scaffold depends on. */
+  kitVersion: string;
   /**
-   * A pgshift repository checkout: depend on its packages by `link:` path instead of the
-   * published versions, so the scaffold installs without a registry (used by pgshift's own CI).
+   * The kit tarballs, already written into `<dir>/pgshift-kit/` (file names): the scaffold depends
+   * on them by `file:` path and installs with no registry for @pgshift. Absent, it depends on
+   * published versions (`^kitVersion`).
    */
-  linkWorkspace?: string;
+  kit?: { pluginApi: string; conformance: string };
 }
 
-/** Where each dependency lives inside a pgshift checkout. */
-const WORKSPACE_PATHS: Record<string, string> = {
-  '@pgshift/plugin-api': 'packages/plugin-api',
-  '@pgshift/pg': 'packages/pg',
-  '@pgshift/ssh-tunnel': 'packages/ssh-tunnel',
-  '@pgshift/conformance': 'conformance',
-  '@pgshift/loader-native': 'plugins/loader-native',
-  '@pgshift/replicator-logical': 'plugins/replicator-logical',
-  vitest: 'node_modules/vitest',
-  tsx: 'node_modules/tsx',
-  typescript: 'node_modules/typescript',
-};
+/** Where the kit tarballs sit inside a scaffold. */
+export const KIT_DIR = 'pgshift-kit';
 
-const PUBLISHED: Record<string, string> = {
-  '@pgshift/plugin-api': '^0.1.0',
-  '@pgshift/pg': '^0.1.0',
-  '@pgshift/ssh-tunnel': '^0.1.0',
-  '@pgshift/conformance': '^0.1.0',
-  '@pgshift/loader-native': '^0.1.0',
-  '@pgshift/replicator-logical': '^0.1.0',
-  vitest: '^4.1.0',
-  tsx: '^4.23.15',
-  typescript: '^5.9.3',
-};
+/** Third-party tools the scaffold's scripts use. */
+const TOOLS: Record<string, string> = { vitest: '^4.1.0', typescript: '^5.9.3' };
 
 export class ScaffoldError extends Error {}
 
@@ -47,23 +31,26 @@ export function pluginNameOf(packageName: string): string {
   return packageName.replace(/^@[^/]+\//, '');
 }
 
-/** Writes a plugin package: package.json, src/index.ts, test/conformance.test.ts, tsconfig, README. */
-export function writeScaffold(options: ScaffoldOptions): string[] {
-  const { kind, name } = options;
+/** Refuses an invalid package name or a directory that is not new or empty; returns the directory. */
+export function checkScaffoldTarget(name: string, dir: string): string {
   if (!/^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(name))
     throw new ScaffoldError(
       `"${name}" is not a valid npm package name (lower case, digits, - . _ ~, optional @scope/)`,
     );
-  const dir = resolve(options.dir);
-  if (existsSync(dir) && readdirSync(dir).length > 0)
-    throw new ScaffoldError(`${dir} is not empty; name a new or empty directory`);
+  const target = resolve(dir);
+  if (existsSync(target) && readdirSync(target).some((entry) => entry !== KIT_DIR))
+    throw new ScaffoldError(`${target} is not empty; name a new or empty directory`);
+  return target;
+}
+
+/** Writes a plugin package: package.json, src/index.ts, test/conformance.test.ts, tsconfig, README. */
+export function writeScaffold(options: ScaffoldOptions): string[] {
+  const { kind, name } = options;
+  const dir = checkScaffoldTarget(name, options.dir);
   const template = TEMPLATES[kind];
   const plugin = pluginNameOf(name);
-  const spec = (dep: string) => {
-    if (!options.linkWorkspace) return PUBLISHED[dep] ?? 'latest';
-    return `link:${resolve(options.linkWorkspace, WORKSPACE_PATHS[dep] ?? dep)}`;
-  };
-  const deps = (list: string[]) => Object.fromEntries(list.map((d) => [d, spec(d)]));
+  const range = `^${options.kitVersion}`;
+  const kit = options.kit;
   const pkg = {
     name,
     version: '0.1.0',
@@ -79,9 +66,13 @@ export function writeScaffold(options: ScaffoldOptions): string[] {
       typecheck: 'tsc --noEmit',
       conformance: 'vitest run test/conformance.test.ts',
     },
-    peerDependencies: { '@pgshift/plugin-api': PUBLISHED['@pgshift/plugin-api'] },
-    dependencies: deps(template.dependencies),
-    devDependencies: deps(['@pgshift/plugin-api', '@pgshift/conformance', 'vitest', 'tsx', 'typescript']),
+    // The range of pgshift the plugin works with; the devDependency pins the version it is tested against.
+    peerDependencies: { '@pgshift/plugin-api': range },
+    devDependencies: {
+      '@pgshift/plugin-api': kit ? `file:${KIT_DIR}/${kit.pluginApi}` : range,
+      '@pgshift/conformance': kit ? `file:${KIT_DIR}/${kit.conformance}` : range,
+      ...TOOLS,
+    },
   };
   const tsconfig = {
     compilerOptions: {
@@ -111,7 +102,7 @@ export default defineConfig({
     'src/index.ts': template.source(plugin),
     'test/conformance.test.ts': template.test(plugin),
     'README.md': readme(kind, name, plugin, template.about.replaceAll('NAME', plugin)),
-    '.gitignore': 'node_modules\n',
+    '.gitignore': 'node_modules\n*.log\n',
   };
   for (const [file, text] of Object.entries(files)) {
     const path = join(dir, file);
@@ -133,13 +124,13 @@ A pgshift ${kind} plugin. ${about}
 ## Develop
 
 \`\`\`sh
-pnpm install          # or npm install
-pnpm test             # the pgshift conformance suite for ${kind}s, on real PostgreSQL servers
-pnpm typecheck
+npm install           # or pnpm install; the @pgshift packages come from ${KIT_DIR}/
+npm test              # the pgshift conformance suite for ${kind}s, on real PostgreSQL servers
+npm run typecheck
 \`\`\`
 
 The conformance suite (\`@pgshift/conformance\`) starts throwaway PostgreSQL servers; choose the
-majors with \`PGSHIFT_CONFORMANCE_MAJORS=10,17 pnpm test\`, or run it the way users will:
+majors with \`PGSHIFT_CONFORMANCE_MAJORS=10,17 npm test\`, or run it the way users will:
 
 \`\`\`sh
 pgshift conformance . --pg 10,17 --json conformance.json
