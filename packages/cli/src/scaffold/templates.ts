@@ -143,7 +143,8 @@ describeVersionPolicy(plugin, { majors: conformanceMajors([17]) });
 const connector: KindTemplate = {
   about:
     "A connector that reaches a server at the host and port of its config block (access `NAME`). Put your own lookup (a service registry, a cloud API) in `open`, and release whatever it opens in the route's `close`.",
-  source: (name) => `import {
+  source: (name) => `import { connect } from 'node:net';
+import {
   Capability,
   CONNECTOR,
   type Connector,
@@ -152,6 +153,7 @@ const connector: KindTemplate = {
   PLUGIN_API_VERSION,
   portSchema,
   type Route,
+  RouteError,
   type Secret,
   secretSchema,
   stringSchema,
@@ -184,10 +186,32 @@ function directRoute(config: Config, ctx: ConnectorContext): Route {
   };
 }
 
+/** Fails with a RouteError (which names the route, never a secret) unless host:port answers in time. */
+function probe(description: string, host: string, port: number, timeoutMs: number): Promise<void> {
+  return new Promise((done, fail) => {
+    const socket = connect({ host, port });
+    const failWith = (reason: string) => {
+      clearTimeout(timer);
+      socket.destroy();
+      fail(new RouteError(description, reason, { remedy: 'check the host and port, and that the server listens' }));
+    };
+    const timer = setTimeout(() => failWith(\`no answer within \${timeoutMs} ms\`), timeoutMs);
+    socket.once('error', (error: NodeJS.ErrnoException) => failWith(error.code ?? error.message));
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.destroy();
+      done();
+    });
+  });
+}
+
 const connector: Connector<Config> = {
   access: '${name}',
   async open(config, ctx) {
-    return directRoute(config, ctx);
+    const route = directRoute(config, ctx);
+    // Reachable or a clear error now, rather than a failure later in the migration.
+    await probe(route.description, config.host, config.port, ctx.timeoutMs);
+    return route;
   },
 };
 

@@ -22,7 +22,7 @@ export interface ScaffoldOptions {
 export const KIT_DIR = 'pgshift-kit';
 
 /** Third-party tools the scaffold's scripts use. */
-const TOOLS: Record<string, string> = { vitest: '^4.1.0', typescript: '^5.9.3' };
+const TOOLS: Record<string, string> = { vitest: '^4.1.0', typescript: '^5.9.3', '@types/node': '^20.19.0' };
 
 export class ScaffoldError extends Error {}
 

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -10,8 +10,10 @@ import {
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, REPO } from '../run-cli.js';
+import { readState, waitFor } from './support.js';
 
 // pgshift as a user gets it: packed from this checkout, installed with npm into a fresh prefix and
 // HOME, run from a directory outside the repository. Any @pgshift fetch from a registry fails at
@@ -48,36 +50,6 @@ function run(command: string, args: string[], cwd = work, extraEnv: Record<strin
     );
   });
 }
-
-// A checker plugin and its suite, written against the kit's declarations.
-const KIT_USAGE = `import { conformanceMajors, describeChecker } from '@pgshift/conformance';
-import { Capability, CHECKER, definePlugin, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
-
-const plugin = definePlugin({
-  meta: { name: 'kit-check', version: '0.1.0', kind: 'checker', apiVersion: PLUGIN_API_VERSION },
-  capabilities: [Capability.checker.report],
-  register(r) {
-    r.value(CHECKER, {
-      id: 'kit-check.ok',
-      title: 'always passes',
-      run: async () => ({ id: 'kit-check.ok', title: 'always passes', status: 'pass', message: 'ok' }),
-    });
-  },
-});
-
-describeChecker(
-  {
-    plugin,
-    arrange: {
-      pass: async (s) => {
-        const source = await s.server('source');
-        return s.context({ source, target: source });
-      },
-    },
-  },
-  { majors: conformanceMajors([17]) },
-);
-`;
 
 /** The installed \`pgshift\`, run from the work directory. */
 const pgshift = (...args: string[]) => run(join(prefix, 'bin', 'pgshift'), args);
@@ -152,55 +124,191 @@ describe('pgshift installed from the tarball pgshift pack makes', { timeout: 600
     expect(demo.stdout).toMatch(/customers\s+source\s+200\s+target\s+200/);
   });
 
-  it('scaffolds a plugin that passes pgshift conformance before its install, on the kit the CLI carries', async () => {
-    const created = await pgshift('create-plugin', '--kind', 'checker', 'x-check', './x');
-    expect(created.code, created.stderr).toBe(0);
-    for (const file of ['package.json', 'src/index.ts', 'test/conformance.test.ts'])
-      expect(existsSync(join(work, 'x', file)), file).toBe(true);
-    // No node_modules yet: its tests and source import @pgshift/conformance and @pgshift/plugin-api,
-    // which resolve to the installation's copies (dist/node_modules), in the suite's vitest too.
-    const suite = await pgshift('conformance', './x');
-    expect(suite.code, suite.stdout + suite.stderr).toBe(0);
-    expect(suite.stdout).toMatch(/PASS .*reports Failed on a server arranged to fail/);
-    expect(suite.stdout).toMatch(/\d+ passed, 0 failed, \d+ skipped — conformant/);
+  const KINDS = ['checker', 'connector', 'version-policy', 'loader', 'replicator'] as const;
+  const dirOf = (kind: string) => join(work, `acme-${kind}`);
+  const PASSWORD = 'kit-e2e-secret';
+  let servers: SandboxServer[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.stop()));
   });
 
-  it('pack from the installation writes the two kit tarballs it carries', async () => {
-    const kit = await pgshift('pack', './kit');
-    expect(kit.code, kit.stderr).toBe(0);
-    expect(kit.stderr).toContain('installed pgshift');
-    expect(readdirSync(join(work, 'kit')).sort()).toEqual(kitNames);
-    for (const name of kitNames)
-      expect(readFileSync(join(work, 'kit', name)).equals(readFileSync(join(tarballs, name))), name).toBe(
-        true,
+  it('scaffolds every kind from an empty directory; checker and connector pass pgshift conformance before their install', async () => {
+    for (const kind of KINDS) {
+      const created = await pgshift('create-plugin', '--kind', kind, `acme-${kind}`);
+      expect(created.code, created.stderr).toBe(0);
+      const pkg = JSON.parse(readFileSync(join(dirOf(kind), 'package.json'), 'utf8'));
+      expect(pkg.devDependencies['@pgshift/plugin-api']).toBe(
+        `file:pgshift-kit/pgshift-plugin-api-${VERSION}.tgz`,
       );
+      expect(pkg.peerDependencies['@pgshift/plugin-api']).toBe(`^${VERSION}`);
+      // The author's surface is plugin-api alone: no container library, no class of ours.
+      for (const file of ['src/index.ts', 'test/conformance.test.ts']) {
+        const text = readFileSync(join(dirOf(kind), file), 'utf8');
+        const imported = [...text.matchAll(/from '([^']+)'/g)]
+          .map((m) => m[1])
+          .filter((spec) => !spec?.startsWith('node:'));
+        expect(
+          imported.filter(
+            (spec) => !['@pgshift/plugin-api', '@pgshift/conformance', '../src/index.js'].includes(spec!),
+          ),
+          `${kind} ${file}`,
+        ).toEqual([]);
+      }
+    }
+    for (const kind of ['checker', 'connector'] as const) {
+      const suite = await pgshift('conformance', `./acme-${kind}`);
+      expect(suite.code, suite.stdout + suite.stderr).toBe(0);
+      expect(suite.stdout).toMatch(/\d+ passed, 0 failed, \d+ skipped — conformant/);
+    }
   });
 
-  it('the kit installs into the scaffold with no registry for @pgshift: its declarations typecheck, its own test passes', async () => {
-    const x = join(work, 'x');
-    const kit = kitNames.map((name) => join('..', 'kit', name));
-    const install = await run('npm', ['install', '-D', ...kit], x);
-    expect(install.code, install.stderr).toBe(0);
-    // The kit's declarations, as an author's code meets them (a file of this test's own: the
-    // scaffold's source is the templates' business).
-    const flags = '--noEmit --strict --target es2022 --module nodenext --moduleResolution nodenext'.split(
-      ' ',
-    );
-    const tsc = (file: string) =>
-      run(process.execPath, [join(x, 'node_modules', 'typescript', 'bin', 'tsc'), ...flags, file], x);
-    writeFileSync(join(x, 'kit-usage.ts'), KIT_USAGE);
-    const typecheck = await tsc('kit-usage.ts');
-    expect(typecheck.code, typecheck.stdout).toBe(0);
-    // Real types, not `any`: a wrong call fails.
+  it('each scaffold installs with no registry for @pgshift, typechecks, passes its own test and pgshift conformance', async () => {
+    for (const kind of KINDS) {
+      const install = await run('npm', ['install'], dirOf(kind));
+      expect(install.code, `${kind}: ${install.stderr}`).toBe(0);
+      const typecheck = await run('npm', ['run', 'typecheck'], dirOf(kind));
+      expect(typecheck.code, `${kind}: ${typecheck.stdout}`).toBe(0);
+      const test = await run('npm', ['test'], dirOf(kind), { NO_COLOR: '1' });
+      expect(test.code, `${kind}: ${test.stdout}${test.stderr}`).toBe(0);
+      expect(test.stdout).toMatch(/Tests\s+\d+ passed/);
+      expect(test.stdout).not.toMatch(/\d+ failed/);
+    }
+    // The kit's declarations are real types, not \`any\`: a wrong call fails the typecheck.
+    const checker = dirOf('checker');
     writeFileSync(
-      join(x, 'kit-misuse.ts'),
+      join(checker, 'test', 'misuse.ts'),
       "import { describeChecker } from '@pgshift/conformance';\ndescribeChecker({ plugin: 5, arrange: {} }, { majors: [17] });\n",
     );
-    const wrong = await tsc('kit-misuse.ts');
-    expect(wrong.stdout).toMatch(/kit-misuse\.ts.*TS2322/);
-    const test = await run('npm', ['test'], x, { NO_COLOR: '1' });
-    expect(test.code, test.stdout + test.stderr).toBe(0);
-    expect(test.stdout).toMatch(/Tests\s+\d+ passed/);
-    expect(test.stdout).not.toMatch(/\d+ failed/);
+    const wrong = await run('npm', ['run', 'typecheck'], checker);
+    expect(wrong.stdout).toMatch(/misuse\.ts.*TS2322/);
+    rmSync(join(checker, 'test', 'misuse.ts'));
+    for (const kind of ['checker', 'connector', 'version-policy'] as const) {
+      const suite = await pgshift('conformance', `./acme-${kind}`);
+      expect(suite.code, `${kind}: ${suite.stdout}${suite.stderr}`).toBe(0);
+    }
+  });
+
+  it('a scaffold broken on purpose fails pgshift conformance on the test named for its fault', async () => {
+    const breakFile = async (kind: string, change: (text: string) => string, expected: RegExp) => {
+      const file = join(dirOf(kind), 'src', 'index.ts');
+      const original = readFileSync(file, 'utf8');
+      writeFileSync(file, change(original));
+      try {
+        const suite = await pgshift('conformance', `./acme-${kind}`);
+        expect(suite.code, suite.stdout).toBe(1);
+        expect(suite.stdout).toMatch(expected);
+        expect(suite.stdout).toMatch(/NOT conformant/);
+      } finally {
+        writeFileSync(file, original);
+      }
+    };
+    // A checker that says Pass whatever the server.
+    await breakFile(
+      'checker',
+      (text) =>
+        text.replace(
+          'async run(ctx: CheckContext): Promise<CheckResult> {',
+          "async run(ctx: CheckContext): Promise<CheckResult> {\n    return { id: this.id, title: this.title, status: 'pass', message: 'fine' };",
+        ),
+      /FAIL .*reports Failed on a server arranged to fail/,
+    );
+    // A connector whose route opens a socket and never closes it (the scaffold imports connect).
+    await breakFile(
+      'connector',
+      (text) =>
+        text.replace(
+          '    return route;',
+          "    connect(config.port, config.host).on('error', () => {});\n    return route;",
+        ),
+      /FAIL .*close releases every socket/,
+    );
+  });
+
+  it('lists the plugins by path and by package name, and a migration uses every kind', async () => {
+    // By package name: installed next to the config, as a user would.
+    writeFileSync(join(work, 'package.json'), '{ "private": true }\n');
+    const linked = await run('npm', ['install', './acme-checker'], work);
+    expect(linked.code, linked.stderr).toBe(0);
+    servers = await Promise.all([
+      startPostgres({ major: 17, password: PASSWORD }),
+      startPostgres({ major: 17, password: PASSWORD }),
+    ]);
+    const [source, target] = servers as [SandboxServer, SandboxServer];
+    await source.query('CREATE DATABASE shop');
+    await source.query(
+      "CREATE TABLE items (id int PRIMARY KEY, v text); INSERT INTO items SELECT g, 'v' || g FROM generate_series(1, 500) g",
+      [],
+      'shop',
+    );
+    const endpoint = (server: SandboxServer) => {
+      const c = server.connection();
+      return `{ access: acme-connector, host: ${c.host}, port: ${c.port}, user: ${c.user}, password: { env: KIT_PW } }`;
+    };
+    const stateDir = join(work, 'state');
+    writeFileSync(
+      join(work, 'task.yaml'),
+      [
+        'task: { name: kit-e2e }',
+        `source: ${endpoint(source)}`,
+        `target: ${endpoint(target)}`,
+        'objects: { databases: [shop] }',
+        'mode: full+incremental',
+        `options: { jobs: 2, stateDir: ${JSON.stringify(stateDir)} }`,
+        'plugins:',
+        '  - acme-checker',
+        '  - ./acme-connector',
+        '  - ./acme-version-policy',
+        '  - ./acme-loader',
+        '  - { use: ./acme-replicator, options: { groupMaxMs: 100 } }',
+        '',
+      ].join('\n'),
+    );
+    const pw = { KIT_PW: PASSWORD };
+    const listed = await run(
+      join(prefix, 'bin', 'pgshift'),
+      ['plugins', '--json', '-c', 'task.yaml'],
+      work,
+      pw,
+    );
+    expect(listed.code, listed.stderr).toBe(0);
+    const rows = JSON.parse(listed.stdout) as Array<{ name: string; kind: string; source: string }>;
+    for (const kind of KINDS) expect(rows.find((r) => r.name === `acme-${kind}`)?.kind, kind).toBe(kind);
+    expect(rows.find((r) => r.name === 'acme-checker')?.source).toContain('node_modules');
+
+    const check = await run(join(prefix, 'bin', 'pgshift'), ['check', '--json', '-c', 'task.yaml'], work, pw);
+    const report = JSON.parse(check.stdout) as {
+      policy?: string;
+      items: Array<{ id: string; status: string }>;
+    };
+    expect(report.policy).toBe('acme-version-policy');
+    expect(report.items.find((i) => i.id === 'acme-checker.max-connections')?.status).toBe('pass');
+
+    const running = spawn(join(prefix, 'bin', 'pgshift'), ['run', '-c', 'task.yaml'], {
+      cwd: work,
+      env: { ...env, ...pw },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    running.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    running.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    const exited = new Promise<number | null>((done) => running.once('exit', done));
+    await waitFor('following', () => readState(stateDir)?.databases.shop?.phase === 'following', 120_000);
+    await source.query(
+      "INSERT INTO items SELECT g, 'live' || g FROM generate_series(501, 600) g",
+      [],
+      'shop',
+    );
+    const finish = await run(join(prefix, 'bin', 'pgshift'), ['finish', '-c', 'task.yaml'], work, pw);
+    expect(finish.code, finish.stdout + finish.stderr + output).toBe(0);
+    expect(await exited).toBe(0);
+    expect(await target.query('SELECT count(*)::int AS n FROM items', [], 'shop')).toEqual([{ n: 600 }]);
+    // The scaffolded loader and replicator ran: their log lines are in the run's output.
+    expect(output).toContain('copied');
+    expect(output).toContain('preparing');
+    expect(output + finish.stdout + finish.stderr).not.toContain(PASSWORD);
   });
 });
