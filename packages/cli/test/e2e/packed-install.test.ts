@@ -162,9 +162,15 @@ describe('pgshift installed from the tarball pgshift pack makes', { timeout: 600
     }
   });
 
-  it('each scaffold installs with no registry for @pgshift, typechecks, passes its own test and pgshift conformance', async () => {
+  it('each scaffold installs (npm, or pnpm) with no registry for @pgshift, typechecks, passes its own test and pgshift conformance', async () => {
     for (const kind of KINDS) {
-      const install = await run('npm', ['install'], dirOf(kind));
+      // Either client works: the version policy goes through pnpm (its store kept with the npm cache).
+      const install =
+        kind === 'version-policy'
+          ? await run('npx', ['--yes', 'pnpm@10.34.9', 'install'], dirOf(kind), {
+              npm_config_store_dir: join(homedir(), '.cache', 'pgshift', 'pnpm-store'),
+            })
+          : await run('npm', ['install'], dirOf(kind));
       expect(install.code, `${kind}: ${install.stderr}`).toBe(0);
       const typecheck = await run('npm', ['run', 'typecheck'], dirOf(kind));
       expect(typecheck.code, `${kind}: ${typecheck.stdout}`).toBe(0);
