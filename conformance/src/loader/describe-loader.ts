@@ -3,6 +3,7 @@ import {
   Capability,
   type CopySummary,
   LOADER,
+  LOADER_METHODS,
   type LoadContext,
   nullProgress,
   PLUGIN_API_VERSION,
@@ -154,7 +155,7 @@ export function describeLoaderMeta(factory: PluginFactory, options: SuiteOptions
     expect(subject.plugin.meta.kind).toBe('loader');
     expect(subject.plugin.meta.apiVersion.split('.')[0]).toBe(PLUGIN_API_VERSION.split('.')[0]);
     const { value: loader } = await freshInstance(factory, LOADER);
-    for (const phase of ['preData', 'copyData', 'postData', 'syncSequences'] as const)
+    for (const phase of LOADER_METHODS.filter((method) => method !== 'finish'))
       expect(typeof loader[phase], phase).toBe('function');
   });
 }

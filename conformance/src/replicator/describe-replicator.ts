@@ -6,6 +6,7 @@ import {
   nullProgress,
   PLUGIN_API_VERSION,
   REPLICATOR,
+  REPLICATOR_METHODS,
   type ReplicationContext,
   silentLogger,
 } from '@pgshift/plugin-api';
@@ -159,16 +160,7 @@ export function describeReplicatorMeta(factory: PluginFactory, options: SuiteOpt
     expect(subject.plugin.meta.kind).toBe('replicator');
     expect(subject.plugin.meta.apiVersion.split('.')[0]).toBe(PLUGIN_API_VERSION.split('.')[0]);
     const { value: replicator } = await freshInstance(factory, REPLICATOR);
-    for (const method of [
-      'prepare',
-      'createSlot',
-      'initPosition',
-      'appliedPosition',
-      'follow',
-      'status',
-      'cleanup',
-    ] as const)
-      expect(typeof replicator[method], method).toBe('function');
+    for (const method of REPLICATOR_METHODS) expect(typeof replicator[method], method).toBe('function');
   });
 }
 

@@ -1,5 +1,5 @@
-import type { Loader } from './loader.js';
-import type { Replicator } from './replicator.js';
+import { LOADER_METHODS, type Loader } from './loader.js';
+import { REPLICATOR_METHODS, type Replicator } from './replicator.js';
 
 /** Replacements for some methods of `T`; each gets the method's arguments and then the base to delegate to. */
 export type Overrides<T> = {
@@ -24,17 +24,6 @@ function extend<T extends object>(base: T, methods: readonly (keyof T)[], overri
   }
   return out as T;
 }
-
-const LOADER_METHODS = ['preData', 'copyData', 'postData', 'syncSequences', 'finish'] as const;
-const REPLICATOR_METHODS = [
-  'prepare',
-  'createSlot',
-  'initPosition',
-  'appliedPosition',
-  'follow',
-  'status',
-  'cleanup',
-] as const;
 
 /**
  * A loader built on another (typically `registrar.resolve(BUILT_IN_LOADER)()`), with the phases

@@ -68,3 +68,12 @@ export interface Loader {
    */
   finish?(ctx: LoadContext): Promise<void>;
 }
+
+/** Every method of Loader, in the order the orchestrator calls them (`finish` is optional). */
+export const LOADER_METHODS = [
+  'preData',
+  'copyData',
+  'postData',
+  'syncSequences',
+  'finish',
+] as const satisfies readonly (keyof Loader)[];

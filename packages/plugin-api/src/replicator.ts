@@ -71,3 +71,14 @@ export interface Replicator {
   /** Drops the slot, the publication and pgshift's bookkeeping on the source. */
   cleanup(ctx: ReplicationContext): Promise<void>;
 }
+
+/** Every method of Replicator. */
+export const REPLICATOR_METHODS = [
+  'prepare',
+  'createSlot',
+  'initPosition',
+  'appliedPosition',
+  'follow',
+  'status',
+  'cleanup',
+] as const satisfies readonly (keyof Replicator)[];
