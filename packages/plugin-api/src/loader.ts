@@ -18,6 +18,11 @@ export interface LoadOptions {
   copyPublications?: boolean;
   /** The mode copies the schema alone: postData leaves out what is data (large objects' contents). */
   schemaOnly?: boolean;
+  /**
+   * The target follows the source after the copy (full+incremental): what would refuse the
+   * source's changes is relaxed until finish (ALWAYS identity columns run BY DEFAULT).
+   */
+  following?: boolean;
   onLostSnapshot: LostSnapshotChoice;
   /** Tables larger than this many bytes are split into ranges that several workers share. */
   splitTableBytes: number;

@@ -16,6 +16,7 @@ import {
 } from '@pgshift/pg';
 import type { CopySummary, LoadContext, Loader, TableRef } from '@pgshift/plugin-api';
 import type pg from 'pg';
+import { relaxIdentityStatements, restoreIdentityStatements } from './identity-always.js';
 
 /**
  * Schema from the source's catalogs, rows by parallel COPY under one snapshot, each table's
@@ -39,6 +40,9 @@ export class NativeLoader implements Loader {
       // part-way through leaves nothing behind and the rerun simply applies it again.
       await inTransaction(target, async () => {
         await applyStatements(target, plan.preData);
+        if (ctx.options.following)
+          for (const sql of await relaxIdentityStatements(target, selectedTables(ctx)))
+            await target.query(sql);
         await store.markPhase('pre-data');
       });
     });
@@ -126,6 +130,9 @@ export class NativeLoader implements Loader {
       const plan = await this.#plan(ctx, source);
       const target = await this.#open(ctx, 'target');
       try {
+        // Before the event triggers are enabled (plan.finish): this DDL is pgshift's, not the user's.
+        for (const sql of await restoreIdentityStatements(source, target, selectedTables(ctx)))
+          await target.query(sql);
         await applyStatements(target, plan.finish ?? []);
       } finally {
         await target.end().catch(() => {});

@@ -60,6 +60,7 @@ export function loadContext(run: RunContext, database: ResolvedDatabase, snapsho
       onLostSnapshot: options.onLostSnapshot,
       splitTableBytes: options.splitTableBytes,
       schemaOnly: run.task.config.mode === 'schema',
+      following: run.task.config.mode === 'full+incremental',
     },
     progress: run.progress,
     logger: run.task.logger.child({ database: database.name }),

@@ -1,0 +1,73 @@
+import { hasFeature, qualified, quoteIdent, serverVersionNum } from '@pgshift/pg';
+import type { TableRef } from '@pgshift/plugin-api';
+import type pg from 'pg';
+
+/** A GENERATED ALWAYS AS IDENTITY column. */
+interface IdentityColumn {
+  schema: string;
+  table: string;
+  column: string;
+}
+
+/**
+ * The ALWAYS identity columns of the (selected) tables. Partitions are left out: their identity
+ * follows their parent's, and ALTER on the parent reaches them.
+ */
+async function alwaysColumns(
+  client: pg.Client,
+  tables: readonly TableRef[] | undefined,
+): Promise<IdentityColumn[]> {
+  const version = await serverVersionNum(client);
+  if (!hasFeature(version, 'identityColumns')) return [];
+  const { rows } = await client.query<IdentityColumn>(
+    `SELECT n.nspname::text AS schema, c.relname::text AS table, a.attname::text AS column
+       FROM pg_catalog.pg_attribute a
+       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE a.attidentity = 'a' AND a.attnum > 0 AND NOT a.attisdropped
+        AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+      ORDER BY 1, 2, a.attnum`,
+  );
+  if (!tables) return rows;
+  const selected = new Set(tables.map((t) => `${t.schema}.${t.name}`));
+  return rows.filter((r) => selected.has(`${r.schema}.${r.table}`));
+}
+
+const alter = (c: IdentityColumn, kind: 'ALWAYS' | 'BY DEFAULT') =>
+  `ALTER TABLE ${qualified(c.schema, c.table)} ALTER COLUMN ${quoteIdent(c.column)} SET GENERATED ${kind}`;
+
+/**
+ * While the target follows the source, its ALWAYS identity columns run BY DEFAULT: an UPDATE has
+ * no OVERRIDING clause, so the source's updates of such rows could not be applied otherwise.
+ * Read from the target itself, after pre-data created the tables as the source has them.
+ */
+export async function relaxIdentityStatements(
+  target: pg.Client,
+  tables: readonly TableRef[] | undefined,
+): Promise<string[]> {
+  return (await alwaysColumns(target, tables)).map((c) => alter(c, 'BY DEFAULT'));
+}
+
+/**
+ * At finish: ALWAYS again where the source says ALWAYS and the target runs BY DEFAULT (only
+ * those, so a finish run twice, or after a full copy, changes nothing).
+ */
+export async function restoreIdentityStatements(
+  source: pg.Client,
+  target: pg.Client,
+  tables: readonly TableRef[] | undefined,
+): Promise<string[]> {
+  const wanted = await alwaysColumns(source, tables);
+  if (wanted.length === 0) return [];
+  const { rows } = await target.query<{ schema: string; table: string; column: string }>(
+    `SELECT n.nspname::text AS schema, c.relname::text AS table, a.attname::text AS column
+       FROM pg_catalog.pg_attribute a
+       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE a.attidentity = 'd' AND a.attnum > 0 AND NOT a.attisdropped`,
+  );
+  const relaxed = new Set(rows.map((r) => `${r.schema}.${r.table}.${r.column}`));
+  return wanted
+    .filter((c) => relaxed.has(`${c.schema}.${c.table}.${c.column}`))
+    .map((c) => alter(c, 'ALWAYS'));
+}
