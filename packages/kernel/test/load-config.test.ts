@@ -191,9 +191,11 @@ plugins: ["${direct}"]
     ]);
   });
 
-  it('reports a YAML syntax error with its line', async () => {
+  it('reports a YAML syntax error with its line and a remedy', async () => {
     const file = tmp.write('broken.yaml', 'task:\n  name: [unclosed\n');
     const [problem] = await problemsOf(file);
     expect(problem).toMatch(/is not valid YAML at line \d+/);
+    const error = await load(file).catch((e: unknown) => e as ConfigError);
+    expect(error.remedy).toMatch(/pgshift config validate/);
   });
 });

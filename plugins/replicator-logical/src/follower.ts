@@ -13,7 +13,7 @@ import type { FollowControl, ReplicationContext } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { Applier, type GroupEnd } from './applier.js';
 import { type Decoder, decoderFor } from './decoders/index.js';
-import { CODES, ReplicationError } from './errors.js';
+import { CODES, ReplicationError, STREAM_REMEDY } from './errors.js';
 import type { LagTracker } from './lag-tracker.js';
 import type { BeginChange, Change, CommitChange, DeleteChange, InsertChange, UpdateChange } from './model.js';
 import type { FollowOptions } from './options.js';
@@ -124,7 +124,9 @@ export class Follower {
     this.#failure =
       error instanceof Error
         ? error
-        : new ReplicationError(CODES.stream, `replication stream failed: ${String(error)}`);
+        : new ReplicationError(CODES.stream, `replication stream failed: ${String(error)}`, {
+            remedy: STREAM_REMEDY,
+          });
     this.#kick();
   }
 
@@ -315,9 +317,15 @@ export class Follower {
         this.#fail(
           new ReplicationError(CODES.stream, `replication stream failed: ${error.message}`, {
             cause: error,
+            remedy: STREAM_REMEDY,
           }),
         ),
-      ended: () => this.#fail(new ReplicationError(CODES.stream, 'the source ended the replication stream')),
+      ended: () =>
+        this.#fail(
+          new ReplicationError(CODES.stream, 'the source ended the replication stream', {
+            remedy: STREAM_REMEDY,
+          }),
+        ),
     });
   }
 

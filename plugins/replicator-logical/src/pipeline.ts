@@ -1,6 +1,6 @@
 import { quoteIdent } from '@pgshift/pg';
 import type pg from 'pg';
-import { CODES, ReplicationError } from './errors.js';
+import { APPLY_REMEDY, CODES, ReplicationError } from './errors.js';
 import { renderStatement } from './render-literal.js';
 import type { Statement } from './statements.js';
 
@@ -143,6 +143,7 @@ export class StatementPipeline {
         `applying a change on the target failed: ${(error as Error).message}`,
         {
           cause: error,
+          remedy: APPLY_REMEDY,
           details: { statement: culprit?.template, statementsInRoundTrip: pending.length },
         },
       );

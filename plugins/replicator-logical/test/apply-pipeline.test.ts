@@ -186,7 +186,10 @@ describe('pipelined apply', () => {
         failure = error;
         await applier.rollback();
       }
-      expect(failure).toMatchObject({ code: 'PGSHIFT_REPL_APPLY' });
+      expect(failure).toMatchObject({
+        code: 'PGSHIFT_REPL_APPLY',
+        remedy: expect.stringMatching(/rolled back/),
+      });
       const error = failure as Error & { details?: Record<string, unknown> };
       expect(error.message).toMatch(/applying a change on the target failed: .*duplicate key/);
       expect(String(error.details?.statement)).toMatch(/^INSERT INTO "public"."hist"/);

@@ -47,6 +47,10 @@ export async function readConfigFile(configPath: string): Promise<unknown> {
         const where = at ? ` at line ${at.line}, column ${at.col}` : '';
         return { path: '', message: `${file} is not valid YAML${where}: ${e.message.split('\n')[0]}` };
       }),
+      {
+        remedy:
+          'fix the line named (indent with spaces, not tabs; quote values that hold ": " or start with a special character such as { [ * & ! | > % @), then run pgshift config validate -c FILE',
+      },
     );
   }
   return doc.toJS();
