@@ -195,7 +195,7 @@ plugins: ["${direct}"]
     const file = tmp.write('broken.yaml', 'task:\n  name: [unclosed\n');
     const [problem] = await problemsOf(file);
     expect(problem).toMatch(/is not valid YAML at line \d+/);
-    const error = await load(file).catch((e: unknown) => e as ConfigError);
+    const error = (await load(file).catch((e: unknown) => e)) as ConfigError;
     expect(error.remedy).toMatch(/pgshift config validate/);
   });
 });

@@ -1,4 +1,4 @@
-import type { ConnectionParams } from '@pgshift/plugin-api';
+import { type ConnectionParams, RouteError } from '@pgshift/plugin-api';
 import pg from 'pg';
 
 /** Turns route parameters into node-postgres client settings. */
@@ -42,9 +42,21 @@ export async function openClient(params: ConnectionParams, applicationName?: str
     await client.connect();
   } catch (error) {
     await client.end().catch(() => {});
-    throw error;
+    throw timedOut(error, params) ?? error;
   }
   return client;
+}
+
+/** node-postgres says only "connection timeout": name the address it could not reach, and what to do. */
+function timedOut(error: unknown, params: ConnectionParams): RouteError | undefined {
+  const message = String((error as Error)?.message ?? error);
+  if (!/connection timeout|timeout expired/i.test(message)) return undefined;
+  const ms = params.connectTimeoutMs ?? 15_000;
+  return new RouteError(`${params.host}:${params.port}`, `no connection within ${ms} ms (${message})`, {
+    cause: error,
+    remedy:
+      'check that the server runs and listens on that address, that no firewall drops the packets, or raise options.connectTimeoutSeconds',
+  });
 }
 
 /** Type parsers that keep every value as the server's text, except booleans and small integers. */
