@@ -8,6 +8,7 @@ export {
 export { coreSchema, DEFAULT_OPTIONS } from './config/core-schema.js';
 export { formatAjvErrors } from './config/format-errors.js';
 export { type LoadedConfig, loadConfig, type PendingPlugin } from './config/load-config.js';
+export { lostSnapshotConflict } from './config/lost-snapshot.js';
 export { pluginOptions } from './config/plugin-options.js';
 export { MissingPluginError } from './load-task.js';
 export * from './loaded-task.js';

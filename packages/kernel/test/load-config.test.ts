@@ -191,6 +191,27 @@ plugins: ["${direct}"]
     ]);
   });
 
+  it('refuses --on-lost-snapshot per-table when following, and takes it for a full copy', async () => {
+    const config = (mode: string) =>
+      tmp.write(
+        `lost-${mode.replace('+', '-')}.yaml`,
+        `task: { name: t }
+source: { access: fixture-direct, host: h, user: u }
+target: { access: fixture-direct, host: h, user: u }
+mode: ${mode}
+options: { onLostSnapshot: per-table }
+plugins: ["${direct}"]
+`,
+      );
+    expect(await problemsOf(config('full+incremental'))).toEqual([
+      expect.stringMatching(
+        /^options\.onLostSnapshot: per-table cannot be used with mode full\+incremental: .*use restart/,
+      ),
+    ]);
+    const full = await load(config('full'));
+    expect(full.config.options.onLostSnapshot).toBe('per-table');
+  });
+
   it('reports a YAML syntax error with its line and a remedy', async () => {
     const file = tmp.write('broken.yaml', 'task:\n  name: [unclosed\n');
     const [problem] = await problemsOf(file);

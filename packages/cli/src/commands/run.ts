@@ -1,5 +1,5 @@
-import { defaultMigrationDeps, type RunOutcome, runTask } from '@pgshift/kernel';
-import type { LostSnapshotChoice } from '@pgshift/plugin-api';
+import { defaultMigrationDeps, lostSnapshotConflict, type RunOutcome, runTask } from '@pgshift/kernel';
+import { type LostSnapshotChoice, PgshiftError } from '@pgshift/plugin-api';
 import { Command, Option } from 'commander';
 import type { CliCommand } from '../command.js';
 import type { CliContext } from '../context.js';
@@ -46,7 +46,14 @@ export const runCommand: CliCommand = {
               },
             ) => {
               const task = await loadForCommand(ctx, globals, opts.config);
-              if (opts.onLostSnapshot) task.config.options.onLostSnapshot = opts.onLostSnapshot;
+              if (opts.onLostSnapshot) {
+                const conflict = lostSnapshotConflict(task.config.mode, opts.onLostSnapshot);
+                if (conflict)
+                  throw new PgshiftError('PGSHIFT_USAGE', `--on-lost-snapshot ${conflict}`, {
+                    remedy: `pgshift run -c ${opts.config} --on-lost-snapshot restart`,
+                  });
+                task.config.options.onLostSnapshot = opts.onLostSnapshot;
+              }
               const output = await createProgressOutput(ctx, {
                 json: opts.json === true,
                 ...(opts.metricsPort === undefined ? {} : { metricsPort: opts.metricsPort }),

@@ -4,6 +4,7 @@ import {
   type ConfigProblem,
   isPgshiftError,
   isPluginDefinition,
+  type LostSnapshotChoice,
   type MigrationMode,
   type ObjectSelection,
   type PluginDefinition,
@@ -15,6 +16,7 @@ import { SchemaCache } from './ajv.js';
 import { coreSchema, DEFAULT_OPTIONS } from './core-schema.js';
 import { checkPluginBlock } from './endpoint-fields.js';
 import { formatAjvErrors } from './format-errors.js';
+import { lostSnapshotConflict } from './lost-snapshot.js';
 import { readConfigFile } from './read-config-file.js';
 
 /** A plugin the config brings in, before it is registered. */
@@ -181,6 +183,11 @@ export async function loadConfig(
 
   if (context.firstPartyDefaults !== false) await addDefaults(plugins, catalog, warnings);
   problems.push(...checkNamesAndRequires(plugins));
+  const conflict = lostSnapshotConflict(
+    (raw.mode as MigrationMode | undefined) ?? 'full+incremental',
+    ((isBag(raw.options) ? raw.options.onLostSnapshot : undefined) ?? 'fail') as LostSnapshotChoice,
+  );
+  if (conflict) problems.push({ path: 'options.onLostSnapshot', message: conflict });
 
   if (problems.length > 0)
     throw new ConfigError(problems, {
