@@ -1,4 +1,4 @@
-import { requestAndWait } from '@pgshift/kernel';
+import { defaultMigrationDeps, requestAndWait, resumable, runTask } from '@pgshift/kernel';
 import { Command } from 'commander';
 import type { CliCommand } from '../command.js';
 import { loadForCommand } from '../load.js';
@@ -16,11 +16,29 @@ function controlCommand(name: 'finish' | 'cancel', description: string): CliComm
           .action(
             run(async (ctx, globals, opts: { config: string; wait: boolean }) => {
               const task = await loadForCommand(ctx, globals, opts.config);
-              await task.close();
               const result = await requestAndWait(task.config.options.stateDir, name, {
                 timeoutMs: opts.wait ? WAIT_MS : 0,
               });
               const state = result.state;
+              if (result.outcome === 'not-running' && name === 'cancel' && state && resumable(state)) {
+                // No process will come back to it (its apply may fail again and again): carried out here.
+                ctx.print(`no process is running task ${task.config.task.name}; cancelling it now`);
+                try {
+                  const outcome = await runTask(task, { deps: defaultMigrationDeps });
+                  if (outcome.status !== 'cancelled') {
+                    ctx.print(`task ${task.config.task.name}: ${outcome.status}`);
+                    return 1;
+                  }
+                  ctx.print(
+                    `task ${task.config.task.name}: cancelled; its replication slots and publications are dropped`,
+                  );
+                  for (const line of outcome.cleanupAdvice ?? []) ctx.print(`  ${line}`);
+                  return 0;
+                } finally {
+                  await task.close();
+                }
+              }
+              await task.close();
               if (result.outcome === 'not-running') {
                 ctx.print(
                   `no process is running task ${task.config.task.name}; the ${name} request is recorded and ` +

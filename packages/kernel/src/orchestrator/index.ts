@@ -5,3 +5,4 @@ export { readTaskStatus, requestAndWait, type TaskStatusReport } from './remote-
 export { type RunOutcome, type RunTaskOptions, runTask } from './run-task.js';
 export { type LiveStatus, StateDir } from './state-dir.js';
 export type { DatabaseState, TaskState, TaskStatus } from './task-state.js';
+export { resumable } from './task-state.js';

@@ -136,6 +136,9 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
     };
 
     const selection = await options.deps.resolveSelection(source, config.objects);
+    // A cancel recorded while no process ran the task comes first: a task whose apply keeps
+    // failing (or whose target database is gone) still gives back its slot and publication.
+    if (resuming && stateDir.readControl()?.request === 'cancel') return await cancelRun(run, selection);
     if (!resuming) stateDir.transition(state, 'running', 'schema');
     run.copyGlobals = carriesGlobals(run, selection);
     if (run.copyGlobals && !state.rolesCopied) {
@@ -249,8 +252,18 @@ function conclude(run: RunContext, selection: ResolvedSelection, verify: VerifyO
 }
 
 async function cancelRun(run: RunContext, selection: ResolvedSelection): Promise<RunOutcome> {
+  const leftovers: string[] = [];
   for (const database of selection.databases) {
-    await replicatorFor(run, database.name).cleanup(replicationContext(run, database));
+    // The source's slot and publication go first; a target that cannot be reached (a dropped
+    // database, say) keeps only its bookkeeping, and the advice says so.
+    try {
+      await replicatorFor(run, database.name).cleanup(replicationContext(run, database));
+    } catch (error) {
+      leftovers.push(
+        `database ${database.name}: cleanup did not complete (${String((error as Error)?.message ?? error)}); ` +
+          `on the source, SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '${replicationContext(run, database).slotName}' drops what is left`,
+      );
+    }
   }
   run.stateDir.transition(run.state, 'cancelled', run.state.stage, 'cancelled by the user');
   run.stateDir.clearControl();
@@ -261,6 +274,7 @@ async function cancelRun(run: RunContext, selection: ResolvedSelection): Promise
   );
   cleanupAdvice.push(
     'the progress tables in schema "pgshift" on the target can be dropped with DROP SCHEMA pgshift CASCADE',
+    ...leftovers,
   );
   return { status: 'cancelled', state: run.state, cleanupAdvice };
 }
