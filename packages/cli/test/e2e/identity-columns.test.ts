@@ -37,6 +37,8 @@ describe('full+incremental with GENERATED ALWAYS identity and generated columns'
     const stateDir = `${dir.dir}/identity-state`;
     const run = startCli(['run', '-c', config]);
     await waitFor('following', () => readState(stateDir)?.databases.shop?.phase === 'following', 90_000);
+    // The backlog of the copy applied, the stage says so (status showed catch-up all along before).
+    await waitFor('syncing', () => readState(stateDir)?.stage === 'syncing', 60_000);
     // While following, the target runs the identity BY DEFAULT.
     expect((await target.query(IDENTITY, [], 'shop')).map((r) => r.identity)).toEqual(['d', 'd']);
     await source.query(
@@ -54,6 +56,20 @@ describe('full+incremental with GENERATED ALWAYS identity and generated columns'
     expect(finish.code, finish.stdout + finish.stderr + run.output()).toBe(0);
     expect(await run.exited).toBe(0);
     expect(run.output()).not.toContain('PGSHIFT_REPL_APPLY');
+    const stages = (
+      readState(stateDir) as unknown as { transitions: Array<{ stage: string }> }
+    ).transitions.map((t) => t.stage);
+    const order = [
+      'schema',
+      'full-copy',
+      'post-data',
+      'catch-up',
+      'syncing',
+      'finishing',
+      'verifying',
+      'done',
+    ];
+    expect(stages.filter((stage) => order.includes(stage))).toEqual(order);
 
     const tables = ['u', 'g'];
     expect(await tableFingerprints(target, 'shop', tables)).toEqual(

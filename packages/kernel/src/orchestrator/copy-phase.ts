@@ -34,6 +34,7 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
   if (reached(phase, 'post-data-done')) return;
 
   run.progress.emit({ type: 'stage', stage: 'schema', state: 'started', database: database.name });
+  run.stateDir.enterStage(run.state, 'schema');
   if (!reached(phase, 'pre-data-done')) {
     const created = await ensureTargetDatabase(run.source, run.target, database.name);
     if (created && run.copyGlobals) await copyDatabaseGlobals(run, database.name);
@@ -52,6 +53,7 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
     }
     if (!reached(phase, 'copied')) {
       run.progress.emit({ type: 'stage', stage: 'full-copy', state: 'started', database: database.name });
+      run.stateDir.enterStage(run.state, 'full-copy');
       const snapshot = slot?.snapshot;
       // Shared only under a snapshot the slot holds: helpers import it while it stays alive here.
       const summary =
@@ -74,6 +76,7 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
   }
 
   run.progress.emit({ type: 'stage', stage: 'post-data', state: 'started', database: database.name });
+  run.stateDir.enterStage(run.state, 'post-data');
   const ctx = loadContext(run, database);
   await run.loader.postData(ctx);
   if (!schemaOnly) await run.loader.syncSequences(ctx);

@@ -1,4 +1,4 @@
-import { walInsertLsnSql } from '@pgshift/pg';
+import { compareLsn, walInsertLsnSql } from '@pgshift/pg';
 import type { ResolvedDatabase } from '@pgshift/plugin-api';
 import { type RunContext, replicationContext, replicatorFor } from './run-context.js';
 import type { LiveStatus } from './state-dir.js';
@@ -40,6 +40,22 @@ function publishLive(run: RunContext, databases: ResolvedDatabase[]): void {
 }
 
 /**
+ * Every database has applied what the source had written when following began (the backlog of
+ * the copy) and has nothing waiting: from here on it keeps up as the source commits.
+ */
+function caughtUp(run: RunContext, databases: ResolvedDatabase[], backlogEnd: string): boolean {
+  return databases.every((db) => {
+    const status = run.replicators.get(db.name)?.status();
+    return (
+      status !== undefined &&
+      status.lagBytes === 0n &&
+      status.lagSeconds === 0 &&
+      compareLsn(status.sourceLsn, backlogEnd) >= 0
+    );
+  });
+}
+
+/**
  * Follows every database until the user finishes (drain to the source's position at that moment),
  * cancels, or interrupts this process (Ctrl-C: stop cleanly, keep the slot, resume on next run).
  */
@@ -48,6 +64,8 @@ export async function followAll(
   databases: ResolvedDatabase[],
   options: { pollMs: number },
 ): Promise<FollowOutcome> {
+  // What the source had written when following began: applied up to it, the catch-up is over.
+  const backlogEnd = await currentSourceLsn(run);
   const stop = new AbortController();
   let outcome: FollowOutcome | undefined;
   let drainLsn: string | undefined;
@@ -73,6 +91,8 @@ export async function followAll(
 
   const poller = setInterval(() => {
     publishLive(run, databases);
+    if (run.state.stage === 'catch-up' && caughtUp(run, databases, backlogEnd))
+      run.stateDir.enterStage(run.state, 'syncing');
     const control = run.stateDir.readControl();
     if (!control || outcome) return;
     if (control.request === 'cancel') {

@@ -76,6 +76,11 @@ export class StateDir {
     this.writeState(state);
   }
 
+  /** The task is now in `stage` (its status unchanged); recorded only when the stage changes. */
+  enterStage(state: TaskState, stage: Stage): void {
+    if (state.stage !== stage) this.transition(state, state.status, stage);
+  }
+
   updateDatabase(state: TaskState, database: string, patch: Partial<DatabaseState>): void {
     const current = state.databases[database] ?? { phase: 'pending' };
     state.databases[database] = { ...current, ...patch };
