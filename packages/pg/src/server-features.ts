@@ -42,6 +42,8 @@ export const FEATURE_SINCE = {
   publicationTruncate: 110000,
   /** `pg_publication.pubviaroot` (publish_via_partition_root). */
   publicationViaRoot: 130000,
+  /** Trusted extensions (`pg_available_extension_versions.trusted`): a non-superuser with CREATE may install them. */
+  trustedExtensions: 130000,
   /** Row filters and column lists (`prqual`, `prattrs`) and `FOR TABLES IN SCHEMA` (pg_publication_namespace). */
   publicationFilters: 150000,
   /** `pg_publication.pubgencols` (publish_generated_columns). */

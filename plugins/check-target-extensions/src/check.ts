@@ -1,5 +1,6 @@
 import { checkResult, errorCode, guardCheck, quoteIdent, quoteLiteral } from '@pgshift/pg';
 import type { CheckContext, Checker, CheckResult, ServerHandle } from '@pgshift/plugin-api';
+import { creationRemedy, uncreatableExtensions } from './creation-rights.js';
 
 /** Compares extension versions by their numeric parts: 1.10 > 1.9, 2.5.1 > 2.5. */
 export function compareVersions(a: string, b: string): number {
@@ -93,7 +94,12 @@ export class TargetExtensionsChecker implements Checker {
           `install ${name} ${version} or later on the target host (the package that ships it for the target's PostgreSQL major, e.g. postgresql-<major>-${name} or the contrib package), then in each database: CREATE EXTENSION IF NOT EXISTS ${quoteIdent(name)} VERSION ${quoteLiteral(version)};`,
         );
       }
-      if (missing.length === 0 && older.length === 0)
+      // Of those the target offers, the ones run could not create as the target account.
+      const offered = new Map([...used].filter(([name]) => versions.has(name)));
+      const rights = await uncreatableExtensions(ctx.target, offered);
+      const superuserOnly = rights.missing.map((m) => `${m.name} (in ${m.databases.join(', ')})`);
+      if (rights.missing.length > 0) remedy.push(creationRemedy(rights.account, rights.missing));
+      if (missing.length === 0 && older.length === 0 && superuserOnly.length === 0)
         return checkResult(
           this,
           'pass',
@@ -102,8 +108,17 @@ export class TargetExtensionsChecker implements Checker {
       const problems = [
         ...(missing.length > 0 ? [`missing on the target: ${missing.join('; ')}`] : []),
         ...(older.length > 0 ? [`older on the target: ${older.join('; ')}`] : []),
+        ...(superuserOnly.length > 0
+          ? [
+              `only a superuser may create these on the target, and ${rights.account} is not one: ${superuserOnly.join('; ')}`,
+            ]
+          : []),
       ];
-      return checkResult(this, 'failed', problems.join('. '), remedy.join('\n'), { missing, older });
+      return checkResult(this, 'failed', problems.join('. '), remedy.join('\n'), {
+        missing,
+        older,
+        superuserOnly,
+      });
     });
   }
 }

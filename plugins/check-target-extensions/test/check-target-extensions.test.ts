@@ -1,5 +1,6 @@
-import { describeChecker } from '@pgshift/conformance';
-import { describe, expect, it } from 'vitest';
+import { ConformanceServers, describeChecker } from '@pgshift/conformance';
+import { CHECKER, instantiatePlugin } from '@pgshift/plugin-api';
+import { afterAll, describe, expect, it } from 'vitest';
 import plugin, { compareVersions } from '../src/index.js';
 
 describeChecker({
@@ -38,5 +39,35 @@ describe('extension versions', () => {
     expect(compareVersions('1.10', '1.9')).toBeGreaterThan(0);
     expect(compareVersions('2.5', '2.5.0')).toBe(0);
     expect(compareVersions('1.4', '1.8')).toBeLessThan(0);
+  });
+});
+
+describe('a target account that is not a superuser', () => {
+  const servers = new ConformanceServers(17);
+  afterAll(() => servers.stopAll());
+
+  it('fails on an extension only a superuser may create, passes on a trusted one and on one already there', async () => {
+    const [source, target] = [await servers.server('source'), await servers.server('target')];
+    await servers.database(source, 'ext_rights', 'CREATE EXTENSION hstore; CREATE EXTENSION dblink;');
+    await servers.role(target, 'migrator', 'LOGIN CREATEDB');
+    const checker = (await instantiatePlugin(plugin)).own(CHECKER)[0]!;
+    const run = async () => {
+      const ctx = await servers.checkContext({ source, target, databases: ['ext_rights'] });
+      const results = await checker.run({
+        ...ctx,
+        target: servers.handle('target', target, { user: 'migrator' }),
+      });
+      return (Array.isArray(results) ? results : [results])[0]!;
+    };
+    const result = await run();
+    expect(result.status).toBe('failed');
+    // dblink is untrusted; hstore is trusted (13+), so migrator may create it: only dblink is named.
+    expect(result.message).toBe(
+      'only a superuser may create these on the target, and migrator is not one: dblink (in ext_rights)',
+    );
+    expect(result.remedy).toContain('CREATE EXTENSION IF NOT EXISTS "dblink";');
+    // Done as the remedy says: the database with dblink in it, made by a superuser. Then it passes.
+    await servers.database(target, 'ext_rights', 'CREATE EXTENSION dblink;');
+    expect((await run()).status).toBe('pass');
   });
 });
