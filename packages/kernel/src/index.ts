@@ -10,6 +10,7 @@ export { formatAjvErrors } from './config/format-errors.js';
 export { type LoadedConfig, loadConfig, type PendingPlugin } from './config/load-config.js';
 export { lostSnapshotConflict } from './config/lost-snapshot.js';
 export { pluginOptions } from './config/plugin-options.js';
+export { ERROR_CODES, type ErrorCodeEntry, explainCode } from './errors/error-codes.js';
 export { MissingPluginError } from './load-task.js';
 export * from './loaded-task.js';
 export { exitCodeOf, formatError } from './logging/format-error.js';

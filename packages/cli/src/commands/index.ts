@@ -4,6 +4,7 @@ import { configCommand } from './config-validate.js';
 import { conformanceCommand } from './conformance.js';
 import { createPluginCommand } from './create-plugin.js';
 import { demoCommand } from './demo.js';
+import { explainCommand } from './explain.js';
 import { cancelCommand, finishCommand } from './finish-cancel.js';
 import { packCommand } from './pack.js';
 import { pluginsCommand } from './plugins.js';
@@ -23,6 +24,7 @@ export const commands: CliCommand[] = [
   finishCommand,
   cancelCommand,
   verifyCommand,
+  explainCommand,
   pluginsCommand,
   taskCommand,
   workerCommand,
