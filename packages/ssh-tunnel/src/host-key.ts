@@ -37,18 +37,36 @@ function hostMatches(field: string, names: readonly string[]): boolean {
   return matched;
 }
 
-/** Key blobs listed for host:port in a known_hosts file (revoked entries excluded). */
-export function knownHostKeys(file: string, host: string, port: number): Buffer[] {
+/** What a known_hosts file says of host:port, as OpenSSH reads it. */
+export interface KnownHost {
+  /** Host keys listed for it. */
+  keys: Buffer[];
+  /** Keys marked `@revoked` for it: never accepted, whatever else says so. */
+  revoked: Buffer[];
+}
+
+/**
+ * Reads a known_hosts file for host:port. `@cert-authority` lines name a CA that signs host
+ * certificates, not a host key, so they do not make a plain key trusted.
+ */
+export function readKnownHosts(file: string, host: string, port: number): KnownHost {
   const names = hostPatterns(host, port);
-  const keys: Buffer[] = [];
+  const known: KnownHost = { keys: [], revoked: [] };
   for (const raw of readFileSync(file, 'utf8').split('\n')) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const fields = line.split(/\s+/);
-    if (fields[0] === '@revoked') continue;
-    if (fields[0]?.startsWith('@')) fields.shift();
+    const marker = fields[0]?.startsWith('@') ? fields.shift() : undefined;
     const [hosts, , blob] = fields;
-    if (hosts && blob && hostMatches(hosts, names)) keys.push(Buffer.from(blob, 'base64'));
+    if (!hosts || !blob || !hostMatches(hosts, names)) continue;
+    if (marker === '@revoked') known.revoked.push(Buffer.from(blob, 'base64'));
+    else if (marker === undefined) known.keys.push(Buffer.from(blob, 'base64'));
   }
-  return keys;
+  return known;
+}
+
+/** Key blobs trusted for host:port in a known_hosts file (revoked and CA entries excluded). */
+export function knownHostKeys(file: string, host: string, port: number): Buffer[] {
+  const { keys, revoked } = readKnownHosts(file, host, port);
+  return keys.filter((key) => !revoked.some((r) => r.equals(key)));
 }

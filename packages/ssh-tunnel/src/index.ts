@@ -1,5 +1,5 @@
 export { ForwardedStream } from './forwarded-stream.js';
-export { fingerprint, knownHostKeys } from './host-key.js';
+export { fingerprint, type KnownHost, knownHostKeys, readKnownHosts } from './host-key.js';
 export { type InventoryRef, openInventory } from './inventory.js';
 export { probeTcp } from './probe.js';
 export { type EndpointFields, endpointFields, openRoute, type RouteSpec } from './route.js';

@@ -9,7 +9,7 @@ import ssh2, { type ConnectConfig, type Client as SshClient } from 'ssh2';
 const { Client } = ssh2;
 
 import { ForwardedStream } from './forwarded-stream.js';
-import { fingerprint, knownHostKeys } from './host-key.js';
+import { fingerprint, readKnownHosts } from './host-key.js';
 import { revealSecret, type SecretValue } from './secret-text.js';
 
 /** The `via.ssh` block of a connector config, after the kernel resolved its secrets. */
@@ -105,10 +105,14 @@ export class SshTunnel {
     }
 
     const check = hostKeyCheck(config, ctx, port, fail);
+    const revoked = revokedKeys(config, ctx, port);
     let seen: string | undefined;
+    let seenRevoked = false;
     connect.hostVerifier = (key: Buffer) => {
       seen = fingerprint(key);
-      return check(key, seen);
+      // As OpenSSH: a key marked @revoked is refused whatever else would accept it.
+      seenRevoked = revoked.some((r) => r.equals(key));
+      return !seenRevoked && check(key, seen);
     };
 
     const client = new Client();
@@ -124,7 +128,14 @@ export class SshTunnel {
       client.once('error', (error: Error & { level?: string; code?: string }) => {
         clearTimeout(timer);
         client.end();
-        if (seen !== undefined && error.message.includes('verification failed')) {
+        if (seen !== undefined && seenRevoked && error.message.includes('verification failed')) {
+          reject(
+            fail(
+              `host key ${seen} is marked @revoked in ${knownHostsFile(config, ctx)}; it is never accepted`,
+              "the jump host presents a key its administrator revoked: ask them which key it should present now, and don't connect until it does",
+            ),
+          );
+        } else if (seen !== undefined && error.message.includes('verification failed')) {
           reject(
             fail(
               `host key ${seen} is not trusted (${config.hostKey ? `via.ssh.hostKey is ${config.hostKey}` : `not listed in ${knownHostsFile(config, ctx)}`})`,
@@ -232,6 +243,15 @@ function knownHostsFile(config: SshJumpConfig, ctx: TunnelContext): string {
     : resolve(homedir(), '.ssh/known_hosts');
 }
 
+/** Keys known_hosts marks @revoked for the jump host; none when the file cannot be read. */
+function revokedKeys(config: SshJumpConfig, ctx: TunnelContext, port: number): Buffer[] {
+  try {
+    return readKnownHosts(knownHostsFile(config, ctx), config.host, port).revoked;
+  } catch {
+    return [];
+  }
+}
+
 /** Decides, before connecting, how a presented host key is judged. */
 function hostKeyCheck(
   config: SshJumpConfig,
@@ -255,7 +275,7 @@ function hostKeyCheck(
   const file = knownHostsFile(config, ctx);
   let keys: Buffer[];
   try {
-    keys = knownHostKeys(file, config.host, port);
+    keys = readKnownHosts(file, config.host, port).keys;
   } catch {
     throw fail(
       `cannot read known_hosts file ${file}`,

@@ -11,6 +11,7 @@ import {
   knownHostKeys,
   openRoute,
   openTunnelCount,
+  readKnownHosts,
   startTestBastion,
   type TestBastion,
 } from '../src/index.js';
@@ -123,6 +124,26 @@ describe('ssh tunnel', () => {
     expect((error as Error).message).toContain('not listed in');
   });
 
+  it('refuses a host key marked @revoked, even where it is also listed, pinned, or checking is off', async () => {
+    const revokedFile = join(dir, 'revoked_known_hosts');
+    const [hosts, ...key] = bastion.knownHostsLine.split(' ');
+    writeFileSync(revokedFile, `${bastion.knownHostsLine}\n@revoked ${hosts} ${key.join(' ')}\n`);
+    for (const extra of [{}, { hostKey: bastion.hostKeyFingerprint }, { strictHostKeyChecking: false }]) {
+      const error = await openRoute(
+        {
+          description: 'test server',
+          host: '127.0.0.1',
+          port: pg.port,
+          user: 'postgres',
+          via: { ssh: { ...ssh(), privateKey: bastion.clientPrivateKey, knownHosts: revokedFile, ...extra } },
+        },
+        ctx,
+      ).catch((e: unknown) => e);
+      expect(error, JSON.stringify(extra)).toBeInstanceOf(RouteError);
+      expect((error as Error).message).toContain(`host key ${bastion.hostKeyFingerprint} is marked @revoked`);
+    }
+  });
+
   it('reports a server the jump host cannot reach as a RouteError', async () => {
     const error = await openRoute(
       {
@@ -194,5 +215,24 @@ describe('known_hosts', () => {
     expect(knownHostKeys(file, 'bastion.example', 22)).toHaveLength(1);
     expect(knownHostKeys(file, 'nobody.example', 22)).toHaveLength(0);
     expect(fingerprint(blob)).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+  });
+
+  it('keeps @revoked keys out of the trusted ones and reads @cert-authority lines as no host key', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pgshift-kh-')), 'known_hosts');
+    const [good, bad, ca] = ['good-key', 'bad-key', 'ca-key'].map((k) => Buffer.from(k).toString('base64'));
+    writeFileSync(
+      file,
+      [
+        `host.example ssh-ed25519 ${good}`,
+        `host.example ssh-ed25519 ${bad}`,
+        `@revoked host.example ssh-ed25519 ${bad}`,
+        `@cert-authority *.example ssh-ed25519 ${ca}`,
+      ].join('\n'),
+    );
+    const known = readKnownHosts(file, 'host.example', 22);
+    expect(known.keys.map((k) => k.toString())).toEqual(['good-key', 'bad-key']);
+    expect(known.revoked.map((k) => k.toString())).toEqual(['bad-key']);
+    expect(knownHostKeys(file, 'host.example', 22).map((k) => k.toString())).toEqual(['good-key']);
+    expect(readKnownHosts(file, 'other.example', 22)).toEqual({ keys: [], revoked: [] });
   });
 });
