@@ -1,14 +1,16 @@
 /** The stages of one task, in order. */
-export type Stage =
-  | 'checking'
-  | 'schema'
-  | 'full-copy'
-  | 'post-data'
-  | 'catch-up'
-  | 'syncing'
-  | 'finishing'
-  | 'verifying'
-  | 'done';
+export const STAGES = [
+  'checking',
+  'schema',
+  'full-copy',
+  'post-data',
+  'catch-up',
+  'syncing',
+  'finishing',
+  'verifying',
+  'done',
+] as const;
+export type Stage = (typeof STAGES)[number];
 
 export type ProgressEvent =
   | { type: 'stage'; stage: Stage; state: 'started' | 'done' | 'failed'; database?: string; at: string }

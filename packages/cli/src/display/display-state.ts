@@ -1,4 +1,4 @@
-import type { ProgressEventInput, Stage } from '@pgshift/plugin-api';
+import { type ProgressEventInput, STAGES, type Stage } from '@pgshift/plugin-api';
 
 export type StageState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
@@ -48,17 +48,7 @@ export const DEFAULT_STAGES: Stage[] = [
   'verifying',
   'done',
 ];
-const ORDER: Stage[] = [
-  'checking',
-  'schema',
-  'full-copy',
-  'post-data',
-  'catch-up',
-  'syncing',
-  'finishing',
-  'verifying',
-  'done',
-];
+const ORDER: readonly Stage[] = STAGES;
 const RATE_WINDOW_MS = 5000;
 
 /**

@@ -1,3 +1,4 @@
+import { STAGES } from '@pgshift/plugin-api';
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../run-cli.js';
@@ -59,16 +60,8 @@ describe('full+incremental with GENERATED ALWAYS identity and generated columns'
     const stages = (
       readState(stateDir) as unknown as { transitions: Array<{ stage: string }> }
     ).transitions.map((t) => t.stage);
-    const order = [
-      'schema',
-      'full-copy',
-      'post-data',
-      'catch-up',
-      'syncing',
-      'finishing',
-      'verifying',
-      'done',
-    ];
+    // Every stage after the checks, once each and in order (a fresh run records checking too).
+    const order: string[] = STAGES.filter((stage) => stage !== 'checking');
     expect(stages.filter((stage) => order.includes(stage))).toEqual(order);
 
     const tables = ['u', 'g'];

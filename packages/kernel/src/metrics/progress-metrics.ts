@@ -1,18 +1,8 @@
-import type { ProgressEventInput, ProgressSink, Stage } from '@pgshift/plugin-api';
+import { type ProgressEventInput, type ProgressSink, STAGES, type Stage } from '@pgshift/plugin-api';
 import { Counter, Gauge, Registry } from 'prom-client';
 
 /** Every stage a task can report, so the stage gauge has a series per stage from the start. */
-export const METRIC_STAGES: Stage[] = [
-  'checking',
-  'schema',
-  'full-copy',
-  'post-data',
-  'catch-up',
-  'syncing',
-  'finishing',
-  'verifying',
-  'done',
-];
+export const METRIC_STAGES: readonly Stage[] = STAGES;
 
 /**
  * Prometheus metrics fed only from progress events (teed next to the reporter): nothing here
