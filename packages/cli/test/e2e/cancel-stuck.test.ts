@@ -1,7 +1,6 @@
-import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../run-cli.js';
-import { readState, startCli, waitFor, writeConfig } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.js';
+import { readState, shopServers, startCli, waitFor, writeConfig } from './support.js';
 
 const SLOTS = 'SELECT slot_name FROM pg_replication_slots';
 const PUBLICATIONS = 'SELECT pubname FROM pg_publication';
@@ -9,25 +8,13 @@ const PUBLICATIONS = 'SELECT pubname FROM pg_publication';
 // A change the target refuses stops every run at the same place: no process will ever carry out
 // a recorded cancel, so cancel does it itself and gives back the source's slot and publication.
 describe('cancel of a task whose apply keeps failing', () => {
-  let source: SandboxServer;
-  let target: SandboxServer;
-  const dir = tempDir();
-
-  beforeAll(async () => {
-    [source, target] = await Promise.all([startPostgres({ major: 17 }), startPostgres({ major: 17 })]);
-    await source.query('CREATE DATABASE shop');
-    await source.query(
-      "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT g, 'ok' FROM generate_series(1, 10) g",
-      [],
-      'shop',
-    );
-  });
-  afterAll(async () => {
-    await Promise.all([source?.stop(), target?.stop()]);
-    dir.cleanup();
-  });
+  const servers = shopServers(
+    "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT g, 'ok' FROM generate_series(1, 10) g",
+  );
+  const { dir } = servers;
 
   it('drops the slot and the publication on the source with no process running, and records the task cancelled', async () => {
+    const { source, target } = servers;
     const config = writeConfig(dir, 'stuck', source, target);
     const stateDir = `${dir.dir}/stuck-state`;
     const run = startCli(['run', '-c', config]);

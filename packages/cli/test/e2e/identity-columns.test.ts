@@ -1,8 +1,7 @@
 import { STAGES } from '@pgshift/plugin-api';
-import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../run-cli.js';
-import { readState, startCli, tableFingerprints, waitFor, writeConfig } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../run-cli.js';
+import { readState, shopServers, startCli, tableFingerprints, waitFor, writeConfig } from './support.js';
 
 const IDENTITY = `SELECT c.relname::text AS "table", a.attname::text AS "column", a.attidentity::text AS identity
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
@@ -11,29 +10,17 @@ const IDENTITY = `SELECT c.relname::text AS "table", a.attname::text AS "column"
 // An UPDATE has no OVERRIDING clause: a target whose identity column is ALWAYS refuses the
 // source's updates of its rows. pgshift runs it BY DEFAULT while following, ALWAYS again at finish.
 describe('full+incremental with GENERATED ALWAYS identity and generated columns', () => {
-  let source: SandboxServer;
-  let target: SandboxServer;
-  const dir = tempDir();
-
-  beforeAll(async () => {
-    [source, target] = await Promise.all([startPostgres({ major: 17 }), startPostgres({ major: 17 })]);
-    await source.query('CREATE DATABASE shop');
-    await source.query(
-      `CREATE TABLE u (k text PRIMARY KEY, n bigint GENERATED ALWAYS AS IDENTITY, v text);
+  const servers = shopServers(
+    `CREATE TABLE u (k text PRIMARY KEY, n bigint GENERATED ALWAYS AS IDENTITY, v text);
        CREATE TABLE g (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, price numeric,
                        doubled numeric GENERATED ALWAYS AS (price * 2) STORED);
        INSERT INTO u (k, v) SELECT 'k' || i, 'v' || i FROM generate_series(1, 50) i;
        INSERT INTO g (price) SELECT i FROM generate_series(1, 50) i;`,
-      [],
-      'shop',
-    );
-  });
-  afterAll(async () => {
-    await Promise.all([source?.stop(), target?.stop()]);
-    dir.cleanup();
-  });
+  );
+  const { dir } = servers;
 
   it('applies inserts, updates (the identity itself to DEFAULT too) and deletes, then restores ALWAYS with the sequences set', async () => {
+    const { source, target } = servers;
     const config = writeConfig(dir, 'identity', source, target);
     const stateDir = `${dir.dir}/identity-state`;
     const run = startCli(['run', '-c', config]);

@@ -1,29 +1,16 @@
-import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
-import { readState, tempDir, writeConfig } from './support.js';
+import { readState, shopServers, writeConfig } from './support.js';
 
 describe('a task whose prechecks failed', () => {
-  let source: SandboxServer;
-  let target: SandboxServer;
-  const dir = tempDir();
-
-  beforeAll(async () => {
-    [source, target] = await Promise.all([startPostgres({ major: 17 }), startPostgres({ major: 17 })]);
-    await source.query('CREATE DATABASE shop');
-    // An unlogged table cannot be followed: a Failed item in full+incremental mode.
-    await source.query(
-      'CREATE UNLOGGED TABLE items (id int PRIMARY KEY, name text); INSERT INTO items VALUES (1, $$a$$)',
-      [],
-      'shop',
-    );
-  });
-  afterAll(async () => {
-    await Promise.all([source?.stop(), target?.stop()]);
-    dir.cleanup();
-  });
+  // An unlogged table cannot be followed: a Failed item in full+incremental mode.
+  const servers = shopServers(
+    'CREATE UNLOGGED TABLE items (id int PRIMARY KEY, name text); INSERT INTO items VALUES (1, $$a$$)',
+  );
+  const { dir } = servers;
 
   it('checks again when run again, and starts only once they pass', async () => {
+    const { source, target } = servers;
     const config = writeConfig(dir, 'rerun', source, target, { mode: 'full+incremental' });
     const first = await runCli(['run', '-c', config]);
     expect(first.code).toBe(1);

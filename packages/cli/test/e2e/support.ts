@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SandboxServer } from '@pgshift/sandbox';
+import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
+import { afterAll, beforeAll } from 'vitest';
 import { REPO, tempDir } from '../run-cli.js';
 
 /** Writes a task config pointing at two sandbox servers. */
@@ -110,3 +111,34 @@ export async function duplicateKeys(server: SandboxServer, database: string, tab
 }
 
 export { tempDir };
+
+/**
+ * Two PostgreSQL 17 servers for the tests of one describe block, the source with a database
+ * `shop` made by `setup`, both stopped (and the temp dir removed) after the block.
+ */
+export function shopServers(setup: string) {
+  const dir = tempDir();
+  let pair: [SandboxServer, SandboxServer] | undefined;
+  beforeAll(async () => {
+    pair = await Promise.all([startPostgres({ major: 17 }), startPostgres({ major: 17 })]);
+    await pair[0].query('CREATE DATABASE shop');
+    await pair[0].query(setup, [], 'shop');
+  });
+  afterAll(async () => {
+    await Promise.all(pair?.map((server) => server.stop()) ?? []);
+    dir.cleanup();
+  });
+  const started = () => {
+    if (!pair) throw new Error('the servers start in beforeAll');
+    return pair;
+  };
+  return {
+    dir,
+    get source(): SandboxServer {
+      return started()[0];
+    },
+    get target(): SandboxServer {
+      return started()[1];
+    },
+  };
+}
