@@ -10,11 +10,12 @@ interface IdentityColumn {
 }
 
 /**
- * The ALWAYS identity columns of the (selected) tables. Partitions are left out: their identity
- * follows their parent's, and ALTER on the parent reaches them.
+ * The identity columns of one kind (`a` ALWAYS, `d` BY DEFAULT) of the (selected) tables.
+ * Partitions are left out: their identity follows their parent's, and ALTER on the parent reaches them.
  */
-async function alwaysColumns(
+async function identityColumns(
   client: pg.Client,
+  kind: 'a' | 'd',
   tables: readonly TableRef[] | undefined,
 ): Promise<IdentityColumn[]> {
   const version = await serverVersionNum(client);
@@ -24,9 +25,10 @@ async function alwaysColumns(
        FROM pg_catalog.pg_attribute a
        JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE a.attidentity = 'a' AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE a.attidentity = $1 AND a.attnum > 0 AND NOT a.attisdropped
         AND c.relkind IN ('r', 'p') AND NOT c.relispartition
       ORDER BY 1, 2, a.attnum`,
+    [kind],
   );
   if (!tables) return rows;
   const selected = new Set(tables.map((t) => `${t.schema}.${t.name}`));
@@ -45,7 +47,7 @@ export async function relaxIdentityStatements(
   target: pg.Client,
   tables: readonly TableRef[] | undefined,
 ): Promise<string[]> {
-  return (await alwaysColumns(target, tables)).map((c) => alter(c, 'BY DEFAULT'));
+  return (await identityColumns(target, 'a', tables)).map((c) => alter(c, 'BY DEFAULT'));
 }
 
 /**
@@ -57,17 +59,9 @@ export async function restoreIdentityStatements(
   target: pg.Client,
   tables: readonly TableRef[] | undefined,
 ): Promise<string[]> {
-  const wanted = await alwaysColumns(source, tables);
+  const wanted = await identityColumns(source, 'a', tables);
   if (wanted.length === 0) return [];
-  const { rows } = await target.query<{ schema: string; table: string; column: string }>(
-    `SELECT n.nspname::text AS schema, c.relname::text AS table, a.attname::text AS column
-       FROM pg_catalog.pg_attribute a
-       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE a.attidentity = 'd' AND a.attnum > 0 AND NOT a.attisdropped`,
-  );
-  const relaxed = new Set(rows.map((r) => `${r.schema}.${r.table}.${r.column}`));
-  return wanted
-    .filter((c) => relaxed.has(`${c.schema}.${c.table}.${c.column}`))
-    .map((c) => alter(c, 'ALWAYS'));
+  const key = (c: IdentityColumn) => `${c.schema}.${c.table}.${c.column}`;
+  const relaxed = new Set((await identityColumns(target, 'd', tables)).map(key));
+  return wanted.filter((c) => relaxed.has(key(c))).map((c) => alter(c, 'ALWAYS'));
 }
