@@ -8,6 +8,7 @@ export {
   systemPostgresWith,
 } from './binaries.js';
 export { type ContainerServer, dockerAvailability, startContainerPostgres } from './containers.js';
+export { FaultProxy } from './fault-proxy.js';
 export { freePort } from './free-port.js';
 export {
   type RegressionDatabase,

@@ -18,7 +18,7 @@ import { type Binaries, findBinaries } from './binaries.js';
 import { freePort } from './free-port.js';
 import { reachableBinaries } from './source-built.js';
 import { type RunAs, unprivilegedUser } from './unprivileged-user.js';
-import { WATCHDOG_SCRIPT } from './watchdog.js';
+import { STOPPED_MARK, WATCHDOG_SCRIPT } from './watchdog.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -100,6 +100,8 @@ export class SandboxServer {
   #exited: Promise<void>;
   #log: string[] = [];
   #stopped = false;
+  /** How many times the watchdog reported the postmaster stopped by `takeDown`. */
+  #stops = 0;
 
   private constructor(
     major: number,
@@ -116,7 +118,9 @@ export class SandboxServer {
     this.#process = child;
     this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
     const keep = (chunk: Buffer) => {
-      this.#log.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      const lines = chunk.toString('utf8').split('\n').filter(Boolean);
+      this.#stops += lines.filter((line) => line === STOPPED_MARK).length;
+      this.#log.push(...lines);
       if (this.#log.length > 200) this.#log.splice(0, this.#log.length - 200);
     };
     child.stdout?.on('data', keep);
@@ -212,6 +216,33 @@ export class SandboxServer {
     if (this.#stopped) return this.#exited;
     this.#stopped = true;
     await this.#kill(true);
+  }
+
+  /**
+   * Takes the server down with a fast shutdown, as an administrator's restart would, keeping its
+   * data and port; `bringUp` starts it again. Connections to it end as they do in production.
+   */
+  async takeDown(): Promise<void> {
+    const stoppedBefore = this.#stops;
+    this.#process.kill('SIGUSR1');
+    const deadline = Date.now() + 30_000;
+    while (this.#stops === stoppedBefore) {
+      if (Date.now() > deadline) throw new Error(`PostgreSQL ${this.major} did not stop within 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Starts a server taken down by `takeDown` and waits until it accepts connections. */
+  async bringUp(): Promise<void> {
+    this.#process.kill('SIGUSR2');
+    await this.#waitReady();
+  }
+
+  /** A restart: down, `downMs` without a server, up again. */
+  async restart(downMs = 0): Promise<void> {
+    await this.takeDown();
+    if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+    await this.bringUp();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -76,6 +76,27 @@ describe('sandbox', () => {
     }
   });
 
+  it('takes a server down and brings it up again with its data, as a restart does', async () => {
+    const server = await startPostgres({ major: 15 });
+    try {
+      await server.query('CREATE TABLE kept (a int); INSERT INTO kept VALUES (1)');
+      const open = await server.client();
+      open.on('error', () => {});
+      await server.takeDown();
+      expect(existsSync(`${server.dataDir}/postmaster.pid`)).toBe(false);
+      await expect(open.query('SELECT 1')).rejects.toThrow();
+      await expect(server.query('SELECT 1')).rejects.toThrow(/ECONNREFUSED/);
+      await server.bringUp();
+      expect(await server.query('SELECT a FROM kept')).toEqual([{ a: 1 }]);
+      await server.restart(100);
+      expect(await server.query('SELECT a FROM kept')).toEqual([{ a: 1 }]);
+      await open.end().catch(() => {});
+    } finally {
+      await server.stop();
+    }
+    expect(existsSync(server.baseDir)).toBe(false);
+  });
+
   it('leaves no sandbox directory in the temp dir after stopping several servers', async () => {
     const servers = await Promise.all([startPostgres({ major: 13 }), startPostgres({ major: 15 })]);
     const dirs = servers.map((s) => s.baseDir);
