@@ -1,6 +1,7 @@
 export { BOOKKEEPING_SCHEMA, NON_USER_SCHEMAS_SQL, REPLICATION_NAME_PREFIX } from './bookkeeping.js';
 export * from './checks/index.js';
 export { clientConfig, exactTypes, openClient } from './connect.js';
+export { connectionLoss } from './connection-loss.js';
 export * from './copy/index.js';
 export { directRoute } from './direct-route.js';
 export * from './globals/index.js';
