@@ -51,6 +51,9 @@ const CORE_DESCRIPTIONS: Record<string, string> = {
   'options.splitTableBytes': 'Tables larger than this are split into ranges several workers share.',
   'options.checkTimeoutSeconds': 'Time each precheck may take before it counts as Failed.',
   'options.connectTimeoutSeconds': 'Time allowed to open a route to a server.',
+  'options.reconnectAttempts':
+    'Consecutive failed attempts to reconnect after a lost connection before the run fails (0: fail at once).',
+  'options.reconnectMaxDelaySeconds': 'The longest wait between two attempts to reconnect.',
 };
 
 const CORE_DEFAULTS: Record<string, unknown> = { mode: 'full+incremental' };

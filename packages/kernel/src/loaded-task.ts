@@ -46,6 +46,10 @@ export interface TaskOptions {
   stateDir: string;
   onLostSnapshot: LostSnapshotChoice;
   splitTableBytes: number;
+  /** Consecutive failed attempts to reconnect after a lost connection before the run fails. */
+  reconnectAttempts: number;
+  /** The longest wait between two attempts to reconnect. */
+  reconnectMaxDelaySeconds: number;
   [key: string]: unknown;
 }
 

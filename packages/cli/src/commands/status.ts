@@ -1,6 +1,7 @@
 import { formatBytes, readTaskStatus, type TaskStatusReport } from '@pgshift/kernel';
 import { Command } from 'commander';
 import type { CliCommand } from '../command.js';
+import { reconnectingLine } from '../display/reconnecting-line.js';
 import { loadForCommand } from '../load.js';
 import { table } from '../table.js';
 
@@ -40,6 +41,8 @@ function render({ state, live, runningPid }: TaskStatusReport): string {
     `status:  ${state.status}, stage ${state.stage}${runningPid ? ` — running as process ${runningPid}` : ' — no process is running it'}`,
     `started: ${state.startedAt}   updated: ${state.updatedAt}`,
   ];
+  // Only while a process runs the task: a run that ended has no connection to wait for.
+  if (state.reconnecting && runningPid) lines.push(reconnectingLine(state.reconnecting));
   const rows = Object.entries(state.databases).map(([name, db]) => {
     const figures = live?.databases[name] ?? {};
     return [

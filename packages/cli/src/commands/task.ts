@@ -16,6 +16,7 @@ import {
 import { Command } from 'commander';
 import type { ActionRunner, CliCommand } from '../command.js';
 import type { CliContext, GlobalOptions } from '../context.js';
+import { reconnectingLine } from '../display/reconnecting-line.js';
 import { table } from '../table.js';
 import { render as renderChecks } from './check.js';
 
@@ -103,6 +104,7 @@ function renderShow(record: TaskRecord): string {
     `created:  ${record.createdAt}${record.startAt ? `   start at: ${record.startAt}` : ''}${record.dueAt ? `   due: ${record.dueAt}` : ''}`,
   ];
   if (record.worker) lines.push(`worker:   ${record.worker.id} (heartbeat ${record.worker.heartbeatAt})`);
+  if (record.run?.reconnecting && record.worker) lines.push(reconnectingLine(record.run.reconnecting));
   if (p.percent !== undefined) lines.push(`progress: ${p.percent.toFixed(1)}%`);
   if (p.copy) {
     lines.push(

@@ -36,6 +36,10 @@ export const DEFAULT_OPTIONS = {
   splitTableBytes: 128 * 1024 * 1024,
   checkTimeoutSeconds: 60,
   connectTimeoutSeconds: 15,
+  // About eight minutes of waiting in all (1, 2, 4, 8, 16, then 30 s each): a server restart or a
+  // failover fits; a server gone for good fails the run within minutes, with the reason.
+  reconnectAttempts: 20,
+  reconnectMaxDelaySeconds: 30,
 } as const;
 
 /** The core of the config schema; plugin schemas are checked against their own blocks. */
@@ -99,6 +103,8 @@ export const coreSchema: JsonSchema = {
         splitTableBytes: { type: 'integer', minimum: 1048576 },
         checkTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
         connectTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 600 },
+        reconnectAttempts: { type: 'integer', minimum: 0, maximum: 10000 },
+        reconnectMaxDelaySeconds: { type: 'integer', minimum: 1, maximum: 3600 },
       },
     },
   },

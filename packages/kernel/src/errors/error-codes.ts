@@ -35,6 +35,12 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodeEntry>> = {
     remedy: 'fix every listed field, then pgshift config validate -c FILE',
     docs: 'config.md#top-level-fields',
   },
+  PGSHIFT_CONNECTION_LOST: {
+    what: 'A connection was lost and reconnecting failed options.reconnectAttempts times in a row.',
+    remedy:
+      'bring the server (or the jump host) back, then run the task again: it resumes from the durable position',
+    docs: 'troubleshooting.md#a-connection-is-lost-during-a-run',
+  },
   PGSHIFT_CONFORMANCE_USAGE: {
     what: 'pgshift conformance was given options it cannot use.',
     remedy: 'for example: pgshift conformance ./my-plugin --pg 10,17',

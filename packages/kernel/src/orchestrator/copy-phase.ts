@@ -1,5 +1,7 @@
+import { openClient, snapshotAlive } from '@pgshift/pg';
 import { MigrationError, type ResolvedDatabase, type SlotHandle } from '@pgshift/plugin-api';
 import { copyDatabaseGlobals } from './instance-globals.js';
+import { withReconnect } from './reconnect.js';
 import { loadContext, type RunContext, replicationContext, replicatorFor } from './run-context.js';
 import { ensureTargetDatabase } from './target-database.js';
 import type { DatabasePhase } from './task-state.js';
@@ -36,9 +38,12 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
   run.progress.emit({ type: 'stage', stage: 'schema', state: 'started', database: database.name });
   run.stateDir.enterStage(run.state, 'schema');
   if (!reached(phase, 'pre-data-done')) {
-    const created = await ensureTargetDatabase(run.source, run.target, database.name);
-    if (created && run.copyGlobals) await copyDatabaseGlobals(run, database.name);
-    await run.loader.preData(loadContext(run, database));
+    // The schema goes in in one target transaction: a lost connection leaves nothing half made.
+    await withReconnect(run, `creating the schema of database ${database.name}`, async () => {
+      const created = await ensureTargetDatabase(run.source, run.target, database.name);
+      if (created && run.copyGlobals) await copyDatabaseGlobals(run, database.name);
+      await run.loader.preData(loadContext(run, database));
+    });
     record({ phase: 'pre-data-done' });
     phase = 'pre-data-done';
   }
@@ -54,16 +59,19 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
     if (!reached(phase, 'copied')) {
       run.progress.emit({ type: 'stage', stage: 'full-copy', state: 'started', database: database.name });
       run.stateDir.enterStage(run.state, 'full-copy');
-      const snapshot = slot?.snapshot;
-      // Shared only under a snapshot the slot holds: helpers import it while it stays alive here.
-      const summary =
-        run.copyShare && snapshot
-          ? await run.copyShare({
-              database,
-              snapshot,
-              copyLocal: (part) => run.loader.copyData(loadContext(run, part, snapshot)),
-            })
-          : await run.loader.copyData(loadContext(run, database, snapshot));
+      // Each chunk commits with its progress mark, so after a lost connection the copy goes on
+      // where it stopped, under the same snapshot while the slot's session still holds it.
+      const summary = await withReconnect(
+        run,
+        `copying database ${database.name}`,
+        () => copyRows(run, database, slot?.snapshot),
+        {
+          signal: run.signal,
+          beforeRetry: async () => {
+            if (slot) slot = await keepSnapshot(run, database, slot);
+          },
+        },
+      );
       // Every copy session has imported the snapshot by now; the slot's session may end.
       await slot?.release();
       slot = undefined;
@@ -78,10 +86,60 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
   run.progress.emit({ type: 'stage', stage: 'post-data', state: 'started', database: database.name });
   run.stateDir.enterStage(run.state, 'post-data');
   const ctx = loadContext(run, database);
-  await run.loader.postData(ctx);
-  if (!schemaOnly) await run.loader.syncSequences(ctx);
+  // Post-data items are each recorded when made, and sequences are set, not added to: both can
+  // be done again after a lost connection.
+  await withReconnect(run, `creating indexes and constraints in database ${database.name}`, async () => {
+    await run.loader.postData(ctx);
+    if (!schemaOnly) await run.loader.syncSequences(ctx);
+  });
   record({ phase: 'post-data-done' });
   run.progress.emit({ type: 'stage', stage: 'post-data', state: 'done', database: database.name });
+}
+
+/** The rows of one database, under `snapshot` when following (shared with other workers if any). */
+function copyRows(run: RunContext, database: ResolvedDatabase, snapshot: string | undefined) {
+  // Shared only under a snapshot the slot holds: helpers import it while it stays alive here.
+  if (run.copyShare && snapshot)
+    return run.copyShare({
+      database,
+      snapshot,
+      copyLocal: (part) => run.loader.copyData(loadContext(run, part, snapshot)),
+    });
+  return run.loader.copyData(loadContext(run, database, snapshot));
+}
+
+/**
+ * After a lost connection, before the copy goes on: the snapshot lives as long as the slot's
+ * session on the source. A target outage leaves it alive; a source outage ends it, and the
+ * user's onLostSnapshot choice decides, as it does for a rerun.
+ */
+async function keepSnapshot(
+  run: RunContext,
+  database: ResolvedDatabase,
+  slot: SlotHandle,
+): Promise<SlotHandle> {
+  const open = () => openClient(run.source.route.connection({ database: database.name }), 'pgshift-copy');
+  if (await snapshotAlive(open, slot.snapshot)) return slot;
+  await slot.release();
+  const because =
+    'the connection to the source was lost during the copy, and the snapshot it read ended with it';
+  if (run.task.config.options.onLostSnapshot !== 'restart') throw snapshotLost(database, because);
+  const text = `${because}: copying database ${database.name} again under a new snapshot and slot (options.onLostSnapshot: restart)`;
+  run.task.logger.warn(text, { database: database.name });
+  run.progress.emit({ type: 'message', level: 'warn', text });
+  return takeSlot(run, database, 'slot-created');
+}
+
+function snapshotLost(database: ResolvedDatabase, because: string): MigrationError {
+  return new MigrationError(
+    'PGSHIFT_SNAPSHOT_LOST',
+    `the full copy of database ${database.name} was interrupted (${because}). Continuing would mix data from different points in time.`,
+    {
+      remedy:
+        'run again with --on-lost-snapshot restart (or options.onLostSnapshot: restart) to copy this database again under a new snapshot and slot ' +
+        '(the copied tables are emptied first), or cancel the task',
+    },
+  );
 }
 
 /**
@@ -96,19 +154,8 @@ async function takeSlot(
   const replicator = replicatorFor(run, database.name);
   const rctx = replicationContext(run, database);
   if (phase === 'slot-created') {
-    const choice = run.task.config.options.onLostSnapshot;
-    if (choice !== 'restart') {
-      throw new MigrationError(
-        'PGSHIFT_SNAPSHOT_LOST',
-        `the full copy of database ${database.name} was interrupted, and the snapshot it was reading ended with that run. ` +
-          'Continuing would mix data from different points in time.',
-        {
-          remedy:
-            'run again with --on-lost-snapshot restart to copy this database again under a new snapshot and slot ' +
-            '(the copied tables are emptied first), or cancel the task',
-        },
-      );
-    }
+    if (run.task.config.options.onLostSnapshot !== 'restart')
+      throw snapshotLost(database, 'the snapshot it was reading ended with the run that made it');
     run.task.logger.warn('restarting the copy of a database under a new snapshot', {
       database: database.name,
     });

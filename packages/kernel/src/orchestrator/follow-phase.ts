@@ -1,5 +1,6 @@
-import { compareLsn, walInsertLsnSql } from '@pgshift/pg';
+import { compareLsn, connectionLoss, walInsertLsnSql } from '@pgshift/pg';
 import type { ResolvedDatabase } from '@pgshift/plugin-api';
+import { withReconnect } from './reconnect.js';
 import { type RunContext, replicationContext, replicatorFor } from './run-context.js';
 import type { LiveStatus } from './state-dir.js';
 
@@ -79,12 +80,23 @@ export async function followAll(
     const replicator = replicatorFor(run, db.name);
     const rctx = replicationContext(run, db);
     const consistentPoint = run.state.databases[db.name]?.consistentPoint;
-    if ((await replicator.appliedPosition(rctx)) === undefined) {
-      if (!consistentPoint) throw new Error(`no consistent point is recorded for database ${db.name}`);
-      await replicator.initPosition(rctx, consistentPoint);
+    const follow = async () => {
+      if ((await replicator.appliedPosition(rctx)) === undefined) {
+        if (!consistentPoint) throw new Error(`no consistent point is recorded for database ${db.name}`);
+        await replicator.initPosition(rctx, consistentPoint);
+      }
+      run.stateDir.updateDatabase(run.state, db.name, { phase: 'following' });
+      await replicator.follow(rctx, { signal: stop.signal, drainTo: () => drainLsn });
+    };
+    // A lost connection: follow again from the position the target committed, as a rerun would.
+    try {
+      await withReconnect(run, `following database ${db.name}`, follow, { signal: stop.signal });
+    } catch (error) {
+      // Finished, cancelled or interrupted while waiting to reconnect: nothing is left to apply
+      // here (a cancel drops the slot; a finish or a rerun reads the durable position).
+      if (stop.signal.aborted && connectionLoss(error)) return;
+      throw error;
     }
-    run.stateDir.updateDatabase(run.state, db.name, { phase: 'following' });
-    await replicator.follow(rctx, { signal: stop.signal, drainTo: () => drainLsn });
   });
   // One database failing stops the others, so the run ends instead of hanging.
   for (const follower of followers) follower.catch(() => stop.abort());

@@ -4,5 +4,5 @@ export { replicationName } from './names.js';
 export { readTaskStatus, requestAndWait, type TaskStatusReport } from './remote-control.js';
 export { type RunOutcome, type RunTaskOptions, runTask } from './run-task.js';
 export { type LiveStatus, StateDir } from './state-dir.js';
-export type { DatabaseState, TaskState, TaskStatus } from './task-state.js';
+export type { DatabaseState, Reconnecting, TaskState, TaskStatus } from './task-state.js';
 export { resumable } from './task-state.js';

@@ -12,6 +12,7 @@ import type {
 import type { LoadedTask } from '../loaded-task.js';
 import type { MigrationDeps } from './migration-deps.js';
 import { replicationName } from './names.js';
+import type { ReconnectPolicy } from './reconnect.js';
 import type { StateDir } from './state-dir.js';
 import type { TaskState } from './task-state.js';
 
@@ -39,6 +40,8 @@ export interface RunContext {
   /** One replicator per database: each follows its own slot and reports its own status. */
   replicators: Map<string, Replicator>;
   signal: AbortSignal;
+  /** How lost connections are ridden out (options.reconnectAttempts and ...MaxDelaySeconds). */
+  reconnect: ReconnectPolicy;
   copyShare?: CopyShare;
   /** Databases created on the target get the source's owner, grants and settings (see copyRoles). */
   copyGlobals?: boolean;

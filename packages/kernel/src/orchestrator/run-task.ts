@@ -14,6 +14,7 @@ import { copyDatabase } from './copy-phase.js';
 import { followAll } from './follow-phase.js';
 import { carriesGlobals, copyRoles } from './instance-globals.js';
 import type { MigrationDeps, VerifyOutcome } from './migration-deps.js';
+import { reconnectPolicy } from './reconnect.js';
 import {
   type CopyShare,
   loadContext,
@@ -132,6 +133,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
       loader: task.loader(),
       replicators: new Map(),
       signal: controller.signal,
+      reconnect: reconnectPolicy(config.options),
       ...(options.copyShare ? { copyShare: options.copyShare } : {}),
     };
 

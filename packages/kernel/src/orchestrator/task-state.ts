@@ -24,6 +24,16 @@ export interface DatabaseState {
   copy?: CopySummary;
 }
 
+/** What `status` shows while a run waits to reconnect. */
+export interface Reconnecting {
+  /** What was interrupted: `following database shop`, `copying database shop`. */
+  what: string;
+  attempt: number;
+  of: number;
+  lastError: string;
+  since: string;
+}
+
 export interface Transition {
   status: TaskStatus;
   stage: Stage;
@@ -46,6 +56,8 @@ export interface TaskState {
   rolesCopied?: boolean;
   /** Why the task failed, and what to do; cleared when a run resumes it. */
   error?: { code: string; message: string; remedy?: string };
+  /** Set while the run waits for a lost connection to come back; cleared once it has. */
+  reconnecting?: Reconnecting;
   summary?: Record<string, unknown>;
 }
 

@@ -1,0 +1,145 @@
+import { connectionLoss } from '@pgshift/pg';
+import { MigrationError } from '@pgshift/plugin-api';
+import type { RunContext } from './run-context.js';
+import type { Reconnecting } from './task-state.js';
+
+/** How a run rides out lost connections: how often it tries again, and how long it waits at most. */
+export interface ReconnectPolicy {
+  /** Consecutive failed attempts after which the run fails; 0 fails at the first loss. */
+  attempts: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+export function reconnectPolicy(options: {
+  reconnectAttempts: number;
+  reconnectMaxDelaySeconds: number;
+}): ReconnectPolicy {
+  const maxDelayMs = options.reconnectMaxDelaySeconds * 1000;
+  return { attempts: options.reconnectAttempts, firstDelayMs: Math.min(1000, maxDelayMs), maxDelayMs };
+}
+
+/**
+ * The wait before attempt `attempt` (1-based): doubling from the first delay up to the cap, then
+ * jittered into its upper half, so that several pgshift processes cut off by the same outage do
+ * not all knock at the same moment.
+ */
+export function backoffDelay(
+  attempt: number,
+  policy: ReconnectPolicy,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export interface ReconnectOptions {
+  /** Aborting ends a wait at once; the last error is then thrown. */
+  signal?: AbortSignal;
+  /**
+   * Runs after a loss, once both servers answer again and before the work is tried again (the
+   * copy checks there whether the snapshot it read survived).
+   */
+  beforeRetry?: (lost: unknown) => Promise<void>;
+}
+
+/**
+ * Runs `work`, and when it fails because a connection was lost (connectionLoss), waits with
+ * backoff until both servers answer, and runs it again: the work resumes from what is durably
+ * recorded, as a rerun would, without the user rerunning anything. Any other error, or a loss
+ * after `attempts` consecutive failures, ends the run. An attempt that ran longer than the
+ * longest wait before failing had reconnected, so the count starts over.
+ */
+export async function withReconnect<T>(
+  run: RunContext,
+  what: string,
+  work: () => Promise<T>,
+  options: ReconnectOptions = {},
+): Promise<T> {
+  const policy = run.reconnect;
+  let failures = 0;
+  let lost: unknown;
+  for (;;) {
+    const startedAt = Date.now();
+    try {
+      if (lost !== undefined) {
+        await answering(run);
+        await options.beforeRetry?.(lost);
+        settle(run, what);
+      }
+      return await work();
+    } catch (error) {
+      const reason = connectionLoss(error);
+      if (reason === undefined) throw error;
+      if (Date.now() - startedAt > policy.maxDelayMs) failures = 0;
+      failures++;
+      lost = error;
+      if (failures > policy.attempts || options.signal?.aborted) {
+        settle(run, what);
+        throw exhausted(what, failures - 1, error, reason);
+      }
+      const delay = backoffDelay(failures, policy);
+      report(
+        run,
+        { what, attempt: failures, of: policy.attempts, lastError: reason, since: new Date().toISOString() },
+        delay,
+      );
+      if (!(await pause(delay, options.signal))) {
+        settle(run, what);
+        throw error;
+      }
+    }
+  }
+}
+
+/** Both servers take a connection and answer a query: the outage is over for them. */
+async function answering(run: RunContext): Promise<void> {
+  await Promise.all([run.source.query('SELECT 1'), run.target.query('SELECT 1')]);
+}
+
+function report(run: RunContext, reconnecting: Reconnecting, delayMs: number): void {
+  run.state.reconnecting = reconnecting;
+  run.stateDir.writeState(run.state);
+  const text =
+    `${reconnecting.what}: connection lost (${reconnecting.lastError}); ` +
+    `reconnecting in ${(delayMs / 1000).toFixed(1)} s (attempt ${reconnecting.attempt} of ${reconnecting.of})`;
+  run.task.logger.warn(text);
+  run.progress.emit({ type: 'message', level: 'warn', text });
+}
+
+/** Clears the reconnecting status this work set (another database's may still stand). */
+function settle(run: RunContext, what: string): void {
+  if (run.state.reconnecting?.what !== what) return;
+  delete run.state.reconnecting;
+  run.stateDir.writeState(run.state);
+  run.progress.emit({ type: 'message', level: 'info', text: `${what}: reconnected` });
+}
+
+function exhausted(what: string, attempts: number, error: unknown, reason: string): MigrationError {
+  return new MigrationError(
+    'PGSHIFT_CONNECTION_LOST',
+    `${what}: the connection was lost (${reason})${attempts > 0 ? ` and ${attempts} attempt(s) to reconnect failed` : ''}`,
+    {
+      cause: error,
+      remedy:
+        'check that both servers run and are reachable from here (and through the jump host, if any), then run pgshift run again: ' +
+        'it resumes from the durable position; options.reconnectAttempts and options.reconnectMaxDelaySeconds set how long a run waits by itself',
+    },
+  );
+}
+
+/** Waits `ms`; false when the signal aborted the wait. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
