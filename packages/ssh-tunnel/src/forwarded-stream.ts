@@ -1,7 +1,8 @@
 import { Duplex } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 
-export type ChannelOpener = (callback: (error: Error | undefined, channel?: ClientChannel) => void) => void;
+export type ChannelCallback = (error: Error | undefined, channel?: ClientChannel) => void;
+export type ChannelOpener = (callback: ChannelCallback) => void;
 
 /**
  * A socket-like Duplex over an SSH direct-tcpip channel, for node-postgres's `stream` option.

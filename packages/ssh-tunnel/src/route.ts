@@ -1,6 +1,7 @@
 import type { ConnectionParams, ConnectorContext, Route, TlsSettings } from '@pgshift/plugin-api';
 import { RouteError } from '@pgshift/plugin-api';
 import { probeTcp } from './probe.js';
+import { ReopeningTunnel } from './reopening-tunnel.js';
 import { revealSecret, type SecretValue } from './secret-text.js';
 import { type SshJumpConfig, SshTunnel } from './tunnel.js';
 
@@ -33,8 +34,11 @@ export async function openRoute(spec: RouteSpec, ctx: ConnectorContext): Promise
   };
   aborted();
 
-  let tunnel: SshTunnel | undefined;
-  if (ssh) tunnel = await SshTunnel.open(ssh, ctx, description);
+  let tunnel: ReopeningTunnel | undefined;
+  if (ssh) {
+    const open = () => SshTunnel.open(ssh, ctx, description);
+    tunnel = new ReopeningTunnel(await open(), open, ctx.logger);
+  }
   try {
     aborted();
     if (tunnel) await tunnel.probe(spec.host, spec.port, ctx.timeoutMs);

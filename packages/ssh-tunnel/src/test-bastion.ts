@@ -24,6 +24,10 @@ export interface TestBastion {
   readonly forwards: number;
   /** Forwarded TCP connections opened since start. */
   readonly forwardsOpened: number;
+  /** SSH client connections accepted since start. */
+  readonly connectionsOpened: number;
+  /** Ends every SSH connection and cuts what it forwards, as a jump host restart does. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -64,9 +68,11 @@ export async function startTestBastion(options: TestBastionOptions = {}): Promis
   const clients = new Set<Connection>();
   const sockets = new Set<Socket>();
   let opened = 0;
+  let sessions = 0;
 
   const server = new Server({ hostKeys: [hostKeys.private] }, (client) => {
     clients.add(client);
+    sessions++;
     client.once('close', () => clients.delete(client));
     client.on('error', () => {});
     client.on('authentication', (ctx) => {
@@ -120,6 +126,13 @@ export async function startTestBastion(options: TestBastionOptions = {}): Promis
     },
     get forwardsOpened() {
       return opened;
+    },
+    get connectionsOpened() {
+      return sessions;
+    },
+    dropConnections() {
+      for (const socket of sockets) socket.destroy();
+      for (const client of clients) client.end();
     },
     async close() {
       for (const socket of sockets) socket.destroy();

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import type { Duplex } from 'node:stream';
 import { type Logger, RouteError } from '@pgshift/plugin-api';
 // ssh2 is CommonJS: Node's ESM loader exposes only its default export.
 import ssh2, { type ConnectConfig, type Client as SshClient } from 'ssh2';
 
 const { Client } = ssh2;
 
-import { ForwardedStream } from './forwarded-stream.js';
+import type { ChannelCallback, ForwardedStream } from './forwarded-stream.js';
 import { fingerprint, readKnownHosts } from './host-key.js';
 import { revealSecret, type SecretValue } from './secret-text.js';
 
@@ -60,12 +59,16 @@ export class SshTunnel {
   readonly #streams = new Set<ForwardedStream>();
   readonly #closed: Promise<void>;
   #closing = false;
+  /** close() was called: the route is done with this tunnel. */
+  #closedByOwner = false;
+  #ended = false;
 
   private constructor(jumpHost: string, client: SshClient) {
     this.jumpHost = jumpHost;
     this.#client = client;
     this.#closed = new Promise((done) => client.once('close', () => done()));
     client.once('close', () => {
+      this.#ended = true;
       live.delete(this);
       for (const stream of this.#streams) stream.destroy();
     });
@@ -172,20 +175,20 @@ export class SshTunnel {
     return tunnel;
   }
 
-  /** A stream factory for pg: each call opens a new channel to host:port through the jump host. */
-  streamFactory(host: string, port: number): () => Duplex {
-    return () => {
-      const stream = new ForwardedStream((callback) => {
-        if (this.#closing) {
-          callback(new Error(`the SSH tunnel through ${this.jumpHost} is closed`));
-          return;
-        }
-        this.#client.forwardOut('127.0.0.1', 0, host, port, (error, channel) => callback(error, channel));
-      });
-      this.#streams.add(stream);
-      stream.once('close', () => this.#streams.delete(stream));
-      return stream;
-    };
+  /** Whether the SSH connection ended without `close` (the jump host or the network dropped it). */
+  get dropped(): boolean {
+    return (this.#ended || this.#closing) && !this.#closedByOwner;
+  }
+
+  /** Opens a channel to host:port for `stream`, which closes with the tunnel. */
+  forward(host: string, port: number, stream: ForwardedStream, callback: ChannelCallback): void {
+    if (this.#closing || this.#ended) {
+      callback(new Error(`the SSH tunnel through ${this.jumpHost} is closed`));
+      return;
+    }
+    this.#streams.add(stream);
+    stream.once('close', () => this.#streams.delete(stream));
+    this.#client.forwardOut('127.0.0.1', 0, host, port, (error, channel) => callback(error, channel));
   }
 
   /** Opens and closes one channel to host:port, proving the jump host can reach it. */
@@ -214,6 +217,7 @@ export class SshTunnel {
 
   /** Closes every channel and the SSH connection, and waits until the socket is gone. */
   async close(): Promise<void> {
+    this.#closedByOwner = true;
     this.#closing = true;
     for (const stream of this.#streams) stream.destroy();
     this.#client.end();

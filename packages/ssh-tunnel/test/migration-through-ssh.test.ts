@@ -30,9 +30,9 @@ function cli(args: string[]): Promise<{ code: number; out: string }> {
   });
 }
 
-async function waitFor(what: string, predicate: () => boolean, timeoutMs: number) {
+async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -71,7 +71,7 @@ afterAll(async () => {
 });
 
 describe('migration with the source behind an SSH jump host', () => {
-  it('runs full+incremental through the tunnel and finishes with zero differences', async () => {
+  it('runs full+incremental through the tunnel, rides out a dropped tunnel and finishes with zero differences', async () => {
     writeFileSync(join(dir, 'jump_key'), bastion.clientPrivateKey, { mode: 0o600 });
     const stateDir = join(dir, 'state');
     const config = join(dir, 'task.yaml');
@@ -149,12 +149,33 @@ options:
       'shop',
     );
 
+    // The jump host drops every SSH connection: the run reopens the tunnel and goes on following.
+    const sessionsBefore = bastion.connectionsOpened;
+    bastion.dropConnections();
+    await source.query(
+      "INSERT INTO items SELECT g, 'after the drop ' || g, g, now() FROM generate_series(3001, 3010) g",
+      [],
+      'shop',
+    );
+    await waitFor(
+      'the rows written after the tunnel drop on the target',
+      async () =>
+        (await target.query<{ n: string }>('SELECT count(*) AS n FROM items WHERE id > 3000', [], 'shop'))[0]
+          ?.n === '10',
+      120_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${output}`);
+    });
+    expect(early, output).toBeUndefined();
+    expect(bastion.connectionsOpened).toBeGreaterThan(sessionsBefore);
+    expect(output).toMatch(/following database shop: connection lost/);
+
     const finish = await cli(['finish', '-c', config]);
     const code = await exited;
     expect(finish.code, `${finish.out}\n${output}`).toBe(0);
     expect(code, output).toBe(0);
     const [onSource, onTarget] = await Promise.all([fingerprint(source), fingerprint(target)]);
-    expect(onSource?.n).toBe('2079');
+    expect(onSource?.n).toBe('2089');
     expect(onTarget).toEqual(onSource);
     // The run closed its tunnel when it finished.
     await expect.poll(() => bastion.connections).toBe(0);
