@@ -17,18 +17,25 @@ export function writeConfig(
     jobs?: number;
     splitTableBytes?: number;
     copyPrivileges?: boolean;
+    /** Where pgshift reaches each server instead of its own address (a FaultProxy in front of it). */
+    via?: { source?: { port: number }; target?: { port: number } };
+    /** More `options:` lines, as written in YAML. */
+    options?: Record<string, string | number>;
   } = {},
 ): string {
-  const endpoint = (s: SandboxServer) =>
-    `  access: public-ip\n  host: ${s.host}\n  port: ${s.port}\n  user: ${s.user}\n  password: not-needed-with-trust\n`;
+  const endpoint = (s: SandboxServer, via?: { port: number }) =>
+    `  access: public-ip\n  host: ${s.host}\n  port: ${via?.port ?? s.port}\n  user: ${s.user}\n  password: not-needed-with-trust\n`;
   return dir.write(
     `${name}.yaml`,
-    `task:\n  name: ${name}\nsource:\n${endpoint(source)}target:\n${endpoint(target)}` +
+    `task:\n  name: ${name}\nsource:\n${endpoint(source, extra.via?.source)}target:\n${endpoint(target, extra.via?.target)}` +
       `objects:\n  databases: [${(extra.databases ?? ['shop']).join(', ')}]\n` +
       `mode: ${extra.mode ?? 'full+incremental'}\n` +
       `options:\n  jobs: ${extra.jobs ?? 2}\n  stateDir: ${join(dir.dir, `${name}-state`)}\n` +
       (extra.splitTableBytes ? `  splitTableBytes: ${extra.splitTableBytes}\n` : '') +
-      (extra.copyPrivileges ? '  copyPrivileges: true\n' : ''),
+      (extra.copyPrivileges ? '  copyPrivileges: true\n' : '') +
+      Object.entries(extra.options ?? {})
+        .map(([key, value]) => `  ${key}: ${value}\n`)
+        .join(''),
   );
 }
 

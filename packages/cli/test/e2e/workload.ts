@@ -31,46 +31,65 @@ export async function seedShop(server: SandboxServer, rows = 2000): Promise<void
  * Keeps changing the source until stopped: inserts, updates (TOASTed text and primary-key changes),
  * deletes, keyless-table changes and an occasional TRUNCATE, each in its own transaction.
  */
-export function startWriter(server: SandboxServer) {
-  return startTransactionLoop(server, 'shop', (i) => [
-    `INSERT INTO customers (name) VALUES ('live ${i}')`,
-    `INSERT INTO orders (customer_id, total, note) SELECT id, ${i} * 0.5, 'live' FROM customers ORDER BY random() LIMIT 3`,
-    `UPDATE orders SET total = total + 1, status = 'paid' WHERE id IN (SELECT id FROM orders ORDER BY random() LIMIT 5)`,
-    `DELETE FROM orders WHERE id IN (SELECT id FROM orders ORDER BY random() LIMIT 2)`,
-    `UPDATE documents SET body = body || '${i}' WHERE id = ${1 + (i % 5)}`,
-    `UPDATE documents SET id = id + 1000 WHERE id = (SELECT max(id) FROM documents)`,
-    `INSERT INTO "Audit Log" VALUES (now(), 'tick ${i}')`,
-    `UPDATE "Audit Log" SET message = message || '!' WHERE ctid = (SELECT ctid FROM "Audit Log" ORDER BY random() LIMIT 1)`,
-    `DELETE FROM "Audit Log" WHERE ctid = (SELECT ctid FROM "Audit Log" ORDER BY random() LIMIT 1)`,
-    i % 25 === 24
-      ? 'TRUNCATE scratch'
-      : `INSERT INTO scratch VALUES (${1000 + i}, ${i}) ON CONFLICT DO NOTHING`,
-  ]);
+export function startWriter(server: SandboxServer, options: { survive?: boolean } = {}) {
+  return startTransactionLoop(
+    server,
+    'shop',
+    (i) => [
+      `INSERT INTO customers (name) VALUES ('live ${i}')`,
+      `INSERT INTO orders (customer_id, total, note) SELECT id, ${i} * 0.5, 'live' FROM customers ORDER BY random() LIMIT 3`,
+      `UPDATE orders SET total = total + 1, status = 'paid' WHERE id IN (SELECT id FROM orders ORDER BY random() LIMIT 5)`,
+      `DELETE FROM orders WHERE id IN (SELECT id FROM orders ORDER BY random() LIMIT 2)`,
+      `UPDATE documents SET body = body || '${i}' WHERE id = ${1 + (i % 5)}`,
+      `UPDATE documents SET id = id + 1000 WHERE id = (SELECT max(id) FROM documents)`,
+      `INSERT INTO "Audit Log" VALUES (now(), 'tick ${i}')`,
+      `UPDATE "Audit Log" SET message = message || '!' WHERE ctid = (SELECT ctid FROM "Audit Log" ORDER BY random() LIMIT 1)`,
+      `DELETE FROM "Audit Log" WHERE ctid = (SELECT ctid FROM "Audit Log" ORDER BY random() LIMIT 1)`,
+      i % 25 === 24
+        ? 'TRUNCATE scratch'
+        : `INSERT INTO scratch VALUES (${1000 + i}, ${i}) ON CONFLICT DO NOTHING`,
+    ],
+    options,
+  );
 }
 
 /**
  * Runs the statements `statementsFor(i)` as transaction i, one after another with a short pause,
- * until stopped; counts the committed ones.
+ * until stopped; counts the committed ones. With `survive`, a lost connection (a restarted
+ * server, a cut socket) is waited out and writing goes on, as an application's pool would.
  */
 export function startTransactionLoop(
   server: SandboxServer,
   database: string,
   statementsFor: (i: number) => string[],
+  options: { survive?: boolean } = {},
 ) {
   let stopped = false;
   let transactions = 0;
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const done = (async () => {
-    const client = await server.client(database);
+    let client: Awaited<ReturnType<SandboxServer['client']>> | undefined;
     try {
       for (let i = 0; !stopped; i++) {
-        await client.query('BEGIN');
-        for (const sql of statementsFor(i)) await client.query(sql);
-        await client.query('COMMIT');
-        transactions++;
-        await new Promise((r) => setTimeout(r, 20));
+        try {
+          if (!client) {
+            client = await server.client(database);
+            client.on('error', () => {});
+          }
+          await client.query('BEGIN');
+          for (const sql of statementsFor(i)) await client.query(sql);
+          await client.query('COMMIT');
+          transactions++;
+          await pause(20);
+        } catch (error) {
+          if (!options.survive) throw error;
+          await client?.end().catch(() => {});
+          client = undefined;
+          await pause(200);
+        }
       }
     } finally {
-      await client.end();
+      await client?.end().catch(() => {});
     }
   })();
   return {
