@@ -23,6 +23,7 @@ export {
   SOURCE_BUILT_MAJORS,
   sourceBuiltBinaries,
 } from './source-built.js';
+export { type CertificatePair, makeTestCertificates, type TestCertificates } from './test-certificates.js';
 
 import { type SandboxOptions, SandboxServer } from './server.js';
 

@@ -42,6 +42,11 @@ export interface SandboxOptions {
    * never changed; its superuser must be `postgres` and its pg_hba.conf must trust loopback.
    */
   dataTemplate?: string;
+  /**
+   * Serve TLS with this certificate and key (PEM text); `ca` is trusted for client certificates
+   * (pg_hba's `cert` method). Without it the server offers no TLS.
+   */
+  tls?: { cert: string; key: string; ca?: string };
 }
 
 export interface SandboxConnection {
@@ -50,6 +55,8 @@ export interface SandboxConnection {
   user: string;
   password?: string;
   database: string;
+  /** For node-postgres: a server with `tls` is reached encrypted (its pg_hba may refuse plaintext). */
+  ssl?: { rejectUnauthorized: false };
 }
 
 const SUPERUSER = 'postgres';
@@ -100,6 +107,8 @@ export class SandboxServer {
   #exited: Promise<void>;
   #log: string[] = [];
   #stopped = false;
+  /** Serves TLS (SandboxOptions.tls). */
+  #tls = false;
   /** How many times the watchdog reported the postmaster stopped by `takeDown`. */
   #stops = 0;
 
@@ -148,6 +157,7 @@ export class SandboxServer {
       writeConfig(baseDir, port, options, runAs);
       const child = spawnServer(binaries, baseDir, runAs);
       const server = new SandboxServer(options.major, port, options.password, baseDir, child);
+      server.#tls = options.tls !== undefined;
       try {
         await server.#waitReady();
         return server;
@@ -168,6 +178,7 @@ export class SandboxServer {
       user: this.user,
       database,
       ...(this.password === undefined ? {} : { password: this.password }),
+      ...(this.#tls ? { ssl: { rejectUnauthorized: false as const } } : {}),
     };
   }
 
@@ -354,6 +365,7 @@ function writeConfig(baseDir: string, port: number, options: SandboxOptions, run
     ...(options.settings ?? {}),
   };
   if (options.password !== undefined && options.major >= 10) settings.password_encryption = 'scram-sha-256';
+  if (options.tls) writeTlsFiles(dataDir, options.tls, settings, runAs);
   const conf = Object.entries(settings)
     .map(([key, value]) => `${key} = ${renderSetting(value)}`)
     .join('\n');
@@ -384,6 +396,28 @@ function writeConfig(baseDir: string, port: number, options: SandboxOptions, run
     chownSync(confPath, runAs.uid, runAs.gid);
     chownSync(join(dataDir, 'pg_hba.conf'), runAs.uid, runAs.gid);
   }
+}
+
+/** The server's certificate, key and client CA in its data directory, as ssl = on needs them. */
+function writeTlsFiles(
+  dataDir: string,
+  tls: NonNullable<SandboxOptions['tls']>,
+  settings: Record<string, string | number | boolean>,
+  runAs: RunAs | undefined,
+): void {
+  const files: Array<[string, string, string]> = [
+    ['server.crt', tls.cert, 'ssl_cert_file'],
+    ['server.key', tls.key, 'ssl_key_file'],
+  ];
+  if (tls.ca) files.push(['root.crt', tls.ca, 'ssl_ca_file']);
+  for (const [name, text, setting] of files) {
+    const path = join(dataDir, name);
+    // The server refuses a key others may read.
+    writeFileSync(path, text, { mode: 0o600 });
+    if (runAs) chownSync(path, runAs.uid, runAs.gid);
+    settings[setting] = name;
+  }
+  settings.ssl = true;
 }
 
 function spawnServer(binaries: Binaries, baseDir: string, runAs: RunAs | undefined): ChildProcess {
