@@ -1,7 +1,15 @@
 import { type ConnectionParams, RouteError } from '@pgshift/plugin-api';
 import pg from 'pg';
+import {
+  effectiveTls,
+  fallsBack,
+  offersNoTls,
+  requireRootCertificate,
+  tlsAttempts,
+  tlsFailure,
+} from './tls.js';
 
-/** Turns route parameters into node-postgres client settings. */
+/** Route parameters as node-postgres client settings, TLS aside (see connectClient). */
 export function clientConfig(params: ConnectionParams, applicationName = 'pgshift'): pg.ClientConfig {
   const config: pg.ClientConfig = {
     host: params.host,
@@ -15,36 +23,55 @@ export function clientConfig(params: ConnectionParams, applicationName = 'pgshif
   if (params.password !== undefined) config.password = params.password;
   if (params.stream) config.stream = params.stream as unknown as pg.ClientConfig['stream'];
   if (params.replication) (config as { replication?: string }).replication = 'database';
-  const tls = params.tls;
-  if (tls && tls.sslmode !== 'disable' && tls.sslmode !== 'allow') {
-    const verify = tls.sslmode === 'verify-ca' || tls.sslmode === 'verify-full';
-    config.ssl = {
-      rejectUnauthorized: verify,
-      ...(tls.ca === undefined ? {} : { ca: tls.ca }),
-      ...(tls.servername === undefined ? {} : { servername: tls.servername }),
-      // verify-ca checks the chain but not the host name, as libpq does.
-      ...(tls.sslmode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
-    };
-  }
   return config;
+}
+
+const NO_TLS_MEMORY_MS = 60_000;
+const noTlsUntil = new Map<string, number>();
+
+/**
+ * Opens a connected client, negotiating TLS as libpq does for the route's sslmode (default
+ * `prefer`: encrypted whenever the server offers it). `extra` adds client settings (type
+ * parsers, startup options).
+ */
+export async function connectClient(
+  params: ConnectionParams,
+  applicationName: string,
+  extra: Partial<pg.ClientConfig> = {},
+): Promise<pg.Client> {
+  const tls = effectiveTls(params.tls);
+  const address = `${params.host}:${params.port}`;
+  requireRootCertificate(tls, address);
+  const attempts = tlsAttempts(tls, params.host);
+  // A server that just said it offers no TLS is asked again only after a while, not on every
+  // connection (node-postgres must reconnect to fall back, libpq goes on on the same socket).
+  if (tls.sslmode === 'prefer' && (noTlsUntil.get(address) ?? 0) > Date.now()) attempts.shift();
+  for (const [index, ssl] of attempts.entries()) {
+    const client = new pg.Client({ ...clientConfig(params, applicationName), ...extra, ssl });
+    // An error on an idle client (server shutdown, network) must not crash the process; the next
+    // query on it fails instead and the owner deals with it there.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => {});
+      if (index < attempts.length - 1 && fallsBack(error)) {
+        if (ssl && offersNoTls(error)) noTlsUntil.set(address, Date.now() + NO_TLS_MEMORY_MS);
+        continue;
+      }
+      throw tlsFailure(error, tls, address) ?? timedOut(error, params) ?? error;
+    }
+  }
+  throw new Error('no connection attempt was made');
 }
 
 /**
  * Opens a connected client. Values that must stay exact (int8, numeric, dates) are left as the
  * server's text by the type parsers set here, never turned into JS numbers or Dates.
  */
-export async function openClient(params: ConnectionParams, applicationName?: string): Promise<pg.Client> {
-  const client = new pg.Client({ ...clientConfig(params, applicationName), types: exactTypes });
-  // An error on an idle client (server shutdown, network) must not crash the process; the next
-  // query on it fails instead and the owner deals with it there.
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => {});
-    throw timedOut(error, params) ?? error;
-  }
-  return client;
+export function openClient(params: ConnectionParams, applicationName?: string): Promise<pg.Client> {
+  return connectClient(params, applicationName ?? 'pgshift', { types: exactTypes });
 }
 
 /** node-postgres says only "connection timeout": name the address it could not reach, and what to do. */

@@ -1,6 +1,6 @@
 export { BOOKKEEPING_SCHEMA, NON_USER_SCHEMAS_SQL, REPLICATION_NAME_PREFIX } from './bookkeeping.js';
 export * from './checks/index.js';
-export { clientConfig, exactTypes, openClient } from './connect.js';
+export { clientConfig, connectClient, exactTypes, openClient } from './connect.js';
 export { connectionLoss } from './connection-loss.js';
 export * from './copy/index.js';
 export { directRoute } from './direct-route.js';
@@ -38,6 +38,7 @@ export {
 } from './server-features.js';
 export { createServerHandle, sessionOf } from './server-handle.js';
 export { majorName, majorVersion, serverVersionNum } from './server-version.js';
+export { type EffectiveTls, effectiveTls } from './tls.js';
 export { inTransaction } from './transaction.js';
 export { parseTxidSnapshot, snapshotSees, type TxidSnapshot, widenXid } from './txid-snapshot.js';
 export * from './verify/index.js';

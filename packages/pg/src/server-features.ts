@@ -21,6 +21,8 @@ export const FEATURE_SINCE = {
   /** `rolbypassrls` and the BYPASSRLS role attribute. */
   bypassRls: 90500,
   replicationOrigins: 90500,
+  /** `pg_stat_ssl`: whether each session is encrypted. */
+  statSsl: 90500,
   createIndexIfNotExists: 90500,
   tableSample: 90500,
   /** `pg_replication_slots.active_pid`. */

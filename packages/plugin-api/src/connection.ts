@@ -2,11 +2,20 @@ import type { Duplex } from 'node:stream';
 
 /** TLS settings for a PostgreSQL connection, in the terms of libpq's sslmode. */
 export interface TlsSettings {
-  sslmode: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
-  /** PEM text of the certificate authority to trust (verify-ca, verify-full). */
+  /** Absent: as libpq, PGSSLMODE from the environment, else `prefer`. */
+  sslmode?: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+  /**
+   * PEM text of the certificate authorities to trust (libpq's sslrootcert), or `system` for the
+   * system's trusted roots. With it, `require` verifies the chain as `verify-ca` does (libpq too).
+   */
   ca?: string;
+  /** PEM text of the client certificate (libpq's sslcert), and of its key (sslkey). */
+  cert?: string;
+  key?: string;
   /** Host name to check the certificate against when it differs from the connected address. */
   servername?: string;
+  /** Where each setting came from, for `check` (`sslrootcert ca.pem`); set by the connector. */
+  origin?: string;
 }
 
 /**

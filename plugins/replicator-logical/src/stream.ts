@@ -1,6 +1,6 @@
-import { clientConfig, frontendMessage, MESSAGE, quoteIdent } from '@pgshift/pg';
+import { connectClient, frontendMessage, MESSAGE, quoteIdent } from '@pgshift/pg';
 import type { ConnectionParams } from '@pgshift/plugin-api';
-import pg from 'pg';
+import type pg from 'pg';
 import { BackendMessageReader, errorFields, lsnAt, PG_EPOCH_OFFSET_US } from './backend-messages.js';
 
 /**
@@ -47,7 +47,7 @@ const { copyData: COPY_DATA, copyDone: COPY_DONE, errorResponse: ERROR_RESPONSE 
  * `sendStatus` reports a position, and the caller passes the durable apply position only.
  */
 export class ReplicationStream {
-  readonly #config: pg.ClientConfig;
+  readonly #params: ConnectionParams;
   #client: pg.Client | undefined;
   #socket: SessionSocket | undefined;
   #stopping = false;
@@ -55,10 +55,7 @@ export class ReplicationStream {
   #ended = false;
 
   constructor(params: ConnectionParams) {
-    this.#config = {
-      ...clientConfig({ ...params, replication: true }, 'pgshift-stream'),
-      options: WALSENDER_OPTIONS,
-    };
+    this.#params = { ...params, replication: true };
   }
 
   start(slotName: string, fromLsn: string, options: string[], handlers: StreamHandlers): void {
@@ -68,12 +65,12 @@ export class ReplicationStream {
   }
 
   async #run(slotName: string, fromLsn: string, options: string[], handlers: StreamHandlers): Promise<void> {
-    const client = new pg.Client(this.#config);
+    // TLS as the route's sslmode says, like every other connection (connectClient).
+    const client = await connectClient(this.#params, 'pgshift-stream', { options: WALSENDER_OPTIONS });
     this.#client = client;
     client.on('error', (error) => {
       if (!this.#stopping) handlers.error(error);
     });
-    await client.connect();
     if (this.#stopping) {
       await client.end();
       return;

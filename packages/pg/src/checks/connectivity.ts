@@ -1,5 +1,13 @@
-import type { Checker, CheckResult, ServerHandle } from '@pgshift/plugin-api';
+import {
+  type Checker,
+  type CheckResult,
+  type OpenSession,
+  PgshiftError,
+  type ServerHandle,
+} from '@pgshift/plugin-api';
 import { quoteIdent } from '../quote.js';
+import { hasFeature } from '../server-features.js';
+import { effectiveTls } from '../tls.js';
 import { clientHostFromError, describeError, errorCode, isHbaRejection, isNetworkError } from './errors.js';
 import { databaseHbaLine } from './hba.js';
 import { checkResult } from './result.js';
@@ -37,22 +45,72 @@ export async function probeConnectivity(
   checker: Pick<Checker, 'id' | 'title'>,
   server: ServerHandle,
 ): Promise<CheckResult> {
-  const { user, database } = server.route.connection();
+  const params = server.route.connection();
+  const { user, database } = params;
+  let session: OpenSession | undefined;
   try {
-    const { rows } = await server.query<{ version: string }>(
-      "SELECT current_setting('server_version') AS version",
+    session = await server.connect();
+    const { rows } = await session.query<{ version: string; num: string }>(
+      "SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num",
     );
-    return checkResult(
-      checker,
-      'pass',
-      `connected to ${server.route.description} (database ${database}) as ${user}: PostgreSQL ${rows[0]?.version ?? '?'}`,
-    );
+    const encrypted = hasFeature(Number(rows[0]?.num), 'statSsl')
+      ? (
+          await session.query<{ ssl: boolean; version: string | null }>(
+            'SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()',
+          )
+        ).rows[0]
+      : undefined;
+    const connected = `connected to ${server.route.description} (database ${database}) as ${user}: PostgreSQL ${rows[0]?.version ?? '?'}`;
+    return connectionSecurity(checker, server, connected, encrypted);
   } catch (error) {
     return checkResult(
       checker,
       'failed',
       `could not connect to the ${server.role} ${server.route.description} (database ${database}) as ${user}: ${describeError(error)}`,
-      connectionRemedy(server, error),
+      error instanceof PgshiftError && error.remedy ? error.remedy : connectionRemedy(server, error),
     );
+  } finally {
+    await session?.close();
   }
+}
+
+/** Addresses whose traffic never leaves the machine they name. */
+function loopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/**
+ * Passes with how the session is protected; warns when it is plaintext across a network, unless
+ * the user chose that (sslmode disable, in the config or PGSSLMODE).
+ */
+function connectionSecurity(
+  checker: Pick<Checker, 'id' | 'title'>,
+  server: ServerHandle,
+  connected: string,
+  session: { ssl: boolean; version: string | null } | undefined,
+): CheckResult {
+  const { host, tls } = server.route.connection();
+  const settings = effectiveTls(tls);
+  if (session === undefined)
+    return checkResult(
+      checker,
+      'pass',
+      `${connected}; TLS ${settings.described} (the server cannot tell whether the session is encrypted before 9.5)`,
+    );
+  if (session.ssl)
+    return checkResult(
+      checker,
+      'pass',
+      `${connected}; encrypted with ${session.version ?? 'TLS'} (${settings.described})`,
+    );
+  const plaintext = `${connected}; the connection is not encrypted (${settings.described})`;
+  if (settings.sslmode === 'disable' || loopback(host)) return checkResult(checker, 'pass', plaintext);
+  return checkResult(
+    checker,
+    'warning',
+    `${plaintext}: the password and every row cross the network in the clear`,
+    settings.sslmode === 'allow' || settings.sslmode === 'prefer'
+      ? `turn ssl on in the ${server.role} server (ssl = on with a certificate), then set ${server.role}.tls.sslmode: verify-full with ${server.role}.tls.sslrootcert; or set ${server.role}.tls.sslmode: disable to accept plaintext knowingly`
+      : `set ${server.role}.tls.sslmode to require or stricter`,
+  );
 }
