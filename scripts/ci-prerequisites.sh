@@ -3,12 +3,14 @@
 # - tmux: packages/cli/test/display-tmux.test.ts records the demo's live display in a terminal.
 # - postgresql-15 (pgbench, pg_dump) and pgcopydb: bench/test/smoke.test.ts runs the benchmark
 #   harnesses on a small dataset against these peers (the servers themselves come from npm).
+# - openssl: packages/pg/test/tls.test.ts makes throwaway certificates for TLS sandbox servers.
 # - postgresql-15-wal2json: plugins/replicator-logical/test/follow.test.ts follows a Debian
 #   PostgreSQL 15 source through wal2json, which the npm builds of PostgreSQL do not include.
 set -euo pipefail
 
 missing=()
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -x /usr/lib/postgresql/15/bin/pgbench ] && [ -x /usr/lib/postgresql/15/bin/pg_dump ] || missing+=(postgresql-15)
 [ -x /usr/bin/pgcopydb ] || missing+=(pgcopydb)
 [ -f /usr/lib/postgresql/15/lib/wal2json.so ] || missing+=(postgresql-15-wal2json)

@@ -14,4 +14,5 @@ export {
 } from './schema.js';
 export { revealSecret, type SecretValue } from './secret-text.js';
 export { startTestBastion, type TestBastion, type TestBastionOptions } from './test-bastion.js';
+export { type TlsConfig, tlsSchema, tlsSettings } from './tls-config.js';
 export { openTunnelCount, type SshJumpConfig, SshTunnel, type TunnelContext } from './tunnel.js';

@@ -1,8 +1,9 @@
-import type { ConnectionParams, ConnectorContext, Route, TlsSettings } from '@pgshift/plugin-api';
+import type { ConnectionParams, ConnectorContext, Route } from '@pgshift/plugin-api';
 import { RouteError } from '@pgshift/plugin-api';
 import { probeTcp } from './probe.js';
 import { ReopeningTunnel } from './reopening-tunnel.js';
 import { revealSecret, type SecretValue } from './secret-text.js';
+import { type TlsConfig, tlsSettings } from './tls-config.js';
 import { type SshJumpConfig, SshTunnel } from './tunnel.js';
 
 export interface RouteSpec {
@@ -14,7 +15,8 @@ export interface RouteSpec {
   password?: SecretValue;
   /** Default database when the caller names none. */
   database?: string;
-  tls?: TlsSettings;
+  /** The config's `tls` block; its files are read relative to the config file. */
+  tls?: TlsConfig;
   facts?: Route['facts'];
   via?: { ssh?: SshJumpConfig };
 }
@@ -54,6 +56,7 @@ export async function openRoute(spec: RouteSpec, ctx: ConnectorContext): Promise
   }
 
   const password = revealSecret(spec.password);
+  const tls = tlsSettings(spec.tls, ctx.baseDir, `${ctx.role}.tls`);
   const stream = tunnel?.streamFactory(spec.host, spec.port);
   let closed = false;
   return {
@@ -67,7 +70,7 @@ export async function openRoute(spec: RouteSpec, ctx: ConnectorContext): Promise
         user: spec.user,
         ...(password === undefined ? {} : { password }),
         database: options.database ?? spec.database ?? 'postgres',
-        ...(spec.tls ? { tls: spec.tls } : {}),
+        ...(tls ? { tls } : {}),
         ...(stream ? { stream } : {}),
         ...(options.replication ? { replication: true } : {}),
         connectTimeoutMs: ctx.timeoutMs,
@@ -86,15 +89,17 @@ export interface EndpointFields {
   user: string;
   password?: SecretValue;
   database?: string;
+  tls?: TlsConfig;
   via?: { ssh?: SshJumpConfig };
 }
 
 /** The part of a RouteSpec that comes straight from a connector's config block. */
 export function endpointFields(
   config: EndpointFields,
-): Pick<RouteSpec, 'user' | 'password' | 'database' | 'via'> {
+): Pick<RouteSpec, 'user' | 'password' | 'database' | 'tls' | 'via'> {
   return {
     user: config.user,
+    ...(config.tls ? { tls: config.tls } : {}),
     ...(config.password === undefined ? {} : { password: config.password }),
     ...(config.database ? { database: config.database } : {}),
     ...(config.via ? { via: config.via } : {}),

@@ -1,4 +1,5 @@
 import { type JsonSchema, portSchema, secretSchema, stringSchema } from '@pgshift/plugin-api';
+import { tlsSchema } from './tls-config.js';
 
 /** JSON Schema fragments shared by the first-party connectors (the basic ones are plugin-api's). */
 export { portSchema, secretSchema, stringSchema };
@@ -87,10 +88,11 @@ export const inventoryRefSchema: JsonSchema = {
   ],
 };
 
-/** The keys the kernel handles for every connector; declared so additionalProperties: false holds. */
+/** The keys every connector takes (access, database, tls); declared so additionalProperties: false holds. */
 export function commonProperties(access: string): Record<string, JsonSchema> {
   return {
     access: { const: access },
     database: stringSchema('Maintenance database to connect to (postgres).'),
+    tls: tlsSchema,
   };
 }

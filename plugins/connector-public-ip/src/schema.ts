@@ -11,17 +11,6 @@ export const configSchema: JsonSchema = {
     port: { ...portSchema, description: 'PostgreSQL port.' },
     user: stringSchema('Account to connect as.'),
     password: secretSchema('Password of the account.'),
-    tls: {
-      type: 'object',
-      description: 'TLS settings, as libpq names them.',
-      additionalProperties: false,
-      required: ['sslmode'],
-      properties: {
-        sslmode: { enum: ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] },
-        caFile: stringSchema('PEM file of the certificate authority to trust, relative to the config file.'),
-        servername: stringSchema('Name to check the certificate against, when it differs from host.'),
-      },
-    },
     via: viaSchema,
   },
 };

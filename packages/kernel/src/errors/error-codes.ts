@@ -247,6 +247,12 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodeEntry>> = {
     remedy: 'start it with pgshift run -c FILE, or check options.stateDir',
     docs: 'finish-and-cancel.md#finish-cut-over',
   },
+  PGSHIFT_TLS: {
+    what: 'A connection could not be protected as its sslmode asks: no TLS offered, a certificate not trusted or not for the host name, or a certificate file missing.',
+    remedy:
+      'the error names the server and the cause; fix the certificate settings in the tls block (sslmode, sslrootcert, servername, sslcert, sslkey) or the server',
+    docs: 'access-modes.md#tls',
+  },
   PGSHIFT_USAGE: {
     what: 'A command was given options that cannot go together.',
     remedy: 'the error names the option and a form that works',
