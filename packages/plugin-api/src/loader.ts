@@ -72,6 +72,12 @@ export interface Loader {
    * disabled). Idempotent.
    */
   finish?(ctx: LoadContext): Promise<void>;
+  /**
+   * The task is complete (verified; slots dropped): remove what the loader kept on the target
+   * for itself (progress marks), unless the user asked to keep it. Returns a sentence saying
+   * what was removed, for the user.
+   */
+  cleanup?(ctx: LoadContext): Promise<string | undefined>;
 }
 
 /** Every method of Loader, in the order the orchestrator calls them (`finish` is optional). */
@@ -81,4 +87,5 @@ export const LOADER_METHODS = [
   'postData',
   'syncSequences',
   'finish',
+  'cleanup',
 ] as const satisfies readonly (keyof Loader)[];

@@ -142,6 +142,18 @@ export class NativeLoader implements Loader {
     }
   }
 
+  async cleanup(ctx: LoadContext): Promise<string | undefined> {
+    const target = await this.#open(ctx, 'target');
+    try {
+      const gone = await new ProgressStore(target, ctx.options.taskName, ctx.database.name).forget();
+      return gone
+        ? `removed schema pgshift (the copy's progress marks) from database ${ctx.database.name} on the target`
+        : `removed this task's progress marks from database ${ctx.database.name} on the target; schema pgshift stays, as it holds other pgshift objects`;
+    } finally {
+      await target.end().catch(() => {});
+    }
+  }
+
   async syncSequences(ctx: LoadContext): Promise<void> {
     await this.#withBoth(ctx, async (source, target) => {
       const plan = await this.#plan(ctx, source);

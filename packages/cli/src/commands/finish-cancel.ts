@@ -8,60 +8,63 @@ const WAIT_MS = 24 * 3600 * 1000;
 function controlCommand(name: 'finish' | 'cancel', description: string): CliCommand {
   return {
     register(program, run) {
+      const command = new Command(name)
+        .description(description)
+        .requiredOption('-c, --config <file>', 'task config file')
+        .option('--no-wait', 'record the request and return at once');
+      if (name === 'finish')
+        command.option('--keep-state', "leave pgshift's bookkeeping (schema pgshift) on the target");
       program.addCommand(
-        new Command(name)
-          .description(description)
-          .requiredOption('-c, --config <file>', 'task config file')
-          .option('--no-wait', 'record the request and return at once')
-          .action(
-            run(async (ctx, globals, opts: { config: string; wait: boolean }) => {
-              const task = await loadForCommand(ctx, globals, opts.config);
-              const result = await requestAndWait(task.config.options.stateDir, name, {
-                timeoutMs: opts.wait ? WAIT_MS : 0,
-              });
-              const state = result.state;
-              if (result.outcome === 'not-running' && name === 'cancel' && state && resumable(state)) {
-                // No process will come back to it (its apply may fail again and again): carried out here.
-                ctx.print(`no process is running task ${task.config.task.name}; cancelling it now`);
-                try {
-                  const outcome = await runTask(task, { deps: defaultMigrationDeps });
-                  if (outcome.status !== 'cancelled') {
-                    ctx.print(`task ${task.config.task.name}: ${outcome.status}`);
-                    return 1;
-                  }
-                  ctx.print(
-                    `task ${task.config.task.name}: cancelled; its replication slots and publications are dropped`,
-                  );
-                  for (const line of outcome.cleanupAdvice ?? []) ctx.print(`  ${line}`);
-                  return 0;
-                } finally {
-                  await task.close();
+        command.action(
+          run(async (ctx, globals, opts: { config: string; wait: boolean; keepState?: boolean }) => {
+            const task = await loadForCommand(ctx, globals, opts.config);
+            const result = await requestAndWait(task.config.options.stateDir, name, {
+              timeoutMs: opts.wait ? WAIT_MS : 0,
+              keepState: opts.keepState === true,
+            });
+            const state = result.state;
+            if (result.outcome === 'not-running' && name === 'cancel' && state && resumable(state)) {
+              // No process will come back to it (its apply may fail again and again): carried out here.
+              ctx.print(`no process is running task ${task.config.task.name}; cancelling it now`);
+              try {
+                const outcome = await runTask(task, { deps: defaultMigrationDeps });
+                if (outcome.status !== 'cancelled') {
+                  ctx.print(`task ${task.config.task.name}: ${outcome.status}`);
+                  return 1;
                 }
-              }
-              await task.close();
-              if (result.outcome === 'not-running') {
                 ctx.print(
-                  `no process is running task ${task.config.task.name}; the ${name} request is recorded and ` +
-                    `"pgshift run -c ${opts.config}" will carry it out`,
+                  `task ${task.config.task.name}: cancelled; its replication slots and publications are dropped`,
                 );
+                for (const line of outcome.cleanupAdvice ?? []) ctx.print(`  ${line}`);
                 return 0;
+              } finally {
+                await task.close();
               }
-              if (!opts.wait || result.outcome === 'timeout') {
-                ctx.print(`${name} requested; follow it with "pgshift status -c ${opts.config}"`);
-                return 0;
-              }
+            }
+            await task.close();
+            if (result.outcome === 'not-running') {
               ctx.print(
-                `task ${task.config.task.name}: ${state?.status ?? 'unknown'} (stage ${state?.stage ?? '?'})`,
+                `no process is running task ${task.config.task.name}; the ${name} request is recorded and ` +
+                  `"pgshift run -c ${opts.config}" will carry it out`,
               );
-              if (state?.summary) ctx.print(JSON.stringify(state.summary, null, 2));
-              if (state?.status === 'failed' && state.error) {
-                ctx.print(`error[${state.error.code}]: ${state.error.message}`);
-                if (state.error.remedy) ctx.print(`remedy: ${state.error.remedy}`);
-              }
-              const wanted = name === 'finish' ? 'completed' : 'cancelled';
-              return state?.status === wanted ? 0 : 1;
-            }),
-          ),
+              return 0;
+            }
+            if (!opts.wait || result.outcome === 'timeout') {
+              ctx.print(`${name} requested; follow it with "pgshift status -c ${opts.config}"`);
+              return 0;
+            }
+            ctx.print(
+              `task ${task.config.task.name}: ${state?.status ?? 'unknown'} (stage ${state?.stage ?? '?'})`,
+            );
+            if (state?.summary) ctx.print(JSON.stringify(state.summary, null, 2));
+            if (state?.status === 'failed' && state.error) {
+              ctx.print(`error[${state.error.code}]: ${state.error.message}`);
+              if (state.error.remedy) ctx.print(`remedy: ${state.error.remedy}`);
+            }
+            const wanted = name === 'finish' ? 'completed' : 'cancelled';
+            return state?.status === wanted ? 0 : 1;
+          }),
+        ),
       );
     },
   };

@@ -32,6 +32,10 @@ export const runCommand: CliCommand = {
           ]),
         )
         .option('--no-verify', 'skip the verification after the copy and at finish')
+        .option(
+          '--keep-state',
+          "when the task completes, leave pgshift's bookkeeping (schema pgshift) on the target",
+        )
         .action(
           run(
             async (
@@ -43,6 +47,7 @@ export const runCommand: CliCommand = {
                 metricsPort?: number;
                 onLostSnapshot?: LostSnapshotChoice;
                 verify: boolean;
+                keepState?: boolean;
               },
             ) => {
               const task = await loadForCommand(ctx, globals, opts.config);
@@ -82,6 +87,7 @@ export const runCommand: CliCommand = {
                   progress: output.sink,
                   signal: controller.signal,
                   verify: opts.verify,
+                  keepState: opts.keepState === true,
                 });
                 failed = outcome.status !== 'completed' && outcome.status !== 'cancelled';
                 await output.close({ failed });

@@ -22,7 +22,13 @@ export function readTaskStatus(stateDirPath: string): TaskStatusReport {
 export async function requestAndWait(
   stateDirPath: string,
   request: 'finish' | 'cancel',
-  options: { timeoutMs: number; pollMs?: number; onWait?: (status: TaskStatusReport) => void },
+  options: {
+    timeoutMs: number;
+    pollMs?: number;
+    onWait?: (status: TaskStatusReport) => void;
+    /** finish: leave pgshift's bookkeeping on the target. */
+    keepState?: boolean;
+  },
 ): Promise<{ outcome: 'done' | 'not-running' | 'timeout'; state: TaskState | undefined }> {
   const dir = new StateDir(stateDirPath);
   const state = dir.readState();
@@ -32,7 +38,7 @@ export async function requestAndWait(
     });
   }
   if (state.status === 'completed' || state.status === 'cancelled') return { outcome: 'done', state };
-  dir.requestControl(request);
+  dir.requestControl(request, { keepState: options.keepState === true });
   if (runningOwner(stateDirPath) === undefined) return { outcome: 'not-running', state };
   const deadline = Date.now() + options.timeoutMs;
   const wanted = request === 'finish' ? ['completed', 'failed'] : ['cancelled', 'failed'];

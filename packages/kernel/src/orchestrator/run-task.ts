@@ -39,6 +39,8 @@ export interface RunTaskOptions {
   stateDir?: StateDir;
   /** Lets other workers copy part of each database under the same snapshot (task store workers). */
   copyShare?: CopyShare;
+  /** Leave pgshift's bookkeeping on the target when the task completes (also `finish --keep-state`). */
+  keepState?: boolean;
 }
 
 export type RunOutcome =
@@ -156,7 +158,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
     if (config.mode !== 'full+incremental') {
       await finishLoads(run, selection);
       const verify = options.verify === false ? [] : await verifyAll(run, selection);
-      return conclude(run, selection, verify);
+      return await conclude(run, selection, verify, options.keepState);
     }
 
     stateDir.transition(state, 'following', 'catch-up');
@@ -187,7 +189,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
     for (const database of selection.databases) {
       await replicatorFor(run, database.name).cleanup(replicationContext(run, database));
     }
-    return conclude(run, selection, verify);
+    return await conclude(run, selection, verify, options.keepState);
   } finally {
     releaseLock();
     await task.close();
@@ -238,12 +240,18 @@ function failVerify(run: RunContext, verify: VerifyOutcome[], remedy: string): v
   run.stateDir.transition(run.state, 'failed', 'verifying', `verify found differences; ${remedy}`);
 }
 
-function conclude(run: RunContext, selection: ResolvedSelection, verify: VerifyOutcome[]): RunOutcome {
+async function conclude(
+  run: RunContext,
+  selection: ResolvedSelection,
+  verify: VerifyOutcome[],
+  keepState = false,
+): Promise<RunOutcome> {
   const { state } = run;
   if (verify.some((v) => !v.ok)) {
     failVerify(run, verify, COPY_VERIFY_REMEDY);
     return { status: 'verify-failed', state, verify };
   }
+  await removeBookkeeping(run, selection, keepState || run.stateDir.readControl()?.keepState === true);
   for (const database of selection.databases)
     run.stateDir.updateDatabase(state, database.name, { phase: 'done' });
   state.summary = summarize(run, selection);
@@ -251,6 +259,40 @@ function conclude(run: RunContext, selection: ResolvedSelection, verify: VerifyO
   run.stateDir.clearControl();
   run.progress.emit({ type: 'stage', stage: 'done', state: 'done' });
   return { status: 'completed', state, verify };
+}
+
+/**
+ * The task is complete: what pgshift kept on the target for itself goes, and the user is told
+ * (or told where it stays). A failure here loses nothing of the migration, so it only warns.
+ */
+async function removeBookkeeping(
+  run: RunContext,
+  selection: ResolvedSelection,
+  keep: boolean,
+): Promise<void> {
+  const say = (level: 'info' | 'warn', text: string) => {
+    run.task.logger[level](text);
+    run.progress.emit({ type: 'message', level, text });
+  };
+  for (const database of selection.databases) {
+    if (keep) {
+      say(
+        'info',
+        `kept schema pgshift (pgshift's bookkeeping) in database ${database.name} on the target (--keep-state)`,
+      );
+      continue;
+    }
+    try {
+      const said = await run.loader.cleanup?.(loadContext(run, database));
+      if (said) say('info', said);
+    } catch (error) {
+      say(
+        'warn',
+        `could not remove pgshift's bookkeeping from database ${database.name} on the target (${String((error as Error)?.message ?? error)}); ` +
+          'DROP SCHEMA pgshift CASCADE in that database removes it',
+      );
+    }
+  }
 }
 
 async function cancelRun(run: RunContext, selection: ResolvedSelection): Promise<RunOutcome> {

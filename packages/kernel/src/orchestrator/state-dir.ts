@@ -23,7 +23,12 @@ function readJson<T>(path: string): T | undefined {
   }
 }
 
-export type ControlRequest = { request: 'finish' | 'cancel'; at: string };
+export type ControlRequest = {
+  request: 'finish' | 'cancel';
+  at: string;
+  /** finish --keep-state: leave pgshift's bookkeeping on the target. */
+  keepState?: boolean;
+};
 
 /** Live figures the running process publishes for `pgshift status`. */
 export interface LiveStatus {
@@ -87,12 +92,11 @@ export class StateDir {
     this.writeState(state);
   }
 
-  requestControl(request: ControlRequest['request']): void {
+  requestControl(request: ControlRequest['request'], options: { keepState?: boolean } = {}): void {
     this.ensure();
-    writeAtomically(
-      join(this.path, 'control.json'),
-      JSON.stringify({ request, at: new Date().toISOString() }),
-    );
+    const control: ControlRequest = { request, at: new Date().toISOString() };
+    if (options.keepState) control.keepState = true;
+    writeAtomically(join(this.path, 'control.json'), JSON.stringify(control));
   }
 
   readControl(): ControlRequest | undefined {

@@ -203,4 +203,35 @@ export class ProgressStore {
       [this.task, this.database, phase],
     );
   }
+
+  /**
+   * Forgets this task's copy of this database, once the task is complete: its rows go, each
+   * table that no task uses any more goes, and then the schema if nothing else of pgshift's is
+   * left in it. Returns whether the schema is gone.
+   */
+  async forget(): Promise<boolean> {
+    return inTransaction(this.client, async () => {
+      // pgshift's own DDL must not fire the user's event triggers (enabled by now) where allowed.
+      await this.client.query("SET LOCAL session_replication_role = 'replica'").catch(() => {});
+      for (const table of BOOKKEEPING_TABLES) {
+        const exists = await this.client.query(`SELECT to_regclass('pgshift.${table}') IS NOT NULL AS e`);
+        if (!exists.rows[0]?.e) continue;
+        await this.client.query(`DELETE FROM pgshift.${table} WHERE task = $1 AND database = $2`, [
+          this.task,
+          this.database,
+        ]);
+        const left = await this.client.query(`SELECT 1 FROM pgshift.${table} LIMIT 1`);
+        if (left.rows.length === 0) await this.client.query(`DROP TABLE pgshift.${table}`);
+      }
+      const { rows } = await this.client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'pgshift'`,
+      );
+      if ((rows[0]?.n ?? 0) > 0) return false;
+      await this.client.query('DROP SCHEMA IF EXISTS pgshift');
+      return true;
+    });
+  }
 }
+
+/** The copy's tables in schema pgshift (see DDL). */
+const BOOKKEEPING_TABLES = ['copy_progress', 'copy_tables', 'load_phases', 'copy_state'] as const;
