@@ -1,6 +1,7 @@
 import {
   type CheckReport,
   checkTask,
+  copyFraction,
   createTask,
   formatBytes,
   type LoadTaskOptions,
@@ -77,10 +78,12 @@ export function progressOf(record: TaskRecord) {
   const copy = record.live?.copy;
   let percent: number | undefined;
   let etaSeconds: number | undefined;
-  if (copy && copy.totalBytes > 0) {
-    percent = Math.min(100, (copy.bytes / copy.totalBytes) * 100);
+  if (copy) {
+    const fraction = copyFraction(copy);
+    percent = fraction * 100;
     const elapsed = (Date.parse(record.live?.at ?? '') - Date.parse(copy.startedAt)) / 1000;
-    if (elapsed > 0 && copy.bytes > 0 && copy.bytes < copy.totalBytes) {
+    // No ETA once the copy is done, whatever the size estimate said.
+    if (fraction < 1 && elapsed > 0 && copy.bytes > 0 && copy.bytes < copy.totalBytes) {
       etaSeconds = ((copy.totalBytes - copy.bytes) / copy.bytes) * elapsed;
     }
   }

@@ -1,4 +1,4 @@
-import { formatBytes, formatCount, formatDuration } from '@pgshift/kernel';
+import { copyFraction, formatBytes, formatCount, formatDuration } from '@pgshift/kernel';
 import { bold, cyan, dim, green, red, truncate, yellow } from './ansi.js';
 import type { DisplayState, StageRow, StageState } from './display-state.js';
 
@@ -46,12 +46,6 @@ function stageLine(row: StageRow, options: FrameOptions): string {
       : '';
   const text = `${mark(row.state, options.now, options.color)} ${label} ${row.state.padEnd(7)}${took}${dbs}`;
   return options.color && row.state === 'running' ? bold(text) : text;
-}
-
-/** The copy's overall percentage: a finished copy is 100% whatever the size estimate said. */
-function copyFraction(c: { bytes: number; totalBytes: number; tablesDone: number; tablesTotal: number }) {
-  if (c.tablesTotal > 0 && c.tablesDone === c.tablesTotal) return 1;
-  return c.totalBytes > 0 ? Math.min(0.99, c.bytes / c.totalBytes) : 0;
 }
 
 /** The lines of one frame of the live display. */

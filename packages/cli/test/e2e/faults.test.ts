@@ -131,7 +131,9 @@ describe('faults during incremental sync, ridden out without a rerun', () => {
     expect(await source.query('SELECT slot_name FROM pg_replication_slots')).toEqual([]);
     expect(readState(`${dir.dir}/faults-sync-state`)?.status).toBe('completed');
     // Finishing removes pgshift's bookkeeping from the target.
-    expect(await target.query("SELECT 1 FROM pg_namespace WHERE nspname = 'pgshift'", [], 'shop')).toEqual([]);
+    expect(await target.query("SELECT 1 FROM pg_namespace WHERE nspname = 'pgshift'", [], 'shop')).toEqual(
+      [],
+    );
   });
 });
 

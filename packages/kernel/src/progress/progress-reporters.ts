@@ -1,4 +1,5 @@
 import type { ProgressEvent, ProgressEventInput, ProgressSink } from '@pgshift/plugin-api';
+import { copyFraction } from './copy-fraction.js';
 import { formatBytes, formatCount, formatDuration } from './format.js';
 
 type Write = (line: string) => void;
@@ -57,13 +58,8 @@ export function plainReporter(write: Write, options: { intervalMs?: number } = {
           lastCopyLine = now;
           const elapsed = (now - copyStarted.at) / 1000;
           const rate = elapsed > 0 ? (event.bytes - copyStarted.bytes) / elapsed : 0;
-          // totalBytes is an estimate from table sizes; a finished copy is 100% whatever it says.
-          const finished = event.tablesDone === event.tablesTotal;
-          const percent = finished
-            ? 100
-            : event.totalBytes > 0
-              ? Math.min(99, (event.bytes / event.totalBytes) * 100)
-              : 0;
+          const percent = copyFraction(event) * 100;
+          const finished = percent === 100;
           const eta = finished
             ? '0s'
             : rate > 0
