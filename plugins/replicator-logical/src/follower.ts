@@ -253,7 +253,6 @@ export class Follower {
         // Idle: a good moment to wait for the commit in flight (and to see it fail).
         await this.#settleCommits();
         if (this.#queue.length > 0) continue;
-        this.#tracker.busy = this.#txn !== undefined;
         const drainTo = this.#control.drainTo?.();
         if (drainTo !== undefined) {
           const goal = lsnToBigInt(drainTo);
@@ -273,7 +272,6 @@ export class Follower {
       this.#control.signal.removeEventListener('abort', onAbort);
       for (const timer of timers) clearInterval(timer);
       await Promise.all([stream.stop(), target.end().catch(() => {}), poller?.end().catch(() => {})]);
-      this.#tracker.busy = false;
       this.#emitLag();
     }
   }
@@ -344,7 +342,6 @@ export class Follower {
   }
 
   async #process(item: Item, applier: Applier, identities: SourceIdentities): Promise<void> {
-    this.#tracker.busy = true;
     if (item.type === 'keepalive') {
       this.#tracker.seeSource(item.lsn);
       if (!this.#txn) {
@@ -424,6 +421,7 @@ export class Follower {
       (change.commitLsn !== undefined && lsnToBigInt(change.commitLsn) < this.#position) ||
       this.#inCopy(change);
     this.#txn = { skip, commitTimeUs: change.commitTimeUs };
+    if (!skip) this.#tracker.began(change.commitTimeUs);
     if (!skip && this.#group.transactions === 0 && this.#group.changes === 0)
       this.#group.startedAt = Date.now();
   }
@@ -459,6 +457,7 @@ export class Follower {
     this.#lastSeenEnd = end;
     this.#group.transactions++;
     const commitTimeUs = change.commitTimeUs ?? txn.commitTimeUs;
+    this.#tracker.received(end, commitTimeUs);
     this.#group.last = change.commitLsn
       ? { commitLsn: change.commitLsn, endLsn: change.endLsn, commitTimeUs }
       : { endLsn: change.endLsn, commitTimeUs };
@@ -524,7 +523,7 @@ export class Follower {
 
   async #committed(last: NonNullable<Group['last']>, transactions: number): Promise<void> {
     this.#position = lsnToBigInt(last.endLsn);
-    this.#tracker.applyGroup(this.#position, transactions, last.commitTimeUs);
+    this.#tracker.applyGroup(this.#position, transactions);
     await this.#stream?.sendStatus(this.#position);
   }
 

@@ -17,19 +17,36 @@ export class LagTracker {
   /** A keepalive position reached with nothing left to apply: the target is caught up to it. */
   caughtUpTo = 0n;
   transactionsApplied = 0;
-  lastCommitTimeUs: bigint | undefined;
-  busy = false;
-  readonly #startedAt = Date.now();
   #samples: [number, number][] = [];
+  /**
+   * Transactions received and not yet applied, oldest first: where each ends, and since when it
+   * waits (its commit time on the source when the format gives it, else when it arrived).
+   */
+  #pending: { end: bigint; sinceMs: number }[] = [];
+  /** The transaction being received, not yet committed on the stream: since when it waits. */
+  #openSinceMs: number | undefined;
 
   seeSource(lsn: bigint): void {
     if (lsn > this.source) this.source = lsn;
   }
 
-  applyGroup(position: bigint, transactions: number, commitTimeUs: bigint | undefined): void {
+  /** A transaction to apply begins arriving. */
+  began(commitTimeUs: bigint | undefined, now = Date.now()): void {
+    this.#openSinceMs ??= commitTimeUs === undefined ? now : Number(commitTimeUs / 1000n);
+  }
+
+  /** A transaction to apply has arrived whole; it ends at `end`. */
+  received(end: bigint, commitTimeUs: bigint | undefined, now = Date.now()): void {
+    const sinceMs = commitTimeUs === undefined ? (this.#openSinceMs ?? now) : Number(commitTimeUs / 1000n);
+    this.#pending.push({ end, sinceMs });
+    this.#openSinceMs = undefined;
+  }
+
+  applyGroup(position: bigint, transactions: number): void {
     this.applied = position;
     this.transactionsApplied += transactions;
-    if (commitTimeUs !== undefined) this.lastCommitTimeUs = commitTimeUs;
+    while (this.#pending.length > 0 && (this.#pending[0] as { end: bigint }).end <= position)
+      this.#pending.shift();
     this.sample();
   }
 
@@ -49,14 +66,15 @@ export class LagTracker {
   status(now = Date.now()): ReplicationStatus {
     const reached = later(this.applied, this.caughtUpTo);
     const lagBytes = this.source > reached ? this.source - reached : 0n;
-    const since =
-      this.lastCommitTimeUs !== undefined ? Number(this.lastCommitTimeUs / 1000n) : this.#startedAt;
+    const oldest = this.#pending[0]?.sinceMs ?? this.#openSinceMs;
     return {
       appliedLsn: bigIntToLsn(this.applied),
       sourceLsn: bigIntToLsn(later(this.source, this.applied)),
       lagBytes,
-      // Nothing received is waiting to be applied: caught up.
-      lagSeconds: this.busy ? Math.max(0, (now - since) / 1000) : 0,
+      // How long the oldest change not yet applied has waited; none waiting: caught up. Not the
+      // age of the last applied commit: after a pause with an idle source that one is old, and
+      // nothing is late.
+      lagSeconds: oldest === undefined ? 0 : Math.max(0, (now - oldest) / 1000),
       applyRate: Math.round(this.rate(now) * 10) / 10,
       transactionsApplied: this.transactionsApplied,
     };
