@@ -54,6 +54,9 @@ const CORE_DESCRIPTIONS: Record<string, string> = {
   'options.reconnectAttempts':
     'Consecutive failed attempts to reconnect after a lost connection before the run fails (0: fail at once).',
   'options.reconnectMaxDelaySeconds': 'The longest wait between two attempts to reconnect.',
+  'options.onApplyError':
+    'When the target refuses a change while following: stop the run, or retry it from the durable position.',
+  'options.applyRetries': 'With onApplyError: retry, attempts in a row before the run stops.',
 };
 
 const CORE_DEFAULTS: Record<string, unknown> = { mode: 'full+incremental' };

@@ -50,6 +50,10 @@ export interface TaskOptions {
   reconnectAttempts: number;
   /** The longest wait between two attempts to reconnect. */
   reconnectMaxDelaySeconds: number;
+  /** When the target refuses a change: stop (the default), or retry from the durable position. */
+  onApplyError: 'stop' | 'retry';
+  /** With onApplyError: retry, how many times in a row before the run stops. */
+  applyRetries: number;
   [key: string]: unknown;
 }
 

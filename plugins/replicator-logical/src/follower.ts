@@ -267,6 +267,9 @@ export class Follower {
       }
     } catch (error) {
       await applier?.rollback().catch(() => {});
+      // Where the refused change lies: in the first transaction committed after the durable position.
+      if (error instanceof ReplicationError && error.code === CODES.apply && error.details)
+        Object.assign(error.details, { database, appliedUpTo: bigIntToLsn(this.#position) });
       throw error;
     } finally {
       this.#control.signal.removeEventListener('abort', onAbort);

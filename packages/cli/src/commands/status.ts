@@ -1,6 +1,7 @@
 import { formatBytes, readTaskStatus, type TaskStatusReport } from '@pgshift/kernel';
 import { Command } from 'commander';
 import type { CliCommand } from '../command.js';
+import { errorLines } from '../display/error-lines.js';
 import { reconnectingLine } from '../display/reconnecting-line.js';
 import { loadForCommand } from '../load.js';
 import { table } from '../table.js';
@@ -62,7 +63,6 @@ function render({ state, live, runningPid }: TaskStatusReport): string {
     );
   }
   if (live && runningPid) lines.push('', `figures as of ${live.at}`);
-  if (state.error) lines.push('', `last error: ${state.error.code}: ${state.error.message}`);
-  if (state.error?.remedy) lines.push(`remedy: ${state.error.remedy}`);
+  if (state.error) lines.push('', ...errorLines(state.error));
   return lines.join('\n');
 }

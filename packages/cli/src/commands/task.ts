@@ -17,6 +17,7 @@ import {
 import { Command } from 'commander';
 import type { ActionRunner, CliCommand } from '../command.js';
 import type { CliContext, GlobalOptions } from '../context.js';
+import { errorLines } from '../display/error-lines.js';
 import { reconnectingLine } from '../display/reconnecting-line.js';
 import { table } from '../table.js';
 import { render as renderChecks } from './check.js';
@@ -135,8 +136,9 @@ function renderShow(record: TaskRecord): string {
   const report = checksAsReport(record);
   if (report) lines.push('', `checks (${record.checks?.at}):`, renderChecks(report));
   if (record.control) lines.push('', `requested: ${record.control.request} at ${record.control.at}`);
-  if (record.error) lines.push('', `last error: ${record.error.code}: ${record.error.message}`);
-  if (record.error?.remedy) lines.push(`remedy: ${record.error.remedy}`);
+  // The run's own record of its error says more (remedy, where) than the worker's summary of it.
+  const error = record.status === 'failed' ? (record.run?.error ?? record.error) : record.error;
+  if (error) lines.push('', ...errorLines(error));
   if (record.cleanupAdvice) lines.push('', ...record.cleanupAdvice.map((l) => `- ${l}`));
   lines.push(
     '',

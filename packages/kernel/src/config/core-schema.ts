@@ -40,6 +40,8 @@ export const DEFAULT_OPTIONS = {
   // failover fits; a server gone for good fails the run within minutes, with the reason.
   reconnectAttempts: 20,
   reconnectMaxDelaySeconds: 30,
+  onApplyError: 'stop',
+  applyRetries: 5,
 } as const;
 
 /** The core of the config schema; plugin schemas are checked against their own blocks. */
@@ -105,6 +107,8 @@ export const coreSchema: JsonSchema = {
         connectTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 600 },
         reconnectAttempts: { type: 'integer', minimum: 0, maximum: 10000 },
         reconnectMaxDelaySeconds: { type: 'integer', minimum: 1, maximum: 3600 },
+        onApplyError: { type: 'string', enum: ['stop', 'retry'] },
+        applyRetries: { type: 'integer', minimum: 1, maximum: 10000 },
       },
     },
   },

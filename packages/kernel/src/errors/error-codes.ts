@@ -96,7 +96,7 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodeEntry>> = {
   PGSHIFT_REPL_APPLY: {
     what: 'The target refused a change from the source; the group was rolled back.',
     remedy:
-      'fix the target (a missing column, a constraint the source lacks, writes made to the target), then run again',
+      'fix the target (a missing column, a constraint the source lacks, writes made to the target), then run again; pgshift status shows the statement and the position; options.onApplyError: retry tries again by itself',
     docs: 'incremental-sync.md#errors-and-drift',
   },
   PGSHIFT_REPL_DECODE: {

@@ -56,6 +56,12 @@ function caughtUp(run: RunContext, databases: ResolvedDatabase[], backlogEnd: st
   });
 }
 
+/** The target refused a change (options.onApplyError: retry tries it again), in a few words. */
+function refusedChange(error: unknown): string | undefined {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 'PGSHIFT_REPL_APPLY' ? `the target refused a change (${String(message)})` : undefined;
+}
+
 /**
  * Follows every database until the user finishes (drain to the source's position at that moment),
  * cancels, or interrupts this process (Ctrl-C: stop cleanly, keep the slot, resume on next run).
@@ -76,6 +82,7 @@ export async function followAll(
   };
   run.signal.addEventListener('abort', onParentAbort, { once: true });
 
+  const taskOptions = run.task.config.options;
   const followers = databases.map(async (db) => {
     const replicator = replicatorFor(run, db.name);
     const rctx = replicationContext(run, db);
@@ -90,7 +97,12 @@ export async function followAll(
     };
     // A lost connection: follow again from the position the target committed, as a rerun would.
     try {
-      await withReconnect(run, `following database ${db.name}`, follow, { signal: stop.signal });
+      await withReconnect(run, `following database ${db.name}`, follow, {
+        signal: stop.signal,
+        ...(taskOptions.onApplyError === 'retry'
+          ? { alsoRetry: { reason: refusedChange, attempts: taskOptions.applyRetries } }
+          : {}),
+      });
     } catch (error) {
       // Finished, cancelled or interrupted while waiting to reconnect: nothing is left to apply
       // here (a cancel drops the slot; a finish or a rerun reads the durable position).

@@ -41,6 +41,11 @@ export interface ReconnectOptions {
    * copy checks there whether the snapshot it read survived).
    */
   beforeRetry?: (lost: unknown) => Promise<void>;
+  /**
+   * Failures other than a lost connection that are worth trying again, up to `attempts` in a row
+   * (options.onApplyError: retry). `reason` says why in a few words, or undefined for no retry.
+   */
+  alsoRetry?: { reason: (error: unknown) => string | undefined; attempts: number };
 }
 
 /**
@@ -69,19 +74,29 @@ export async function withReconnect<T>(
       }
       return await work();
     } catch (error) {
-      const reason = connectionLoss(error);
+      const loss = connectionLoss(error);
+      const reason = loss ?? options.alsoRetry?.reason(error);
       if (reason === undefined) throw error;
+      const limit = loss === undefined ? (options.alsoRetry?.attempts ?? 0) : policy.attempts;
       if (Date.now() - startedAt > policy.maxDelayMs) failures = 0;
       failures++;
       lost = error;
-      if (failures > policy.attempts || options.signal?.aborted) {
+      if (failures > limit || options.signal?.aborted) {
         settle(run, what);
+        if (loss === undefined) throw error;
         throw exhausted(what, failures - 1, error, reason);
       }
       const delay = backoffDelay(failures, policy);
       report(
         run,
-        { what, attempt: failures, of: policy.attempts, lastError: reason, since: new Date().toISOString() },
+        {
+          what,
+          attempt: failures,
+          of: limit,
+          lastError: reason,
+          since: new Date().toISOString(),
+          lost: loss !== undefined,
+        },
         delay,
       );
       if (!(await pause(delay, options.signal))) {
@@ -100,9 +115,10 @@ async function answering(run: RunContext): Promise<void> {
 function report(run: RunContext, reconnecting: Reconnecting, delayMs: number): void {
   run.state.reconnecting = reconnecting;
   run.stateDir.writeState(run.state);
-  const text =
-    `${reconnecting.what}: connection lost (${reconnecting.lastError}); ` +
-    `reconnecting in ${(delayMs / 1000).toFixed(1)} s (attempt ${reconnecting.attempt} of ${reconnecting.of})`;
+  const wait = `${(delayMs / 1000).toFixed(1)} s (attempt ${reconnecting.attempt} of ${reconnecting.of})`;
+  const text = reconnecting.lost
+    ? `${reconnecting.what}: connection lost (${reconnecting.lastError}); reconnecting in ${wait}`
+    : `${reconnecting.what}: ${reconnecting.lastError}; trying again in ${wait}`;
   run.task.logger.warn(text);
   run.progress.emit({ type: 'message', level: 'warn', text });
 }

@@ -70,6 +70,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
   const stateDir = options.stateDir ?? new StateDir(config.options.stateDir);
   stateDir.ensure();
   const releaseLock = acquireRunLock(stateDir.path, config.task.name);
+  let recorded: TaskState | undefined;
   try {
     let state = stateDir.readState();
     const resuming = state !== undefined && resumable(state);
@@ -81,6 +82,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
       delete state.error;
       stateDir.writeState(state);
     }
+    recorded = state;
     const progress = options.progress ?? nullProgress;
 
     // A fresh run checks both sides first; a resumed one has objects of its own on the target,
@@ -190,10 +192,28 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
       await replicatorFor(run, database.name).cleanup(replicationContext(run, database));
     }
     return await conclude(run, selection, verify, options.keepState);
+  } catch (error) {
+    // The task stays resumable; status and task show say what stopped it, and where.
+    if (recorded) recordError(stateDir, recorded, error, task);
+    throw error;
   } finally {
     releaseLock();
     await task.close();
   }
+}
+
+function recordError(stateDir: StateDir, state: TaskState, error: unknown, task: LoadedTask): void {
+  const { code, remedy, details } = error as { code?: unknown; remedy?: unknown; details?: unknown };
+  state.error = {
+    code: typeof code === 'string' && code.startsWith('PGSHIFT_') ? code : 'PGSHIFT_RUN_ERROR',
+    message: task.redactor.redact(String((error as Error)?.message ?? error)),
+    ...(typeof remedy === 'string' ? { remedy } : {}),
+    ...(details && typeof details === 'object'
+      ? { details: JSON.parse(task.redactor.redact(JSON.stringify(details))) as Record<string, unknown> }
+      : {}),
+  };
+  delete state.reconnecting;
+  stateDir.writeState(state);
 }
 
 /**

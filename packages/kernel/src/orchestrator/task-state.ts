@@ -32,6 +32,8 @@ export interface Reconnecting {
   of: number;
   lastError: string;
   since: string;
+  /** A lost connection (reconnecting), or a failure the apply error policy retries. */
+  lost: boolean;
 }
 
 export interface Transition {
@@ -55,7 +57,7 @@ export interface TaskState {
   /** The source's roles were created on the target (once per task; a resumed run skips it). */
   rolesCopied?: boolean;
   /** Why the task failed, and what to do; cleared when a run resumes it. */
-  error?: { code: string; message: string; remedy?: string };
+  error?: { code: string; message: string; remedy?: string; details?: Record<string, unknown> };
   /** Set while the run waits for a lost connection to come back; cleared once it has. */
   reconnecting?: Reconnecting;
   summary?: Record<string, unknown>;
