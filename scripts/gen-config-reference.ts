@@ -57,6 +57,8 @@ const CORE_DESCRIPTIONS: Record<string, string> = {
   'options.onApplyError':
     'When the target refuses a change while following: stop the run, or retry it from the durable position.',
   'options.applyRetries': 'With onApplyError: retry, attempts in a row before the run stops.',
+  'options.targetWrites':
+    'Writes to the target by others than pgshift while following: detect (reported as they happen) or refuse.',
 };
 
 const CORE_DEFAULTS: Record<string, unknown> = { mode: 'full+incremental' };

@@ -54,6 +54,8 @@ export interface TaskOptions {
   onApplyError: 'stop' | 'retry';
   /** With onApplyError: retry, how many times in a row before the run stops. */
   applyRetries: number;
+  /** Writes to the target by others while following: reported (detect) or refused (refuse). */
+  targetWrites: 'detect' | 'refuse';
   [key: string]: unknown;
 }
 

@@ -1,4 +1,11 @@
-export { BOOKKEEPING_SCHEMA, NON_USER_SCHEMAS_SQL, REPLICATION_NAME_PREFIX } from './bookkeeping.js';
+export {
+  BOOKKEEPING_SCHEMA,
+  CAPTURE_TRUNCATE_TRIGGER,
+  NON_USER_SCHEMAS_SQL,
+  PGSHIFT_TRIGGERS_SQL,
+  REPLICATION_NAME_PREFIX,
+  WRITE_GUARD_TRIGGER,
+} from './bookkeeping.js';
 export * from './checks/index.js';
 export { clientConfig, connectClient, exactTypes, openClient } from './connect.js';
 export { connectionLoss } from './connection-loss.js';

@@ -15,6 +15,11 @@ export interface ReplicationContext {
   publicationName: string;
   /** The task's name. Tuning is the replicator plugin's own options, given at register(). */
   taskName: string;
+  /**
+   * Writes to the target's tables by anyone but pgshift while following: reported as they happen
+   * (`detect`, the default) or refused (`refuse`), until finish or cancel.
+   */
+  targetWrites?: 'detect' | 'refuse';
   progress: ProgressSink;
   logger: Logger;
 }
@@ -49,11 +54,22 @@ export interface ReplicationStatus {
   /** Latest WAL position the source reported. */
   sourceLsn: string;
   lagBytes: bigint;
-  /** Seconds between now and the commit time of the last applied transaction, 0 when caught up. */
+  /** How long the oldest change received and not yet applied has waited; 0 when caught up. */
   lagSeconds: number;
   /** Source transactions applied per second, over the last few seconds. */
   applyRate: number;
   transactionsApplied: number;
+  /** Writes to the target by others than pgshift seen while following, per table and operation. */
+  targetWrites?: TargetWrite[];
+}
+
+/** Writes someone else made to a target table during sync (see ReplicationContext.targetWrites). */
+export interface TargetWrite {
+  table: string;
+  operation: string;
+  writes: number;
+  lastAt: string;
+  lastRole: string;
 }
 
 /** Follows the source through logical decoding and applies its changes to the target. */

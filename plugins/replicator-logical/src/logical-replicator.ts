@@ -12,6 +12,7 @@ import { clearPosition, initPosition, readPosition } from './progress-store.js';
 import { dropPublication, preparePublication } from './publication.js';
 import { createSlot, dropSlot } from './slot.js';
 import { installTruncateCapture, removeTruncateCapture } from './truncate-capture.js';
+import { installWriteGuard, removeWriteGuard, TargetWriteWatch } from './write-guard.js';
 
 /**
  * pgshift's replicator: a permanent logical slot whose exported snapshot the full copy reads,
@@ -20,6 +21,7 @@ import { installTruncateCapture, removeTruncateCapture } from './truncate-captur
 export class LogicalReplicator implements Replicator {
   readonly #options: FollowOptions;
   #tracker: LagTracker | undefined;
+  #watch: TargetWriteWatch | undefined;
 
   /** Tuning (the plugin's options); what is missing or invalid takes its default. */
   constructor(options: Readonly<Partial<Record<keyof FollowOptions, unknown>>> = {}) {
@@ -48,17 +50,38 @@ export class LogicalReplicator implements Replicator {
   async follow(ctx: ReplicationContext, control: FollowControl): Promise<void> {
     const tracker = new LagTracker();
     this.#tracker = tracker;
-    await new Follower(ctx, control, this.#options, tracker).run();
+    await installWriteGuard(ctx);
+    const watch = new TargetWriteWatch(ctx);
+    this.#watch = watch;
+    let polling = false;
+    const timer = setInterval(() => {
+      if (polling) return;
+      polling = true;
+      watch
+        .poll()
+        .catch(() => {})
+        .finally(() => {
+          polling = false;
+        });
+    }, this.#options.writeWatchIntervalMs);
+    try {
+      await new Follower(ctx, control, this.#options, tracker).run();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   status(): ReplicationStatus | undefined {
-    return this.#tracker?.status();
+    const status = this.#tracker?.status();
+    const writes = this.#watch?.writes ?? [];
+    return status && writes.length > 0 ? { ...status, targetWrites: writes } : status;
   }
 
   async cleanup(ctx: ReplicationContext): Promise<void> {
     await dropSlot(ctx);
     if (ctx.decoder.publication) await dropPublication(ctx);
     await removeTruncateCapture(ctx);
+    await removeWriteGuard(ctx);
     await clearPosition(ctx);
   }
 }

@@ -25,6 +25,8 @@ export interface FollowOptions {
   lagIntervalMs: number;
   /** How long to wait at start for a walsender of an earlier (killed) run to release the slot. */
   slotWaitMs: number;
+  /** Interval at which writes to the target by others (the write guard's record) are looked for. */
+  writeWatchIntervalMs: number;
 }
 
 export const DEFAULT_FOLLOW_OPTIONS: FollowOptions = {
@@ -41,6 +43,7 @@ export const DEFAULT_FOLLOW_OPTIONS: FollowOptions = {
   statusIntervalMs: 10_000,
   lagIntervalMs: 1_000,
   slotWaitMs: 60_000,
+  writeWatchIntervalMs: 5_000,
 };
 
 /** What each option means, for the schema (and so the generated config reference). */
@@ -58,6 +61,7 @@ const DESCRIPTIONS: Record<keyof FollowOptions, string> = {
   statusIntervalMs: 'Interval of standby status updates that keep the walsender from timing out.',
   lagIntervalMs: 'Interval of lag progress events and source position polls.',
   slotWaitMs: 'How long to wait at start for a walsender of an earlier (killed) run to release the slot.',
+  writeWatchIntervalMs: 'Interval at which writes to the target by others than pgshift are looked for.',
 };
 
 export const FOLLOW_OPTIONS_SCHEMA = {

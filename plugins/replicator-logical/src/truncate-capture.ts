@@ -1,4 +1,4 @@
-import { BOOKKEEPING_SCHEMA, qualified, quoteIdent } from '@pgshift/pg';
+import { BOOKKEEPING_SCHEMA, CAPTURE_TRUNCATE_TRIGGER, qualified, quoteIdent } from '@pgshift/pg';
 import type { ReplicationContext } from '@pgshift/plugin-api';
 import type { Change, RelationRef, TruncateChange } from './model.js';
 import { publishableTables } from './publication.js';
@@ -11,7 +11,7 @@ import { publishableTables } from './publication.js';
  */
 export const CAPTURE_SCHEMA = BOOKKEEPING_SCHEMA;
 export const CAPTURE_TABLE = 'truncate_log';
-const TRIGGER = 'pgshift_capture_truncate';
+const TRIGGER = CAPTURE_TRUNCATE_TRIGGER;
 
 export async function needsTruncateCapture(ctx: ReplicationContext): Promise<boolean> {
   return (await ctx.source.version()).num < 110000;

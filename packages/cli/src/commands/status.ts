@@ -62,6 +62,22 @@ function render({ state, live, runningPid }: TaskStatusReport): string {
       table(['DATABASE', 'PHASE', 'APPLIED LSN', 'LAG', 'LAG TIME', 'APPLY RATE', 'COPIED'], rows),
     );
   }
+  const writes = Object.entries(live?.databases ?? {}).flatMap(([name, figures]) =>
+    (figures.targetWrites ?? []).map((w) => [
+      name,
+      w.table,
+      w.operation,
+      String(w.writes),
+      w.lastRole,
+      w.lastAt,
+    ]),
+  );
+  if (writes.length > 0)
+    lines.push(
+      '',
+      'writes to the target by others than pgshift during sync (the target must not be written before finish):',
+      table(['DATABASE', 'TABLE', 'OPERATION', 'STATEMENTS', 'LAST ROLE', 'LAST AT'], writes),
+    );
   if (live && runningPid) lines.push('', `figures as of ${live.at}`);
   if (state.error) lines.push('', ...errorLines(state.error));
   return lines.join('\n');

@@ -42,6 +42,7 @@ export const DEFAULT_OPTIONS = {
   reconnectMaxDelaySeconds: 30,
   onApplyError: 'stop',
   applyRetries: 5,
+  targetWrites: 'detect',
 } as const;
 
 /** The core of the config schema; plugin schemas are checked against their own blocks. */
@@ -109,6 +110,7 @@ export const coreSchema: JsonSchema = {
         reconnectMaxDelaySeconds: { type: 'integer', minimum: 1, maximum: 3600 },
         onApplyError: { type: 'string', enum: ['stop', 'retry'] },
         applyRetries: { type: 'integer', minimum: 1, maximum: 10000 },
+        targetWrites: { type: 'string', enum: ['detect', 'refuse'] },
       },
     },
   },

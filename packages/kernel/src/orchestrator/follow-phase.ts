@@ -34,6 +34,7 @@ function publishLive(run: RunContext, databases: ResolvedDatabase[]): void {
           lagSeconds: status.lagSeconds,
           applyRate: status.applyRate,
           transactionsApplied: status.transactionsApplied,
+          ...(status.targetWrites ? { targetWrites: status.targetWrites } : {}),
         }
       : {};
   }

@@ -85,6 +85,7 @@ export function replicationContext(run: RunContext, database: ResolvedDatabase):
     slotName: name,
     publicationName: name,
     taskName: run.task.config.task.name,
+    targetWrites: run.task.config.options.targetWrites,
     progress: run.progress,
     logger: run.task.logger.child({ database: database.name }),
   };

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Stage } from '@pgshift/plugin-api';
+import type { Stage, TargetWrite } from '@pgshift/plugin-api';
 import { PgshiftError } from '@pgshift/plugin-api';
 import type { DatabaseState, TaskState, TaskStatus } from './task-state.js';
 
@@ -44,6 +44,8 @@ export interface LiveStatus {
       lagSeconds?: number;
       applyRate?: number;
       transactionsApplied?: number;
+      /** Writes to the target by others than pgshift while following (the write guard's record). */
+      targetWrites?: TargetWrite[];
     }
   >;
   copy?: { rows: number; bytes: number; totalBytes: number; tablesDone: number; tablesTotal: number };

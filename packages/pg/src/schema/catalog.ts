@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { PGSHIFT_TRIGGERS_SQL } from '../bookkeeping.js';
 import { qualified } from '../quote.js';
 import { type AggregateRow, aggregateAsFunction } from './aggregate.js';
 import { type CatalogSql, catalogSql, USER_NSP } from './catalog-sql.js';
@@ -469,8 +470,8 @@ function queries(v: number) {
       FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE NOT t.tgisinternal AND ${USER_NSP}
-        -- the replicator's TRUNCATE capture on sources before 11 is pgshift's, not the user's
-        AND t.tgname <> 'pgshift_capture_truncate'
+        -- the TRUNCATE capture (sources before 11) and the write guard (targets) are pgshift's
+        AND t.tgname NOT IN ${PGSHIFT_TRIGGERS_SQL}
         ${
           has('triggerParents')
             ? 'AND t.tgparentid = 0'
