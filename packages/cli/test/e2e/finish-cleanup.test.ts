@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../run-cli.js';
+import { REPO, runCli } from '../run-cli.js';
 import { shopServers, startCli, waitFor, writeConfig } from './support.js';
 
 /** Schemas pgshift made on a server, in database shop. */
@@ -38,5 +39,21 @@ describe('what pgshift leaves behind when a task completes', () => {
     ]);
     expect(await source.query(BOOKKEEPING, [], 'shop')).toEqual([]);
     expect(await source.query('SELECT slot_name FROM pg_replication_slots')).toEqual([]);
+    await target.query('DROP DATABASE shop');
+  });
+
+  it('a run whose schema step fails drops the database it created, and says so', async () => {
+    const { source, target } = servers;
+    const config = writeConfig(dir, 'cleanup-failed-schema', source, target, {
+      mode: 'full',
+      plugins: [join(REPO, 'packages/cli/test/fixtures/failing-schema/index.ts')],
+    });
+    const run = await runCli(['run', '-c', config]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('the target refused an object (a test failure)');
+    expect(run.stderr).toContain(
+      'the database shop this run created on the target was dropped again: the target is as it was',
+    );
+    expect(await target.query("SELECT 1 FROM pg_database WHERE datname = 'shop'")).toEqual([]);
   });
 });

@@ -21,6 +21,8 @@ export function writeConfig(
     via?: { source?: { port: number }; target?: { port: number } };
     /** More `options:` lines, as written in YAML. */
     options?: Record<string, string | number>;
+    /** `plugins:` entries (names or paths). */
+    plugins?: string[];
   } = {},
 ): string {
   const endpoint = (s: SandboxServer, via?: { port: number }) =>
@@ -30,6 +32,7 @@ export function writeConfig(
     `task:\n  name: ${name}\nsource:\n${endpoint(source, extra.via?.source)}target:\n${endpoint(target, extra.via?.target)}` +
       `objects:\n  databases: [${(extra.databases ?? ['shop']).join(', ')}]\n` +
       `mode: ${extra.mode ?? 'full+incremental'}\n` +
+      (extra.plugins ? `plugins: [${extra.plugins.map((p) => JSON.stringify(p)).join(', ')}]\n` : '') +
       `options:\n  jobs: ${extra.jobs ?? 2}\n  stateDir: ${join(dir.dir, `${name}-state`)}\n` +
       (extra.splitTableBytes ? `  splitTableBytes: ${extra.splitTableBytes}\n` : '') +
       (extra.copyPrivileges ? '  copyPrivileges: true\n' : '') +

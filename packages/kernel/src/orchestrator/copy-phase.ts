@@ -1,5 +1,5 @@
-import { openClient, snapshotAlive } from '@pgshift/pg';
-import { MigrationError, type ResolvedDatabase, type SlotHandle } from '@pgshift/plugin-api';
+import { openClient, quoteIdent, snapshotAlive } from '@pgshift/pg';
+import { MigrationError, PgshiftError, type ResolvedDatabase, type SlotHandle } from '@pgshift/plugin-api';
 import { copyDatabaseGlobals } from './instance-globals.js';
 import { withReconnect } from './reconnect.js';
 import { loadContext, type RunContext, replicationContext, replicatorFor } from './run-context.js';
@@ -39,11 +39,18 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
   run.stateDir.enterStage(run.state, 'schema');
   if (!reached(phase, 'pre-data-done')) {
     // The schema goes in in one target transaction: a lost connection leaves nothing half made.
-    await withReconnect(run, `creating the schema of database ${database.name}`, async () => {
-      const created = await ensureTargetDatabase(run.source, run.target, database.name);
-      if (created && run.copyGlobals) await copyDatabaseGlobals(run, database.name);
-      await run.loader.preData(loadContext(run, database));
-    });
+    let createdHere = false;
+    try {
+      await withReconnect(run, `creating the schema of database ${database.name}`, async () => {
+        const created = await ensureTargetDatabase(run.source, run.target, database.name);
+        createdHere ||= created;
+        if (created && run.copyGlobals) await copyDatabaseGlobals(run, database.name);
+        await run.loader.preData(loadContext(run, database));
+      });
+    } catch (error) {
+      if (createdHere) throw await undoCreatedDatabase(run, database.name, error);
+      throw error;
+    }
     record({ phase: 'pre-data-done' });
     phase = 'pre-data-done';
   }
@@ -94,6 +101,39 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
   });
   record({ phase: 'post-data-done' });
   run.progress.emit({ type: 'stage', stage: 'post-data', state: 'done', database: database.name });
+}
+
+/**
+ * The schema failed in a database this run created: it goes again, so the target is as it was
+ * and a rerun starts clean. The error says so, or says exactly what is left.
+ */
+async function undoCreatedDatabase(run: RunContext, database: string, error: unknown): Promise<unknown> {
+  const base = error instanceof Error ? error.message : String(error);
+  let note: string;
+  try {
+    await run.target.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}`);
+    note = `the database ${database} this run created on the target was dropped again: the target is as it was`;
+  } catch (dropError) {
+    note =
+      `the database ${database} this run created on the target is left there (dropping it failed: ${String((dropError as Error)?.message ?? dropError)}); ` +
+      `DROP DATABASE ${quoteIdent(database)} removes it`;
+  }
+  run.task.logger.warn(note);
+  if (error instanceof PgshiftError)
+    return new PgshiftError(error.code, `${base}; ${note}`, {
+      cause: error,
+      ...(error.remedy ? { remedy: error.remedy } : {}),
+      ...(error.details ? { details: error.details } : {}),
+    });
+  return new MigrationError(
+    'PGSHIFT_SCHEMA_APPLY',
+    `creating the schema of database ${database} failed: ${base}; ${note}`,
+    {
+      cause: error,
+      remedy:
+        'fix the cause the error names (a role, an extension, an object the target refuses), then run again',
+    },
+  );
 }
 
 /** The rows of one database, under `snapshot` when following (shared with other workers if any). */
