@@ -26,6 +26,12 @@ export interface CheckContext {
   /** The policy covering the source version; absent when none does. */
   policy?: VersionPolicy;
   capabilities?: VersionCapabilities;
+  /**
+   * What the task carries besides the schema and rows, as the config decides it: object owners
+   * (copyOwners), grants (copyPrivileges), and the source's roles themselves (copyRoles, by
+   * default for a whole instance).
+   */
+  carries?: { owners: boolean; privileges: boolean; roles: boolean };
   /** This checker's own options from the config. */
   options: Record<string, unknown>;
   logger: Logger;

@@ -1,7 +1,9 @@
 import { Capability, CHECKER, definePlugin, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
 import { TargetPrivilegesChecker } from './check.js';
+import { TargetRolesChecker } from './roles-check.js';
 
 export { TargetPrivilegesChecker } from './check.js';
+export { TargetRolesChecker } from './roles-check.js';
 
 export default definePlugin({
   meta: {
@@ -9,10 +11,12 @@ export default definePlugin({
     version: '0.1.0',
     kind: 'checker',
     apiVersion: PLUGIN_API_VERSION,
-    description: 'Precheck: the target role may create the databases and objects to migrate.',
+    description:
+      'Prechecks: the target role may create the databases and objects to migrate, and the roles they name exist there.',
   },
   capabilities: [Capability.checker.report],
   register(r) {
     r.value(CHECKER, new TargetPrivilegesChecker());
+    r.value(CHECKER, new TargetRolesChecker());
   },
 });

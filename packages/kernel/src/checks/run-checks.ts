@@ -11,6 +11,7 @@ import {
   type VersionPolicy,
 } from '@pgshift/plugin-api';
 import type { CheckerEntry, LoadedTask } from '../loaded-task.js';
+import { carriesGlobals } from '../orchestrator/instance-globals.js';
 import { settleDecoder } from '../orchestrator/settle-decoder.js';
 import { resolveSelection } from './resolve-selection.js';
 
@@ -227,6 +228,11 @@ export async function runChecks(task: LoadedTask, options: RunChecksOptions = {}
       target: target.server as ServerHandle,
       mode: task.config.mode,
       selection,
+      carries: {
+        owners: task.config.options.copyOwners,
+        privileges: task.config.options.copyPrivileges,
+        roles: carriesGlobals(task.config.options, selection),
+      },
       ...(policy ? { policy } : {}),
       ...(capabilities ? { capabilities } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

@@ -10,8 +10,8 @@ import type { OpenSession, ResolvedSelection, ServerHandle } from '@pgshift/plug
 import type { RunContext } from './run-context.js';
 
 /** Whether this run carries roles and database globals: `options.copyRoles`, else whole instance only. */
-export function carriesGlobals(run: RunContext, selection: ResolvedSelection): boolean {
-  return run.task.config.options.copyRoles ?? selection.wholeInstance;
+export function carriesGlobals(options: { copyRoles?: boolean }, selection: ResolvedSelection): boolean {
+  return options.copyRoles ?? selection.wholeInstance;
 }
 
 async function withSession<T>(server: ServerHandle, body: (session: OpenSession) => Promise<T>): Promise<T> {

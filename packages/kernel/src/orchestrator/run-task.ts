@@ -146,7 +146,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
     // failing (or whose target database is gone) still gives back its slot and publication.
     if (resuming && stateDir.readControl()?.request === 'cancel') return await cancelRun(run, selection);
     if (!resuming) stateDir.transition(state, 'running', 'schema');
-    run.copyGlobals = carriesGlobals(run, selection);
+    run.copyGlobals = carriesGlobals(config.options, selection);
     if (run.copyGlobals && !state.rolesCopied) {
       await copyRoles(run);
       state.rolesCopied = true;
