@@ -4,11 +4,23 @@ import { backoffDelay, reconnectPolicy } from '../src/orchestrator/reconnect.js'
 describe('backoffDelay', () => {
   const policy = reconnectPolicy({ reconnectAttempts: 20, reconnectMaxDelaySeconds: 30 });
 
-  it('doubles from about a second up to the cap, each wait in the upper half of its step', () => {
-    const lowest = [1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, policy, () => 0));
-    const highest = [1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, policy, () => 1));
-    expect(highest).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
-    expect(lowest).toEqual([500, 1000, 2000, 4000, 8000, 15000, 15000]);
+  it('grows 1.6x from a quarter second up to the cap, each wait in the upper half of its step', () => {
+    const attempts = Array.from({ length: 14 }, (_, i) => i + 1);
+    const highest = attempts.map((n) => backoffDelay(n, policy, () => 1));
+    const lowest = attempts.map((n) => backoffDelay(n, policy, () => 0));
+    expect(highest.slice(0, 4)).toEqual([250, 400, 640, 1024]);
+    expect(highest.slice(-3)).toEqual([30000, 30000, 30000]);
+    expect(lowest.map((low, i) => Math.abs(low - (highest[i] as number) / 2) <= 1)).not.toContain(false);
+    for (let i = 1; i < highest.length; i++)
+      expect(highest[i]).toBeGreaterThanOrEqual(highest[i - 1] as number);
+  });
+
+  it('waits in all about five minutes over the 20 default attempts, at most', () => {
+    const total = Array.from({ length: 20 }, (_, i) => backoffDelay(i + 1, policy, () => 1)).reduce(
+      (a, b) => a + b,
+    );
+    expect(total / 60_000).toBeGreaterThan(4);
+    expect(total / 60_000).toBeLessThan(7);
   });
 
   it('spreads runs cut off together over the step (jitter)', () => {
