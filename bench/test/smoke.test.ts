@@ -5,6 +5,7 @@ import { peerTools } from '../src/debian.js';
 import { differences, fingerprint } from '../src/fingerprint.js';
 import { type FullCopyTool, runFullCopyBench } from '../src/full-copy.js';
 import { ServerSet } from '../src/servers.js';
+import { soak } from '../src/soak.js';
 
 // Smoke runs of the benchmark harnesses at a very small size: they prove the harness works and
 // that every tool's copy matched the source. They never look at the times.
@@ -61,7 +62,7 @@ describe('full-copy harness', () => {
       install: false,
       writeDoc: false,
       durable: false,
-      log: quiet,
+      log: (line) => console.error(line),
     });
     expect(result.dataset.databaseBytes).toBeGreaterThan(1024 * 1024);
     expect(result.sourceRows).toBeGreaterThan(40_000);
@@ -114,4 +115,27 @@ describe('apply-rate harness', () => {
       expect(pgshift?.peakRssBytes).toBeGreaterThan(0);
     },
   );
+});
+
+describe('soak harness', () => {
+  it('rides out each kind of fault once with pgshift and the native subscription, pgshift ending exact', async () => {
+    const result = await soak({
+      minutes: 10,
+      faults: 5,
+      intervalSeconds: 1,
+      writeDoc: false,
+      durable: false,
+      log: quiet,
+    });
+    expect(result.faults.map((f) => f.fault)).toEqual([
+      'target restart',
+      'source restart',
+      'walsender killed',
+      'target sockets cut',
+      'replication socket cut',
+    ]);
+    expect(result.faults.filter((f) => f.pgshift === undefined)).toEqual([]);
+    expect(result.pgshiftExit).toBe(0);
+    expect(result.pgshiftExact).toEqual([]);
+  }, 600_000);
 });
