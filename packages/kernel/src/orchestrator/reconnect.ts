@@ -1,5 +1,6 @@
 import { connectionLoss } from '@pgshift/pg';
 import { MigrationError } from '@pgshift/plugin-api';
+import { pause } from '../abortable-pause.js';
 import type { RunContext } from './run-context.js';
 import type { Reconnecting } from './task-state.js';
 
@@ -154,20 +155,4 @@ function exhausted(what: string, attempts: number, error: unknown, reason: strin
         'it resumes from the durable position; options.reconnectAttempts and options.reconnectMaxDelaySeconds set how long a run waits by itself',
     },
   );
-}
-
-/** Waits `ms`; false when the signal aborted the wait. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ProgressEventInput, ProgressSink } from '@pgshift/plugin-api';
+import { pause } from '../abortable-pause.js';
 import type { LoadTaskOptions } from '../loaded-task.js';
 import { defaultMigrationDeps } from '../orchestrator/default-deps.js';
 import type { MigrationDeps } from '../orchestrator/migration-deps.js';
@@ -53,19 +54,6 @@ export interface WorkerSummary {
   workerId: string;
   ran: { task: string; status: string }[];
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 
 /** Runs due tasks from the store, earliest start first, `concurrency` at a time. */
 export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> {
@@ -148,7 +136,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
       idleSince = Date.now();
     }
     await Promise.race([
-      sleep(pollMs, options.signal),
+      pause(pollMs, options.signal),
       new Promise<void>((resolve) => {
         wake = resolve;
       }),
