@@ -135,7 +135,7 @@ describe('tasks in the embedded store, run by workers', () => {
       const resumed = writer.count();
       await waitFor('changes after the restart', () => writer.count() > resumed + 20, 60_000);
       await writer.stop();
-      const finish = await task(store, ['finish', 'shop']);
+      const finish = await task(store, ['finish', 'shop', '--keep-state']);
       expect(JSON.parse(finish.stdout).status).toBe('completed');
       expect(await second.exited, second.output()).toBe(0);
     } finally {
@@ -147,6 +147,10 @@ describe('tasks in the embedded store, run by workers', () => {
       tableFingerprints(target, 'shop', SHOP_TABLES),
     ]);
     expect(b).toEqual(a);
+    // finish --keep-state reached the worker: the copy's marks stay on the target.
+    expect(
+      await target.query("SELECT 1 FROM pg_namespace WHERE nspname = 'pgshift'", [], 'shop'),
+    ).toHaveLength(1);
     const shown = await show(store, 'shop');
     const workers = new Set(shown.history.map((h) => h.worker).filter(Boolean));
     expect(workers.size).toBe(2);

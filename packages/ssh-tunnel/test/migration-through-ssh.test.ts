@@ -149,7 +149,20 @@ options:
       'shop',
     );
 
-    // The jump host drops every SSH connection: the run reopens the tunnel and goes on following.
+    // Once those are applied the follower streams through the tunnel; then the jump host drops
+    // every SSH connection: the run reopens the tunnel and goes on following.
+    await waitFor(
+      'the changes made while following on the target',
+      async () =>
+        (
+          await target.query<{ n: string }>(
+            'SELECT count(*) AS n FROM items WHERE id BETWEEN 2001 AND 2100',
+            [],
+            'shop',
+          )
+        )[0]?.n === '100',
+      120_000,
+    );
     const sessionsBefore = bastion.connectionsOpened;
     bastion.dropConnections();
     await source.query(

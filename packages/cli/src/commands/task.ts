@@ -282,35 +282,39 @@ function register(program: Command, run: ActionRunner) {
   for (const request of ['finish', 'cancel'] as const) {
     const wanted =
       request === 'finish' ? ['completed', 'failed', 'cancelled'] : ['cancelled', 'failed', 'completed'];
+    const command = sub(
+      request,
+      request === 'finish'
+        ? 'finish a running task: apply everything committed up to now, verify, drop the slot'
+        : 'cancel a task: stop it, drop its slot and publication, leave the target as it is',
+    )
+      .argument('<name>', 'task name')
+      .option('--no-wait', 'record the request and return at once');
+    if (request === 'finish')
+      command.option('--keep-state', "leave pgshift's bookkeeping (schema pgshift) on the target");
     task.addCommand(
-      sub(
-        request,
-        request === 'finish'
-          ? 'finish a running task: apply everything committed up to now, verify, drop the slot'
-          : 'cancel a task: stop it, drop its slot and publication, leave the target as it is',
-      )
-        .argument('<name>', 'task name')
-        .option('--no-wait', 'record the request and return at once')
-        .action(
-          run(async (ctx, _globals, name: string, opts: StoreOpts & { wait: boolean }) =>
-            withStore(ctx, opts.store, async (store) => {
-              const { record: requested, immediate } = await requestControl(store, name, request);
-              const record =
-                immediate || !opts.wait
-                  ? requested
-                  : ((await waitForStatus(store, name, wanted, { timeoutMs: WAIT_MS })) ?? requested);
-              if (opts.json) ctx.print(JSON.stringify(summaryOf(record), null, 2));
-              else if (!immediate && !opts.wait)
-                ctx.print(`${request} requested; follow it with "pgshift task show ${name}"`);
-              else {
-                ctx.print(`task ${name}: ${record.status}${record.stage ? ` (stage ${record.stage})` : ''}`);
-                for (const line of record.cleanupAdvice ?? []) ctx.print(`- ${line}`);
-              }
-              if (!opts.wait && !immediate) return 0;
-              return record.status === (request === 'finish' ? 'completed' : 'cancelled') ? 0 : 1;
-            }),
-          ),
+      command.action(
+        run(async (ctx, _globals, name: string, opts: StoreOpts & { wait: boolean; keepState?: boolean }) =>
+          withStore(ctx, opts.store, async (store) => {
+            const { record: requested, immediate } = await requestControl(store, name, request, {
+              keepState: opts.keepState === true,
+            });
+            const record =
+              immediate || !opts.wait
+                ? requested
+                : ((await waitForStatus(store, name, wanted, { timeoutMs: WAIT_MS })) ?? requested);
+            if (opts.json) ctx.print(JSON.stringify(summaryOf(record), null, 2));
+            else if (!immediate && !opts.wait)
+              ctx.print(`${request} requested; follow it with "pgshift task show ${name}"`);
+            else {
+              ctx.print(`task ${name}: ${record.status}${record.stage ? ` (stage ${record.stage})` : ''}`);
+              for (const line of record.cleanupAdvice ?? []) ctx.print(`- ${line}`);
+            }
+            if (!opts.wait && !immediate) return 0;
+            return record.status === (request === 'finish' ? 'completed' : 'cancelled') ? 0 : 1;
+          }),
         ),
+      ),
     );
   }
   program.addCommand(task);

@@ -4,6 +4,7 @@ import { runCli } from '../run-cli.js';
 import {
   type BackgroundRun,
   duplicateKeys,
+  exitWithin,
   readState,
   startCli,
   tableFingerprints,
@@ -36,7 +37,7 @@ function markers(source: SandboxServer, target: SandboxServer) {
   };
 }
 
-describe('faults during incremental sync, ridden out without a rerun', () => {
+describe('faults during incremental sync, ridden out without a rerun', { timeout: 300_000 }, () => {
   let source: SandboxServer;
   let target: SandboxServer;
   let sourceProxy: FaultProxy;
@@ -137,7 +138,7 @@ describe('faults during incremental sync, ridden out without a rerun', () => {
   });
 });
 
-describe('faults during the full copy, ridden out without a rerun', () => {
+describe('faults during the full copy, ridden out without a rerun', { timeout: 300_000 }, () => {
   let source: SandboxServer;
   const dir = tempDir();
   const tables = ['items', 'tags'];
@@ -266,14 +267,16 @@ describe('a server that stays down', () => {
     dir.cleanup();
   });
 
-  it('fails the run after options.reconnectAttempts, naming the step and the last error; a rerun resumes', async () => {
+  it('fails the run after options.reconnectAttempts, naming the step and the last error; a rerun resumes', {
+    timeout: 300_000,
+  }, async () => {
     const config = writeConfig(dir, 'faults-gone', source, target, {
       options: { reconnectAttempts: 2, reconnectMaxDelaySeconds: 1 },
     });
     const run = startCli(['run', '-c', config]);
     await waitFor('following', () => run.output().includes('syncing: started'), 120_000);
     await target.takeDown();
-    expect(await run.exited, run.output()).toBe(1);
+    expect(await exitWithin(run, 90_000), run.output()).toBe(1);
     expect(run.output()).toContain(
       'error[PGSHIFT_CONNECTION_LOST]: following database shop: the connection was lost',
     );
@@ -286,7 +289,7 @@ describe('a server that stays down', () => {
     await waitFor('following again', () => again.output().includes('syncing: started'), 120_000);
     const finish = await runCli(['finish', '-c', config]);
     expect(finish.code, finish.stderr).toBe(0);
-    expect(await again.exited, again.output()).toBe(0);
+    expect(await exitWithin(again, 90_000), again.output()).toBe(0);
     const [onSource, onTarget] = await Promise.all([
       tableFingerprints(source, 'shop', SHOP_TABLES),
       tableFingerprints(target, 'shop', SHOP_TABLES),

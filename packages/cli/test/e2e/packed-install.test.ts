@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -22,10 +22,37 @@ const tmp = mkdtempSync(join(tmpdir(), 'pgshift-packed-'));
 const tarballs = join(tmp, 'tarballs');
 const prefix = join(tmp, 'prefix');
 const work = join(tmp, 'work');
+/**
+ * How this machine reaches the registry is the machine's, not the user's state: its certificate
+ * authorities (a TLS-inspecting proxy's, say, which npm reads from its global config's cafile)
+ * and its proxies carry over into the fresh HOME and prefix.
+ */
+function machineNetwork(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of [
+    'NODE_EXTRA_CA_CERTS',
+    'HTTPS_PROXY',
+    'HTTP_PROXY',
+    'NO_PROXY',
+    'https_proxy',
+    'http_proxy',
+    'no_proxy',
+  ])
+    if (process.env[name]) out[name] = process.env[name] as string;
+  try {
+    const cafile = execFileSync('npm', ['config', 'get', 'cafile'], { encoding: 'utf8' }).trim();
+    if (cafile && cafile !== 'null' && cafile !== 'undefined') out.npm_config_cafile = cafile;
+  } catch {
+    // no npm config to read: the defaults apply
+  }
+  return out;
+}
+
 const env = {
   PATH: process.env.PATH ?? '',
   HOME: join(tmp, 'home'),
   ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
+  ...machineNetwork(),
   npm_config_cache: join(homedir(), '.cache', 'pgshift', 'npm-cache'),
   'npm_config_@pgshift:registry': 'http://127.0.0.1:9/',
   npm_config_prefer_offline: 'true',

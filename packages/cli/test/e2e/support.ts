@@ -71,6 +71,19 @@ interface StateFile {
   databases: Record<string, { phase: string }>;
 }
 
+/** The exit code, or an error with everything the process printed when it has not exited in time. */
+export async function exitWithin(run: BackgroundRun, ms: number): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running after ${ms} ms:\n${run.output()}`)), ms);
+  });
+  try {
+    return await Promise.race([run.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function readState(stateDir: string): StateFile | undefined {
   const path = join(stateDir, 'state.json');
   if (!existsSync(path)) return undefined;

@@ -1,5 +1,5 @@
 import type { CheckResult, MigrationMode, Stage } from '@pgshift/plugin-api';
-import type { LiveStatus } from '../orchestrator/state-dir.js';
+import type { ControlRequest, LiveStatus } from '../orchestrator/state-dir.js';
 import type { TaskState } from '../orchestrator/task-state.js';
 
 /**
@@ -77,7 +77,7 @@ export interface TaskRecord {
   /** Copy of the run's state.json: what a worker on another machine needs to resume. */
   run?: TaskState;
   live?: TaskLive;
-  control?: { request: 'finish' | 'cancel'; at: string };
+  control?: ControlRequest;
   worker?: WorkerClaim;
   error?: { code: string; message: string; remedy?: string };
   /** Which worker copied which tables, when the copy was spread over workers. */

@@ -153,6 +153,7 @@ export async function requestControl(
   store: TaskStore,
   name: string,
   request: 'finish' | 'cancel',
+  options: { keepState?: boolean } = {},
 ): Promise<{ record: TaskRecord; immediate: boolean }> {
   let immediate = false;
   const record = await store.update(name, (r) => {
@@ -163,7 +164,11 @@ export async function requestControl(
       );
     }
     if (ACTIVE_STATUSES.includes(r.status)) {
-      r.control = { request, at: new Date().toISOString() };
+      r.control = {
+        request,
+        at: new Date().toISOString(),
+        ...(options.keepState ? { keepState: true } : {}),
+      };
       return true;
     }
     if (request === 'finish') {
