@@ -1,5 +1,5 @@
-import { qualified, quoteLiteral, WRITE_GUARD_TRIGGER } from '@pgshift/pg';
-import type { ReplicationContext, TargetWrite } from '@pgshift/plugin-api';
+import { inTransaction, qualified, quoteLiteral, WRITE_GUARD_TRIGGER } from '@pgshift/pg';
+import type { OpenSession, ReplicationContext, TargetWrite } from '@pgshift/plugin-api';
 
 /**
  * The write guard: while following, a statement trigger on every migrated table of the target
@@ -34,34 +34,36 @@ BEGIN
   RETURN NULL;
 END $guard$;`;
 
+/** The tables that carry the guard now, quoted as `qualified` quotes them. */
+async function guardedTables(session: OpenSession): Promise<Set<string>> {
+  const { rows } = await session.query<{ schema: string; name: string }>(
+    `SELECT n.nspname AS schema, c.relname AS name FROM pg_trigger t
+       JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE t.tgname = $1`,
+    [WRITE_GUARD_TRIGGER],
+  );
+  return new Set(rows.map((r) => qualified(r.schema, r.name)));
+}
+
 /** Puts the guard on every table of the selection (again after a reconnect: it is idempotent). */
 export async function installWriteGuard(ctx: ReplicationContext): Promise<void> {
   const mode = ctx.targetWrites ?? 'detect';
   const session = await ctx.target.connect({ database: ctx.database.name });
   try {
-    await session.query('BEGIN');
-    await session.query(SETUP);
-    await session.query('DELETE FROM pgshift.write_guard');
-    await session.query(`INSERT INTO pgshift.write_guard VALUES (${quoteLiteral(mode)})`);
-    const { rows } = await session.query<{ schema: string; name: string }>(
-      `SELECT n.nspname AS schema, c.relname AS name FROM pg_trigger t
-         JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE t.tgname = $1`,
-      [WRITE_GUARD_TRIGGER],
-    );
-    const guarded = new Set(rows.map((r) => qualified(r.schema, r.name)));
-    for (const table of ctx.database.tables) {
-      const name = qualified(table.schema, table.name);
-      if (guarded.has(name)) continue;
-      await session.query(
-        `CREATE TRIGGER ${WRITE_GUARD_TRIGGER} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${name}
-           FOR EACH STATEMENT EXECUTE PROCEDURE pgshift.guard_write()`,
-      );
-    }
-    await session.query('COMMIT');
-  } catch (error) {
-    await session.query('ROLLBACK').catch(() => {});
-    throw error;
+    await inTransaction(session, async () => {
+      await session.query(SETUP);
+      await session.query('DELETE FROM pgshift.write_guard');
+      await session.query(`INSERT INTO pgshift.write_guard VALUES (${quoteLiteral(mode)})`);
+      const guarded = await guardedTables(session);
+      for (const table of ctx.database.tables) {
+        const name = qualified(table.schema, table.name);
+        if (guarded.has(name)) continue;
+        await session.query(
+          `CREATE TRIGGER ${WRITE_GUARD_TRIGGER} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${name}
+             FOR EACH STATEMENT EXECUTE PROCEDURE pgshift.guard_write()`,
+        );
+      }
+    });
   } finally {
     await session.close();
   }
@@ -94,22 +96,13 @@ export async function readTargetWrites(ctx: ReplicationContext): Promise<TargetW
 export async function removeWriteGuard(ctx: ReplicationContext): Promise<void> {
   const session = await ctx.target.connect({ database: ctx.database.name });
   try {
-    const { rows } = await session.query<{ table: string }>(
-      `SELECT format('%I.%I', n.nspname, c.relname) AS table FROM pg_trigger t
-         JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE t.tgname = $1`,
-      [WRITE_GUARD_TRIGGER],
-    );
-    await session.query('BEGIN');
-    for (const { table } of rows)
-      await session.query(`DROP TRIGGER IF EXISTS ${WRITE_GUARD_TRIGGER} ON ${table}`);
-    await session.query(
-      'DROP FUNCTION IF EXISTS pgshift.guard_write(); DROP TABLE IF EXISTS pgshift.write_guard, pgshift.target_writes',
-    );
-    await session.query('COMMIT');
-  } catch (error) {
-    await session.query('ROLLBACK').catch(() => {});
-    throw error;
+    await inTransaction(session, async () => {
+      for (const table of await guardedTables(session))
+        await session.query(`DROP TRIGGER IF EXISTS ${WRITE_GUARD_TRIGGER} ON ${table}`);
+      await session.query(
+        'DROP FUNCTION IF EXISTS pgshift.guard_write(); DROP TABLE IF EXISTS pgshift.write_guard, pgshift.target_writes',
+      );
+    });
   } finally {
     await session.close();
   }
