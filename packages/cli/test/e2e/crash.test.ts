@@ -4,13 +4,14 @@ import { runCli } from '../run-cli.js';
 import {
   duplicateKeys,
   readState,
+  someChunksCopied,
   startCli,
   tableFingerprints,
   tempDir,
   waitFor,
   writeConfig,
 } from './support.js';
-import { SHOP_TABLES, seedShop, startWriter } from './workload.js';
+import { SHOP_TABLES, seedBulk, seedShop, startWriter } from './workload.js';
 
 describe('pgshift killed with SIGKILL and started again', () => {
   let source: SandboxServer;
@@ -20,17 +21,7 @@ describe('pgshift killed with SIGKILL and started again', () => {
   beforeAll(async () => {
     [source, target] = await Promise.all([startPostgres({ major: 15 }), startPostgres({ major: 17 })]);
     await seedShop(source);
-    // A table big enough, and split small enough, that the copy is still running when killed.
-    await source.query('CREATE DATABASE bulk');
-    await source.query(
-      `CREATE TABLE items (id bigint PRIMARY KEY, payload text, qty int);
-       INSERT INTO items SELECT g, md5(g::text) || repeat('p', 150), g % 97 FROM generate_series(1, 300000) g;
-       CREATE TABLE tags (item_id bigint, tag text);
-       ALTER TABLE tags REPLICA IDENTITY FULL;
-       INSERT INTO tags SELECT g, 'tag' || (g % 10) FROM generate_series(1, 50000) g;`,
-      [],
-      'bulk',
-    );
+    await seedBulk(source);
   });
   afterAll(async () => {
     await Promise.all([source?.stop(), target?.stop()]);
@@ -79,20 +70,7 @@ describe('pgshift killed with SIGKILL and started again', () => {
     const stateDir = `${dir.dir}/crash-copy-state`;
     const first = startCli(['run', '-c', config]);
     // Kill once some chunks are committed on the target but the copy is not complete.
-    await waitFor(
-      'some chunks copied',
-      async () => {
-        const rows = await target
-          .query<{ n: string }>(
-            'SELECT count(*) AS n FROM pgshift.copy_progress WHERE done_at IS NOT NULL',
-            [],
-            'bulk',
-          )
-          .catch(() => [{ n: '0' }]);
-        return Number(rows[0]?.n) > 0;
-      },
-      90_000,
-    );
+    await someChunksCopied(target);
     first.child.kill('SIGKILL');
     await first.exited;
     expect(readState(stateDir)?.databases.bulk?.phase).toBe('slot-created');

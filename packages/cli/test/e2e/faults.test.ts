@@ -6,13 +6,14 @@ import {
   duplicateKeys,
   exitWithin,
   readState,
+  someChunksCopied,
   startCli,
   tableFingerprints,
   tempDir,
   waitFor,
   writeConfig,
 } from './support.js';
-import { SHOP_TABLES, seedShop, startTransactionLoop, startWriter } from './workload.js';
+import { SHOP_TABLES, seedBulk, seedShop, startTransactionLoop, startWriter } from './workload.js';
 
 /**
  * Faults while a full+incremental migration runs under a writer, each ridden out by the same run
@@ -145,16 +146,7 @@ describe('faults during the full copy, ridden out without a rerun', { timeout: 3
 
   beforeAll(async () => {
     source = await startPostgres({ major: 15 });
-    await source.query('CREATE DATABASE bulk');
-    await source.query(
-      `CREATE TABLE items (id bigint PRIMARY KEY, payload text, qty int);
-       INSERT INTO items SELECT g, md5(g::text) || repeat('p', 150), g % 97 FROM generate_series(1, 300000) g;
-       CREATE TABLE tags (item_id bigint, tag text);
-       ALTER TABLE tags REPLICA IDENTITY FULL;
-       INSERT INTO tags SELECT g, 'tag' || (g % 10) FROM generate_series(1, 50000) g;`,
-      [],
-      'bulk',
-    );
+    await seedBulk(source);
   });
   afterAll(async () => {
     await source?.stop();
@@ -172,23 +164,6 @@ describe('faults during the full copy, ridden out without a rerun', { timeout: 3
         `DELETE FROM tags WHERE ctid = (SELECT ctid FROM tags LIMIT 1)`,
       ],
       { survive: true },
-    );
-
-  /** Once the copy has committed some chunks on the target, and not all. */
-  const midCopy = (target: SandboxServer) =>
-    waitFor(
-      'some chunks copied',
-      async () => {
-        const rows = await target
-          .query<{ n: string }>(
-            'SELECT count(*) AS n FROM pgshift.copy_progress WHERE done_at IS NOT NULL',
-            [],
-            'bulk',
-          )
-          .catch(() => [{ n: '0' }]);
-        return Number(rows[0]?.n) > 0;
-      },
-      90_000,
     );
 
   async function finishExact(
@@ -220,7 +195,7 @@ describe('faults during the full copy, ridden out without a rerun', { timeout: 3
         options: QUICK_RECONNECT,
       });
       const run = startCli(['run', '-c', config]);
-      await midCopy(target);
+      await someChunksCopied(target);
       await target.restart(1500);
       await finishExact(run, config, target, writer);
       expect(run.output()).toMatch(/copying database bulk: connection lost/);
@@ -241,7 +216,7 @@ describe('faults during the full copy, ridden out without a rerun', { timeout: 3
         options: { ...QUICK_RECONNECT, onLostSnapshot: 'restart' },
       });
       const run = startCli(['run', '-c', config]);
-      await midCopy(target);
+      await someChunksCopied(target);
       await source.restart(1500);
       await finishExact(run, config, target, writer);
       expect(run.output()).toContain('copying database bulk again under a new snapshot and slot');

@@ -84,6 +84,24 @@ export async function exitWithin(run: BackgroundRun, ms: number): Promise<number
   }
 }
 
+/** Once the copy of database bulk (seedBulk) has committed some chunks on the target. */
+export function someChunksCopied(target: SandboxServer): Promise<void> {
+  return waitFor(
+    'some chunks copied',
+    async () => {
+      const rows = await target
+        .query<{ n: string }>(
+          'SELECT count(*) AS n FROM pgshift.copy_progress WHERE done_at IS NOT NULL',
+          [],
+          'bulk',
+        )
+        .catch(() => [{ n: '0' }]);
+      return Number(rows[0]?.n) > 0;
+    },
+    90_000,
+  );
+}
+
 export function readState(stateDir: string): StateFile | undefined {
   const path = join(stateDir, 'state.json');
   if (!existsSync(path)) return undefined;

@@ -28,6 +28,23 @@ export async function seedShop(server: SandboxServer, rows = 2000): Promise<void
 }
 
 /**
+ * Database `bulk`: a table big enough, split small enough (splitTableBytes 2 MB), that its copy
+ * is still running when a test interrupts it, and a keyless one.
+ */
+export async function seedBulk(server: SandboxServer): Promise<void> {
+  await server.query('CREATE DATABASE bulk');
+  await server.query(
+    `CREATE TABLE items (id bigint PRIMARY KEY, payload text, qty int);
+     INSERT INTO items SELECT g, md5(g::text) || repeat('p', 150), g % 97 FROM generate_series(1, 300000) g;
+     CREATE TABLE tags (item_id bigint, tag text);
+     ALTER TABLE tags REPLICA IDENTITY FULL;
+     INSERT INTO tags SELECT g, 'tag' || (g % 10) FROM generate_series(1, 50000) g;`,
+    [],
+    'bulk',
+  );
+}
+
+/**
  * Keeps changing the source until stopped: inserts, updates (TOASTed text and primary-key changes),
  * deletes, keyless-table changes and an occasional TRUNCATE, each in its own transaction.
  */
