@@ -1,3 +1,5 @@
+import type { MigrationMode } from './selection.js';
+
 /** The stages of one task, in order. */
 export const STAGES = [
   'checking',
@@ -11,6 +13,22 @@ export const STAGES = [
   'done',
 ] as const;
 export type Stage = (typeof STAGES)[number];
+
+/** Stages a run enters only on some paths (a resumed follow, a finish); shown once reported. */
+const STAGES_WHEN_REPORTED: readonly Stage[] = ['catch-up', 'finishing'];
+
+/**
+ * The stages a task of `mode` is expected to pass through, in order: what a display announces
+ * before the first event. The one place that knows which stages each mode skips.
+ */
+export function expectedStages(mode: MigrationMode): Stage[] {
+  return STAGES.filter(
+    (stage) =>
+      !STAGES_WHEN_REPORTED.includes(stage) &&
+      (stage !== 'syncing' || mode === 'full+incremental') &&
+      (stage !== 'full-copy' || mode !== 'schema'),
+  );
+}
 
 export type ProgressEvent =
   | { type: 'stage'; stage: Stage; state: 'started' | 'done' | 'failed'; database?: string; at: string }

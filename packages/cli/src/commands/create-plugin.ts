@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PgshiftError } from '@pgshift/plugin-api';
 import { Command, Option } from 'commander';
 import type { CliCommand } from '../command.js';

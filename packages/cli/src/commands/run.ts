@@ -1,9 +1,9 @@
 import { defaultMigrationDeps, lostSnapshotConflict, type RunOutcome, runTask } from '@pgshift/kernel';
-import { type LostSnapshotChoice, PgshiftError } from '@pgshift/plugin-api';
+import { expectedStages, type LostSnapshotChoice, PgshiftError } from '@pgshift/plugin-api';
 import { Command, Option } from 'commander';
 import type { CliCommand } from '../command.js';
 import type { CliContext } from '../context.js';
-import { createProgressOutput, DEFAULT_STAGES, parsePort } from '../display/index.js';
+import { createProgressOutput, parsePort } from '../display/index.js';
 import { loadForCommand } from '../load.js';
 import { render as renderChecks } from './check.js';
 
@@ -63,12 +63,7 @@ export const runCommand: CliCommand = {
                 json: opts.json === true,
                 ...(opts.metricsPort === undefined ? {} : { metricsPort: opts.metricsPort }),
                 task: task.config.task.name,
-                stages:
-                  task.config.mode === 'full'
-                    ? DEFAULT_STAGES.filter((s) => s !== 'syncing')
-                    : task.config.mode === 'schema'
-                      ? DEFAULT_STAGES.filter((s) => s !== 'syncing' && s !== 'full-copy')
-                      : DEFAULT_STAGES,
+                stages: expectedStages(task.config.mode),
               });
               const controller = new AbortController();
               let interrupts = 0;

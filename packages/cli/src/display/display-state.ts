@@ -1,4 +1,4 @@
-import { type ProgressEventInput, STAGES, type Stage } from '@pgshift/plugin-api';
+import { expectedStages, type ProgressEventInput, STAGES, type Stage } from '@pgshift/plugin-api';
 
 export type StageState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
@@ -38,16 +38,6 @@ interface Sample {
   rows: number;
 }
 
-/** Stages shown from the start; catch-up and finishing appear only when reported. */
-export const DEFAULT_STAGES: Stage[] = [
-  'checking',
-  'schema',
-  'full-copy',
-  'post-data',
-  'syncing',
-  'verifying',
-  'done',
-];
 const ORDER: readonly Stage[] = STAGES;
 const RATE_WINDOW_MS = 5000;
 
@@ -66,7 +56,7 @@ export class DisplayState {
   >();
   #samples: Sample[] = [];
 
-  constructor(stages: Stage[] = DEFAULT_STAGES) {
+  constructor(stages: Stage[] = expectedStages('full+incremental')) {
     this.stages = stages.map((stage) => ({ stage, state: 'pending', databases: [], running: new Set() }));
   }
 

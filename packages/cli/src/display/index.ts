@@ -1,4 +1,4 @@
-export { DEFAULT_STAGES, DisplayState } from './display-state.js';
+export { DisplayState } from './display-state.js';
 export { LiveDisplay, type LiveDisplayOptions } from './live-display.js';
 export { parsePort } from './parse-port.js';
 export {
