@@ -1,3 +1,6 @@
+import type { MigrationMode } from './selection.js';
+import type { ServerVersion } from './server.js';
+
 /** The change formats pgshift can decode. */
 export type DecoderFormat = 'pgoutput' | 'test_decoding' | 'wal2json';
 
@@ -46,4 +49,46 @@ export interface VersionPolicy {
 
 export function rangeCovers(range: VersionRange, versionNum: number): boolean {
   return versionNum >= range.min && (range.max === undefined || versionNum < range.max);
+}
+
+/** Why a source cannot be migrated as configured, and what to do about it. */
+export interface PolicyProblem {
+  message: string;
+  remedy: string;
+}
+
+/** The loaded policy that covers a source version: the first whose range holds it. */
+export function policyCovering(
+  policies: readonly VersionPolicy[],
+  versionNum: number,
+): VersionPolicy | undefined {
+  return policies.find((p) => rangeCovers(p.covers, versionNum));
+}
+
+/** The one wording of "no policy covers this source", naming what the loaded policies do cover. */
+export function uncoveredSourceProblem(
+  version: ServerVersion,
+  policies: readonly VersionPolicy[],
+): PolicyProblem {
+  const covered = policies.map((p) => `${p.name} (${p.covers.min}..${p.covers.max ?? ''})`).join(', ');
+  return {
+    message: `no version policy covers the source's PostgreSQL ${version.text} (server_version_num ${version.num})`,
+    remedy: covered
+      ? `add a version-policy plugin covering it to \`plugins\`, or upgrade the source; the loaded ones cover: ${covered}`
+      : 'no version-policy plugin is loaded; install one (e.g. the first-party policy plugins) or name one in `plugins`',
+  };
+}
+
+/** Why the policy's capabilities rule out the chosen mode, or undefined when they allow it. */
+export function modeRefusedProblem(
+  policy: VersionPolicy,
+  version: ServerVersion,
+  capabilities: VersionCapabilities,
+  mode: MigrationMode,
+): PolicyProblem | undefined {
+  if (mode !== 'full+incremental' || capabilities.incremental) return undefined;
+  return {
+    message: `PostgreSQL ${version.text} cannot be followed incrementally: ${capabilities.incrementalUnavailableReason ?? `policy ${policy.name} does not allow it`}`,
+    remedy: 'set `mode: full` to copy it once, or upgrade the source',
+  };
 }

@@ -1,5 +1,12 @@
 import { checkResult, guardCheck, targetOlderProblem } from '@pgshift/pg';
-import { type CheckContext, type Checker, type CheckResult, rangeCovers } from '@pgshift/plugin-api';
+import {
+  type CheckContext,
+  type Checker,
+  type CheckResult,
+  modeRefusedProblem,
+  rangeCovers,
+  uncoveredSourceProblem,
+} from '@pgshift/plugin-api';
 
 /**
  * The source version is covered by a policy that allows the chosen mode, and the target is not an
@@ -14,22 +21,13 @@ export class VersionsChecker implements Checker {
       const [source, target] = await Promise.all([ctx.source.version(), ctx.target.version()]);
       const problems: string[] = [];
       const remedies: string[] = [];
-      const policy = ctx.policy;
-      if (!policy || !rangeCovers(policy.covers, source.num)) {
-        problems.push(
-          `no version policy covers the source's PostgreSQL ${source.text} (server_version_num ${source.num})`,
-        );
-        remedies.push(
-          `add a version policy plugin that covers ${source.num} to \`plugins\` in the config, or upgrade the source to a covered version`,
-        );
-      } else if (ctx.mode === 'full+incremental') {
-        const caps = ctx.capabilities ?? policy.capabilities(source.num);
-        if (!caps.incremental) {
-          problems.push(
-            `${policy.name} does not allow following changes on PostgreSQL ${source.text}: ${caps.incrementalUnavailableReason ?? 'no decoder is available'}`,
-          );
-          remedies.push('set `mode: full` in the config');
-        }
+      const policy = ctx.policy && rangeCovers(ctx.policy.covers, source.num) ? ctx.policy : undefined;
+      const policyProblem = policy
+        ? modeRefusedProblem(policy, source, ctx.capabilities ?? policy.capabilities(source.num), ctx.mode)
+        : uncoveredSourceProblem(source, ctx.policy ? [ctx.policy] : []);
+      if (policyProblem) {
+        problems.push(policyProblem.message);
+        remedies.push(policyProblem.remedy);
       }
       const older = targetOlderProblem(source.num, target.num);
       if (older) {

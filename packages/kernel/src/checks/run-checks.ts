@@ -2,11 +2,13 @@ import {
   type CheckContext,
   type CheckResult,
   type CheckStatus,
+  modeRefusedProblem,
+  policyCovering,
   type ResolvedSelection,
-  rangeCovers,
   type ServerHandle,
   type ServerRole,
   type ServerVersion,
+  uncoveredSourceProblem,
   type VersionCapabilities,
   type VersionPolicy,
 } from '@pgshift/plugin-api';
@@ -77,32 +79,17 @@ function policyItem(
   items: CheckResult[],
 ): { policy?: VersionPolicy; capabilities?: VersionCapabilities } {
   const policies = task.policies();
-  const policy = policies.find((p) => rangeCovers(p.covers, version.num));
+  const policy = policyCovering(policies, version.num);
   const title = 'Source version is supported';
   if (!policy) {
-    const covered = policies.map((p) => `${p.name} (${p.covers.min}..${p.covers.max ?? ''})`).join(', ');
-    items.push(
-      failed(
-        'source.version-policy',
-        title,
-        `no version policy covers the source's PostgreSQL ${version.text} (server_version_num ${version.num})`,
-        covered
-          ? `add a version-policy plugin covering it; the loaded ones cover: ${covered}`
-          : 'no version-policy plugin is loaded; install one (e.g. the first-party policy plugins) or name one in plugins',
-      ),
-    );
+    const problem = uncoveredSourceProblem(version, policies);
+    items.push(failed('source.version-policy', title, problem.message, problem.remedy));
     return {};
   }
   const capabilities = policy.capabilities(version.num);
-  if (task.config.mode === 'full+incremental' && !capabilities.incremental) {
-    items.push(
-      failed(
-        'source.version-policy',
-        title,
-        `PostgreSQL ${version.text} cannot be followed incrementally: ${capabilities.incrementalUnavailableReason ?? `policy ${policy.name} does not allow it`}`,
-        'set `mode: full` to copy it once, or upgrade the source',
-      ),
-    );
+  const refused = modeRefusedProblem(policy, version, capabilities, task.config.mode);
+  if (refused) {
+    items.push(failed('source.version-policy', title, refused.message, refused.remedy));
   } else {
     items.push({
       id: 'source.version-policy',

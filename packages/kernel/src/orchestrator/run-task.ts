@@ -1,11 +1,15 @@
 import { targetOlderProblem } from '@pgshift/pg';
 import {
   MigrationError,
+  type MigrationMode,
+  modeRefusedProblem,
   nullProgress,
   type ProgressSink,
+  policyCovering,
   type ResolvedDatabase,
   type ResolvedSelection,
-  rangeCovers,
+  type ServerVersion,
+  uncoveredSourceProblem,
   type VersionCapabilities,
 } from '@pgshift/plugin-api';
 import type { CheckReport } from '../checks/run-checks.js';
@@ -50,18 +54,23 @@ export type RunOutcome =
   | { status: 'cancelled'; state: TaskState; cleanupAdvice: string[] }
   | { status: 'interrupted'; state: TaskState };
 
-function pickCapabilities(task: LoadedTask, versionNum: number): VersionCapabilities {
-  const policy = task.policies().find((p) => rangeCovers(p.covers, versionNum));
+/** The capabilities of the source's version under its policy, refusing what the mode needs but lacks. */
+function pickCapabilities(
+  task: LoadedTask,
+  version: ServerVersion,
+  mode: MigrationMode,
+): VersionCapabilities {
+  const policies = task.policies();
+  const policy = policyCovering(policies, version.num);
   if (!policy) {
-    throw new MigrationError(
-      'PGSHIFT_NO_POLICY',
-      `no version policy covers source server_version_num ${versionNum}`,
-      {
-        remedy: 'add a version-policy plugin that covers this version to `plugins`',
-      },
-    );
+    const problem = uncoveredSourceProblem(version, policies);
+    throw new MigrationError('PGSHIFT_NO_POLICY', problem.message, { remedy: problem.remedy });
   }
-  return policy.capabilities(versionNum);
+  const capabilities = policy.capabilities(version.num);
+  const refused = modeRefusedProblem(policy, version, capabilities, mode);
+  if (refused)
+    throw new MigrationError('PGSHIFT_NO_INCREMENTAL', refused.message, { remedy: refused.remedy });
+  return capabilities;
 }
 
 /** Runs a task from wherever its state directory says it stopped, to completion or a clean stop. */
@@ -108,14 +117,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
     const [sourceVersion, targetVersion] = await Promise.all([source.version(), target.version()]);
     const older = targetOlderProblem(sourceVersion.num, targetVersion.num);
     if (older) throw new MigrationError('PGSHIFT_TARGET_OLDER', older.message, { remedy: older.remedy });
-    let capabilities = pickCapabilities(task, sourceVersion.num);
-    if (config.mode === 'full+incremental' && !capabilities.incremental) {
-      throw new MigrationError(
-        'PGSHIFT_NO_INCREMENTAL',
-        capabilities.incrementalUnavailableReason ?? 'the source version does not allow incremental sync',
-        { remedy: 'set `mode: full`' },
-      );
-    }
+    let capabilities = pickCapabilities(task, sourceVersion, config.mode);
     if (config.mode === 'full+incremental' && checkedCapabilities?.decoder)
       capabilities = checkedCapabilities;
     else if (config.mode === 'full+incremental') {
