@@ -39,12 +39,13 @@ export {
   FEATURE_SINCE,
   featuresOf,
   hasFeature,
+  majorHasFeature,
   type ServerFeature,
   slotStateSql,
   walInsertLsnSql,
 } from './server-features.js';
 export { createServerHandle, sessionOf } from './server-handle.js';
-export { majorName, majorVersion, serverVersionNum } from './server-version.js';
+export { firstVersionNum, majorName, majorVersion, serverVersionNum } from './server-version.js';
 export { type EffectiveTls, effectiveTls } from './tls.js';
 export { inTransaction } from './transaction.js';
 export { parseTxidSnapshot, snapshotSees, type TxidSnapshot, widenXid } from './txid-snapshot.js';

@@ -1,3 +1,5 @@
+import { firstVersionNum } from './server-version.js';
+
 /**
  * What each PostgreSQL major has, as the first `server_version_num` that has it. This one table
  * answers every "does this server have X" question in pgshift — catalog reads, checks, policies,
@@ -10,6 +12,8 @@ export const FEATURE_SINCE = {
   multiArgUnnest: 90400,
   jsonb: 90400,
   logicalDecoding: 90400,
+  /** `postgresql.auto.conf` and ALTER SYSTEM; before it settings live only in included files. */
+  alterSystem: 90400,
   /** `relreplident`, `indisreplident` and `ALTER TABLE ... REPLICA IDENTITY`. */
   replicaIdentity: 90400,
   /** `aggkind`, `aggmtransfn`, `aggtransspace`, `aggfinalextra` (ordered-set and moving aggregates). */
@@ -38,6 +42,10 @@ export const FEATURE_SINCE = {
   /** `pg_sequence`; before it a sequence's options are read from the sequence relation itself. */
   sequenceCatalog: 100000,
   extendedStatistics: 100000,
+  /** SCRAM-SHA-256 passwords (`password_encryption`, initdb `--auth-host=scram-sha-256`). */
+  scramAuthentication: 100000,
+  /** initdb's `--no-sync` (before 10 spelt `--nosync`) and a pg_hba.conf that allows replication connections. */
+  initdbModernDefaults: 100000,
   /** `pg_publication` and the built-in pgoutput output plugin. */
   publications: 100000,
   /** `pg_publication.pubtruncate`. */
@@ -91,6 +99,7 @@ export const FEATURE_SINCE = {
   /** `attcompression` and `ALTER COLUMN ... SET COMPRESSION`. */
   columnCompression: 140000,
   iculocaleColumn: 150000,
+  /** `CREATE_REPLICATION_SLOT ... (SNAPSHOT 'export')`: the parenthesised option list. */
   slotOptionList: 150000,
   /** `pg_auth_members.inherit_option` and `set_option`: GRANT role TO member WITH INHERIT / SET. */
   membershipOptions: 160000,
@@ -98,6 +107,11 @@ export const FEATURE_SINCE = {
 } as const satisfies Record<string, number>;
 
 export type ServerFeature = keyof typeof FEATURE_SINCE;
+
+/** Whether a server of `major` (9.5, 17) has `feature`, for code that knows a major, not a server. */
+export function majorHasFeature(major: number, feature: ServerFeature): boolean {
+  return hasFeature(firstVersionNum(major), feature);
+}
 
 /** Whether a server of `versionNum` has `feature`. */
 export function hasFeature(versionNum: number, feature: ServerFeature): boolean {

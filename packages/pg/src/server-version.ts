@@ -19,6 +19,13 @@ export function majorVersion(versionNum: number): number {
   return Number(`${first}.${second}`);
 }
 
+/** The first `server_version_num` of a major: 90500 for 9.5, 170000 for 17 (majorVersion's inverse). */
+export function firstVersionNum(major: number): number {
+  if (major >= 10) return Math.floor(major) * 10000;
+  const [first, second = '0'] = String(major).split('.');
+  return Number(first) * 10000 + Number(second) * 100;
+}
+
 /** `9.5` or `17`: the major as people write it. */
 export function majorName(versionNum: number): string {
   return String(majorVersion(versionNum));

@@ -67,7 +67,7 @@ export function policyCovering(
 
 /** The one wording of "no policy covers this source", naming what the loaded policies do cover. */
 export function uncoveredSourceProblem(
-  version: ServerVersion,
+  version: Pick<ServerVersion, 'num' | 'text'>,
   policies: readonly VersionPolicy[],
 ): PolicyProblem {
   const covered = policies.map((p) => `${p.name} (${p.covers.min}..${p.covers.max ?? ''})`).join(', ');
@@ -82,7 +82,7 @@ export function uncoveredSourceProblem(
 /** Why the policy's capabilities rule out the chosen mode, or undefined when they allow it. */
 export function modeRefusedProblem(
   policy: VersionPolicy,
-  version: ServerVersion,
+  version: Pick<ServerVersion, 'num' | 'text'>,
   capabilities: VersionCapabilities,
   mode: MigrationMode,
 ): PolicyProblem | undefined {

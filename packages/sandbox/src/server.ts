@@ -13,6 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { majorHasFeature } from '@pgshift/pg';
 import pg from 'pg';
 import { type Binaries, findBinaries } from './binaries.js';
 import { freePort } from './free-port.js';
@@ -61,15 +62,12 @@ export interface SandboxConnection {
 
 const SUPERUSER = 'postgres';
 
-/** Logical decoding, and with it wal_level = logical and replication slots, arrived in 9.4. */
-const LOGICAL_DECODING_MAJOR = 9.4;
-
 function baseSettings(
   major: number,
   port: number,
   durable: boolean,
 ): Record<string, string | number | boolean> {
-  const logical = major >= LOGICAL_DECODING_MAJOR;
+  const logical = majorHasFeature(major, 'logicalDecoding');
   return {
     listen_addresses: '127.0.0.1',
     port,
@@ -312,7 +310,8 @@ async function initdb(
     'UTF8',
     `--locale=${options.locale ?? 'C'}`,
   ];
-  args.push(options.major >= 10 ? '--no-sync' : '--nosync');
+  const modern = majorHasFeature(options.major, 'initdbModernDefaults');
+  args.push(modern ? '--no-sync' : '--nosync');
   if (options.password !== undefined) {
     const pwfile = join(baseDir, 'pwfile');
     writeFileSync(pwfile, `${options.password}\n`, { mode: 0o600 });
@@ -320,7 +319,7 @@ async function initdb(
     args.push(
       `--pwfile=${pwfile}`,
       '--auth-local=trust',
-      `--auth-host=${options.major >= 10 ? 'scram-sha-256' : 'md5'}`,
+      `--auth-host=${majorHasFeature(options.major, 'scramAuthentication') ? 'scram-sha-256' : 'md5'}`,
     );
   } else {
     args.push('--auth=trust');
@@ -364,13 +363,14 @@ function writeConfig(baseDir: string, port: number, options: SandboxOptions, run
     ...baseSettings(options.major, port, options.durable ?? false),
     ...(options.settings ?? {}),
   };
-  if (options.password !== undefined && options.major >= 10) settings.password_encryption = 'scram-sha-256';
+  if (options.password !== undefined && majorHasFeature(options.major, 'scramAuthentication'))
+    settings.password_encryption = 'scram-sha-256';
   if (options.tls) writeTlsFiles(dataDir, options.tls, settings, runAs);
   const conf = Object.entries(settings)
     .map(([key, value]) => `${key} = ${renderSetting(value)}`)
     .join('\n');
   // postgresql.auto.conf (ALTER SYSTEM's file) is read from 9.4 on; 9.3 reads an included file.
-  const autoConf = options.major >= 9.4;
+  const autoConf = majorHasFeature(options.major, 'alterSystem');
   const confPath = join(dataDir, autoConf ? 'postgresql.auto.conf' : 'pgshift-sandbox.conf');
   writeFileSync(confPath, `# written by @pgshift/sandbox\n${conf}\n`);
   if (!autoConf) {
@@ -380,7 +380,7 @@ function writeConfig(baseDir: string, port: number, options: SandboxOptions, run
       writeFileSync(main, `${text}\ninclude 'pgshift-sandbox.conf'\n`);
   }
   if (options.hba) writeFileSync(join(dataDir, 'pg_hba.conf'), `${options.hba.join('\n')}\n`);
-  else if (options.major < 10) {
+  else if (!majorHasFeature(options.major, 'initdbModernDefaults')) {
     // initdb enables replication connections by default from 10 on; before, the lines are
     // commented out. Allow them the same way, so every major starts alike.
     const hba = join(dataDir, 'pg_hba.conf');

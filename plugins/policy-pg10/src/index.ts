@@ -1,7 +1,7 @@
 import { Capability, definePlugin, PLUGIN_API_VERSION, VERSION_POLICY } from '@pgshift/plugin-api';
 import { Pg10Policy } from './policy.js';
 
-export { OPTION_LIST_SYNTAX_MIN, Pg10Policy } from './policy.js';
+export { Pg10Policy } from './policy.js';
 
 export default definePlugin({
   meta: {

@@ -1,7 +1,7 @@
 import { Capability, definePlugin, PLUGIN_API_VERSION, VERSION_POLICY } from '@pgshift/plugin-api';
 import { Pg93Policy } from './policy.js';
 
-export { INCREMENTAL_UNAVAILABLE, LOGICAL_DECODING_MIN, Pg93Policy } from './policy.js';
+export { INCREMENTAL_UNAVAILABLE, Pg93Policy } from './policy.js';
 
 export default definePlugin({
   meta: {

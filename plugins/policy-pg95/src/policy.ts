@@ -1,3 +1,4 @@
+import { FEATURE_SINCE } from '@pgshift/pg';
 import type { DecoderChoice, DecoderFormat, VersionCapabilities, VersionPolicy } from '@pgshift/plugin-api';
 
 type PluginFormat = Extract<DecoderFormat, 'test_decoding' | 'wal2json'>;
@@ -36,7 +37,8 @@ export const PG95_DEFAULTS: Pg95Options = { outputPlugins: DEFAULT_OUTPUT_PLUGIN
  */
 export class Pg95Policy implements VersionPolicy {
   readonly name = 'policy-pg95';
-  readonly covers = { min: 90400, max: 100000 };
+  /** From logical decoding (9.4) up to pgoutput and publications (10). */
+  readonly covers = { min: FEATURE_SINCE.logicalDecoding, max: FEATURE_SINCE.publications };
   readonly #candidates: DecoderChoice[];
 
   constructor(options: Partial<Pg95Options> = {}) {
