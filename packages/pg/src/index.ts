@@ -47,7 +47,7 @@ export {
 export { createServerHandle, sessionOf } from './server-handle.js';
 export { firstVersionNum, majorName, majorVersion, serverVersionNum } from './server-version.js';
 export { type EffectiveTls, effectiveTls } from './tls.js';
-export { inTransaction } from './transaction.js';
+export { inSavepoint, inTransaction } from './transaction.js';
 export { parseTxidSnapshot, snapshotSees, type TxidSnapshot, widenXid } from './txid-snapshot.js';
 export * from './verify/index.js';
 export {

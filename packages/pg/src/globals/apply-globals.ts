@@ -1,5 +1,6 @@
 import { PgshiftError, type SqlSession } from '@pgshift/plugin-api';
 import type { SchemaStatement } from '../schema/types.js';
+import { inTransaction } from '../transaction.js';
 
 /**
  * Runs instance-level statements one by one, in one transaction (roles, grants and settings are
@@ -8,14 +9,7 @@ import type { SchemaStatement } from '../schema/types.js';
  */
 export async function applyGlobals(session: SqlSession, statements: SchemaStatement[]): Promise<void> {
   if (statements.length === 0) return;
-  await session.query('BEGIN');
-  try {
-    await applyEach(session, statements);
-    await session.query('COMMIT');
-  } catch (error) {
-    await session.query('ROLLBACK').catch(() => {});
-    throw error;
-  }
+  await inTransaction(session, () => applyEach(session, statements));
 }
 
 async function applyEach(session: SqlSession, statements: SchemaStatement[]): Promise<void> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { inSavepoint } from '../transaction.js';
 
 /** What verify found about the large objects of a database. */
 export interface LargeObjectVerification {
@@ -32,36 +33,29 @@ export async function compareLargeObjects(
   target: pg.Client,
   chunkBytes = 1024 * 1024,
 ): Promise<LargeObjectVerification> {
-  await Promise.all([source.query('SAVEPOINT verify_lo'), target.query('SAVEPOINT verify_lo')]);
   try {
-    const [onSource, onTarget] = await Promise.all([oids(source), oids(target)]);
-    const result: LargeObjectVerification = {
-      sourceCount: onSource.length,
-      targetCount: onTarget.length,
-      differences: [],
-    };
-    const inTarget = new Set(onTarget);
-    for (const oid of onSource) {
-      if (!inTarget.has(oid)) {
-        result.differences.push({ oid, problem: 'missing' });
-        continue;
+    return await inSavepoint([source, target], 'verify_lo', async () => {
+      const [onSource, onTarget] = await Promise.all([oids(source), oids(target)]);
+      const result: LargeObjectVerification = {
+        sourceCount: onSource.length,
+        targetCount: onTarget.length,
+        differences: [],
+      };
+      const inTarget = new Set(onTarget);
+      for (const oid of onSource) {
+        if (!inTarget.has(oid)) {
+          result.differences.push({ oid, problem: 'missing' });
+          continue;
+        }
+        const [s, t] = await Promise.all([digest(source, oid, chunkBytes), digest(target, oid, chunkBytes)]);
+        if (s.bytes !== t.bytes || s.hash !== t.hash)
+          result.differences.push({ oid, problem: 'different', sourceBytes: s.bytes, targetBytes: t.bytes });
       }
-      const [s, t] = await Promise.all([digest(source, oid, chunkBytes), digest(target, oid, chunkBytes)]);
-      if (s.bytes !== t.bytes || s.hash !== t.hash)
-        result.differences.push({ oid, problem: 'different', sourceBytes: s.bytes, targetBytes: t.bytes });
-    }
-    const inSource = new Set(onSource);
-    for (const oid of onTarget) if (!inSource.has(oid)) result.differences.push({ oid, problem: 'extra' });
-    await Promise.all([
-      source.query('RELEASE SAVEPOINT verify_lo'),
-      target.query('RELEASE SAVEPOINT verify_lo'),
-    ]);
-    return result;
+      const inSource = new Set(onSource);
+      for (const oid of onTarget) if (!inSource.has(oid)) result.differences.push({ oid, problem: 'extra' });
+      return result;
+    });
   } catch (error) {
-    await Promise.all([
-      source.query('ROLLBACK TO SAVEPOINT verify_lo').catch(() => {}),
-      target.query('ROLLBACK TO SAVEPOINT verify_lo').catch(() => {}),
-    ]);
     return { sourceCount: 0, targetCount: 0, differences: [], error: (error as Error).message };
   }
 }

@@ -8,6 +8,7 @@ import { readSequences } from '../copy/sequences.js';
 import type { TableInfo } from '../copy/types.js';
 import { qualified } from '../quote.js';
 import { readSchemaObjects, readSelectedSequences } from '../schema/index.js';
+import { inSavepoint } from '../transaction.js';
 import { compareLargeObjects } from './large-objects.js';
 import type { SchemaDifference, SequenceVerification, TableVerification, VerifyReport } from './report.js';
 import { rowTextExpression } from './row-text.js';
@@ -127,56 +128,62 @@ async function verifyTable(
     differences: [],
   };
   // A failed query aborts the transaction; a savepoint per table keeps the other tables going.
-  await Promise.all([source.query('SAVEPOINT verify_table'), target.query('SAVEPOINT verify_table')]);
   try {
-    if (table.keyColumns.length === 0) {
-      const sql = `SELECT count(*)::text AS n,
+    await inSavepoint([source, target], 'verify_table', () =>
+      compareTableRows(source, target, table, chunkRows, rowText, result),
+    );
+  } catch (error) {
+    result.error = `could not compare: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return result;
+}
+
+/** Counts and hashes the table's rows on both sides (by key range where it has a key) into `result`. */
+async function compareTableRows(
+  source: pg.Client,
+  target: pg.Client,
+  table: TableInfo,
+  chunkRows: number,
+  rowText: string,
+  result: TableVerification,
+): Promise<void> {
+  if (table.keyColumns.length === 0) {
+    const sql = `SELECT count(*)::text AS n,
                           coalesce(sum(('x' || substr(md5(${rowText}), 1, 16))::bit(64)::bigint::numeric), 0)::text AS sum
                      FROM ONLY ${table.key}`;
-      const [s, t] = await both(source, target, sql);
-      result.chunks = 1;
-      result.sourceRows = Number(s.n);
-      result.targetRows = Number(t.n);
-      if (s.n !== t.n || s.sum !== t.sum)
-        result.differences.push({ range: 'whole table', sourceRows: Number(s.n), targetRows: Number(t.n) });
-      return result;
-    }
-    const columns = keyColumnInfo(table);
-    const order = keyOrder(columns, true);
-    const estimate =
-      table.rowEstimate >= 0
-        ? table.rowEstimate
-        : Number(
-            (await source.query<{ n: string }>(`SELECT count(*) AS n FROM ONLY ${table.key}`)).rows[0]?.n,
-          );
-    const parts = Math.max(1, Math.ceil(estimate / chunkRows));
-    const points = await keySplitPoints(source, table, parts, { collateC: true });
-    const predicates = keyRangePredicates(table, points, true);
-    result.chunks = predicates.length;
-    for (const [i, predicate] of predicates.entries()) {
-      const sql = `SELECT count(*)::text AS n, coalesce(md5(string_agg(md5(${rowText}), '' ORDER BY ${order})), '') AS sum
+    const [s, t] = await both(source, target, sql);
+    result.chunks = 1;
+    result.sourceRows = Number(s.n);
+    result.targetRows = Number(t.n);
+    if (s.n !== t.n || s.sum !== t.sum)
+      result.differences.push({ range: 'whole table', sourceRows: Number(s.n), targetRows: Number(t.n) });
+    return;
+  }
+  const columns = keyColumnInfo(table);
+  const order = keyOrder(columns, true);
+  const estimate =
+    table.rowEstimate >= 0
+      ? table.rowEstimate
+      : Number((await source.query<{ n: string }>(`SELECT count(*) AS n FROM ONLY ${table.key}`)).rows[0]?.n);
+  const parts = Math.max(1, Math.ceil(estimate / chunkRows));
+  const points = await keySplitPoints(source, table, parts, { collateC: true });
+  const predicates = keyRangePredicates(table, points, true);
+  result.chunks = predicates.length;
+  for (const [i, predicate] of predicates.entries()) {
+    const sql = `SELECT count(*)::text AS n, coalesce(md5(string_agg(md5(${rowText}), '' ORDER BY ${order})), '') AS sum
                      FROM ONLY ${table.key} WHERE ${predicate}`;
-      const [s, t] = await both(source, target, sql);
-      result.sourceRows += Number(s.n);
-      result.targetRows += Number(t.n);
-      if (s.n !== t.n || s.sum !== t.sum) {
-        result.differences.push({
-          range: `${table.key} WHERE ${predicate}`,
-          ...(i > 0 ? { lower: points[i - 1] } : {}),
-          ...(i < points.length ? { upper: points[i] } : {}),
-          sourceRows: Number(s.n),
-          targetRows: Number(t.n),
-        });
-      }
+    const [s, t] = await both(source, target, sql);
+    result.sourceRows += Number(s.n);
+    result.targetRows += Number(t.n);
+    if (s.n !== t.n || s.sum !== t.sum) {
+      result.differences.push({
+        range: `${table.key} WHERE ${predicate}`,
+        ...(i > 0 ? { lower: points[i - 1] } : {}),
+        ...(i < points.length ? { upper: points[i] } : {}),
+        sourceRows: Number(s.n),
+        targetRows: Number(t.n),
+      });
     }
-    return result;
-  } catch (error) {
-    await Promise.all([
-      source.query('ROLLBACK TO SAVEPOINT verify_table').catch(() => {}),
-      target.query('ROLLBACK TO SAVEPOINT verify_table').catch(() => {}),
-    ]);
-    result.error = `could not compare: ${error instanceof Error ? error.message : String(error)}`;
-    return result;
   }
 }
 
