@@ -23,8 +23,8 @@ const SERVER_SIDE: Record<string, string> = {
   '53300': 'the server has no free connection slots',
 };
 
-/** Operating-system errors of a socket that can pass. */
-const SOCKET_CODES = new Set([
+/** Operating-system errors of a socket that can pass: the one list, also for the connectivity checks. */
+export const TRANSIENT_SOCKET_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
   'ECONNABORTED',
@@ -60,7 +60,7 @@ function ownReason(error: unknown): string | undefined {
     if (code in SERVER_SIDE) return SERVER_SIDE[code];
     // SQLSTATE class 08: connection exception.
     if (/^08[0-9A-Z]{3}$/.test(code)) return `connection exception (${code}): ${text}`;
-    if (SOCKET_CODES.has(code)) return `${code}: ${text}`;
+    if (TRANSIENT_SOCKET_CODES.has(code)) return `${code}: ${text}`;
   }
   return LOST_MESSAGES.some((pattern) => pattern.test(text)) ? text : undefined;
 }

@@ -1,3 +1,5 @@
+import { TRANSIENT_SOCKET_CODES } from '../connection-loss.js';
+
 /** A one-line description of an error from pg or the network, with its SQLSTATE or errno code. */
 export function describeError(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return describeError(error.errors[0]);
@@ -30,11 +32,13 @@ export function isReplicationPrivilegeError(error: unknown): boolean {
   );
 }
 
-/** Errors raised before authentication: the server was never reached. */
+/**
+ * Errors raised before authentication: the server was never reached. The socket errors that may
+ * pass (connection-loss's list) and a host name that does not resolve at all.
+ */
 export function isNetworkError(error: unknown): boolean {
   const code = errorCode(error);
-  if (code && /^(ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|ETIMEDOUT)$/.test(code))
-    return true;
+  if (code && (code === 'ENOTFOUND' || TRANSIENT_SOCKET_CODES.has(code))) return true;
   return /timeout expired|Connection terminated due to connection timeout/i.test(describeError(error));
 }
 
