@@ -1,25 +1,29 @@
-import { defaultMigrationDeps, requestAndWait, resumable, runTask } from '@pgshift/kernel';
+import { defaultMigrationDeps, formatError, requestAndWait, resumable, runTask } from '@pgshift/kernel';
 import { Command } from 'commander';
 import type { CliCommand } from '../command.js';
 import { loadForCommand } from '../load.js';
+import {
+  CONTROL_DESCRIPTIONS,
+  CONTROL_WAIT_MS,
+  type ControlRequestName,
+  withControlOptions,
+} from './control-request.js';
 
-const WAIT_MS = 24 * 3600 * 1000;
-
-function controlCommand(name: 'finish' | 'cancel', description: string): CliCommand {
+function controlCommand(name: ControlRequestName): CliCommand {
   return {
     register(program, run) {
-      const command = new Command(name)
-        .description(description)
-        .requiredOption('-c, --config <file>', 'task config file')
-        .option('--no-wait', 'record the request and return at once');
-      if (name === 'finish')
-        command.option('--keep-state', "leave pgshift's bookkeeping (schema pgshift) on the target");
+      const command = withControlOptions(
+        new Command(name)
+          .description(CONTROL_DESCRIPTIONS[name])
+          .requiredOption('-c, --config <file>', 'task config file'),
+        name,
+      );
       program.addCommand(
         command.action(
           run(async (ctx, globals, opts: { config: string; wait: boolean; keepState?: boolean }) => {
             const task = await loadForCommand(ctx, globals, opts.config);
             const result = await requestAndWait(task.config.options.stateDir, name, {
-              timeoutMs: opts.wait ? WAIT_MS : 0,
+              timeoutMs: opts.wait ? CONTROL_WAIT_MS : 0,
               keepState: opts.keepState === true,
             });
             const state = result.state;
@@ -57,10 +61,7 @@ function controlCommand(name: 'finish' | 'cancel', description: string): CliComm
               `task ${task.config.task.name}: ${state?.status ?? 'unknown'} (stage ${state?.stage ?? '?'})`,
             );
             if (state?.summary) ctx.print(JSON.stringify(state.summary, null, 2));
-            if (state?.status === 'failed' && state.error) {
-              ctx.print(`error[${state.error.code}]: ${state.error.message}`);
-              if (state.error.remedy) ctx.print(`remedy: ${state.error.remedy}`);
-            }
+            if (state?.status === 'failed' && state.error) ctx.print(formatError(state.error));
             const wanted = name === 'finish' ? 'completed' : 'cancelled';
             return state?.status === wanted ? 0 : 1;
           }),
@@ -71,13 +72,7 @@ function controlCommand(name: 'finish' | 'cancel', description: string): CliComm
 }
 
 /** `pgshift finish -c FILE`: drain to the source's current position, verify, drop the slot, complete. */
-export const finishCommand = controlCommand(
-  'finish',
-  'finish a following task: apply everything committed up to now, sync sequences, verify, drop the slot',
-);
+export const finishCommand = controlCommand('finish');
 
 /** `pgshift cancel -c FILE`: stop following and drop slot and publication; the target is left as is. */
-export const cancelCommand = controlCommand(
-  'cancel',
-  'cancel a task: stop, drop its replication slot and publication, leave the target as it is',
-);
+export const cancelCommand = controlCommand('cancel');

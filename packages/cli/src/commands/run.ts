@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import type { CliCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { createProgressOutput, parsePort } from '../display/index.js';
+import { stopOnInterrupt } from '../interrupts.js';
 import { loadForCommand } from '../load.js';
 import { render as renderChecks } from './check.js';
 
@@ -66,15 +67,11 @@ export const runCommand: CliCommand = {
                 stages: expectedStages(task.config.mode),
               });
               const controller = new AbortController();
-              let interrupts = 0;
-              const onSignal = () => {
-                interrupts++;
-                if (interrupts > 1) process.exit(130);
-                ctx.warn('stopping cleanly (press Ctrl-C again to exit at once); run again to resume');
-                controller.abort();
-              };
-              process.on('SIGINT', onSignal);
-              process.on('SIGTERM', onSignal);
+              const stopListening = stopOnInterrupt(
+                ctx,
+                controller,
+                'stopping cleanly (press Ctrl-C again to exit at once); run again to resume',
+              );
               let failed = true;
               try {
                 const outcome = await runTask(task, {
@@ -89,8 +86,7 @@ export const runCommand: CliCommand = {
                 return report(ctx, outcome, opts.json === true);
               } finally {
                 await output.close({ failed });
-                process.off('SIGINT', onSignal);
-                process.off('SIGTERM', onSignal);
+                stopListening();
               }
             },
           ),

@@ -21,9 +21,9 @@ import { errorLines } from '../display/error-lines.js';
 import { reconnectingLine } from '../display/reconnecting-line.js';
 import { table } from '../table.js';
 import { render as renderChecks } from './check.js';
+import { CONTROL_DESCRIPTIONS, CONTROL_WAIT_MS, withControlOptions } from './control-request.js';
 
 const STORE_HELP = 'task store: a directory, or postgres://... (default $PGSHIFT_STORE or ./.pgshift-tasks)';
-const WAIT_MS = 24 * 3600 * 1000;
 
 /** Opens the store named by --store; its password joins the redactors, so no message shows it. */
 export function openStoreFor(ctx: CliContext, spec: string | undefined, worker = false): TaskStore {
@@ -68,6 +68,30 @@ function sub(name: string, description: string): Command {
     .description(description)
     .option('--store <store>', STORE_HELP)
     .option('--json', 'print JSON');
+}
+
+/**
+ * A `task <verb> <name>` command: the store is opened for the handler and closed after it; the
+ * handler's number is the exit code.
+ */
+function namedTaskCommand<O extends StoreOpts>(
+  run: ActionRunner,
+  command: Command,
+  handler: (
+    ctx: CliContext,
+    globals: GlobalOptions,
+    store: TaskStore,
+    name: string,
+    opts: O,
+  ) => Promise<number>,
+): Command {
+  return command
+    .argument('<name>', 'task name')
+    .action(
+      run(async (ctx, globals, name: string, opts: O) =>
+        withStore(ctx, opts.store, (store) => handler(ctx, globals, store, name, opts)),
+      ),
+    );
 }
 
 function checksAsReport(record: TaskRecord): CheckReport | undefined {
@@ -212,108 +236,87 @@ function register(program: Command, run: ActionRunner) {
   );
 
   task.addCommand(
-    sub('show', 'show a task: status, stage, progress, rows and bytes, lag, ETA, check results, history')
-      .argument('<name>', 'task name')
-      .action(
-        run(async (ctx, _globals, name: string, opts: StoreOpts) =>
-          withStore(ctx, opts.store, async (store) => {
-            const record = await store.update(name, () => false);
-            if (opts.json) {
-              const { config, run: runState, ...rest } = record;
-              ctx.print(
-                JSON.stringify(
-                  { ...rest, config: { path: config.path }, progress: progressOf(record), run: runState },
-                  null,
-                  2,
-                ),
-              );
-            } else ctx.print(renderShow(record));
-            return 0;
-          }),
-        ),
-      ),
+    namedTaskCommand(
+      run,
+      sub('show', 'show a task: status, stage, progress, rows and bytes, lag, ETA, check results, history'),
+      async (ctx, _globals, store, name, opts: StoreOpts) => {
+        const record = await store.update(name, () => false);
+        if (opts.json) {
+          const { config, run: runState, ...rest } = record;
+          ctx.print(
+            JSON.stringify(
+              { ...rest, config: { path: config.path }, progress: progressOf(record), run: runState },
+              null,
+              2,
+            ),
+          );
+        } else ctx.print(renderShow(record));
+        return 0;
+      },
+    ),
   );
 
   task.addCommand(
-    sub('check', 'run the checks of a task against its source and target')
-      .argument('<name>', 'task name')
-      .action(
-        run(async (ctx, globals, name: string, opts: StoreOpts) =>
-          withStore(ctx, opts.store, async (store) => {
-            const { record, report } = await checkTask(store, name, loadOptionsFor(ctx, globals));
-            if (opts.json)
-              ctx.print(JSON.stringify({ status: record.status, checks: record.checks }, null, 2));
-            else ctx.print(renderChecks(report));
-            return report.ok ? 0 : 1;
-          }),
-        ),
-      ),
+    namedTaskCommand(
+      run,
+      sub('check', 'run the checks of a task against its source and target'),
+      async (ctx, globals, store, name, opts: StoreOpts) => {
+        const { record, report } = await checkTask(store, name, loadOptionsFor(ctx, globals));
+        if (opts.json) ctx.print(JSON.stringify({ status: record.status, checks: record.checks }, null, 2));
+        else ctx.print(renderChecks(report));
+        return report.ok ? 0 : 1;
+      },
+    ),
   );
 
   task.addCommand(
-    sub('start', 'check a task and queue it (scheduled when its start time lies ahead)')
-      .argument('<name>', 'task name')
-      .action(
-        run(async (ctx, globals, name: string, opts: StoreOpts) =>
-          withStore(ctx, opts.store, async (store) => {
-            const { record, report } = await startTask(store, name, loadOptionsFor(ctx, globals));
-            if (opts.json) {
-              ctx.print(
-                JSON.stringify(
-                  { status: record.status, dueAt: record.dueAt, checks: record.checks },
-                  null,
-                  2,
-                ),
-              );
-            } else {
-              if (report) ctx.print(renderChecks(report));
-              ctx.print(
-                record.status === 'check-failed'
-                  ? `\ntask ${name} did not start: fix the Failed items above and start it again`
-                  : `\ntask ${name} is ${record.status}${record.status === 'scheduled' ? ` until ${record.dueAt}` : ''}; a worker ("pgshift worker") runs it`,
-              );
-            }
-            return record.status === 'check-failed' ? 1 : 0;
-          }),
-        ),
-      ),
+    namedTaskCommand(
+      run,
+      sub('start', 'check a task and queue it (scheduled when its start time lies ahead)'),
+      async (ctx, globals, store, name, opts: StoreOpts) => {
+        const { record, report } = await startTask(store, name, loadOptionsFor(ctx, globals));
+        if (opts.json) {
+          ctx.print(
+            JSON.stringify({ status: record.status, dueAt: record.dueAt, checks: record.checks }, null, 2),
+          );
+        } else {
+          if (report) ctx.print(renderChecks(report));
+          ctx.print(
+            record.status === 'check-failed'
+              ? `\ntask ${name} did not start: fix the Failed items above and start it again`
+              : `\ntask ${name} is ${record.status}${record.status === 'scheduled' ? ` until ${record.dueAt}` : ''}; a worker ("pgshift worker") runs it`,
+          );
+        }
+        return record.status === 'check-failed' ? 1 : 0;
+      },
+    ),
   );
 
   for (const request of ['finish', 'cancel'] as const) {
     const wanted =
       request === 'finish' ? ['completed', 'failed', 'cancelled'] : ['cancelled', 'failed', 'completed'];
-    const command = sub(
-      request,
-      request === 'finish'
-        ? 'finish a running task: apply everything committed up to now, verify, drop the slot'
-        : 'cancel a task: stop it, drop its slot and publication, leave the target as it is',
-    )
-      .argument('<name>', 'task name')
-      .option('--no-wait', 'record the request and return at once');
-    if (request === 'finish')
-      command.option('--keep-state', "leave pgshift's bookkeeping (schema pgshift) on the target");
     task.addCommand(
-      command.action(
-        run(async (ctx, _globals, name: string, opts: StoreOpts & { wait: boolean; keepState?: boolean }) =>
-          withStore(ctx, opts.store, async (store) => {
-            const { record: requested, immediate } = await requestControl(store, name, request, {
-              keepState: opts.keepState === true,
-            });
-            const record =
-              immediate || !opts.wait
-                ? requested
-                : ((await waitForStatus(store, name, wanted, { timeoutMs: WAIT_MS })) ?? requested);
-            if (opts.json) ctx.print(JSON.stringify(summaryOf(record), null, 2));
-            else if (!immediate && !opts.wait)
-              ctx.print(`${request} requested; follow it with "pgshift task show ${name}"`);
-            else {
-              ctx.print(`task ${name}: ${record.status}${record.stage ? ` (stage ${record.stage})` : ''}`);
-              for (const line of record.cleanupAdvice ?? []) ctx.print(`- ${line}`);
-            }
-            if (!opts.wait && !immediate) return 0;
-            return record.status === (request === 'finish' ? 'completed' : 'cancelled') ? 0 : 1;
-          }),
-        ),
+      namedTaskCommand(
+        run,
+        withControlOptions(sub(request, CONTROL_DESCRIPTIONS[request]), request),
+        async (ctx, _globals, store, name, opts: StoreOpts & { wait: boolean; keepState?: boolean }) => {
+          const { record: requested, immediate } = await requestControl(store, name, request, {
+            keepState: opts.keepState === true,
+          });
+          const record =
+            immediate || !opts.wait
+              ? requested
+              : ((await waitForStatus(store, name, wanted, { timeoutMs: CONTROL_WAIT_MS })) ?? requested);
+          if (opts.json) ctx.print(JSON.stringify(summaryOf(record), null, 2));
+          else if (!immediate && !opts.wait)
+            ctx.print(`${request} requested; follow it with "pgshift task show ${name}"`);
+          else {
+            ctx.print(`task ${name}: ${record.status}${record.stage ? ` (stage ${record.stage})` : ''}`);
+            for (const line of record.cleanupAdvice ?? []) ctx.print(`- ${line}`);
+          }
+          if (!opts.wait && !immediate) return 0;
+          return record.status === (request === 'finish' ? 'completed' : 'cancelled') ? 0 : 1;
+        },
       ),
     );
   }

@@ -1,6 +1,7 @@
 import { jsonLinesReporter, plainReporter, runWorker } from '@pgshift/kernel';
 import { Command } from 'commander';
 import type { CliCommand } from '../command.js';
+import { stopOnInterrupt } from '../interrupts.js';
 import { loadOptionsFor, openStoreFor } from './task.js';
 
 /**
@@ -53,15 +54,11 @@ export const workerCommand: CliCommand = {
             ) => {
               const store = openStoreFor(ctx, opts.store, true);
               const controller = new AbortController();
-              let interrupts = 0;
-              const onSignal = () => {
-                interrupts++;
-                if (interrupts > 1) process.exit(130);
-                ctx.warn('stopping: running tasks stop cleanly and go back to the queue');
-                controller.abort();
-              };
-              process.on('SIGINT', onSignal);
-              process.on('SIGTERM', onSignal);
+              const stopListening = stopOnInterrupt(
+                ctx,
+                controller,
+                'stopping: running tasks stop cleanly and go back to the queue',
+              );
               const log = (line: string) =>
                 opts.json
                   ? ctx.print(JSON.stringify({ type: 'worker', text: line, at: new Date().toISOString() }))
@@ -93,8 +90,7 @@ export const workerCommand: CliCommand = {
                   );
                 return summary.ran.some((r) => r.status === 'failed') ? 1 : 0;
               } finally {
-                process.off('SIGINT', onSignal);
-                process.off('SIGTERM', onSignal);
+                stopListening();
                 await store.close();
               }
             },
