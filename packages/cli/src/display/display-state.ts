@@ -1,4 +1,10 @@
-import { expectedStages, type ProgressEventInput, STAGES, type Stage } from '@pgshift/plugin-api';
+import {
+  expectedStages,
+  type ProgressEvent,
+  type ProgressEventInput,
+  STAGES,
+  type Stage,
+} from '@pgshift/plugin-api';
 
 export type StageState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
@@ -12,16 +18,11 @@ export interface StageRow {
   endedAt?: number;
 }
 
-export interface TableRow {
-  database: string;
-  table: string;
-  rows: number;
-  bytes: number;
-  totalBytes?: number;
-  done: boolean;
+/** The latest table-progress event of one table, with when it started and last moved. */
+export type TableRow = Omit<Extract<ProgressEvent, { type: 'table-progress' }>, 'type' | 'at'> & {
   startedAt: number;
   updatedAt: number;
-}
+};
 
 export interface LagRow {
   database: string;

@@ -198,7 +198,7 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodeEntry>> = {
     docs: 'troubleshooting.md#snapshot-lost-after-a-crash-during-the-full-copy',
   },
   PGSHIFT_STATE_CORRUPT: {
-    what: "The task's state file cannot be read.",
+    what: "The task's state file cannot be read, or lacks what the next step needs.",
     remedy: 'restore it from a backup, or cancel the task and start again',
     docs: 'finish-and-cancel.md#stop-and-resume-neither-finish-nor-cancel',
   },

@@ -1,5 +1,5 @@
 import { compareLsn, connectionLoss, walInsertLsnSql } from '@pgshift/pg';
-import type { ResolvedDatabase } from '@pgshift/plugin-api';
+import { MigrationError, type ResolvedDatabase } from '@pgshift/plugin-api';
 import { withReconnect } from './reconnect.js';
 import { type RunContext, replicationContext, replicatorFor } from './run-context.js';
 import type { LiveStatus } from './state-dir.js';
@@ -90,7 +90,13 @@ export async function followAll(
     const consistentPoint = run.state.databases[db.name]?.consistentPoint;
     const follow = async () => {
       if ((await replicator.appliedPosition(rctx)) === undefined) {
-        if (!consistentPoint) throw new Error(`no consistent point is recorded for database ${db.name}`);
+        // The copy records it before following can start; without it no start position is safe.
+        if (!consistentPoint)
+          throw new MigrationError(
+            'PGSHIFT_STATE_CORRUPT',
+            `the task's state records no consistent point for database ${db.name}, and the target has no apply position`,
+            { remedy: `cancel the task (pgshift cancel -c FILE) and run it again from the start` },
+          );
         await replicator.initPosition(rctx, consistentPoint);
       }
       run.stateDir.updateDatabase(run.state, db.name, { phase: 'following' });
