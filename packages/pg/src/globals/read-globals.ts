@@ -1,5 +1,5 @@
 import type { SqlSession } from '@pgshift/plugin-api';
-import type { Grant } from '../schema/catalog.js';
+import type { Grant } from '../schema/catalog-rows.js';
 import { catalogSql } from '../schema/catalog-sql.js';
 import { featuresOf } from '../server-features.js';
 

@@ -1,5 +1,5 @@
+import type { Catalog } from './catalog-contents.js';
 import type {
-  Catalog,
   ColumnRow,
   ConstraintRow,
   IndexRow,
@@ -9,7 +9,7 @@ import type {
   SequenceRow,
   StatisticsRow,
   TriggerRow,
-} from './catalog.js';
+} from './catalog-rows.js';
 
 function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
   const map = new Map<string, T[]>();

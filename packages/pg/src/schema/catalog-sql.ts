@@ -3,7 +3,7 @@ import { featuresOf, type ServerFeature } from '../server-features.js';
 
 /**
  * SQL fragments the catalog reads are built from, for one server version. Everything that differs
- * between majors in how a catalog is *asked* lives here or in catalog.ts, keyed by the feature
+ * between majors in how a catalog is *asked* lives here or in catalog-queries.ts, keyed by the feature
  * table (server-features.ts), never by a version number.
  */
 export interface CatalogSql {

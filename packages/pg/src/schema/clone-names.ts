@@ -1,6 +1,6 @@
 import { qualified, quoteLiteral } from '../quote.js';
-import type { ConstraintRow, RelationRow } from './catalog.js';
 import type { CatalogIndex } from './catalog-index.js';
+import type { ConstraintRow, RelationRow } from './catalog-rows.js';
 import { statement } from './sql-text.js';
 import type { SchemaStatement } from './types.js';
 

@@ -1,5 +1,5 @@
-import type { ColumnRow, RelationRow } from './catalog.js';
 import type { CatalogIndex } from './catalog-index.js';
+import type { ColumnRow, RelationRow } from './catalog-rows.js';
 
 /*
  * A child's columns in `CREATE TABLE ... INHERITS` come in a fixed order: the first parent's, then

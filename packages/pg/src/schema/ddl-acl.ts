@@ -1,5 +1,5 @@
 import { quoteIdent } from '../quote.js';
-import type { DefaultAclRow, Grant } from './catalog.js';
+import type { DefaultAclRow, Grant } from './catalog-rows.js';
 import { role, statement } from './sql-text.js';
 import type { SchemaStatement } from './types.js';
 

@@ -1,6 +1,6 @@
 import { qualified, quoteIdent } from '../quote.js';
-import type { ColumnRow, RelationRow } from './catalog.js';
 import type { CatalogIndex } from './catalog-index.js';
+import type { ColumnRow, RelationRow } from './catalog-rows.js';
 import { commentOn, optionList, statement } from './sql-text.js';
 import type { SchemaStatement } from './types.js';
 

@@ -1,6 +1,6 @@
 import { qualified, quoteIdent } from '../quote.js';
-import type { ConstraintRow, IndexRow, RelationRow } from './catalog.js';
 import type { CatalogIndex } from './catalog-index.js';
+import type { ConstraintRow, IndexRow, RelationRow } from './catalog-rows.js';
 import { commentOn, role, statement, stripSemicolon } from './sql-text.js';
 import type { SchemaStatement } from './types.js';
 

@@ -1,4 +1,5 @@
 import { qualified, quoteIdent, quoteLiteral } from '../quote.js';
+import type { CatalogIndex } from './catalog-index.js';
 import type {
   CollationRow,
   ExtensionRow,
@@ -7,8 +8,7 @@ import type {
   SchemaRow,
   SequenceRow,
   TypeRow,
-} from './catalog.js';
-import type { CatalogIndex } from './catalog-index.js';
+} from './catalog-rows.js';
 import { columnComments, columnSettings } from './ddl-columns.js';
 import { tableDdl } from './ddl-table.js';
 import { foreignTableDdl } from './foreign-table.js';

@@ -1,6 +1,6 @@
 import { qualified, quoteIdent, quoteLiteral } from '../quote.js';
-import type { ColumnRow, ConstraintRow, RelationRow } from './catalog.js';
 import type { CatalogIndex } from './catalog-index.js';
+import type { ColumnRow, ConstraintRow, RelationRow } from './catalog-rows.js';
 import { parentColumn, parentsDisagree, standardFormKeepsOrder } from './column-order.js';
 import { columnComments, columnSettings } from './ddl-columns.js';
 import { sequenceOptions } from './sequence-options.js';

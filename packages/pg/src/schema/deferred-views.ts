@@ -1,4 +1,4 @@
-import type { Catalog } from './catalog.js';
+import type { Catalog } from './catalog-contents.js';
 import type { Graph } from './graph.js';
 
 /**

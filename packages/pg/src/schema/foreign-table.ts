@@ -1,16 +1,9 @@
 import { qualified, quoteIdent } from '../quote.js';
-import type { ColumnRow, RelationRow } from './catalog.js';
 import type { CatalogIndex } from './catalog-index.js';
+import type { ColumnRow, RelationRow } from './catalog-rows.js';
 import type { CatalogSql } from './catalog-sql.js';
 import { columnComments, columnSettings } from './ddl-columns.js';
-import {
-  type GenericOption,
-  genericOptionsSql,
-  guardedBy,
-  hasSecret,
-  optionsClause,
-  optionText,
-} from './generic-options.js';
+import { genericOptionsSql, guardedBy, hasSecret, optionsClause, optionText } from './generic-options.js';
 import { collateClause, commentOn, statement } from './sql-text.js';
 import type { SchemaStatement } from './types.js';
 
@@ -19,13 +12,6 @@ import type { SchemaStatement } from './types.js';
  * plan, but created by CREATE FOREIGN TABLE with their server and options. They hold no rows of
  * their own: the copy, verify and the replicator take tables by relkind 'r' and 'p' only.
  */
-
-export interface ForeignTableInfo {
-  server: string;
-  options: GenericOption[] | null;
-  /** Columns that have options of their own. */
-  columns: { name: string; options: GenericOption[] | null }[] | null;
-}
 
 /** The relations query's `foreign` column: a json ForeignTableInfo for relkind 'f', else NULL. */
 export function foreignTableSql(q: CatalogSql): string {

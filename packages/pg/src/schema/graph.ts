@@ -1,4 +1,4 @@
-import type { Catalog } from './catalog.js';
+import type { Catalog } from './catalog-contents.js';
 import { MinHeap } from './heap.js';
 import { OBJECT_KINDS, objectKind } from './kinds/index.js';
 

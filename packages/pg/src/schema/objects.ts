@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import { serverVersionNum } from '../server-version.js';
-import { type BaseTypeDefinition, type Catalog, readCatalog } from './catalog.js';
+import { readCatalog } from './catalog.js';
+import type { Catalog } from './catalog-contents.js';
 import { CatalogIndex } from './catalog-index.js';
-import type { ForeignTableInfo } from './foreign-table.js';
+import type { BaseTypeDefinition, ForeignTableInfo } from './catalog-rows.js';
 import { redacted } from './generic-options.js';
 import { buildGraph } from './graph.js';
 import { OBJECT_KINDS, optionsTake } from './kinds/index.js';

@@ -1,5 +1,5 @@
 import { qualified } from '../quote.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog } from './catalog-contents.js';
 import type { CatalogIndex } from './catalog-index.js';
 import { SchemaError } from './errors.js';
 import { closure, type Graph } from './graph.js';

@@ -1,4 +1,4 @@
-import type { SequenceRow } from './catalog.js';
+import type { SequenceRow } from './catalog-rows.js';
 
 /** The option list shared by CREATE SEQUENCE and identity columns. */
 export function sequenceOptions(s: SequenceRow): string {

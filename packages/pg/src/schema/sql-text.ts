@@ -1,5 +1,5 @@
 import { qualified, quoteIdent, quoteLiteral } from '../quote.js';
-import type { QualifiedName } from './catalog.js';
+import type { QualifiedName } from './catalog-rows.js';
 import type { SchemaStatement } from './types.js';
 
 export function statement(sql: string, description: string): SchemaStatement {

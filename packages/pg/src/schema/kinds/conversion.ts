@@ -1,5 +1,5 @@
 import { qualified, quoteLiteral } from '../../quote.js';
-import type { QualifiedName } from '../catalog.js';
+import type { QualifiedName } from '../catalog-rows.js';
 import { USER_NSP } from '../catalog-sql.js';
 import { ownerDdl } from '../ddl-acl.js';
 import { commentOn, qname, statement } from '../sql-text.js';

@@ -20,7 +20,7 @@ import { transformKind } from './transform.js';
 import { userMappingKind } from './user-mapping.js';
 
 /**
- * Every object kind the schema copy handles beyond those catalog.ts reads itself, in no
+ * Every object kind the schema copy handles beyond those catalog-queries.ts reads, in no
  * particular order (the graph orders them). Adding a kind: write its file, list it here.
  */
 export const OBJECT_KINDS: readonly AnyObjectKind[] = [

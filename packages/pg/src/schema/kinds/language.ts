@@ -1,5 +1,5 @@
 import { quoteIdent } from '../../quote.js';
-import type { QualifiedName } from '../catalog.js';
+import type { QualifiedName } from '../catalog-rows.js';
 import { grantDdl, ownerDdl } from '../ddl-acl.js';
 import { commentOn, qname, statement } from '../sql-text.js';
 import type { KindRow, ObjectKind } from './object-kind.js';

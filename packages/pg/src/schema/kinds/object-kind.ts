@@ -1,9 +1,9 @@
-import type { Grant } from '../catalog.js';
+import type { Grant } from '../catalog-rows.js';
 import type { CatalogSql } from '../catalog-sql.js';
 import type { SchemaOptions, SchemaStatement, SkippedObject } from '../types.js';
 
 /**
- * One kind of schema object beyond tables and the kinds catalog.ts reads itself: operators,
+ * One kind of schema object beyond tables and the kinds catalog-queries.ts reads: operators,
  * casts, text search objects, foreign servers, event triggers... Each kind is one file under
  * kinds/ that says how to read its rows, where they go in the plan, what DDL recreates them and
  * how verify compares them. The catalog reader, the dependency graph, the plan and the compare
