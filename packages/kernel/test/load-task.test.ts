@@ -1,6 +1,6 @@
 import { CHECKER, PluginLoadError } from '@pgshift/plugin-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTask } from '../src/loaded-task.js';
+import { loadTask } from '../src/load-task.js';
 import { GREETING } from './fixtures/shared-token.js';
 import { fixture, tempDir } from './helpers.js';
 

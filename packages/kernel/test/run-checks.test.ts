@@ -2,7 +2,7 @@ import { freePort, type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSelection, SelectionError } from '../src/checks/resolve-selection.js';
 import { runChecks } from '../src/checks/run-checks.js';
-import { loadTask } from '../src/loaded-task.js';
+import { loadTask } from '../src/load-task.js';
 import { fixture, tempDir } from './helpers.js';
 
 const PASSWORD = 'sandbox-pw-Zq9!x';

@@ -9,7 +9,6 @@ import {
   type ObjectSelection,
   type PluginDefinition,
 } from '@pgshift/plugin-api';
-import type { EndpointConfig, PluginRef, TaskConfig, TaskOptions } from '../loaded-task.js';
 import type { Redactor } from '../logging/redactor.js';
 import { checkPluginDefinition, type PluginCatalog, PluginNotFoundError } from '../plugins/plugin-catalog.js';
 import { SchemaCache } from './ajv.js';
@@ -18,6 +17,7 @@ import { checkPluginBlock } from './endpoint-fields.js';
 import { formatAjvErrors } from './format-errors.js';
 import { lostSnapshotConflict } from './lost-snapshot.js';
 import { readConfigFile } from './read-config-file.js';
+import type { EndpointConfig, PluginRef, TaskConfig, TaskOptions } from './task-config.js';
 
 /** A plugin the config brings in, before it is registered. */
 export interface PendingPlugin {
