@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, reconnectPolicy } from '../src/orchestrator/reconnect.js';
+import { backoffDelay, reconnectPolicy } from '../src/orchestrator/reconnect-policy.js';
 
 describe('backoffDelay', () => {
   const policy = reconnectPolicy({ reconnectAttempts: 20, reconnectMaxDelaySeconds: 30 });

@@ -15,25 +15,11 @@ import {
 import type { CheckerEntry, LoadedTask } from '../loaded-task.js';
 import { carriesGlobals } from '../orchestrator/instance-globals.js';
 import { settleDecoder } from '../orchestrator/settle-decoder.js';
+import type { CheckReport, CheckSummary } from './check-report.js';
 import { resolveSelection } from './resolve-selection.js';
 
-export interface CheckSummary {
-  pass: number;
-  warning: number;
-  failed: number;
-  total: number;
-}
-
-export interface CheckReport {
-  items: CheckResult[];
-  summary: CheckSummary;
-  /** No item Failed: the migration may start. */
-  ok: boolean;
-  versions: Partial<Record<ServerRole, ServerVersion>>;
-  policy?: string;
-  capabilities?: VersionCapabilities;
-  selection?: ResolvedSelection;
-}
+// The report is runChecks' result: its callers take the type from here too.
+export type { CheckReport, CheckSummary } from './check-report.js';
 
 export interface RunChecksOptions {
   /** Time allowed to each checker; default the task's `options.checkTimeoutSeconds`. */

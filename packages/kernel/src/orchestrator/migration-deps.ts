@@ -1,5 +1,5 @@
 import type { ObjectSelection, ResolvedDatabase, ResolvedSelection, ServerHandle } from '@pgshift/plugin-api';
-import type { CheckReport } from '../checks/run-checks.js';
+import type { CheckReport } from '../checks/check-report.js';
 import type { LoadedTask } from '../loaded-task.js';
 
 export interface VerifyOutcome {

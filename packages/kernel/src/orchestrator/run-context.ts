@@ -12,7 +12,7 @@ import type {
 import type { LoadedTask } from '../loaded-task.js';
 import type { MigrationDeps } from './migration-deps.js';
 import { replicationName } from './names.js';
-import type { ReconnectPolicy } from './reconnect.js';
+import type { ReconnectPolicy } from './reconnect-policy.js';
 import type { StateDir } from './state-dir.js';
 import type { TaskState } from './task-state.js';
 

@@ -18,7 +18,7 @@ import { copyDatabase } from './copy-phase.js';
 import { followAll } from './follow-phase.js';
 import { carriesGlobals, copyRoles } from './instance-globals.js';
 import type { MigrationDeps, VerifyOutcome } from './migration-deps.js';
-import { reconnectPolicy } from './reconnect.js';
+import { reconnectPolicy } from './reconnect-policy.js';
 import {
   type CopyShare,
   loadContext,
