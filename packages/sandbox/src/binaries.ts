@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
+import type { Binaries } from './binaries-location.js';
 import { SOURCE_BUILT_MAJORS, sourceBuiltBinaries } from './source-built.js';
 
 const require = createRequire(import.meta.url);
@@ -21,12 +22,6 @@ const PACKAGE_VERSIONS: Record<number, string> = {
   17: '17.10.0-beta.17',
   18: '18.4.0-beta.17',
 };
-
-export interface Binaries {
-  major: number;
-  bin: string;
-  lib: string;
-}
 
 export class MissingBinariesError extends Error {
   readonly code = 'PGSHIFT_SANDBOX_NO_BINARIES';

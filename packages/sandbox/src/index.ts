@@ -1,5 +1,4 @@
 export {
-  type Binaries,
   findBinaries,
   installedMajors,
   KNOWN_MAJORS,
@@ -7,6 +6,7 @@ export {
   systemBinaries,
   systemPostgresWith,
 } from './binaries.js';
+export type { Binaries } from './binaries-location.js';
 export { type ContainerServer, dockerAvailability, startContainerPostgres } from './containers.js';
 export { FaultProxy } from './fault-proxy.js';
 export { freePort } from './free-port.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Binaries } from './binaries.js';
+import type { Binaries } from './binaries-location.js';
 
 /**
  * PostgreSQL's regression database: the `regression` database its own `installcheck` leaves

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, parse } from 'node:path';
-import type { Binaries } from './binaries.js';
+import type { Binaries } from './binaries-location.js';
 import type { RunAs } from './unprivileged-user.js';
 
 /**

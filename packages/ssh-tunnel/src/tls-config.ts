@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError, type JsonSchema, type TlsSettings } from '@pgshift/plugin-api';
-import { stringSchema } from './schema.js';
+import { ConfigError, type JsonSchema, stringSchema, type TlsSettings } from '@pgshift/plugin-api';
 
 /** The `tls` block every connector takes, in libpq's words; files are relative to the config file. */
 export interface TlsConfig {
