@@ -7,3 +7,8 @@ export interface Binaries {
   bin: string;
   lib: string;
 }
+
+/** The environment the installation's programs (initdb, postgres) run with. */
+export function envFor(binaries: Binaries): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, LD_LIBRARY_PATH: binaries.lib, LC_ALL: 'C', TZ: 'UTC' };
+}

@@ -16,7 +16,8 @@ export {
   regressionDatabase,
   regressionVariable,
 } from './regression-database.js';
-export { readHba, type SandboxConnection, type SandboxOptions, SandboxServer } from './server.js';
+export type { SandboxOptions } from './sandbox-options.js';
+export { readHba, type SandboxConnection, SandboxServer } from './server.js';
 export {
   binariesCacheDir,
   binariesVariable,
@@ -25,7 +26,8 @@ export {
 } from './source-built.js';
 export { type CertificatePair, makeTestCertificates, type TestCertificates } from './test-certificates.js';
 
-import { type SandboxOptions, SandboxServer } from './server.js';
+import type { SandboxOptions } from './sandbox-options.js';
+import { SandboxServer } from './server.js';
 
 /** Starts a sandbox server. */
 export function startPostgres(options: SandboxOptions): Promise<SandboxServer> {

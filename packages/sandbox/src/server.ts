@@ -1,55 +1,17 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import {
-  chmodSync,
-  chownSync,
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { majorHasFeature } from '@pgshift/pg';
 import pg from 'pg';
 import { findBinaries } from './binaries.js';
-import type { Binaries } from './binaries-location.js';
+import { type Binaries, envFor } from './binaries-location.js';
+import { copyTemplate, initdb, SUPERUSER } from './data-directory.js';
 import { freePort } from './free-port.js';
+import type { SandboxOptions } from './sandbox-options.js';
+import { writeConfig } from './server-config.js';
 import { reachableBinaries } from './source-built.js';
 import { type RunAs, unprivilegedUser } from './unprivileged-user.js';
 import { STOPPED_MARK, WATCHDOG_SCRIPT } from './watchdog.js';
-
-const execFileAsync = promisify(execFile);
-
-export interface SandboxOptions {
-  major: number;
-  /** postgresql.conf settings, added after the sandbox defaults (so they win). */
-  settings?: Record<string, string | number | boolean>;
-  /** Replaces pg_hba.conf with these lines. Absent: initdb's default, which allows replication. */
-  hba?: string[];
-  /** Superuser password; when given, TCP connections must authenticate with it (scram or md5). */
-  password?: string;
-  /** Keep fsync and full-page writes on (benchmarks). Tests turn them off for speed. */
-  durable?: boolean;
-  /** Locale for initdb; `C` by default so tests do not depend on the machine's locales. */
-  locale?: string;
-  /** Binaries of `major` to run instead of the npm ones, e.g. `systemBinaries(15)`. */
-  binaries?: Binaries;
-  /**
-   * A stopped data directory of `major` to start a copy of instead of running initdb (e.g. the
-   * cluster PostgreSQL's regression suite left, see regression-database.ts). The template is
-   * never changed; its superuser must be `postgres` and its pg_hba.conf must trust loopback.
-   */
-  dataTemplate?: string;
-  /**
-   * Serve TLS with this certificate and key (PEM text); `ca` is trusted for client certificates
-   * (pg_hba's `cert` method). Without it the server offers no TLS.
-   */
-  tls?: { cert: string; key: string; ca?: string };
-}
 
 export interface SandboxConnection {
   host: string;
@@ -59,38 +21,6 @@ export interface SandboxConnection {
   database: string;
   /** For node-postgres: a server with `tls` is reached encrypted (its pg_hba may refuse plaintext). */
   ssl?: { rejectUnauthorized: false };
-}
-
-const SUPERUSER = 'postgres';
-
-function baseSettings(
-  major: number,
-  port: number,
-  durable: boolean,
-): Record<string, string | number | boolean> {
-  const logical = majorHasFeature(major, 'logicalDecoding');
-  return {
-    listen_addresses: '127.0.0.1',
-    port,
-    unix_socket_directories: '',
-    max_connections: 100,
-    wal_level: logical ? 'logical' : 'hot_standby',
-    ...(logical ? { max_replication_slots: 16 } : {}),
-    max_wal_senders: 16,
-    shared_buffers: '128MB',
-    fsync: durable,
-    full_page_writes: durable,
-    synchronous_commit: durable ? 'on' : 'off',
-    log_min_messages: 'warning',
-    log_line_prefix: "'%m [%p] '",
-    timezone: "'UTC'",
-  };
-}
-
-function renderSetting(value: string | number | boolean): string {
-  if (typeof value === 'boolean') return value ? 'on' : 'off';
-  if (typeof value === 'number') return String(value);
-  return value.startsWith("'") ? value : `'${value.replaceAll("'", "''")}'`;
 }
 
 /** A real PostgreSQL server in a temporary directory, owned by this process. */
@@ -290,135 +220,6 @@ export class SandboxServer {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-}
-
-function envFor(binaries: Binaries): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, LD_LIBRARY_PATH: binaries.lib, LC_ALL: 'C', TZ: 'UTC' };
-}
-
-async function initdb(
-  binaries: Binaries,
-  baseDir: string,
-  options: SandboxOptions,
-  runAs: RunAs | undefined,
-) {
-  const args = [
-    '-D',
-    join(baseDir, 'data'),
-    '-U',
-    SUPERUSER,
-    '-E',
-    'UTF8',
-    `--locale=${options.locale ?? 'C'}`,
-  ];
-  const modern = majorHasFeature(options.major, 'initdbModernDefaults');
-  args.push(modern ? '--no-sync' : '--nosync');
-  if (options.password !== undefined) {
-    const pwfile = join(baseDir, 'pwfile');
-    writeFileSync(pwfile, `${options.password}\n`, { mode: 0o600 });
-    if (runAs) chownSync(pwfile, runAs.uid, runAs.gid);
-    args.push(
-      `--pwfile=${pwfile}`,
-      '--auth-local=trust',
-      `--auth-host=${majorHasFeature(options.major, 'scramAuthentication') ? 'scram-sha-256' : 'md5'}`,
-    );
-  } else {
-    args.push('--auth=trust');
-  }
-  try {
-    await execFileAsync(join(binaries.bin, 'initdb'), args, {
-      env: envFor(binaries),
-      cwd: baseDir,
-      ...(runAs ?? {}),
-    });
-  } catch (error) {
-    const detail = (error as { stderr?: string }).stderr ?? String(error);
-    throw new Error(`initdb for PostgreSQL ${options.major} failed: ${detail}`);
-  } finally {
-    rmSync(join(baseDir, 'pwfile'), { force: true });
-  }
-}
-
-/** A private copy of a stopped cluster, owned by the server's user, as initdb would leave it. */
-function copyTemplate(template: string, dataDir: string, runAs: RunAs | undefined): void {
-  if (!existsSync(join(template, 'PG_VERSION')))
-    throw new Error(`${template} is no PostgreSQL data directory (it has no PG_VERSION)`);
-  cpSync(template, dataDir, { recursive: true });
-  rmSync(join(dataDir, 'postmaster.pid'), { force: true });
-  chmodSync(dataDir, 0o700);
-  if (runAs) chownTree(dataDir, runAs);
-}
-
-function chownTree(dir: string, runAs: RunAs): void {
-  chownSync(dir, runAs.uid, runAs.gid);
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) chownTree(path, runAs);
-    else chownSync(path, runAs.uid, runAs.gid);
-  }
-}
-
-function writeConfig(baseDir: string, port: number, options: SandboxOptions, runAs: RunAs | undefined) {
-  const dataDir = join(baseDir, 'data');
-  const settings = {
-    ...baseSettings(options.major, port, options.durable ?? false),
-    ...(options.settings ?? {}),
-  };
-  if (options.password !== undefined && majorHasFeature(options.major, 'scramAuthentication'))
-    settings.password_encryption = 'scram-sha-256';
-  if (options.tls) writeTlsFiles(dataDir, options.tls, settings, runAs);
-  const conf = Object.entries(settings)
-    .map(([key, value]) => `${key} = ${renderSetting(value)}`)
-    .join('\n');
-  // postgresql.auto.conf (ALTER SYSTEM's file) is read from 9.4 on; 9.3 reads an included file.
-  const autoConf = majorHasFeature(options.major, 'alterSystem');
-  const confPath = join(dataDir, autoConf ? 'postgresql.auto.conf' : 'pgshift-sandbox.conf');
-  writeFileSync(confPath, `# written by @pgshift/sandbox\n${conf}\n`);
-  if (!autoConf) {
-    const main = join(dataDir, 'postgresql.conf');
-    const text = readFileSync(main, 'utf8');
-    if (!text.includes("include 'pgshift-sandbox.conf'"))
-      writeFileSync(main, `${text}\ninclude 'pgshift-sandbox.conf'\n`);
-  }
-  if (options.hba) writeFileSync(join(dataDir, 'pg_hba.conf'), `${options.hba.join('\n')}\n`);
-  else if (!majorHasFeature(options.major, 'initdbModernDefaults')) {
-    // initdb enables replication connections by default from 10 on; before, the lines are
-    // commented out. Allow them the same way, so every major starts alike.
-    const hba = join(dataDir, 'pg_hba.conf');
-    const method = options.password === undefined ? 'trust' : 'md5';
-    const text = readFileSync(hba, 'utf8');
-    if (!text.includes('# pgshift-sandbox replication'))
-      writeFileSync(
-        hba,
-        `${text}\n# pgshift-sandbox replication\nhost replication all 127.0.0.1/32 ${method}\n`,
-      );
-  }
-  if (runAs) {
-    chownSync(confPath, runAs.uid, runAs.gid);
-    chownSync(join(dataDir, 'pg_hba.conf'), runAs.uid, runAs.gid);
-  }
-}
-
-/** The server's certificate, key and client CA in its data directory, as ssl = on needs them. */
-function writeTlsFiles(
-  dataDir: string,
-  tls: NonNullable<SandboxOptions['tls']>,
-  settings: Record<string, string | number | boolean>,
-  runAs: RunAs | undefined,
-): void {
-  const files: Array<[string, string, string]> = [
-    ['server.crt', tls.cert, 'ssl_cert_file'],
-    ['server.key', tls.key, 'ssl_key_file'],
-  ];
-  if (tls.ca) files.push(['root.crt', tls.ca, 'ssl_ca_file']);
-  for (const [name, text, setting] of files) {
-    const path = join(dataDir, name);
-    // The server refuses a key others may read.
-    writeFileSync(path, text, { mode: 0o600 });
-    if (runAs) chownSync(path, runAs.uid, runAs.gid);
-    settings[setting] = name;
-  }
-  settings.ssl = true;
 }
 
 function spawnServer(binaries: Binaries, baseDir: string, runAs: RunAs | undefined): ChildProcess {
