@@ -11,64 +11,18 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { SandboxServer } from '@pgshift/sandbox';
+import { applyRateSection, printApplyRate } from './apply-rate-report.js';
+import type { ApplyRateOptions, ApplyRateResult, ApplyResult, Backlog } from './apply-rate-result.js';
 import { numberArg, parseArgs } from './args.js';
 import { peerTools } from './debian.js';
 import { differences, fingerprint } from './fingerprint.js';
-import { type MachineFacts, machineFacts, machineLines } from './machine.js';
+import { machineFacts } from './machine.js';
 import { mib, runChecked } from './measure.js';
 import { catchUpNative, createNativeSubscription, disableNative } from './peers/native-subscription.js';
 import { REPLICATOR_DIR, replicatorEntry, runReplicatorChild } from './pgshift/apply-step.js';
 import type { FollowSpec } from './pgshift/spec.js';
-import { markdownTable, ratio, seconds, table, writeSection } from './report.js';
+import { seconds, writeSection } from './report.js';
 import { freshDatabase, ServerSet, settle, uri } from './servers.js';
-
-export interface ApplyRateOptions {
-  transactions: number;
-  scale: number;
-  clients: number;
-  major: number;
-  /** Backlogs made and caught up one after another; the medians are reported. */
-  rounds?: number;
-  timeoutSeconds: number;
-  install: boolean;
-  writeDoc: boolean;
-  /** fsync on (default); the smoke tests turn it off. */
-  durable?: boolean;
-  log?: (line: string) => void;
-}
-
-export interface ApplyResult {
-  tool: string;
-  status: 'ok' | 'failed' | 'mismatch' | 'unavailable';
-  seconds?: number;
-  rate?: number;
-  peakRssBytes?: number;
-  cpuSeconds?: number;
-  /** Transactions committed in the target database and WAL fsyncs of the target server meanwhile. */
-  targetCommits?: number;
-  targetWalSyncs?: number;
-  notes: string[];
-  differences: string[];
-  /** Catch-up seconds of each round, in round order (the row's figures are the median round's). */
-  roundSeconds?: number[];
-}
-
-export interface Backlog {
-  transactions: number;
-  walBytes: string;
-  seconds: number;
-  startLsn: string;
-  endLsn: string;
-}
-
-export interface ApplyRateResult {
-  options: ApplyRateOptions;
-  machine: MachineFacts;
-  /** The first round's backlog (every round makes one of the same size). */
-  backlog: Backlog;
-  backlogs: Backlog[];
-  results: ApplyResult[];
-}
 
 /** The median round's result of one consumer; a failed or mismatched round wins over any median. */
 function summarize(rounds: ApplyResult[]): ApplyResult {
@@ -314,67 +268,6 @@ export async function runApplyRateBench(options: ApplyRateOptions): Promise<Appl
   } finally {
     await servers.stopAll();
   }
-}
-
-function resultRows(result: ApplyRateResult) {
-  const native = result.results.find((r) => r.tool === 'native subscription' && r.status === 'ok');
-  const head = [
-    'consumer',
-    'catch-up time (median)',
-    'rounds',
-    'rate',
-    'peak RSS',
-    'process CPU',
-    'target commits',
-    'target WAL syncs',
-    'data matched',
-    'pgshift / native',
-  ];
-  const count = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : String(n));
-  const rows = result.results.map((r) => [
-    r.tool,
-    seconds(r.seconds),
-    r.roundSeconds?.map((x) => x.toFixed(2)).join(', ') ?? '-',
-    r.rate === undefined ? '-' : `${r.rate.toFixed(0)} tx/s`,
-    r.peakRssBytes === undefined ? '-' : mib(r.peakRssBytes),
-    seconds(r.cpuSeconds),
-    count(r.targetCommits),
-    count(r.targetWalSyncs),
-    r.status === 'ok' ? 'yes' : r.status,
-    r.tool === 'pgshift' && r.status === 'ok' ? ratio(r.rate, native?.rate) : '-',
-  ]);
-  return { head, rows };
-}
-
-export function printApplyRate(result: ApplyRateResult): void {
-  const { head, rows } = resultRows(result);
-  console.log(table(head, rows));
-  for (const r of result.results) {
-    for (const note of r.notes) console.log(`${r.tool}: ${note}`);
-    for (const d of r.differences) console.log(`${r.tool} DIFFERS: ${d}`);
-  }
-}
-
-export function applyRateSection(result: ApplyRateResult): string {
-  const { head, rows } = resultRows(result);
-  const o = result.options;
-  const b = result.backlog;
-  return [
-    '## Apply rate (catch-up of a backlog)',
-    '',
-    `Command: \`pnpm --filter @pgshift/bench apply-rate -- --transactions ${o.transactions} --rounds ${o.rounds ?? 3}\``,
-    '',
-    ...machineLines(result.machine),
-    `- Workload: \`pgbench -i -s ${o.scale}\` on the source and (identically) on each target database; then, in each of ${result.backlogs.length} rounds, a backlog of ${b.transactions} default pgbench (TPC-B-like) transactions from ${o.clients} clients made while nothing consumed it (round 1: ${seconds(b.seconds)}, ${mib(Number(b.walBytes))} of WAL, ${b.startLsn} to ${b.endLsn}).`,
-    "- Both consumers had their slot before the first backlog and catch up one after the other, each from a CHECKPOINT, native first in odd rounds and pgshift first in even ones; a row shows the median round (rate and ratio from it) and every round's time; a result counts only if every pgbench table on its target matches the source (row count and an md5 aggregate) after every round.",
-    '',
-    markdownTable(head, rows),
-    '',
-    ...result.results.flatMap((r) => [
-      ...r.notes.map((n) => `- ${r.tool}: ${n.replaceAll('\n', ' ')}`),
-      ...r.differences.map((x) => `- ${r.tool} differs from the source: ${x}`),
-    ]),
-  ].join('\n');
 }
 
 async function main(): Promise<void> {

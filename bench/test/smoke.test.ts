@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApplyRateResult, runApplyRateBench } from '../src/apply-rate.js';
+import { runApplyRateBench } from '../src/apply-rate.js';
+import type { ApplyRateResult } from '../src/apply-rate-result.js';
 import { buildDataset } from '../src/dataset.js';
 import { peerTools } from '../src/debian.js';
 import { differences, fingerprint } from '../src/fingerprint.js';
