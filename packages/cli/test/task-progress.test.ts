@@ -1,4 +1,4 @@
-import type { TaskRecord } from '@pgshift/kernel';
+import type { TaskRecord } from '@pgshift/tasks';
 import { describe, expect, it } from 'vitest';
 import { progressOf } from '../src/commands/task.js';
 

@@ -28,4 +28,4 @@ export {
 export { packageDirOf, resolvePackage } from './plugins/package-entry.js';
 export { type FoundPlugin, PluginCatalog, PluginNotFoundError } from './plugins/plugin-catalog.js';
 export * from './progress/index.js';
-export * from './tasks/index.js';
+export * from './stored-tasks/index.js';

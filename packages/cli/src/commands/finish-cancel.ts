@@ -1,4 +1,5 @@
-import { defaultMigrationDeps, formatError, requestAndWait, resumable, runTask } from '@pgshift/kernel';
+import { defaultMigrationDeps, formatError, requestAndWait, runTask } from '@pgshift/kernel';
+import { resumable } from '@pgshift/tasks';
 import { Command } from 'commander';
 import type { CliCommand } from '../command.js';
 import { loadForCommand } from '../load.js';

@@ -5,15 +5,17 @@ import {
   createTask,
   formatBytes,
   type LoadTaskOptions,
-  openTaskStore,
   Redactor,
-  requestControl,
   startTask,
+} from '@pgshift/kernel';
+import {
+  openTaskStore,
+  requestControl,
   storeSecret,
   type TaskRecord,
   type TaskStore,
   waitForStatus,
-} from '@pgshift/kernel';
+} from '@pgshift/tasks';
 import { Command } from 'commander';
 import type { ActionRunner, CliCommand } from '../command.js';
 import type { CliContext, GlobalOptions } from '../context.js';

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultMigrationDeps, type LoadedTask, type RunOutcome, runTask, StateDir } from '@pgshift/kernel';
+import { defaultMigrationDeps, type LoadedTask, type RunOutcome, runTask } from '@pgshift/kernel';
 import type { ProgressSink } from '@pgshift/plugin-api';
 import { installedMajors, type SandboxServer, startPostgres } from '@pgshift/sandbox';
+import { StateDir } from '@pgshift/tasks';
 import { DEMO_TABLES, loadDemoData } from './dataset.js';
 import { startDemoWriter } from './demo-writer.js';
 

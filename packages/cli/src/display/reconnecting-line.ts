@@ -1,4 +1,4 @@
-import type { Reconnecting } from '@pgshift/kernel';
+import type { Reconnecting } from '@pgshift/tasks';
 
 /** The line `status` and `task show` print while a run waits for a lost connection to come back. */
 export function reconnectingLine(r: Reconnecting): string {

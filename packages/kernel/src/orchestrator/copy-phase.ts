@@ -1,10 +1,10 @@
 import { openClient, quoteIdent, snapshotAlive } from '@pgshift/pg';
 import { MigrationError, PgshiftError, type ResolvedDatabase, type SlotHandle } from '@pgshift/plugin-api';
+import type { DatabasePhase } from '@pgshift/tasks';
 import { copyDatabaseGlobals } from './instance-globals.js';
 import { withReconnect } from './reconnect.js';
 import { loadContext, type RunContext, replicationContext, replicatorFor } from './run-context.js';
 import { ensureTargetDatabase } from './target-database.js';
-import type { DatabasePhase } from './task-state.js';
 
 const ORDER: DatabasePhase[] = [
   'pending',

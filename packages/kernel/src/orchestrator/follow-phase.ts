@@ -1,8 +1,8 @@
 import { compareLsn, connectionLoss, walInsertLsnSql } from '@pgshift/pg';
 import { MigrationError, type ResolvedDatabase } from '@pgshift/plugin-api';
+import type { LiveStatus } from '@pgshift/tasks';
 import { withReconnect } from './reconnect.js';
 import { type RunContext, replicationContext, replicatorFor } from './run-context.js';
-import type { LiveStatus } from './state-dir.js';
 
 export type FollowOutcome = 'finish' | 'cancel' | 'interrupted';
 

@@ -3,6 +3,3 @@ export type { MigrationDeps, VerifyOutcome } from './migration-deps.js';
 export { replicationName } from './names.js';
 export { readTaskStatus, requestAndWait, type TaskStatusReport } from './remote-control.js';
 export { type RunOutcome, type RunTaskOptions, runTask } from './run-task.js';
-export { type LiveStatus, StateDir } from './state-dir.js';
-export type { DatabaseState, Reconnecting, TaskState, TaskStatus } from './task-state.js';
-export { resumable } from './task-state.js';

@@ -1,9 +1,8 @@
 import { connectionLoss } from '@pgshift/pg';
 import { MigrationError } from '@pgshift/plugin-api';
-import { pause } from '../abortable-pause.js';
+import { pause, type Reconnecting } from '@pgshift/tasks';
 import { backoffDelay } from './reconnect-policy.js';
 import type { RunContext } from './run-context.js';
-import type { Reconnecting } from './task-state.js';
 
 export interface ReconnectOptions {
   /** Aborting ends a wait at once; the last error is then thrown. */

@@ -1,7 +1,5 @@
 import { PgshiftError } from '@pgshift/plugin-api';
-import { runningOwner } from './run-lock.js';
-import { type LiveStatus, StateDir } from './state-dir.js';
-import type { TaskState } from './task-state.js';
+import { type LiveStatus, runningOwner, StateDir, type TaskState } from '@pgshift/tasks';
 
 export interface TaskStatusReport {
   state: TaskState | undefined;

@@ -1,5 +1,4 @@
 import type {
-  CopySummary,
   LoadContext,
   Loader,
   ProgressSink,
@@ -9,22 +8,11 @@ import type {
   ServerHandle,
   VersionCapabilities,
 } from '@pgshift/plugin-api';
+import type { CopyShare, StateDir, TaskState } from '@pgshift/tasks';
 import type { LoadedTask } from '../loaded-task.js';
 import type { MigrationDeps } from './migration-deps.js';
 import { replicationName } from './names.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
-import type { StateDir } from './state-dir.js';
-import type { TaskState } from './task-state.js';
-
-/**
- * Spreads one database's copy over other workers: copies a share with `copyLocal` (a database
- * narrowed to some tables, same snapshot) and has the rest copied elsewhere before resolving.
- */
-export type CopyShare = (args: {
-  database: ResolvedDatabase;
-  snapshot: string;
-  copyLocal: (database: ResolvedDatabase) => Promise<CopySummary>;
-}) => Promise<CopySummary>;
 
 /** Everything one run of a task carries between its phases. */
 export interface RunContext {

@@ -12,6 +12,14 @@ import {
   uncoveredSourceProblem,
   type VersionCapabilities,
 } from '@pgshift/plugin-api';
+import {
+  acquireRunLock,
+  type CopyShare,
+  newTaskState,
+  resumable,
+  StateDir,
+  type TaskState,
+} from '@pgshift/tasks';
 import type { CheckReport } from '../checks/run-checks.js';
 import type { LoadedTask } from '../loaded-task.js';
 import { copyDatabase } from './copy-phase.js';
@@ -19,17 +27,8 @@ import { followAll } from './follow-phase.js';
 import { carriesGlobals, copyRoles } from './instance-globals.js';
 import type { MigrationDeps, VerifyOutcome } from './migration-deps.js';
 import { reconnectPolicy } from './reconnect-policy.js';
-import {
-  type CopyShare,
-  loadContext,
-  type RunContext,
-  replicationContext,
-  replicatorFor,
-} from './run-context.js';
-import { acquireRunLock } from './run-lock.js';
+import { loadContext, type RunContext, replicationContext, replicatorFor } from './run-context.js';
 import { settleDecoder } from './settle-decoder.js';
-import { StateDir } from './state-dir.js';
-import { newTaskState, resumable, type TaskState } from './task-state.js';
 
 export interface RunTaskOptions {
   deps: MigrationDeps;

@@ -3,17 +3,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ProgressEventInput, ProgressSink } from '@pgshift/plugin-api';
-import { pause } from '../abortable-pause.js';
-import type { LoadTaskOptions } from '../loaded-task.js';
-import { defaultMigrationDeps } from '../orchestrator/default-deps.js';
-import type { MigrationDeps } from '../orchestrator/migration-deps.js';
-import { type RunOutcome, runTask } from '../orchestrator/run-task.js';
-import type { TaskState } from '../orchestrator/task-state.js';
+import { pause } from './abortable-pause.js';
 import { pgCopyShare, runShare } from './copy-share.js';
 import { localDirs } from './local-dirs.js';
 import { PgTaskStore } from './pg-task-store.js';
 import { StoreStateDir } from './store-state-dir.js';
-import { loadStoredTask } from './stored-config.js';
 import {
   ACTIVE_STATUSES,
   type TaskLive,
@@ -21,11 +15,15 @@ import {
   transition,
   WAITING_STATUSES,
 } from './task-record.js';
+import type { TaskRunner, TaskRunOutcome } from './task-runner.js';
 import { storedChecks } from './task-service.js';
+import type { TaskState } from './task-state.js';
 import type { ClaimedTask, ClaimOptions, TaskStore } from './task-store.js';
 
 export interface WorkerOptions {
   store: TaskStore;
+  /** Runs each task this worker takes (the kernel's runner loads its plugins and runs it). */
+  runner: TaskRunner;
   /** Tasks run at the same time by this worker (default 1: one after another). */
   concurrency?: number;
   /** Exit once no task is running here and none is waiting (scheduled ones are waited for). */
@@ -36,13 +34,13 @@ export interface WorkerOptions {
   /** A claim without a heartbeat for this long belongs to a dead worker (default 20 s). */
   staleMs?: number;
   workDir?: string;
-  loadOptions?: LoadTaskOptions;
+  /** Masks secrets in an error message before it is stored in the record. */
+  redact?: (text: string) => string;
   /** Stops the worker: running tasks stop cleanly and go back to the queue. */
   signal?: AbortSignal;
   log?: (line: string) => void;
   /** Where each run's progress events go (besides the store). */
   progress?: (task: string) => ProgressSink;
-  verify?: boolean;
   /**
    * With the PostgreSQL store: split each database's copy into this many shares, which idle
    * workers take (default 1: no split). Idle workers of that store always help.
@@ -56,7 +54,7 @@ export interface WorkerSummary {
 }
 
 /** Runs due tasks from the store, earliest start first, `concurrency` at a time. */
-export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> {
+export async function serveTasks(options: WorkerOptions): Promise<WorkerSummary> {
   const { store } = options;
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const pollMs = options.pollMs ?? 1000;
@@ -101,9 +99,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
           log(
             `task ${share.data.task}: copying a share of database ${share.data.database} (${share.data.tables.length} tables)`,
           );
-          const done = runShare(store, share.id, share.data, workerId, {
+          const done = runShare(store, share.id, share.data, workerId, (s) => options.runner.copyShare(s), {
             ...(options.workDir ? { workDir: options.workDir } : {}),
-            ...(options.loadOptions ? { loadOptions: options.loadOptions } : {}),
             ...(options.progress ? { progress: options.progress(share.data.task) } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
           })
@@ -255,17 +252,6 @@ async function runClaimed(claimed: ClaimedTask, workerId: string, options: Worke
     const existing = rehydrate(dirs.run, claimed.record.run);
     stateDir = new StoreStateDir(dirs.run, store, name, workerId, existing);
     stateDir.setControl(claimed.record.control);
-    const task = await loadStoredTask(claimed.record, dirs.scratch, dirs.run, options.loadOptions ?? {});
-    const deps: MigrationDeps = {
-      ...defaultMigrationDeps,
-      async runChecks(t) {
-        const report = await defaultMigrationDeps.runChecks(t);
-        await store.update(name, (r) => {
-          r.checks = storedChecks(report);
-        });
-        return report;
-      },
-    };
     const extra = options.progress?.(name);
     const progress: ProgressSink = {
       emit(event) {
@@ -276,14 +262,20 @@ async function runClaimed(claimed: ClaimedTask, workerId: string, options: Worke
         extra?.emit(event);
       },
     };
-    let outcome: RunOutcome;
+    let outcome: TaskRunOutcome;
     try {
-      outcome = await runTask(task, {
-        deps,
+      outcome = await options.runner.run({
+        record: claimed.record,
+        scratchDir: dirs.scratch,
+        runDir: dirs.run,
+        stateDir,
         progress,
         signal: controller.signal,
-        stateDir,
-        ...(options.verify === undefined ? {} : { verify: options.verify }),
+        async recordChecks(report) {
+          await store.update(name, (r) => {
+            r.checks = storedChecks(report);
+          });
+        },
         ...(store instanceof PgTaskStore && (options.copyShares ?? 1) > 1
           ? { copyShare: pgCopyShare(store, name, workerId, options.copyShares ?? 1, options.staleMs) }
           : {}),
@@ -298,14 +290,13 @@ async function runClaimed(claimed: ClaimedTask, workerId: string, options: Worke
     }));
   } catch (error) {
     await stateDir?.flush();
-    const redactor = options.loadOptions?.redactor;
     const message = String((error as Error)?.message ?? error);
     await store
       .update(name, (r) => {
         if (r.worker?.id !== workerId) return false;
         r.error = {
           code: (error as { code?: string }).code ?? 'PGSHIFT_RUN_ERROR',
-          message: redactor ? redactor.redact(message) : message,
+          message: options.redact ? options.redact(message) : message,
         };
         delete r.worker;
         transition(r, 'failed', {
@@ -328,7 +319,7 @@ async function recordOutcome(
   store: TaskStore,
   name: string,
   workerId: string,
-  outcome: RunOutcome,
+  outcome: TaskRunOutcome,
   flags: { cancelledByUser: boolean; lostClaim: boolean; copy: TaskLive['copy'] },
 ): Promise<{ status: string; requeue: boolean }> {
   if (flags.lostClaim) return { status: 'taken over by another worker', requeue: false };

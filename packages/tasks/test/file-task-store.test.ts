@@ -1,16 +1,16 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { FileTaskStore, newTaskRecord, transition } from '@pgshift/kernel';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO, tempDir } from './run-cli.js';
+import { FileTaskStore, newTaskRecord, transition } from '../src/index.js';
+import { REPO, tempDir } from './temp-dir.js';
 
-const KERNEL = join(REPO, 'packages/kernel/src/index.ts');
+const TASKS = join(REPO, 'packages/tasks/src/index.ts');
 
 /** A separate process doing `rounds` read-modify-write updates of one record, and claims. */
 function hammer(root: string, rounds: number, dir: ReturnType<typeof tempDir>, id: number, at: number) {
   const script = dir.write(
     `hammer-${id}.mts`,
-    `import { FileTaskStore } from ${JSON.stringify(KERNEL)};
+    `import { FileTaskStore } from ${JSON.stringify(TASKS)};
      const store = new FileTaskStore(${JSON.stringify(root)});
      // All processes begin together, so their updates really interleave.
      await new Promise((r) => setTimeout(r, Math.max(0, ${at} - Date.now())));

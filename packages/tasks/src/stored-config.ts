@@ -1,7 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { loadTask } from '../load-task.js';
-import type { LoadedTask, LoadTaskOptions } from '../loaded-task.js';
 import type { TaskRecord } from './task-record.js';
 
 /** Reads a config file for a new task record. */
@@ -29,16 +27,4 @@ export function configFileFor(record: TaskRecord, scratchDir: string): string {
   const copy = join(scratchDir, basename(fileName));
   writeFileSync(copy, text, { mode: 0o600 });
   return copy;
-}
-
-/** Loads a stored task; its runs keep their state in `runDir`. */
-export async function loadStoredTask(
-  record: TaskRecord,
-  scratchDir: string,
-  runDir: string,
-  options: LoadTaskOptions,
-): Promise<LoadedTask> {
-  const task = await loadTask(configFileFor(record, scratchDir), options);
-  task.config.options.stateDir = runDir;
-  return task;
 }

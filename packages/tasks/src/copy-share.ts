@@ -1,12 +1,33 @@
-import type { CopySummary, LoadContext, ProgressSink, ResolvedDatabase, TableRef } from '@pgshift/plugin-api';
-import { nullProgress } from '@pgshift/plugin-api';
-import type { LoadTaskOptions } from '../loaded-task.js';
-import type { CopyShare } from '../orchestrator/run-context.js';
+import type { CopySummary, ProgressSink, ResolvedDatabase, TableRef } from '@pgshift/plugin-api';
 import { localDirs } from './local-dirs.js';
 import type { PgTaskStore, ShareJob } from './pg-task-store.js';
-import { loadStoredTask } from './stored-config.js';
+import type { TaskRecord } from './task-record.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Spreads one database's copy over other workers: copies a share with `copyLocal` (a database
+ * narrowed to some tables, same snapshot) and has the rest copied elsewhere before resolving.
+ */
+export type CopyShare = (args: {
+  database: ResolvedDatabase;
+  snapshot: string;
+  copyLocal: (database: ResolvedDatabase) => Promise<CopySummary>;
+}) => Promise<CopySummary>;
+
+/** What a helper worker needs to copy one share of another worker's task. */
+export interface ShareCopy {
+  /** The task's record, whose stored config the helper loads. */
+  record: TaskRecord;
+  job: ShareJob;
+  scratchDir: string;
+  /** The helper's own run directory for the task (never the coordinator's). */
+  runDir: string;
+  progress?: ProgressSink;
+  signal?: AbortSignal;
+  /** To call once the share's tables are copied, before the task's connections close. */
+  copied: () => Promise<void>;
+}
+
 const FINAL_JOB_STATES = new Set(['completed', 'failed', 'cancelled']);
 
 function tableText(t: TableRef): string {
@@ -98,54 +119,26 @@ export async function runShare(
   jobId: string,
   job: ShareJob,
   workerId: string,
-  options: { workDir?: string; loadOptions?: LoadTaskOptions; progress?: ProgressSink; signal?: AbortSignal },
+  copy: (share: ShareCopy) => Promise<void>,
+  options: { workDir?: string; progress?: ProgressSink; signal?: AbortSignal },
 ): Promise<void> {
   const beat = setInterval(() => {
     store.beatShare(jobId).catch(() => {});
   }, 1000);
   try {
-    await copyShareHere(store, job, workerId, options);
+    const record = await store.get(job.task);
+    if (!record) throw new Error(`task ${job.task} is not in the store`);
+    const dirs = localDirs(store, job.task, options.workDir);
+    await copy({
+      record,
+      job,
+      scratchDir: dirs.scratch,
+      runDir: `${dirs.run}-share`,
+      ...(options.progress ? { progress: options.progress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      copied: () => recordShare(store, job.task, job.database, job.tables, workerId),
+    });
   } finally {
     clearInterval(beat);
-  }
-}
-
-async function copyShareHere(
-  store: PgTaskStore,
-  job: ShareJob,
-  workerId: string,
-  options: { workDir?: string; loadOptions?: LoadTaskOptions; progress?: ProgressSink; signal?: AbortSignal },
-): Promise<void> {
-  const record = await store.get(job.task);
-  if (!record) throw new Error(`task ${job.task} is not in the store`);
-  const dirs = localDirs(store, job.task, options.workDir);
-  const task = await loadStoredTask(record, dirs.scratch, `${dirs.run}-share`, options.loadOptions ?? {});
-  try {
-    const [source, target] = [await task.openServer('source'), await task.openServer('target')];
-    const { options: taskOptions } = task.config;
-    const ctx: LoadContext = {
-      source,
-      target,
-      database: { name: job.database, whole: false, tables: job.tables },
-      snapshot: job.snapshot,
-      jobs: taskOptions.jobs,
-      options: {
-        ...taskOptions,
-        copyOwners: taskOptions.copyOwners,
-        copyPrivileges: taskOptions.copyPrivileges,
-        // A helper never starts a new snapshot: without the coordinator's, it fails and the
-        // coordinator copies the share itself.
-        onLostSnapshot: 'fail',
-        splitTableBytes: taskOptions.splitTableBytes,
-        taskName: task.config.task.name,
-      },
-      progress: options.progress ?? nullProgress,
-      logger: task.logger.child({ database: job.database, share: true }),
-      ...(options.signal ? { signal: options.signal } : {}),
-    };
-    await task.loader().copyData(ctx);
-    await recordShare(store, job.task, job.database, job.tables, workerId);
-  } finally {
-    await task.close();
   }
 }

@@ -1,7 +1,7 @@
 import type { Stage } from '@pgshift/plugin-api';
-import { type ControlRequest, type LiveStatus, StateDir } from '../orchestrator/state-dir.js';
-import type { TaskState, TaskStatus } from '../orchestrator/task-state.js';
+import { type ControlRequest, type LiveStatus, StateDir } from './state-dir.js';
 import type { TaskLifecycle, TaskRecord } from './task-record.js';
+import type { TaskState, TaskStatus } from './task-state.js';
 import type { TaskStore } from './task-store.js';
 
 const STATUS_OF_RUN: Record<TaskStatus, TaskLifecycle> = {

@@ -1,26 +1,21 @@
-import { PgshiftError } from '@pgshift/plugin-api';
+import type { PgshiftError } from '@pgshift/plugin-api';
+import {
+  ACTIVE_STATUSES,
+  localDirs,
+  newTaskRecord,
+  readConfigForRecord,
+  resumable,
+  storedChecks,
+  type TaskRecord,
+  TaskStateError,
+  type TaskStore,
+  transition,
+  WAITING_STATUSES,
+} from '@pgshift/tasks';
 import { type CheckReport, runChecks } from '../checks/run-checks.js';
 import { loadTask } from '../load-task.js';
 import type { LoadTaskOptions } from '../loaded-task.js';
-import { resumable } from '../orchestrator/task-state.js';
-import { localDirs } from './local-dirs.js';
-import { loadStoredTask, readConfigForRecord } from './stored-config.js';
-import {
-  ACTIVE_STATUSES,
-  FINAL_STATUSES,
-  newTaskRecord,
-  type StoredChecks,
-  type TaskRecord,
-  transition,
-  WAITING_STATUSES,
-} from './task-record.js';
-import type { TaskStore } from './task-store.js';
-
-export class TaskStateError extends PgshiftError {
-  constructor(message: string, remedy: string) {
-    super('PGSHIFT_TASK_STATE', message, { remedy });
-  }
-}
+import { loadStoredTask } from './load-stored-task.js';
 
 /** Validates a config (loading its plugins) and records a new task in `created`. */
 export async function createTask(
@@ -38,10 +33,6 @@ export async function createTask(
   });
   await store.create(record);
   return record;
-}
-
-export function storedChecks(report: CheckReport): StoredChecks {
-  return { at: new Date().toISOString(), ok: report.ok, summary: report.summary, items: report.items };
 }
 
 /** Runs the checks of a task that is not waiting or running: checking → checked | check-failed. */
@@ -143,61 +134,4 @@ export async function startTask(
   });
   await store.enqueue(record);
   return { record, ...(report ? { report } : {}) };
-}
-
-/**
- * Records a finish or cancel request. A task that is not running yet is cancelled at once; a
- * running one gets the request through its worker.
- */
-export async function requestControl(
-  store: TaskStore,
-  name: string,
-  request: 'finish' | 'cancel',
-  options: { keepState?: boolean } = {},
-): Promise<{ record: TaskRecord; immediate: boolean }> {
-  let immediate = false;
-  const record = await store.update(name, (r) => {
-    if (FINAL_STATUSES.includes(r.status) && r.status !== 'check-failed' && r.status !== 'failed') {
-      throw new TaskStateError(
-        `task ${name} has already ${r.status === 'completed' ? 'completed' : 'been cancelled'}`,
-        'nothing to do',
-      );
-    }
-    if (ACTIVE_STATUSES.includes(r.status)) {
-      r.control = {
-        request,
-        at: new Date().toISOString(),
-        ...(options.keepState ? { keepState: true } : {}),
-      };
-      return true;
-    }
-    if (request === 'finish') {
-      throw new TaskStateError(
-        `task ${name} is ${r.status}, not running; finish ends a running task`,
-        'start it with "pgshift task start" and finish it once it follows the source',
-      );
-    }
-    immediate = true;
-    delete r.control;
-    delete r.worker;
-    transition(r, 'cancelled', { note: 'cancelled before a worker ran it' });
-    return true;
-  });
-  return { record, immediate };
-}
-
-/** Waits until a task reaches one of `statuses` (or the timeout). */
-export async function waitForStatus(
-  store: TaskStore,
-  name: string,
-  statuses: readonly string[],
-  options: { timeoutMs: number; pollMs?: number },
-): Promise<TaskRecord | undefined> {
-  const deadline = Date.now() + options.timeoutMs;
-  for (;;) {
-    const record = await store.get(name);
-    if (!record || statuses.includes(record.status)) return record;
-    if (Date.now() > deadline) return record;
-    await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
-  }
 }

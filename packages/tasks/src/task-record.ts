@@ -1,6 +1,6 @@
 import type { CheckResult, MigrationMode, Stage } from '@pgshift/plugin-api';
-import type { ControlRequest, LiveStatus } from '../orchestrator/state-dir.js';
-import type { TaskState } from '../orchestrator/task-state.js';
+import type { ControlRequest, LiveStatus } from './state-dir.js';
+import type { TaskState } from './task-state.js';
 
 /**
  * Where a task stands, as users see it:

@@ -1,0 +1,34 @@
+export { pause } from './abortable-pause.js';
+export { claimKind, dueOrder, workerAlive } from './claimable.js';
+export { type CopyShare, pgCopyShare, runShare, type ShareCopy } from './copy-share.js';
+export { withFileLock } from './file-lock.js';
+export { FileTaskStore, TaskExistsError, TaskNotFoundError } from './file-task-store.js';
+export { localDirs } from './local-dirs.js';
+export { DEFAULT_STORE_DIR, openTaskStore, storeSecret } from './open-store.js';
+export { describeUrl, PgTaskStore, type ShareJob } from './pg-task-store.js';
+export { acquireRunLock, runningOwner } from './run-lock.js';
+export { type ControlRequest, type LiveStatus, StateDir } from './state-dir.js';
+export { StoreStateDir } from './store-state-dir.js';
+export { configFileFor, readConfigForRecord } from './stored-config.js';
+export * from './task-record.js';
+export type { TaskRun, TaskRunner, TaskRunOutcome } from './task-runner.js';
+export {
+  type ChecksToStore,
+  requestControl,
+  storedChecks,
+  TaskStateError,
+  waitForStatus,
+} from './task-service.js';
+export {
+  type DatabasePhase,
+  type DatabaseState,
+  isFinal,
+  newTaskState,
+  type Reconnecting,
+  resumable,
+  type TaskState,
+  type TaskStatus,
+  type Transition,
+} from './task-state.js';
+export type { ClaimedTask, ClaimOptions, TaskStore } from './task-store.js';
+export { serveTasks, type WorkerOptions, type WorkerSummary } from './worker.js';

@@ -1,0 +1,79 @@
+import { PgshiftError } from '@pgshift/plugin-api';
+import {
+  ACTIVE_STATUSES,
+  FINAL_STATUSES,
+  type StoredChecks,
+  type TaskRecord,
+  transition,
+} from './task-record.js';
+import type { TaskStore } from './task-store.js';
+
+/** What the worker keeps of a check report: the kernel's CheckReport is one. */
+export type ChecksToStore = Omit<StoredChecks, 'at'>;
+
+export class TaskStateError extends PgshiftError {
+  constructor(message: string, remedy: string) {
+    super('PGSHIFT_TASK_STATE', message, { remedy });
+  }
+}
+
+export function storedChecks(report: ChecksToStore): StoredChecks {
+  return { at: new Date().toISOString(), ok: report.ok, summary: report.summary, items: report.items };
+}
+
+/**
+ * Records a finish or cancel request. A task that is not running yet is cancelled at once; a
+ * running one gets the request through its worker.
+ */
+export async function requestControl(
+  store: TaskStore,
+  name: string,
+  request: 'finish' | 'cancel',
+  options: { keepState?: boolean } = {},
+): Promise<{ record: TaskRecord; immediate: boolean }> {
+  let immediate = false;
+  const record = await store.update(name, (r) => {
+    if (FINAL_STATUSES.includes(r.status) && r.status !== 'check-failed' && r.status !== 'failed') {
+      throw new TaskStateError(
+        `task ${name} has already ${r.status === 'completed' ? 'completed' : 'been cancelled'}`,
+        'nothing to do',
+      );
+    }
+    if (ACTIVE_STATUSES.includes(r.status)) {
+      r.control = {
+        request,
+        at: new Date().toISOString(),
+        ...(options.keepState ? { keepState: true } : {}),
+      };
+      return true;
+    }
+    if (request === 'finish') {
+      throw new TaskStateError(
+        `task ${name} is ${r.status}, not running; finish ends a running task`,
+        'start it with "pgshift task start" and finish it once it follows the source',
+      );
+    }
+    immediate = true;
+    delete r.control;
+    delete r.worker;
+    transition(r, 'cancelled', { note: 'cancelled before a worker ran it' });
+    return true;
+  });
+  return { record, immediate };
+}
+
+/** Waits until a task reaches one of `statuses` (or the timeout). */
+export async function waitForStatus(
+  store: TaskStore,
+  name: string,
+  statuses: readonly string[],
+  options: { timeoutMs: number; pollMs?: number },
+): Promise<TaskRecord | undefined> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const record = await store.get(name);
+    if (!record || statuses.includes(record.status)) return record;
+    if (Date.now() > deadline) return record;
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
+  }
+}
