@@ -1,3 +1,4 @@
+import { processAlive } from './process-alive.js';
 import {
   ACTIVE_STATUSES,
   type TaskRecord,
@@ -6,15 +7,6 @@ import {
   type WorkerClaim,
 } from './task-record.js';
 import type { ClaimOptions } from './task-store.js';
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Whether the worker that claimed a task still lives: by pid on this host, by heartbeat elsewhere. */
 export function workerAlive(worker: WorkerClaim | undefined, options: ClaimOptions): boolean {

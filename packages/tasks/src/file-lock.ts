@@ -1,14 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { PgshiftError } from '@pgshift/plugin-api';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from './process-alive.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,7 +29,7 @@ export async function withFileLock<T>(
         continue; // removed between open and read
       }
       // An empty file is a lock being written right now; only a known dead pid is stale.
-      if (Number.isInteger(owner) && owner > 0 && !alive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && !processAlive(owner)) {
         rmSync(path, { force: true });
         continue;
       }

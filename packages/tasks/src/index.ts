@@ -6,6 +6,7 @@ export { FileTaskStore, TaskExistsError, TaskNotFoundError } from './file-task-s
 export { localDirs } from './local-dirs.js';
 export { DEFAULT_STORE_DIR, openTaskStore, storeSecret } from './open-store.js';
 export { describeUrl, PgTaskStore, type ShareJob } from './pg-task-store.js';
+export { processAlive } from './process-alive.js';
 export { acquireRunLock, runningOwner } from './run-lock.js';
 export { type ControlRequest, type LiveStatus, StateDir } from './state-dir.js';
 export { StoreStateDir } from './store-state-dir.js';

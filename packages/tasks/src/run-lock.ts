@@ -1,15 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PgshiftError } from '@pgshift/plugin-api';
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from './process-alive.js';
 
 /**
  * Makes sure only one process runs a task at a time. The lock file holds the owner's pid; a lock
