@@ -12,7 +12,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { applyStatements, planSchema, readSchemaObjects } from '@pgshift/pg';
+import { planSchema } from '@pgshift/loader-native';
+import { applyStatements, readSchemaObjects } from '@pgshift/pg';
 import { regressionDatabase, type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import type pg from 'pg';
 import { numberArg, parseArgs } from './args.js';

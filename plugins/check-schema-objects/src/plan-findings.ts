@@ -1,4 +1,5 @@
-import { describeError, openClient, planSchema, type SkippedObject } from '@pgshift/pg';
+import { planSchema } from '@pgshift/loader-native';
+import { describeError, openClient, type SkippedObject } from '@pgshift/pg';
 import type { CheckContext, ResolvedDatabase } from '@pgshift/plugin-api';
 
 /** What planning one database's schema, as the loader will plan it, left out or could not do. */

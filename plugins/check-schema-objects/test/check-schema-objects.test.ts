@@ -1,5 +1,6 @@
 import { type ConformanceServers, describeChecker } from '@pgshift/conformance';
-import { openClient, planSchema, type SkippedObject } from '@pgshift/pg';
+import { planSchema } from '@pgshift/loader-native';
+import { openClient, type SkippedObject } from '@pgshift/pg';
 import type { CheckResult } from '@pgshift/plugin-api';
 import type { SandboxServer } from '@pgshift/sandbox';
 import { expect } from 'vitest';

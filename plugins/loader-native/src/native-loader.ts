@@ -2,21 +2,21 @@ import {
   applySequences,
   applyStatements,
   assertTargetNotOlder,
-  copyDatabase,
   copyLargeObjects,
   createIndexIfNotExists,
   hasFeature,
   inTransaction,
   openClient,
-  ProgressStore,
-  planSchema,
   readSequences,
   type SchemaPlan,
   serverVersionNum,
 } from '@pgshift/pg';
 import type { CopySummary, LoadContext, Loader, TableRef } from '@pgshift/plugin-api';
 import type pg from 'pg';
+import { copyDatabase } from './copy/copy-database.js';
+import { ProgressStore } from './copy/progress-store.js';
 import { relaxIdentityStatements, restoreIdentityStatements } from './identity-always.js';
+import { planSchema } from './schema/plan.js';
 
 /**
  * Schema from the source's catalogs, rows by parallel COPY under one snapshot, each table's

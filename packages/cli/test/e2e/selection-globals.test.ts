@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPagila, PAGILA_DIR, PAGILA_MISSING } from '../../../pg/test/pagila.js';
+import { loadPagila, PAGILA_DIR, PAGILA_MISSING } from '../../../../plugins/loader-native/test/pagila.js';
 import { runCli } from '../run-cli.js';
 import { readState, startCli, tempDir, waitFor } from './support.js';
 

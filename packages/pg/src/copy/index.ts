@@ -1,10 +1,11 @@
-export { copyColumns, sourceCopySql, targetCopySql } from './copy-chunk.js';
 export {
-  type ClientOpener,
-  type CopyDatabaseOptions,
-  type CopyDatabaseResult,
-  copyDatabase,
-} from './copy-database.js';
+  binaryCopyable,
+  copyColumns,
+  emptyForFreeze,
+  pumpChunk,
+  sourceCopySql,
+  targetCopySql,
+} from './copy-chunk.js';
 export { CopyError, isLostSnapshotError, SnapshotLostError } from './errors.js';
 export { applyFixedSettings, FIXED_SETTINGS, fixedSettingsSql } from './fixed-settings.js';
 export { readTableInventory } from './inventory.js';
@@ -15,8 +16,6 @@ export {
   type LargeObjectCopyOptions,
   type LargeObjectCopyResult,
 } from './large-objects.js';
-export { ctidPredicates, planChunks } from './plan.js';
-export { ProgressStore } from './progress-store.js';
 export { applySequences, readSequences, type SequenceValue } from './sequences.js';
 export { type ExportedSnapshot, exportSnapshot, importSnapshot, snapshotAlive } from './snapshot.js';
 export type { ChunkSpec, ColumnInfo, TableInfo } from './types.js';
