@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { inTransaction } from '@pgshift/pg';
 import { PgshiftError, type TableRef } from '@pgshift/plugin-api';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
@@ -65,19 +66,18 @@ export class PgTaskStore implements TaskStore {
         throw storeError(error, this.description);
       });
       try {
-        await client.query('BEGIN');
-        await client.query("SELECT pg_advisory_xact_lock(hashtext('pgshift_store'))");
-        await client.query(
-          `CREATE SCHEMA IF NOT EXISTS pgshift_store;
-           CREATE TABLE IF NOT EXISTS ${TABLE} (
-             name text PRIMARY KEY,
-             revision bigint NOT NULL,
-             record jsonb NOT NULL,
-             updated_at timestamptz NOT NULL DEFAULT now())`,
-        );
-        await client.query('COMMIT');
+        await inTransaction(client, async () => {
+          await client.query("SELECT pg_advisory_xact_lock(hashtext('pgshift_store'))");
+          await client.query(
+            `CREATE SCHEMA IF NOT EXISTS pgshift_store;
+             CREATE TABLE IF NOT EXISTS ${TABLE} (
+               name text PRIMARY KEY,
+               revision bigint NOT NULL,
+               record jsonb NOT NULL,
+               updated_at timestamptz NOT NULL DEFAULT now())`,
+          );
+        });
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
         throw storeError(error, this.description);
       } finally {
         client.release();
@@ -94,24 +94,25 @@ export class PgTaskStore implements TaskStore {
         await this.boss.start();
         const client2 = await this.pool.connect();
         try {
-          await client2.query('BEGIN');
-          await client2.query("SELECT pg_advisory_xact_lock(hashtext('pgshift_store_queue'))");
-          if (!(await this.boss.getQueue(SHARE_QUEUE))) {
-            await this.boss.createQueue(SHARE_QUEUE, { name: SHARE_QUEUE, retryLimit: 0, expireInHours: 23 });
-          }
-          if (!(await this.boss.getQueue(QUEUE))) {
-            await this.boss.createQueue(QUEUE, {
-              name: QUEUE,
-              policy: 'stately',
-              retryLimit: 100_000,
-              retryDelay: 1,
-              expireInHours: 23,
-            });
-          }
-          await client2.query('COMMIT');
-        } catch (error) {
-          await client2.query('ROLLBACK').catch(() => {});
-          throw error;
+          await inTransaction(client2, async () => {
+            await client2.query("SELECT pg_advisory_xact_lock(hashtext('pgshift_store_queue'))");
+            if (!(await this.boss.getQueue(SHARE_QUEUE))) {
+              await this.boss.createQueue(SHARE_QUEUE, {
+                name: SHARE_QUEUE,
+                retryLimit: 0,
+                expireInHours: 23,
+              });
+            }
+            if (!(await this.boss.getQueue(QUEUE))) {
+              await this.boss.createQueue(QUEUE, {
+                name: QUEUE,
+                policy: 'stately',
+                retryLimit: 100_000,
+                retryDelay: 1,
+                expireInHours: 23,
+              });
+            }
+          });
         } finally {
           client2.release();
         }

@@ -59,6 +59,8 @@ export async function copyLargeObjects(
   const todo = oids.filter((oid) => !present.has(oid));
   result.alreadyThere = oids.length - todo.length;
   if (todo.length === 0) return result;
+  // Not inTransaction: a read-only snapshot for a consistent view of the source, always rolled
+  // back (there is nothing to commit, and a failed end must not undo a copy already made).
   await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     const onSource = await existing(source, todo);

@@ -10,7 +10,8 @@ export interface ExportedSnapshot {
 
 /**
  * Exports a snapshot from a fresh REPEATABLE READ transaction. The session must stay idle and open
- * while others import it, so nothing else may run on it; release() ends it.
+ * while others import it, so nothing else may run on it; release() ends it. Not inTransaction:
+ * the transaction outlives this function (it is the snapshot), and it is always rolled back.
  */
 export async function exportSnapshot(open: () => Promise<pg.Client>): Promise<ExportedSnapshot> {
   const client = await open();
@@ -32,7 +33,11 @@ export async function exportSnapshot(open: () => Promise<pg.Client>): Promise<Ex
   }
 }
 
-/** Starts a REPEATABLE READ transaction that reads as of `snapshot` (the transaction's first statement). */
+/**
+ * Starts a REPEATABLE READ transaction that reads as of `snapshot` (the transaction's first
+ * statement). Not inTransaction: the transaction stays open for the caller's reads after this
+ * returns, and SET TRANSACTION SNAPSHOT must come before any other statement in it.
+ */
 export async function importSnapshot(client: pg.Client, snapshot: string): Promise<void> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {

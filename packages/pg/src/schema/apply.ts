@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../transaction.js';
 import { SchemaError } from './errors.js';
 import type { SchemaStatement } from './types.js';
 
@@ -114,17 +115,16 @@ export async function applyStatements(
   options: ApplyOptions = {},
 ): Promise<void> {
   if (statements.length === 0) return;
-  let previous: string[] | undefined;
-  if (options.atomic) await client.query('BEGIN');
-  try {
-    // Local to the transaction when atomic: COMMIT or ROLLBACK puts them back by itself.
-    previous = await assumeSettings(client, options.atomic === true);
-    for (const batch of batches(statements)) await applyBatch(client, batch);
-    if (options.atomic) await client.query('COMMIT');
-  } catch (error) {
-    if (options.atomic) await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    if (!options.atomic && previous) await setSettings(client, previous, false).catch(() => {});
-  }
+  const apply = async () => {
+    let previous: string[] | undefined;
+    try {
+      // Local to the transaction when atomic: COMMIT or ROLLBACK puts them back by itself.
+      previous = await assumeSettings(client, options.atomic === true);
+      for (const batch of batches(statements)) await applyBatch(client, batch);
+    } finally {
+      if (!options.atomic && previous) await setSettings(client, previous, false).catch(() => {});
+    }
+  };
+  if (options.atomic) await inTransaction(client, apply);
+  else await apply();
 }

@@ -7,6 +7,7 @@ import {
   emptyForFreeze,
   exportSnapshot,
   importSnapshot,
+  inTransaction,
   majorVersion,
   pumpChunk,
   readTableInventory,
@@ -176,17 +177,12 @@ function partlyCopiedCtidTables(chunks: StoredChunk[]): string[] {
 
 async function truncateAndReset(admin: pg.Client, store: ProgressStore, tables: string[]): Promise<void> {
   if (tables.length === 0) return;
-  await admin.query('BEGIN');
-  try {
+  await inTransaction(admin, async () => {
     // ONLY: a parent's children are emptied as tables of their own when they are in the list, and
     // a foreign table among them holds rows of another server that are not the copy's to remove.
     await admin.query(`TRUNCATE ${tables.map((t) => `ONLY ${t}`).join(', ')}`);
     await store.resetTables(tables);
-    await admin.query('COMMIT');
-  } catch (error) {
-    await admin.query('ROLLBACK').catch(() => {});
-    throw error;
-  }
+  });
 }
 
 async function runChunks(
@@ -244,6 +240,8 @@ async function runChunks(
         }
         let streamed = 0;
         let rows: number;
+        // Not inTransaction: a failure must end the source first (it is stuck mid-COPY), and
+        // whether ROLLBACK succeeds decides if the target session can serve the next chunk.
         try {
           await target.query('BEGIN');
           const freeze = chunk.kind === 'whole' && (await emptyForFreeze(target, table));
@@ -294,6 +292,7 @@ async function runChunks(
       fail(error);
     } finally {
       if (source) {
+        // Ends the snapshot transaction importSnapshot began (see there why it is no inTransaction).
         await source.query('ROLLBACK').catch(() => {});
         await source.end().catch(() => {});
       }

@@ -101,8 +101,7 @@ export class ProgressStore {
 
   /** Records the plan (and the run's snapshot) in one transaction. */
   async savePlan(chunks: ChunkSpec[], snapshot: string | null, fresh: boolean): Promise<void> {
-    await this.client.query('BEGIN');
-    try {
+    await inTransaction(this.client, async () => {
       if (fresh) {
         await this.client.query(
           `INSERT INTO pgshift.copy_state (task, database, snapshot) VALUES ($1, $2, $3)
@@ -125,11 +124,7 @@ export class ProgressStore {
           ],
         );
       }
-      await this.client.query('COMMIT');
-    } catch (error) {
-      await this.client.query('ROLLBACK').catch(() => {});
-      throw error;
-    }
+    });
   }
 
   async setSnapshot(snapshot: string, consistent: boolean): Promise<void> {
