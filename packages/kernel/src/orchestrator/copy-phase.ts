@@ -35,8 +35,7 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
   let phase = run.state.databases[database.name]?.phase ?? 'pending';
   if (reached(phase, 'post-data-done')) return;
 
-  run.progress.emit({ type: 'stage', stage: 'schema', state: 'started', database: database.name });
-  run.stateDir.enterStage(run.state, 'schema');
+  run.stages.databaseStageStarted('schema', database.name);
   if (!reached(phase, 'pre-data-done')) {
     // The schema goes in in one target transaction: a lost connection leaves nothing half made.
     let createdHere = false;
@@ -54,7 +53,7 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
     record({ phase: 'pre-data-done' });
     phase = 'pre-data-done';
   }
-  run.progress.emit({ type: 'stage', stage: 'schema', state: 'done', database: database.name });
+  run.stages.databaseStageDone('schema', database.name);
 
   let slot: SlotHandle | undefined;
   try {
@@ -64,8 +63,7 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
       phase = 'copied';
     }
     if (!reached(phase, 'copied')) {
-      run.progress.emit({ type: 'stage', stage: 'full-copy', state: 'started', database: database.name });
-      run.stateDir.enterStage(run.state, 'full-copy');
+      run.stages.databaseStageStarted('full-copy', database.name);
       // Each chunk commits with its progress mark, so after a lost connection the copy goes on
       // where it stopped, under the same snapshot while the slot's session still holds it.
       const summary = await withReconnect(
@@ -84,14 +82,13 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
       slot = undefined;
       record({ phase: 'copied', copy: summary });
       phase = 'copied';
-      run.progress.emit({ type: 'stage', stage: 'full-copy', state: 'done', database: database.name });
+      run.stages.databaseStageDone('full-copy', database.name);
     }
   } finally {
     await slot?.release().catch(() => {});
   }
 
-  run.progress.emit({ type: 'stage', stage: 'post-data', state: 'started', database: database.name });
-  run.stateDir.enterStage(run.state, 'post-data');
+  run.stages.databaseStageStarted('post-data', database.name);
   const ctx = loadContext(run, database);
   // Post-data items are each recorded when made, and sequences are set, not added to: both can
   // be done again after a lost connection.
@@ -100,7 +97,7 @@ export async function copyDatabase(run: RunContext, database: ResolvedDatabase):
     if (!schemaOnly) await run.loader.syncSequences(ctx);
   });
   record({ phase: 'post-data-done' });
-  run.progress.emit({ type: 'stage', stage: 'post-data', state: 'done', database: database.name });
+  run.stages.databaseStageDone('post-data', database.name);
 }
 
 /**

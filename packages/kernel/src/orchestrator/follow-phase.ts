@@ -122,8 +122,7 @@ export async function followAll(
 
   const poller = setInterval(() => {
     publishLive(run, databases);
-    if (run.state.stage === 'catch-up' && caughtUp(run, databases, backlogEnd))
-      run.stateDir.enterStage(run.state, 'syncing');
+    if (run.state.stage === 'catch-up' && caughtUp(run, databases, backlogEnd)) run.stages.caughtUp();
     const control = run.stateDir.readControl();
     if (!control || outcome) return;
     if (control.request === 'cancel') {
@@ -134,7 +133,7 @@ export async function followAll(
         (lsn) => {
           outcome ??= 'finish';
           drainLsn = lsn;
-          run.stateDir.transition(run.state, 'finishing', 'finishing', `draining to ${lsn}`);
+          run.stages.finishRequested(lsn);
           run.progress.emit({
             type: 'message',
             level: 'info',

@@ -13,6 +13,7 @@ import type { LoadedTask } from '../loaded-task.js';
 import type { MigrationDeps } from './migration-deps.js';
 import { replicationName } from './names.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
+import type { StageMoves } from './stage-moves.js';
 
 /** Everything one run of a task carries between its phases. */
 export interface RunContext {
@@ -24,6 +25,8 @@ export interface RunContext {
   target: ServerHandle;
   capabilities: VersionCapabilities;
   progress: ProgressSink;
+  /** Every change of status and stage goes through here. */
+  stages: StageMoves;
   loader: Loader;
   /** One replicator per database: each follows its own slot and reports its own status. */
   replicators: Map<string, Replicator>;

@@ -29,6 +29,7 @@ import type { MigrationDeps, VerifyOutcome } from './migration-deps.js';
 import { reconnectPolicy } from './reconnect-policy.js';
 import { loadContext, type RunContext, replicationContext, replicatorFor } from './run-context.js';
 import { settleDecoder } from './settle-decoder.js';
+import { StageMoves } from './stage-moves.js';
 
 export interface RunTaskOptions {
   deps: MigrationDeps;
@@ -92,23 +93,21 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
     }
     recorded = state;
     const progress = options.progress ?? nullProgress;
+    const stages = new StageMoves(stateDir, state, progress);
 
     // A fresh run checks both sides first; a resumed one has objects of its own on the target,
     // which the conflict check would report, so it only needs the servers to answer.
     // The checks settle the decoder too (a probe slot per candidate); a fresh run keeps their choice.
     let checkedCapabilities: VersionCapabilities | undefined;
     if (!resuming) {
-      progress.emit({ type: 'stage', stage: 'checking', state: 'started' });
+      stages.checksStarted();
       const checks = await options.deps.runChecks(task);
       checkedCapabilities = checks.capabilities;
-      progress.emit({ type: 'stage', stage: 'checking', state: checks.ok ? 'done' : 'failed' });
       for (const item of checks.items.filter((i) => i.status === 'warning')) {
         progress.emit({ type: 'message', level: 'warn', text: `${item.id}: ${item.message}` });
       }
-      if (!checks.ok) {
-        stateDir.transition(state, 'failed', 'checking', 'a precheck failed');
-        return { status: 'checks-failed', checks };
-      }
+      stages.checksEnded(checks.ok);
+      if (!checks.ok) return { status: 'checks-failed', checks };
     }
 
     const source = await task.openServer('source');
@@ -135,6 +134,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
       target,
       capabilities,
       progress,
+      stages,
       loader: task.loader(),
       replicators: new Map(),
       signal: controller.signal,
@@ -146,7 +146,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
     // A cancel recorded while no process ran the task comes first: a task whose apply keeps
     // failing (or whose target database is gone) still gives back its slot and publication.
     if (resuming && stateDir.readControl()?.request === 'cancel') return await cancelRun(run, selection);
-    if (!resuming) stateDir.transition(state, 'running', 'schema');
+    if (!resuming) stages.copyBegins();
     run.copyGlobals = carriesGlobals(config.options, selection);
     if (run.copyGlobals && !state.rolesCopied) {
       await copyRoles(run);
@@ -164,11 +164,10 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
       return await conclude(run, selection, verify, options.keepState);
     }
 
-    stateDir.transition(state, 'following', 'catch-up');
-    progress.emit({ type: 'stage', stage: 'syncing', state: 'started' });
+    stages.followingBegins();
     const outcome = await followAll(run, selection.databases, { pollMs: options.pollMs ?? 500 });
     if (outcome === 'interrupted') {
-      stateDir.transition(state, 'following', state.stage, 'stopped by the user; run again to resume');
+      stages.followingStopped();
       return { status: 'interrupted', state };
     }
     // Awaited here, so the finally below closes the routes only after the slots are dropped.
@@ -176,7 +175,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
 
     // Finish: everything up to the finish point is applied; bring sequences up to date, verify,
     // and only then let go of the slots.
-    progress.emit({ type: 'stage', stage: 'syncing', state: 'done' });
+    stages.followingEnded();
     for (const database of selection.databases) {
       await run.loader.syncSequences(loadContext(run, database));
       stateDir.updateDatabase(state, database.name, { phase: 'drained' });
@@ -226,17 +225,12 @@ async function finishLoads(run: RunContext, selection: ResolvedSelection): Promi
 }
 
 async function verifyAll(run: RunContext, selection: ResolvedSelection): Promise<VerifyOutcome[]> {
-  run.stateDir.transition(run.state, run.state.status, 'verifying');
-  run.progress.emit({ type: 'stage', stage: 'verifying', state: 'started' });
+  run.stages.verifyBegins();
   const outcomes: VerifyOutcome[] = [];
   for (const database of selection.databases) {
     outcomes.push(await run.deps.verify(run.task, run.source, run.target, database));
   }
-  run.progress.emit({
-    type: 'stage',
-    stage: 'verifying',
-    state: outcomes.every((o) => o.ok) ? 'done' : 'failed',
-  });
+  run.stages.verifyEnded(outcomes.every((o) => o.ok));
   return outcomes;
 }
 
@@ -258,7 +252,7 @@ function failVerify(run: RunContext, verify: VerifyOutcome[], remedy: string): v
     message: `verify found differences between source and target in database ${databases.join(', ')}`,
     remedy,
   };
-  run.stateDir.transition(run.state, 'failed', 'verifying', `verify found differences; ${remedy}`);
+  run.stages.verifyFailed(remedy);
 }
 
 async function conclude(
@@ -276,9 +270,8 @@ async function conclude(
   for (const database of selection.databases)
     run.stateDir.updateDatabase(state, database.name, { phase: 'done' });
   state.summary = summarize(run, selection);
-  run.stateDir.transition(state, 'completed', 'done');
+  run.stages.completed();
   run.stateDir.clearControl();
-  run.progress.emit({ type: 'stage', stage: 'done', state: 'done' });
   return { status: 'completed', state, verify };
 }
 
@@ -330,7 +323,7 @@ async function cancelRun(run: RunContext, selection: ResolvedSelection): Promise
       );
     }
   }
-  run.stateDir.transition(run.state, 'cancelled', run.state.stage, 'cancelled by the user');
+  run.stages.cancelled();
   run.stateDir.clearControl();
   const cleanupAdvice = selection.databases.map(
     (db) =>
