@@ -96,3 +96,38 @@ export function commonProperties(access: string): Record<string, JsonSchema> {
     tls: tlsSchema,
   };
 }
+
+/** The account a connector logs in with; spread where the mode's fields put it. Both are required. */
+export const accountProperties: Record<'user' | 'password', JsonSchema> = {
+  user: stringSchema('Account to connect as.'),
+  password: secretSchema('Password of the account.'),
+};
+
+export interface ConnectorSchemaSpec {
+  /** The mode's own required fields (user, password and inventory are added). */
+  required: readonly string[];
+  /** The mode's own fields, in the order the config reference lists them, with accountProperties spread in. */
+  properties: Record<string, JsonSchema>;
+  /** The block names cloud resources, resolved through an `inventory` block. */
+  inventory?: boolean;
+  allOf?: JsonSchema[];
+}
+
+/**
+ * The configSchema of a first-party connector: the keys every connector takes (access, database,
+ * tls), the mode's own fields, the inventory where the mode needs one, and `via` last.
+ */
+export function connectorSchema(access: string, spec: ConnectorSchemaSpec): JsonSchema {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: [...spec.required, 'user', 'password', ...(spec.inventory ? ['inventory'] : [])],
+    properties: {
+      ...commonProperties(access),
+      ...spec.properties,
+      ...(spec.inventory ? { inventory: inventoryRefSchema } : {}),
+      via: viaSchema,
+    },
+    ...(spec.allOf ? { allOf: spec.allOf } : {}),
+  };
+}

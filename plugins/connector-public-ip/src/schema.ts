@@ -1,16 +1,11 @@
 import type { JsonSchema } from '@pgshift/plugin-api';
-import { commonProperties, portSchema, secretSchema, stringSchema, viaSchema } from '@pgshift/ssh-tunnel';
+import { accountProperties, connectorSchema, portSchema, stringSchema } from '@pgshift/ssh-tunnel';
 
-export const configSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['host', 'port', 'user', 'password'],
+export const configSchema: JsonSchema = connectorSchema('public-ip', {
+  required: ['host', 'port'],
   properties: {
-    ...commonProperties('public-ip'),
     host: stringSchema('Public IP address or host name of the server.'),
     port: { ...portSchema, description: 'PostgreSQL port.' },
-    user: stringSchema('Account to connect as.'),
-    password: secretSchema('Password of the account.'),
-    via: viaSchema,
+    ...accountProperties,
   },
-};
+});
