@@ -1,4 +1,4 @@
-import { Capability, CONNECTOR, type Connector, definePlugin, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
+import { Capability, CONNECTOR, definePlugin, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
 import { cvmConnector } from './connector.js';
 import { configSchema } from './schema.js';
 
@@ -23,6 +23,6 @@ export default definePlugin({
   configSchema,
   register(r) {
     // The kernel hands over the block after validating it against configSchema.
-    r.value(CONNECTOR, cvmConnector(r) as unknown as Connector);
+    r.value(CONNECTOR, cvmConnector(r));
   },
 });

@@ -232,7 +232,7 @@ ${meta(name, 'connector', 'Reaches a server at a host and port.')}
     },
   },
   register(r) {
-    r.value(CONNECTOR, connector as unknown as Connector);
+    r.value(CONNECTOR, connector);
   },
 });
 `,
