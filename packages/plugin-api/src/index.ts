@@ -4,6 +4,8 @@ export * from './checker.js';
 export * from './config-schema.js';
 export * from './connection.js';
 export * from './connector.js';
+export * from './define-checker.js';
+export * from './define-version-policy.js';
 export * from './errors.js';
 export * from './extend.js';
 export * from './inventory.js';

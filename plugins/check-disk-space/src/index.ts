@@ -1,17 +1,12 @@
-import { Capability, CHECKER, definePlugin, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
+import { defineChecker } from '@pgshift/plugin-api';
 import { DiskSpaceChecker } from './check.js';
 
 export { DiskSpaceChecker } from './check.js';
 
-export default definePlugin({
-  meta: {
-    name: 'check-disk-space',
-    version: '0.1.0',
-    kind: 'checker',
-    apiVersion: PLUGIN_API_VERSION,
-    description: 'Precheck: the target has room for the selected data, where its free space can be known.',
-  },
-  capabilities: [Capability.checker.report],
+export default defineChecker({
+  name: 'check-disk-space',
+  version: '0.1.0',
+  description: 'Precheck: the target has room for the selected data, where its free space can be known.',
   configSchema: {
     type: 'object',
     additionalProperties: false,
@@ -30,7 +25,5 @@ export default definePlugin({
     },
   },
   defaultOptions: { headroom: 1.2 },
-  register(r) {
-    r.value(CHECKER, new DiskSpaceChecker(r.options));
-  },
+  checkers: (options) => [new DiskSpaceChecker(options)],
 });

@@ -1,18 +1,14 @@
-import { Capability, CHECKER, definePlugin, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
+import { defineChecker } from '@pgshift/plugin-api';
 import { LongTransactionsChecker } from './check.js';
 
 export { LongTransactionsChecker } from './check.js';
 
-export default definePlugin({
-  meta: {
-    name: 'check-long-transactions',
-    version: '0.1.0',
-    kind: 'checker',
-    apiVersion: PLUGIN_API_VERSION,
-    description:
-      'Precheck: long-running or prepared transactions on the source (creating the slot waits for them).',
-  },
-  capabilities: [Capability.checker.report, Capability.checker.incremental],
+export default defineChecker({
+  name: 'check-long-transactions',
+  version: '0.1.0',
+  description:
+    'Precheck: long-running or prepared transactions on the source (creating the slot waits for them).',
+  followingOnly: true,
   configSchema: {
     type: 'object',
     additionalProperties: false,
@@ -25,7 +21,5 @@ export default definePlugin({
     },
   },
   defaultOptions: { maxTransactionSeconds: 60 },
-  register(r) {
-    r.value(CHECKER, new LongTransactionsChecker(r.options));
-  },
+  checkers: (options) => [new LongTransactionsChecker(options)],
 });

@@ -1,18 +1,14 @@
-import { Capability, CHECKER, definePlugin, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
+import { defineChecker } from '@pgshift/plugin-api';
 import { OutputPluginChecker } from './check.js';
 
 export { OutputPluginChecker } from './check.js';
 
-export default definePlugin({
-  meta: {
-    name: 'check-output-plugin',
-    version: '0.1.0',
-    kind: 'checker',
-    apiVersion: PLUGIN_API_VERSION,
-    description:
-      'Precheck: the output plugin the version policy chose loads on the source (a temporary slot is created and dropped).',
-  },
-  capabilities: [Capability.checker.report, Capability.checker.incremental],
+export default defineChecker({
+  name: 'check-output-plugin',
+  version: '0.1.0',
+  description:
+    'Precheck: the output plugin the version policy chose loads on the source (a temporary slot is created and dropped).',
+  followingOnly: true,
   configSchema: {
     type: 'object',
     additionalProperties: false,
@@ -25,7 +21,5 @@ export default definePlugin({
     },
   },
   defaultOptions: { timeoutSeconds: 15 },
-  register(r) {
-    r.value(CHECKER, new OutputPluginChecker(r.options));
-  },
+  checkers: (options) => [new OutputPluginChecker(options)],
 });

@@ -1,18 +1,13 @@
-import { Capability, CHECKER, definePlugin, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
+import { defineChecker } from '@pgshift/plugin-api';
 import { SchemaObjectsChecker } from './check.js';
 
 export { SchemaObjectsChecker } from './check.js';
 
-export default definePlugin({
-  meta: {
-    name: 'check-schema-objects',
-    version: '0.1.0',
-    kind: 'checker',
-    apiVersion: PLUGIN_API_VERSION,
-    description:
-      "Precheck: every schema object the copy would leave out or could not create on the target's major, named before the run.",
-  },
-  capabilities: [Capability.checker.report],
+export default defineChecker({
+  name: 'check-schema-objects',
+  version: '0.1.0',
+  description:
+    "Precheck: every schema object the copy would leave out or could not create on the target's major, named before the run.",
   configSchema: {
     type: 'object',
     additionalProperties: false,
@@ -27,7 +22,5 @@ export default definePlugin({
     },
   },
   defaultOptions: { allowSkipped: [] },
-  register(r) {
-    r.value(CHECKER, new SchemaObjectsChecker());
-  },
+  checkers: () => [new SchemaObjectsChecker()],
 });

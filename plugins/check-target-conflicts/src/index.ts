@@ -1,18 +1,11 @@
-import { Capability, CHECKER, definePlugin, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
+import { defineChecker } from '@pgshift/plugin-api';
 import { TargetConflictsChecker } from './check.js';
 
 export { TargetConflictsChecker } from './check.js';
 
-export default definePlugin({
-  meta: {
-    name: 'check-target-conflicts',
-    version: '0.1.0',
-    kind: 'checker',
-    apiVersion: PLUGIN_API_VERSION,
-    description: 'Precheck: no object to migrate already exists under the same name on the target.',
-  },
-  capabilities: [Capability.checker.report],
-  register(r) {
-    r.value(CHECKER, new TargetConflictsChecker());
-  },
+export default defineChecker({
+  name: 'check-target-conflicts',
+  version: '0.1.0',
+  description: 'Precheck: no object to migrate already exists under the same name on the target.',
+  checkers: () => [new TargetConflictsChecker()],
 });

@@ -1,4 +1,4 @@
-import { Capability, definePlugin, PLUGIN_API_VERSION, VERSION_POLICY } from '@pgshift/plugin-api';
+import { defineVersionPolicy } from '@pgshift/plugin-api';
 import { DEFAULT_OUTPUT_PLUGINS, type Pg95Options, Pg95Policy } from './policy.js';
 
 export {
@@ -14,15 +14,11 @@ const FORMAT = {
   description: 'Format the output plugin writes: test_decoding-style text or wal2json JSON.',
 };
 
-export default definePlugin<Pg95Options & Record<string, unknown>>({
-  meta: {
-    name: 'policy-pg95',
-    version: '0.2.0',
-    kind: 'version-policy',
-    apiVersion: PLUGIN_API_VERSION,
-    description: 'PostgreSQL 9.4 to 9.6: incremental sync through an installed output plugin',
-  },
-  capabilities: [Capability.versionPolicy.fullCopy, Capability.versionPolicy.incremental],
+export default defineVersionPolicy<Pg95Options & Record<string, unknown>>({
+  name: 'policy-pg95',
+  version: '0.2.0',
+  description: 'PostgreSQL 9.4 to 9.6: incremental sync through an installed output plugin',
+  incremental: true,
   configSchema: {
     type: 'object',
     additionalProperties: false,
@@ -48,14 +44,11 @@ export default definePlugin<Pg95Options & Record<string, unknown>>({
     },
   },
   defaultOptions: { outputPlugins: DEFAULT_OUTPUT_PLUGINS },
-  register(r) {
-    const { outputPlugins, outputPlugin, format } = r.options as Partial<Pg95Options>;
-    r.value(
-      VERSION_POLICY,
-      new Pg95Policy({
-        ...(outputPlugin === undefined ? { outputPlugins } : { outputPlugin }),
-        ...(format === undefined ? {} : { format }),
-      }),
-    );
+  policy(options) {
+    const { outputPlugins, outputPlugin, format } = options as Partial<Pg95Options>;
+    return new Pg95Policy({
+      ...(outputPlugin === undefined ? { outputPlugins } : { outputPlugin }),
+      ...(format === undefined ? {} : { format }),
+    });
   },
 });
