@@ -5,6 +5,7 @@ export * from './config-schema.js';
 export * from './connection.js';
 export * from './connector.js';
 export * from './define-checker.js';
+export * from './define-connector.js';
 export * from './define-version-policy.js';
 export * from './errors.js';
 export * from './extend.js';

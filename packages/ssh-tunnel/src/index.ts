@@ -2,12 +2,19 @@ export { ForwardedStream } from './forwarded-stream.js';
 export { fingerprint, type KnownHost, knownHostKeys, readKnownHosts } from './host-key.js';
 export { type InventoryRef, openInventory } from './inventory.js';
 export {
+  INVENTORY_CONNECTOR_CAPABILITIES,
   type InventoryEndpointBlock,
   inventoryConnector,
   type LocatedServer,
 } from './inventory-connector.js';
 export { probeTcp } from './probe.js';
-export { type EndpointFields, endpointFields, openRoute, type RouteSpec } from './route.js';
+export {
+  type EndpointFields,
+  endpointFields,
+  openRoute,
+  ROUTE_CAPABILITIES,
+  type RouteSpec,
+} from './route.js';
 export {
   accountProperties,
   type ConnectorSchemaSpec,

@@ -1,6 +1,12 @@
-import type { CloudInventory, Connector, Resolver, Route } from '@pgshift/plugin-api';
+import {
+  Capability,
+  type CloudInventory,
+  type Connector,
+  type Resolver,
+  type Route,
+} from '@pgshift/plugin-api';
 import { type InventoryRef, openInventory } from './inventory.js';
-import { endpointFields, openRoute } from './route.js';
+import { endpointFields, openRoute, ROUTE_CAPABILITIES } from './route.js';
 import type { SecretValue } from './secret-text.js';
 import type { TlsConfig } from './tls-config.js';
 import type { SshJumpConfig } from './tunnel.js';
@@ -14,6 +20,12 @@ export interface InventoryEndpointBlock {
   inventory: InventoryRef;
   via?: { ssh?: SshJumpConfig };
 }
+
+/** What a connector made by inventoryConnector can do: what its route can, and resolve through an inventory. */
+export const INVENTORY_CONNECTOR_CAPABILITIES = [
+  ...ROUTE_CAPABILITIES,
+  Capability.connector.inventory,
+] as const;
 
 /** Where the server of one block is, as the inventory says, and what the route reports about it. */
 export interface LocatedServer {

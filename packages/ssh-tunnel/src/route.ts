@@ -1,10 +1,23 @@
-import type { ConnectionParams, ConnectorContext, Route } from '@pgshift/plugin-api';
-import { RouteError } from '@pgshift/plugin-api';
+import {
+  Capability,
+  type ConnectionParams,
+  type ConnectorContext,
+  type Route,
+  RouteError,
+} from '@pgshift/plugin-api';
 import { probeTcp } from './probe.js';
 import { ReopeningTunnel } from './reopening-tunnel.js';
 import { revealSecret, type SecretValue } from './secret-text.js';
 import { type TlsConfig, tlsSettings } from './tls-config.js';
 import { type SshJumpConfig, SshTunnel } from './tunnel.js';
+
+/** What a connector whose routes openRoute opens can do: both kinds of connection, TLS, an SSH jump host. */
+export const ROUTE_CAPABILITIES = [
+  Capability.connector.normal,
+  Capability.connector.replication,
+  Capability.connector.tls,
+  Capability.connector.sshTunnel,
+] as const;
 
 export interface RouteSpec {
   /** What the route leads to, without secrets: `cvm ins-1 in ap-guangzhou (10.0.0.5:5432)`. */

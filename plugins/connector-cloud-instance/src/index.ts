@@ -1,4 +1,5 @@
-import { Capability, CONNECTOR, definePlugin, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
+import { defineConnector } from '@pgshift/plugin-api';
+import { INVENTORY_CONNECTOR_CAPABILITIES } from '@pgshift/ssh-tunnel';
 import { cloudInstanceConnector } from './connector.js';
 import { configSchema } from './schema.js';
 
@@ -6,23 +7,11 @@ export { type CloudInstanceConfig, cloudInstanceConnector } from './connector.js
 export { type CloudInstanceTarget, resolveCloudInstance } from './resolve.js';
 export { configSchema } from './schema.js';
 
-export default definePlugin({
-  meta: {
-    name: 'cloud-instance',
-    version: '0.1.0',
-    kind: 'connector',
-    apiVersion: PLUGIN_API_VERSION,
-    description: 'A managed cloud PostgreSQL instance (TencentDB for PostgreSQL).',
-  },
-  capabilities: [
-    Capability.connector.normal,
-    Capability.connector.replication,
-    Capability.connector.sshTunnel,
-    Capability.connector.inventory,
-  ],
+export default defineConnector({
+  name: 'cloud-instance',
+  version: '0.1.0',
+  description: 'A managed cloud PostgreSQL instance (TencentDB for PostgreSQL).',
+  capabilities: INVENTORY_CONNECTOR_CAPABILITIES,
   configSchema,
-  register(r) {
-    // The kernel hands over the block after validating it against configSchema.
-    r.value(CONNECTOR, cloudInstanceConnector(r));
-  },
+  connector: (resolver) => cloudInstanceConnector(resolver),
 });
