@@ -15,6 +15,11 @@ import {
 import type { CheckerEntry, LoadedTask } from '../loaded-task.js';
 import { carriesGlobals } from '../orchestrator/instance-globals.js';
 import { settleDecoder } from '../orchestrator/settle-decoder.js';
+import {
+  checkerRunsIn,
+  requireDeclaredCapabilities,
+  requireDecoderCapability,
+} from '../plugins/capability-rules.js';
 import type { CheckReport, CheckSummary } from './check-report.js';
 import { resolveSelection } from './resolve-selection.js';
 
@@ -157,6 +162,7 @@ function redactItem(task: LoadedTask, item: CheckResult): CheckResult {
  * checker that throws or hangs, become Failed items; nothing here throws for a failed check.
  */
 export async function runChecks(task: LoadedTask, options: RunChecksOptions = {}): Promise<CheckReport> {
+  requireDeclaredCapabilities(task);
   const items: CheckResult[] = [];
   const versions: Partial<Record<ServerRole, ServerVersion>> = {};
   const source = await connect(task, 'source', items);
@@ -185,6 +191,7 @@ export async function runChecks(task: LoadedTask, options: RunChecksOptions = {}
           ),
         );
       }
+      requireDecoderCapability(task, capabilities?.decoder);
     }
     try {
       selection = await resolveSelection(source.server, task.config.objects);
@@ -211,6 +218,8 @@ export async function runChecks(task: LoadedTask, options: RunChecksOptions = {}
       ...(options.signal ? { signal: options.signal } : {}),
     };
     for (const entry of task.checkers()) {
+      const declaredBy = task.plugins.find((p) => p.definition.meta.name === entry.plugin)?.definition;
+      if (!checkerRunsIn(declaredBy, task.config.mode)) continue;
       const ctx: CheckContext = {
         ...base,
         options: entry.options,

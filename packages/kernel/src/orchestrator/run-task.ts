@@ -22,6 +22,7 @@ import {
 } from '@pgshift/tasks';
 import type { CheckReport } from '../checks/run-checks.js';
 import type { LoadedTask } from '../loaded-task.js';
+import { requireDeclaredCapabilities, requireDecoderCapability } from '../plugins/capability-rules.js';
 import { copyDatabase } from './copy-phase.js';
 import { followAll } from './follow-phase.js';
 import { carriesGlobals, copyRoles } from './instance-globals.js';
@@ -76,6 +77,7 @@ function pickCapabilities(
 /** Runs a task from wherever its state directory says it stopped, to completion or a clean stop. */
 export async function runTask(task: LoadedTask, options: RunTaskOptions): Promise<RunOutcome> {
   const { config } = task;
+  requireDeclaredCapabilities(task);
   const stateDir = options.stateDir ?? new StateDir(config.options.stateDir);
   stateDir.ensure();
   const releaseLock = acquireRunLock(stateDir.path, config.task.name);
@@ -123,6 +125,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
       capabilities = settled.capabilities;
       if (settled.note) task.logger.info(settled.note);
     }
+    if (config.mode === 'full+incremental') requireDecoderCapability(task, capabilities.decoder);
     const controller = new AbortController();
     options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
     const run: RunContext = {
