@@ -1,4 +1,4 @@
-import { checkResult, guardCheck, listNames, SELECTED_TABLES_SQL, selectedTableParams } from '@pgshift/pg';
+import { checkResult, guardCheck, listNames, querySelectedTables, SELECTED_TABLES_SQL } from '@pgshift/pg';
 import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
 
 interface Missing {
@@ -19,11 +19,10 @@ export class ForeignKeysChecker implements Checker {
 
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
     return guardCheck(this, async () => {
-      const missing: Array<Missing & { database: string }> = [];
-      for (const db of ctx.selection.databases) {
-        if (db.whole) continue;
-        const { rows } = await ctx.source.query<Missing>(
-          `WITH sel AS (${SELECTED_TABLES_SQL})
+      const missing = await querySelectedTables<Missing>(
+        ctx.source,
+        ctx.selection,
+        `WITH sel AS (${SELECTED_TABLES_SQL})
            SELECT cn.nspname AS schema, c.relname AS name, con.conname AS constraint,
                   rn.nspname AS ref_schema, r.relname AS ref_name
              FROM pg_constraint con
@@ -33,11 +32,8 @@ export class ForeignKeysChecker implements Checker {
             WHERE con.contype = 'f'
               AND NOT EXISTS (SELECT 1 FROM sel s2 WHERE s2.nspname = rn.nspname AND s2.relname = r.relname)
             ORDER BY 4, 5, 1, 2`,
-          selectedTableParams(db),
-          { database: db.name },
-        );
-        for (const row of rows) missing.push({ database: db.name, ...row });
-      }
+        { partialOnly: true },
+      );
       if (missing.length === 0)
         return checkResult(this, 'pass', 'every table referenced by a selected table is selected too');
       const referenced = [...new Set(missing.map((m) => `${m.database}.${m.ref_schema}.${m.ref_name}`))];

@@ -3,12 +3,14 @@ import {
   clientHostFromError,
   connectionUser,
   describeError,
+  followedDatabases,
   guardCheck,
   isHbaRejection,
   isNetworkError,
+  replicationFailures,
   replicationHbaLine,
   unlessUnfollowable,
-  withSession,
+  versionNumOrCurrent,
 } from '@pgshift/pg';
 import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
 
@@ -29,24 +31,16 @@ export class PgHbaChecker implements Checker {
     return unlessUnfollowable(this, ctx, () =>
       guardCheck(this, async () => {
         const user = connectionUser(ctx.source);
-        const databases = ctx.selection.databases.map((d) => d.name);
-        if (databases.length === 0) databases.push(ctx.source.maintenanceDatabase);
+        const databases = followedDatabases(ctx);
         const rejected: Array<{ database: string; host: string | undefined }> = [];
         const unverified: string[] = [];
-        for (const database of databases) {
-          try {
-            await withSession(ctx.source, { database, replication: true }, async () => {});
-          } catch (error) {
-            if (isHbaRejection(error)) rejected.push({ database, host: clientHostFromError(error) });
-            else if (isNetworkError(error)) unverified.push(`${database}: ${describeError(error)}`);
-            // Any other error came after pg_hba.conf matched a line.
-          }
+        for (const { database, error } of await replicationFailures(ctx.source, databases)) {
+          if (isHbaRejection(error)) rejected.push({ database, host: clientHostFromError(error) });
+          else if (isNetworkError(error)) unverified.push(`${database}: ${describeError(error)}`);
+          // Any other error came after pg_hba.conf matched a line.
         }
         if (rejected.length > 0) {
-          const versionNum = await ctx.source
-            .version()
-            .then((v) => v.num)
-            .catch(() => 140000);
+          const versionNum = await versionNumOrCurrent(ctx.source);
           const lines = [
             ...new Set(rejected.map((r) => replicationHbaLine(versionNum, r.database, user, r.host))),
           ];

@@ -4,13 +4,15 @@ import {
   connectionUser,
   describeError,
   errorCode,
+  followedDatabases,
   guardCheck,
   isHbaRejection,
   isReplicationPrivilegeError,
   quoteIdent,
+  replicationFailures,
   replicationHbaLine,
   unlessUnfollowable,
-  withSession,
+  versionNumOrCurrent,
 } from '@pgshift/pg';
 import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
 
@@ -27,26 +29,15 @@ export class ReplicationConnectionChecker implements Checker {
     return unlessUnfollowable(this, ctx, () =>
       guardCheck(this, async () => {
         const user = connectionUser(ctx.source);
-        const databases = ctx.selection.databases.map((d) => d.name);
-        if (databases.length === 0) databases.push(ctx.source.maintenanceDatabase);
-        const failures: Array<{ database: string; error: unknown }> = [];
-        for (const database of databases) {
-          try {
-            await withSession(ctx.source, { database, replication: true }, (s) => s.query('IDENTIFY_SYSTEM'));
-          } catch (error) {
-            failures.push({ database, error });
-          }
-        }
+        const databases = followedDatabases(ctx);
+        const failures = await replicationFailures(ctx.source, databases, (s) => s.query('IDENTIFY_SYSTEM'));
         if (failures.length === 0)
           return checkResult(
             this,
             'pass',
             `replication connections open as ${user} to ${databases.join(', ')}`,
           );
-        const versionNum = await ctx.source
-          .version()
-          .then((v) => v.num)
-          .catch(() => 140000);
+        const versionNum = await versionNumOrCurrent(ctx.source);
         const remedy = new Set<string>();
         for (const { database, error } of failures) {
           if (isHbaRejection(error)) {

@@ -1,11 +1,11 @@
 import {
+  alterEachTable,
   checkResult,
   guardCheck,
   listNames,
-  qualified,
+  querySelectedTables,
   quoteIdent,
   SELECTED_TABLES_SQL,
-  selectedTableParams,
 } from '@pgshift/pg';
 import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
 
@@ -31,9 +31,10 @@ export class RulesAndTriggersChecker implements Checker {
 
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
     return guardCheck(this, async () => {
-      const found: Array<Found & { database: string }> = [];
-      for (const db of ctx.selection.databases) {
-        const { rows } = await ctx.source.query<Found>(
+      const found = (
+        await querySelectedTables<Found>(
+          ctx.source,
+          ctx.selection,
           `WITH sel AS (${SELECTED_TABLES_SQL}),
                 tabs AS (SELECT c.oid, n.nspname, c.relname FROM pg_class c
                            JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -45,32 +46,20 @@ export class RulesAndTriggersChecker implements Checker {
              FROM pg_trigger t JOIN tabs ON tabs.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
             WHERE NOT t.tgisinternal
             ORDER BY 1, 2, 3, 4`,
-          selectedTableParams(db),
-          { database: db.name },
-        );
-        for (const row of rows)
-          if (row.kind === 'rule' || WRITES.test(row.body ?? '')) found.push({ database: db.name, ...row });
-      }
+        )
+      ).filter((row) => row.kind === 'rule' || WRITES.test(row.body ?? ''));
       if (found.length === 0)
         return checkResult(
           this,
           'pass',
           'no selected table has a rule or a trigger that writes to other tables',
         );
-      const remedy = [
+      const remedy = alterEachTable(
         'make sure the tables these rules and triggers write to are selected too, and keep them from firing a second time on the target while it follows the source:',
-      ];
-      let current = '';
-      for (const f of found) {
-        if (f.database !== current) {
-          current = f.database;
-          remedy.push(`-- on the target, in database ${current}:`);
-        }
-        const table = qualified(f.schema, f.name);
-        remedy.push(
-          `ALTER TABLE ${table} DISABLE ${f.kind === 'rule' ? 'RULE' : 'TRIGGER'} ${quoteIdent(f.object)};`,
-        );
-      }
+        found,
+        (f) => `DISABLE ${f.kind === 'rule' ? 'RULE' : 'TRIGGER'} ${quoteIdent(f.object)}`,
+        { onTarget: true },
+      );
       remedy.push('and after cut-over turn them on again with ENABLE RULE / ENABLE TRIGGER');
       return checkResult(
         this,

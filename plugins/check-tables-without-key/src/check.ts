@@ -1,10 +1,10 @@
 import {
+  alterEachTable,
   checkResult,
   guardCheck,
   listNames,
-  qualified,
-  SELECTED_TABLES_SQL,
-  selectedTableParams,
+  querySelectedTables,
+  selectedTablesWhere,
   unlessUnfollowable,
 } from '@pgshift/pg';
 import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
@@ -24,36 +24,23 @@ export class TablesWithoutKeyChecker implements Checker {
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
     return unlessUnfollowable(this, ctx, () =>
       guardCheck(this, async () => {
-        const found: Array<{ database: string; schema: string; name: string }> = [];
-        for (const db of ctx.selection.databases) {
-          const { rows } = await ctx.source.query<{ schema: string; name: string }>(
-            `WITH sel AS (${SELECTED_TABLES_SQL})
-           SELECT n.nspname AS schema, c.relname AS name
-             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             JOIN sel ON sel.nspname = n.nspname AND sel.relname = c.relname
-            WHERE c.relkind = 'r'
+        const found = await querySelectedTables<{ schema: string; name: string }>(
+          ctx.source,
+          ctx.selection,
+          selectedTablesWhere(`c.relkind = 'r'
               AND (c.relreplident = 'n'
                    OR (c.relreplident = 'd' AND NOT EXISTS
                         (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary))
                    OR (c.relreplident = 'i' AND NOT EXISTS
-                        (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident)))
-            ORDER BY 1, 2`,
-            selectedTableParams(db),
-            { database: db.name },
-          );
-          for (const row of rows) found.push({ database: db.name, ...row });
-        }
+                        (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident)))`),
+        );
         if (found.length === 0)
           return checkResult(this, 'pass', 'every selected table has a primary key or a replica identity');
-        const remedy = ['add a primary key, or make the whole row the identity, on the source:'];
-        let current = '';
-        for (const t of found) {
-          if (t.database !== current) {
-            current = t.database;
-            remedy.push(`-- in database ${current}:`);
-          }
-          remedy.push(`ALTER TABLE ${qualified(t.schema, t.name)} REPLICA IDENTITY FULL;`);
-        }
+        const remedy = alterEachTable(
+          'add a primary key, or make the whole row the identity, on the source:',
+          found,
+          'REPLICA IDENTITY FULL',
+        );
         return checkResult(
           this,
           'warning',

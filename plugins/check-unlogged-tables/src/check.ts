@@ -1,11 +1,11 @@
 import {
+  alterEachTable,
   checkResult,
   follows,
   guardCheck,
   listNames,
-  qualified,
-  SELECTED_TABLES_SQL,
-  selectedTableParams,
+  querySelectedTables,
+  selectedTablesWhere,
 } from '@pgshift/pg';
 import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
 
@@ -19,31 +19,18 @@ export class UnloggedTablesChecker implements Checker {
 
   async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
     return guardCheck(this, async () => {
-      const found: Array<{ database: string; schema: string; name: string }> = [];
-      for (const db of ctx.selection.databases) {
-        const { rows } = await ctx.source.query<{ schema: string; name: string }>(
-          `WITH sel AS (${SELECTED_TABLES_SQL})
-           SELECT n.nspname AS schema, c.relname AS name
-             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             JOIN sel ON sel.nspname = n.nspname AND sel.relname = c.relname
-            WHERE c.relkind IN ('r', 'p') AND c.relpersistence = 'u'
-            ORDER BY 1, 2`,
-          selectedTableParams(db),
-          { database: db.name },
-        );
-        for (const row of rows) found.push({ database: db.name, ...row });
-      }
+      const found = await querySelectedTables<{ schema: string; name: string }>(
+        ctx.source,
+        ctx.selection,
+        selectedTablesWhere(`c.relkind IN ('r', 'p') AND c.relpersistence = 'u'`),
+      );
       if (found.length === 0) return checkResult(this, 'pass', 'no selected table is unlogged');
       const names = listNames(found.map((t) => `${t.database}.${t.schema}.${t.name}`));
-      const remedy = ['make them logged on the source (PostgreSQL 9.5 and later; rewrites each table):'];
-      let current = '';
-      for (const t of found) {
-        if (t.database !== current) {
-          current = t.database;
-          remedy.push(`-- in database ${current}:`);
-        }
-        remedy.push(`ALTER TABLE ${qualified(t.schema, t.name)} SET LOGGED;`);
-      }
+      const remedy = alterEachTable(
+        'make them logged on the source (PostgreSQL 9.5 and later; rewrites each table):',
+        found,
+        'SET LOGGED',
+      );
       remedy.push(
         `or leave them out of the migration: objects.exclude: [${found.map((t) => JSON.stringify(`${t.database}.${t.schema}.${t.name}`)).join(', ')}]`,
       );
