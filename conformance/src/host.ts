@@ -4,11 +4,9 @@ import {
   builtInServices,
   type HostServices,
   instantiatePlugin,
-  LOGGER,
   type PluginDefinition,
   type PluginInstance,
-  silentLogger,
-  type Token,
+  quietHost,
 } from '@pgshift/plugin-api';
 import replicatorLogical from '@pgshift/replicator-logical';
 
@@ -18,7 +16,7 @@ import replicatorLogical from '@pgshift/replicator-logical';
  */
 export const suiteHost: HostServices = builtInServices(
   { loader: loaderNative, replicator: replicatorLogical },
-  <T>(token: Token<T>) => (token === LOGGER ? (silentLogger as T) : undefined),
+  quietHost,
 );
 
 /**

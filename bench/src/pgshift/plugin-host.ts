@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { instantiatePlugin, isPluginDefinition, LOGGER, silentLogger, type Token } from '@pgshift/plugin-api';
+import {
+  instantiatePlugin,
+  isPluginDefinition,
+  optionsOverDefaults,
+  quietHost,
+  type Token,
+} from '@pgshift/plugin-api';
 
 /** The repository root (bench/src/pgshift -> ../../..). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -28,8 +34,8 @@ export async function hostPlugin<T>(
   const definition = module.default;
   if (!isPluginDefinition(definition)) throw new Error(`${entry} does not default-export a plugin`);
   const instance = await instantiatePlugin(definition, {
-    options: { ...(definition.defaultOptions ?? {}), ...options },
-    host: <U>(t: Token<U>) => (t === LOGGER ? (silentLogger as U) : undefined),
+    options: optionsOverDefaults(definition, options),
+    host: quietHost,
   });
   return instance.resolver.resolve(token);
 }

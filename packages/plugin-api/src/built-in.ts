@@ -1,6 +1,6 @@
 import type { Loader } from './loader.js';
 import type { PluginDefinition } from './plugin.js';
-import { type HostServices, instantiatePluginNow } from './plugin-instance.js';
+import { type HostServices, instantiatePluginNow, optionsOverDefaults } from './plugin-instance.js';
 import type { Replicator } from './replicator.js';
 import { contractToken, type Token } from './tokens.js';
 import { LOADER, REPLICATOR } from './well-known-tokens.js';
@@ -34,7 +34,7 @@ export function builtInServices(definitions: BuiltInDefinitions, host?: HostServ
     <T>(definition: PluginDefinition, token: Token<T>) =>
     (options?: Readonly<Record<string, unknown>>): T => {
       const instance = instantiatePluginNow(definition, {
-        options: { ...(definition.defaultOptions ?? {}), ...(options ?? {}) },
+        options: optionsOverDefaults(definition, options),
         ...(host ? { host } : {}),
       });
       return instance.resolver.resolve(token);

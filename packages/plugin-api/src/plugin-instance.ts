@@ -1,6 +1,8 @@
 import { PluginLoadError } from './errors.js';
+import { silentLogger } from './logger.js';
 import type { FrozenOptions, PluginDefinition, Registrar, Resolver } from './plugin.js';
 import type { Token } from './tokens.js';
+import { LOGGER } from './well-known-tokens.js';
 
 /** What a plugin registered, after its register() ran. */
 export interface PluginInstance<O extends object = object> {
@@ -15,6 +17,21 @@ export interface PluginInstance<O extends object = object> {
 
 /** Answers a token the plugin did not register itself; undefined when the host has nothing for it. */
 export type HostServices = <T>(token: Token<T>) => T | undefined;
+
+/** Host services that answer LOGGER with a logger that writes nothing, and nothing else. */
+export const quietHost: HostServices = <T>(token: Token<T>) =>
+  token === LOGGER ? (silentLogger as T) : undefined;
+
+/**
+ * A plugin's options as its `plugins` entry gives them: defaultOptions with `given` over them, key
+ * by key. The kernel validates the result against configSchema before the plugin sees it.
+ */
+export function optionsOverDefaults(
+  definition: Pick<PluginDefinition, 'defaultOptions'>,
+  given: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
+  return { ...(definition.defaultOptions ?? {}), ...given };
+}
 
 export interface InstantiateOptions {
   /**

@@ -1,4 +1,4 @@
-import { ConfigError, type PluginDefinition } from '@pgshift/plugin-api';
+import { ConfigError, optionsOverDefaults, type PluginDefinition } from '@pgshift/plugin-api';
 import { Redactor } from '../logging/redactor.js';
 import { SchemaCache } from './ajv.js';
 import { checkPluginBlock } from './endpoint-fields.js';
@@ -14,7 +14,7 @@ export function pluginOptions(
   given: Readonly<Record<string, unknown>> = {},
   path = 'options',
 ): Record<string, unknown> {
-  const merged = { ...(definition.defaultOptions ?? {}), ...given };
+  const merged = optionsOverDefaults(definition, given);
   // A connector's schema describes its endpoint blocks, an inventory's the `inventory` block of an
   // endpoint (each checked where a config uses it): neither describes plugin options.
   if (definition.meta.kind === 'connector' || definition.meta.kind === 'inventory') return merged;
