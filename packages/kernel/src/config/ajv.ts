@@ -2,10 +2,10 @@ import type { JsonSchema } from '@pgshift/plugin-api';
 import { Ajv, type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
 
-type AddFormats = (ajv: Ajv) => Ajv;
-// ajv-formats is CommonJS; under NodeNext its default export may sit one level down.
-const addFormats: AddFormats =
-  (formatsModule as unknown as { default?: AddFormats }).default ?? (formatsModule as unknown as AddFormats);
+// ajv-formats is CommonJS: NodeNext types the default import as its module.exports, whose
+// `default` is the plugin; an ESM-interop loader hands over the plugin itself, whose `default`
+// ajv-formats also sets to the plugin. Either way `.default` is it.
+const addFormats = formatsModule.default;
 
 /** Keywords pgshift adds to JSON Schema: `x-secret` marks a secret field, `x-hint` explains a pattern. */
 export const CUSTOM_KEYWORDS = ['x-secret', 'x-hint'] as const;

@@ -43,7 +43,7 @@ export async function verifyOne(
     database: database.name,
     ok: report.ok,
     lines: formatVerifyReport(report).split('\n'),
-    details: report as unknown as Record<string, unknown>,
+    details: { ...report },
   };
 }
 
