@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { DiskSpaceChecker } from './check.js';
 
-export { DiskSpaceChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-disk-space',
   version: '0.1.0',

@@ -1,7 +1,8 @@
 import { ConformanceServers, describeChecker } from '@pgshift/conformance';
 import type { CheckResult } from '@pgshift/plugin-api';
 import { describe, expect, it } from 'vitest';
-import plugin, { DiskSpaceChecker } from '../src/index.js';
+import { DiskSpaceChecker } from '../src/check.js';
+import plugin from '../src/index.js';
 
 describeChecker({
   plugin,

@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { ForeignKeysChecker } from './check.js';
 
-export { ForeignKeysChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-foreign-keys',
   version: '0.1.0',

@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { LargeObjectsChecker } from './check.js';
 
-export { LargeObjectsChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-large-objects',
   version: '0.1.0',

@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { LongTransactionsChecker } from './check.js';
 
-export { LongTransactionsChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-long-transactions',
   version: '0.1.0',

@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { OutputPluginChecker } from './check.js';
 
-export { OutputPluginChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-output-plugin',
   version: '0.1.0',

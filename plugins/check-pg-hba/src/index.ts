@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { PgHbaChecker } from './check.js';
 
-export { PgHbaChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-pg-hba',
   version: '0.1.0',

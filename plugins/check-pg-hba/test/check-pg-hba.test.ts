@@ -1,7 +1,8 @@
 import { describeChecker } from '@pgshift/conformance';
 import { replicationHbaLine } from '@pgshift/pg';
 import { describe, expect, it } from 'vitest';
-import plugin, { PgHbaChecker } from '../src/index.js';
+import { PgHbaChecker } from '../src/check.js';
+import plugin from '../src/index.js';
 
 describeChecker({
   plugin,

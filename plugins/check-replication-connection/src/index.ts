@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { ReplicationConnectionChecker } from './check.js';
 
-export { ReplicationConnectionChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-replication-connection',
   version: '0.1.0',

@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { ReplicationSlotsChecker } from './check.js';
 
-export { ReplicationSlotsChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-replication-slots',
   version: '0.1.0',

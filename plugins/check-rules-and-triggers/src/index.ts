@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { RulesAndTriggersChecker } from './check.js';
 
-export { RulesAndTriggersChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-rules-and-triggers',
   version: '0.1.0',

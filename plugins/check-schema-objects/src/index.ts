@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { SchemaObjectsChecker } from './check.js';
 
-export { SchemaObjectsChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-schema-objects',
   version: '0.1.0',

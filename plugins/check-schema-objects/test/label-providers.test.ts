@@ -4,7 +4,7 @@ import { ConformanceServers } from '@pgshift/conformance';
 import type { CheckResult } from '@pgshift/plugin-api';
 import { regressionDatabase } from '@pgshift/sandbox';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SchemaObjectsChecker } from '../src/index.js';
+import { SchemaObjectsChecker } from '../src/check.js';
 
 /*
  * PostgreSQL's test label provider, dummy_seclabel, comes with its source tree, not with any

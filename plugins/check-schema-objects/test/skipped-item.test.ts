@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SchemaObjectsChecker } from '../src/index.js';
+import { SchemaObjectsChecker } from '../src/check.js';
 import { type SkippedContext, skippedItem } from '../src/skipped-item.js';
 
 const checker = new SchemaObjectsChecker();

@@ -2,7 +2,7 @@ import { ConformanceServers } from '@pgshift/conformance';
 import type { CheckResult } from '@pgshift/plugin-api';
 import { sourceBuiltBinaries } from '@pgshift/sandbox';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SchemaObjectsChecker } from '../src/index.js';
+import { SchemaObjectsChecker } from '../src/check.js';
 
 const checker = new SchemaObjectsChecker();
 const servers = new ConformanceServers(17);

@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { SettingsChecker } from './check.js';
 
-export { SettingsChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-settings',
   version: '0.1.0',

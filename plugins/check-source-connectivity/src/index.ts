@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { SourceConnectivityChecker } from './check.js';
 
-export { SourceConnectivityChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-source-connectivity',
   version: '0.1.0',

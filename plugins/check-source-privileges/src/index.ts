@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { SourcePrivilegesChecker } from './check.js';
 
-export { SourcePrivilegesChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-source-privileges',
   version: '0.1.0',

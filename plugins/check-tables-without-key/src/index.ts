@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { TablesWithoutKeyChecker } from './check.js';
 
-export { TablesWithoutKeyChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-tables-without-key',
   version: '0.1.0',

@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { TargetConflictsChecker } from './check.js';
 
-export { TargetConflictsChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-target-conflicts',
   version: '0.1.0',

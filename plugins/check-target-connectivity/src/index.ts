@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { TargetConnectivityChecker } from './check.js';
 
-export { TargetConnectivityChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-target-connectivity',
   version: '0.1.0',

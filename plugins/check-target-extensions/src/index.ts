@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { TargetExtensionsChecker } from './check.js';
 
-export { compareVersions, TargetExtensionsChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-target-extensions',
   version: '0.1.0',

@@ -1,7 +1,8 @@
 import { ConformanceServers, describeChecker } from '@pgshift/conformance';
 import { CHECKER, instantiatePlugin } from '@pgshift/plugin-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import plugin, { compareVersions } from '../src/index.js';
+import { compareVersions } from '../src/check.js';
+import plugin from '../src/index.js';
 
 describeChecker({
   plugin,

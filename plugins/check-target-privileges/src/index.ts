@@ -2,9 +2,6 @@ import { defineChecker } from '@pgshift/plugin-api';
 import { TargetPrivilegesChecker } from './check.js';
 import { TargetRolesChecker } from './roles-check.js';
 
-export { TargetPrivilegesChecker } from './check.js';
-export { TargetRolesChecker } from './roles-check.js';
-
 export default defineChecker({
   name: 'check-target-privileges',
   version: '0.1.0',

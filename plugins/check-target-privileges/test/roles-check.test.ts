@@ -3,7 +3,7 @@ import type { CheckContext, CheckResult } from '@pgshift/plugin-api';
 import { silentLogger } from '@pgshift/plugin-api';
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TargetRolesChecker } from '../src/index.js';
+import { TargetRolesChecker } from '../src/roles-check.js';
 
 describe('target.roles: the roles the schema names exist on the target', () => {
   let source: SandboxServer;

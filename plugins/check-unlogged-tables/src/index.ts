@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { UnloggedTablesChecker } from './check.js';
 
-export { UnloggedTablesChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-unlogged-tables',
   version: '0.1.0',

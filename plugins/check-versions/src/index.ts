@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { VersionsChecker } from './check.js';
 
-export { VersionsChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-versions',
   version: '0.1.0',

@@ -1,8 +1,6 @@
 import { defineChecker } from '@pgshift/plugin-api';
 import { WalLevelChecker } from './check.js';
 
-export { WalLevelChecker } from './check.js';
-
 export default defineChecker({
   name: 'check-wal-level',
   version: '0.1.0',

@@ -3,10 +3,6 @@ import { INVENTORY_CONNECTOR_CAPABILITIES } from '@pgshift/ssh-tunnel';
 import { cloudInstanceConnector } from './connector.js';
 import { configSchema } from './schema.js';
 
-export { type CloudInstanceConfig, cloudInstanceConnector } from './connector.js';
-export { type CloudInstanceTarget, resolveCloudInstance } from './resolve.js';
-export { configSchema } from './schema.js';
-
 export default defineConnector({
   name: 'cloud-instance',
   version: '0.1.0',

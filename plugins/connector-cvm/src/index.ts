@@ -3,10 +3,6 @@ import { INVENTORY_CONNECTOR_CAPABILITIES } from '@pgshift/ssh-tunnel';
 import { cvmConnector } from './connector.js';
 import { configSchema } from './schema.js';
 
-export { type CvmConfig, cvmConnector } from './connector.js';
-export { type CvmTarget, resolveCvm } from './resolve.js';
-export { configSchema } from './schema.js';
-
 export default defineConnector({
   name: 'cvm',
   version: '0.1.0',

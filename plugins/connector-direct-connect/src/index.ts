@@ -3,10 +3,6 @@ import { INVENTORY_CONNECTOR_CAPABILITIES } from '@pgshift/ssh-tunnel';
 import { directConnectConnector } from './connector.js';
 import { configSchema } from './schema.js';
 
-export { type DirectConnectConfig, directConnectConnector } from './connector.js';
-export { type DirectConnectTarget, resolveDirectConnect } from './resolve.js';
-export { configSchema } from './schema.js';
-
 export default defineConnector({
   name: 'direct-connect',
   version: '0.1.0',

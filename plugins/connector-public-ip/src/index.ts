@@ -3,9 +3,6 @@ import { ROUTE_CAPABILITIES } from '@pgshift/ssh-tunnel';
 import { publicIpConnector } from './connector.js';
 import { configSchema } from './schema.js';
 
-export { type PublicIpConfig, publicIpConnector } from './connector.js';
-export { configSchema } from './schema.js';
-
 export default defineConnector({
   name: 'public-ip',
   version: '0.1.0',

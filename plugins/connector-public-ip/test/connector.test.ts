@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describeConnector } from '@pgshift/conformance';
 import { type ConnectorContext, Secret, silentLogger } from '@pgshift/plugin-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import plugin, { publicIpConnector } from '../src/index.js';
+import { publicIpConnector } from '../src/connector.js';
+import plugin from '../src/index.js';
 
 describeConnector(
   { plugin },

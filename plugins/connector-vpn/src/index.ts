@@ -3,10 +3,6 @@ import { INVENTORY_CONNECTOR_CAPABILITIES } from '@pgshift/ssh-tunnel';
 import { vpnConnector } from './connector.js';
 import { configSchema } from './schema.js';
 
-export { type VpnConfig, vpnConnector } from './connector.js';
-export { resolveVpn, type VpnTarget } from './resolve.js';
-export { configSchema } from './schema.js';
-
 export default defineConnector({
   name: 'vpn',
   version: '0.1.0',

@@ -1,9 +1,6 @@
 import { Capability, definePlugin, INVENTORY, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
 import { staticInventoryProvider } from './static-inventory.js';
 
-export { type InventoryFile, parseInventory } from './inventory-file.js';
-export { staticInventory, staticInventoryProvider } from './static-inventory.js';
-
 export default definePlugin({
   meta: {
     name: 'static',

@@ -1,14 +1,6 @@
 import { Capability, definePlugin, INVENTORY, PLUGIN_API_VERSION } from '@pgshift/plugin-api';
 import { tencentCloudInventoryProvider } from './tencentcloud-inventory.js';
 
-export { type ApiClientOptions, callApi, TencentCloudApiError } from './api-client.js';
-export { CONTENT_TYPE, type Tc3Request, tc3Headers, tc3Signature } from './tc3-sign.js';
-export {
-  DEFAULT_ENDPOINT,
-  tencentCloudInventory,
-  tencentCloudInventoryProvider,
-} from './tencentcloud-inventory.js';
-
 const secret = {
   'x-secret': true,
   anyOf: [

@@ -8,7 +8,8 @@ import {
   silentLogger,
 } from '@pgshift/plugin-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import plugin, { tc3Headers } from '../src/index.js';
+import plugin from '../src/index.js';
+import { tc3Headers } from '../src/tc3-sign.js';
 import { type MockCloud, startMockCloud } from './mock-tencentcloud.js';
 
 const SECRET_ID = 'AKIDtestPgshift0001';

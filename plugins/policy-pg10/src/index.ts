@@ -1,8 +1,6 @@
 import { defineVersionPolicy } from '@pgshift/plugin-api';
 import { Pg10Policy } from './policy.js';
 
-export { Pg10Policy } from './policy.js';
-
 export default defineVersionPolicy({
   name: 'policy-pg10',
   version: '0.1.0',

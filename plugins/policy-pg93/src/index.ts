@@ -1,8 +1,6 @@
 import { defineVersionPolicy } from '@pgshift/plugin-api';
 import { Pg93Policy } from './policy.js';
 
-export { INCREMENTAL_UNAVAILABLE, Pg93Policy } from './policy.js';
-
 export default defineVersionPolicy({
   name: 'policy-pg93',
   version: '0.1.0',

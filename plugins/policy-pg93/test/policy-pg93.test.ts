@@ -1,6 +1,7 @@
 import { describeVersionPolicy, VERSION_POLICY_TESTS } from '@pgshift/conformance';
 import { describe, expect, it } from 'vitest';
-import plugin, { Pg93Policy } from '../src/index.js';
+import plugin from '../src/index.js';
+import { Pg93Policy } from '../src/policy.js';
 
 // No server is needed: the policy never decodes. Strict mode: the skipped incremental group is
 // bypassed with its reason.

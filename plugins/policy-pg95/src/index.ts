@@ -1,14 +1,6 @@
 import { defineVersionPolicy } from '@pgshift/plugin-api';
 import { DEFAULT_OUTPUT_PLUGINS, type Pg95Options, Pg95Policy } from './policy.js';
 
-export {
-  DEFAULT_OUTPUT_PLUGINS,
-  type OutputPluginEntry,
-  PG95_DEFAULTS,
-  type Pg95Options,
-  Pg95Policy,
-} from './policy.js';
-
 const FORMAT = {
   enum: ['test_decoding', 'wal2json'],
   description: 'Format the output plugin writes: test_decoding-style text or wal2json JSON.',

@@ -1,6 +1,7 @@
 import { describeVersionPolicy } from '@pgshift/conformance';
 import { describe, expect, it } from 'vitest';
-import plugin, { DEFAULT_OUTPUT_PLUGINS, Pg95Policy } from '../src/index.js';
+import plugin from '../src/index.js';
+import { DEFAULT_OUTPUT_PLUGINS, Pg95Policy } from '../src/policy.js';
 
 // No 9.x binaries here: PostgreSQL 10's test_decoding stands in for the plugin installed on a 9.5
 // source, configured the way a user would configure dts_decoding.
