@@ -4,6 +4,7 @@ import type { VersionCapabilities, VersionPolicy } from '@pgshift/plugin-api';
  * The capabilities a PostgreSQL 10+ source has under pgshift's own policy (pgoutput with a
  * publication). Checker suites use it when an arrangement names no policy, so the suite does not
  * depend on a policy plugin.
+ * It repeats policy-pg10's answer on purpose: the published suite must not depend on that plugin.
  */
 export const standInPolicy: VersionPolicy = {
   name: 'conformance-stand-in-pg10',

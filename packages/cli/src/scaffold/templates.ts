@@ -1,5 +1,7 @@
 import type { KindTemplate, PluginKind } from './kinds.js';
 
+// Each template spells out definePlugin (meta, capabilities, register) rather than defineChecker
+// and its kin, so the author of a new plugin sees the whole contract in the file they start from.
 const meta = (name: string, kind: string, description: string) => `  meta: {
     name: '${name}',
     version: '0.1.0',
@@ -98,6 +100,8 @@ describeChecker(
 `,
 };
 
+// The scaffolded policy repeats policy-pg10's answer on purpose: a scaffold stands alone, on
+// plugin-api only, as the example an author starts from.
 const versionPolicy: KindTemplate = {
   about:
     'A version policy for PostgreSQL 10 and later: full copy, and following through the built-in pgoutput plugin with a publication.',
