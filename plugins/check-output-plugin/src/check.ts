@@ -4,7 +4,7 @@ import {
   connectionUser,
   describeError,
   errorCode,
-  guardCheck,
+  GuardedChecker,
   quoteIdent,
   WAL2JSON_NUMBERS_AS_STRINGS,
   wal2jsonAcceptsNumbersAsStrings,
@@ -12,19 +12,20 @@ import {
   withProbeSlot,
   withSession,
 } from '@pgshift/pg';
-import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
+import type { CheckContext, CheckResult } from '@pgshift/plugin-api';
 
 /**
  * The output plugin the policy chose must load on the source: a logical slot is created with it
  * and dropped again (temporary from 10 on, so it also goes if the session dies). For wal2json it
  * also asks whether NaN and Infinity would arrive exactly (see docs/incremental-sync.md).
  */
-export class OutputPluginChecker implements Checker {
+export class OutputPluginChecker extends GuardedChecker {
   readonly id = 'source.output-plugin';
   readonly title = 'Output plugin available on the source';
   readonly #options: Readonly<Record<string, unknown>>;
 
   constructor(options: Readonly<Record<string, unknown>> = {}) {
+    super();
     this.#options = options;
   }
 
@@ -32,39 +33,37 @@ export class OutputPluginChecker implements Checker {
     return ctx.mode === 'full+incremental' && ctx.capabilities?.decoder !== undefined;
   }
 
-  async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
-    return guardCheck(this, async () => {
-      const plugin = ctx.capabilities?.decoder?.outputPlugin;
-      if (!plugin)
-        return checkResult(
-          this,
-          'failed',
-          'no output plugin was chosen for the source version',
-          'see the versions item; set `mode: full` if the source cannot be followed',
-        );
-      const timeout = Number(ctx.options.timeoutSeconds ?? this.#options.timeoutSeconds ?? 15);
-      const database = ctx.selection.databases[0]?.name ?? ctx.source.maintenanceDatabase;
-      const user = connectionUser(ctx.source);
-      const wal2json = ctx.capabilities?.decoder?.format === 'wal2json';
-      let numbersAsStrings = true;
-      try {
-        const { num } = await ctx.source.version();
-        await withSession(ctx.source, { database }, async (session) => {
-          await session.query(`SET statement_timeout = ${Math.max(1, Math.floor(timeout)) * 1000}`);
-          await withProbeSlot(session, num, plugin, async (slot) => {
-            if (wal2json) numbersAsStrings = await wal2jsonAcceptsNumbersAsStrings(session, slot);
-          });
-        });
-      } catch (error) {
-        return this.#failure(error, plugin, timeout, user);
-      }
-      if (!numbersAsStrings) return this.#oldWal2json(ctx, database);
+  protected async check(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
+    const plugin = ctx.capabilities?.decoder?.outputPlugin;
+    if (!plugin)
       return checkResult(
         this,
-        'pass',
-        `a logical slot with output plugin ${plugin} was created and dropped in ${database}`,
+        'failed',
+        'no output plugin was chosen for the source version',
+        'see the versions item; set `mode: full` if the source cannot be followed',
       );
-    });
+    const timeout = Number(ctx.options.timeoutSeconds ?? this.#options.timeoutSeconds ?? 15);
+    const database = ctx.selection.databases[0]?.name ?? ctx.source.maintenanceDatabase;
+    const user = connectionUser(ctx.source);
+    const wal2json = ctx.capabilities?.decoder?.format === 'wal2json';
+    let numbersAsStrings = true;
+    try {
+      const { num } = await ctx.source.version();
+      await withSession(ctx.source, { database }, async (session) => {
+        await session.query(`SET statement_timeout = ${Math.max(1, Math.floor(timeout)) * 1000}`);
+        await withProbeSlot(session, num, plugin, async (slot) => {
+          if (wal2json) numbersAsStrings = await wal2jsonAcceptsNumbersAsStrings(session, slot);
+        });
+      });
+    } catch (error) {
+      return this.#failure(error, plugin, timeout, user);
+    }
+    if (!numbersAsStrings) return this.#oldWal2json(ctx, database);
+    return checkResult(
+      this,
+      'pass',
+      `a logical slot with output plugin ${plugin} was created and dropped in ${database}`,
+    );
   }
 
   /** wal2json before 2.6: NaN and Infinity would arrive as null in real, double and numeric columns. */

@@ -1,5 +1,5 @@
-import { guardCheck } from '@pgshift/pg';
-import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
+import { GuardedChecker } from '@pgshift/pg';
+import type { CheckContext, CheckResult } from '@pgshift/plugin-api';
 import {
   type LabelProvider,
   labelProviders,
@@ -20,29 +20,27 @@ import { skippedItem } from './skipped-item.js';
  * the target's later major cannot hold (`target.major-compatibility`), and functions whose code
  * or security label providers the target has not loaded (`target.function-libraries`).
  */
-export class SchemaObjectsChecker implements Checker {
+export class SchemaObjectsChecker extends GuardedChecker {
   readonly id = 'source.schema-objects';
   readonly title = 'Schema objects the copy creates';
 
-  async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
-    return guardCheck(this, async () => {
-      const versions = { source: (await ctx.source.version()).num, target: (await ctx.target.version()).num };
-      const plans: PlanFindings[] = [];
-      const major: MajorFinding[] = [];
-      const functions: NativeFunction[] = [];
-      const providers: LabelProvider[] = [];
-      for (const database of ctx.selection.databases) {
-        plans.push(await planFindings(ctx, database));
-        major.push(...(await majorFindings(ctx, database, versions)));
-        functions.push(...(await nativeFunctions(ctx, database, versions.source)));
-        providers.push(...(await labelProviders(ctx, database)));
-      }
-      const targetSuperuser = await targetIsSuperuser(ctx);
-      return [
-        skippedItem(this, plans, { options: ctx.options, targetSuperuser }),
-        majorItem(major, versions),
-        librariesItem(functions, await probeLibraries(ctx, functions, targetSuperuser, providers)),
-      ];
-    });
+  protected async check(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
+    const versions = { source: (await ctx.source.version()).num, target: (await ctx.target.version()).num };
+    const plans: PlanFindings[] = [];
+    const major: MajorFinding[] = [];
+    const functions: NativeFunction[] = [];
+    const providers: LabelProvider[] = [];
+    for (const database of ctx.selection.databases) {
+      plans.push(await planFindings(ctx, database));
+      major.push(...(await majorFindings(ctx, database, versions)));
+      functions.push(...(await nativeFunctions(ctx, database, versions.source)));
+      providers.push(...(await labelProviders(ctx, database)));
+    }
+    const targetSuperuser = await targetIsSuperuser(ctx);
+    return [
+      skippedItem(this, plans, { options: ctx.options, targetSuperuser }),
+      majorItem(major, versions),
+      librariesItem(functions, await probeLibraries(ctx, functions, targetSuperuser, providers)),
+    ];
   }
 }

@@ -1,57 +1,54 @@
-import { checkResult, connectionUser, guardCheck, quoteIdent } from '@pgshift/pg';
-import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
+import { checkResult, connectionUser, GuardedChecker, quoteIdent } from '@pgshift/pg';
+import type { CheckContext, CheckResult } from '@pgshift/plugin-api';
 
 /**
  * The target role can create what the migration creates: the databases that do not exist yet
  * (CREATEDB) and schemas and tables in those that do (CREATE on the database).
  */
-export class TargetPrivilegesChecker implements Checker {
+export class TargetPrivilegesChecker extends GuardedChecker {
   readonly id = 'target.privileges';
   readonly title = 'Privileges of the target role';
 
-  async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
-    return guardCheck(this, async () => {
-      const user = connectionUser(ctx.target);
-      const role = quoteIdent(user);
-      const names = ctx.selection.databases.map((d) => d.name);
-      const { rows } = await ctx.target.query<{
-        super: boolean;
-        createdb: boolean;
-        existing: string[] | string | null;
-        creatable: string[] | string | null;
-      }>(
-        `SELECT r.rolsuper AS super, r.rolcreatedb AS createdb,
-                (SELECT array_agg(datname ORDER BY datname)::text FROM pg_database WHERE datname = ANY($1)) AS existing,
-                (SELECT array_agg(datname ORDER BY datname)::text FROM pg_database
-                  WHERE datname = ANY($1) AND has_database_privilege(datname, 'CREATE')
-                    AND has_database_privilege(datname, 'CONNECT')) AS creatable
-           FROM pg_roles r WHERE r.rolname = current_user`,
-        [names],
-      );
-      const row = rows[0];
-      if (!row)
-        return checkResult(this, 'failed', `role ${user} was not found on the target`, 'check target.user');
-      if (row.super) return checkResult(this, 'pass', `${user} is a superuser on the target`);
-      const existing = new Set(textArray(row.existing));
-      const creatable = new Set(textArray(row.creatable));
-      const missing = names.filter((n) => !existing.has(n));
-      const closed = names.filter((n) => existing.has(n) && !creatable.has(n));
-      const problems: string[] = [];
-      const remedy: string[] = ['on the target, as a superuser:'];
-      if (missing.length > 0 && !row.createdb) {
-        problems.push(`${user} may not create the databases ${missing.join(', ')} (no CREATEDB)`);
-        remedy.push(`ALTER ROLE ${role} CREATEDB;`);
-        for (const db of missing)
-          remedy.push(`-- or create it for the role: CREATE DATABASE ${quoteIdent(db)} OWNER ${role};`);
-      }
-      if (closed.length > 0) {
-        problems.push(`${user} may not connect to or create objects in ${closed.join(', ')}`);
-        for (const db of closed)
-          remedy.push(`GRANT CONNECT, CREATE ON DATABASE ${quoteIdent(db)} TO ${role};`);
-      }
-      if (problems.length > 0) return checkResult(this, 'failed', problems.join('; '), remedy.join('\n'));
-      return checkResult(this, 'pass', `${user} can create the databases and objects to migrate`);
-    });
+  protected async check(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
+    const user = connectionUser(ctx.target);
+    const role = quoteIdent(user);
+    const names = ctx.selection.databases.map((d) => d.name);
+    const { rows } = await ctx.target.query<{
+      super: boolean;
+      createdb: boolean;
+      existing: string[] | string | null;
+      creatable: string[] | string | null;
+    }>(
+      `SELECT r.rolsuper AS super, r.rolcreatedb AS createdb,
+              (SELECT array_agg(datname ORDER BY datname)::text FROM pg_database WHERE datname = ANY($1)) AS existing,
+              (SELECT array_agg(datname ORDER BY datname)::text FROM pg_database
+                WHERE datname = ANY($1) AND has_database_privilege(datname, 'CREATE')
+                  AND has_database_privilege(datname, 'CONNECT')) AS creatable
+         FROM pg_roles r WHERE r.rolname = current_user`,
+      [names],
+    );
+    const row = rows[0];
+    if (!row)
+      return checkResult(this, 'failed', `role ${user} was not found on the target`, 'check target.user');
+    if (row.super) return checkResult(this, 'pass', `${user} is a superuser on the target`);
+    const existing = new Set(textArray(row.existing));
+    const creatable = new Set(textArray(row.creatable));
+    const missing = names.filter((n) => !existing.has(n));
+    const closed = names.filter((n) => existing.has(n) && !creatable.has(n));
+    const problems: string[] = [];
+    const remedy: string[] = ['on the target, as a superuser:'];
+    if (missing.length > 0 && !row.createdb) {
+      problems.push(`${user} may not create the databases ${missing.join(', ')} (no CREATEDB)`);
+      remedy.push(`ALTER ROLE ${role} CREATEDB;`);
+      for (const db of missing)
+        remedy.push(`-- or create it for the role: CREATE DATABASE ${quoteIdent(db)} OWNER ${role};`);
+    }
+    if (closed.length > 0) {
+      problems.push(`${user} may not connect to or create objects in ${closed.join(', ')}`);
+      for (const db of closed) remedy.push(`GRANT CONNECT, CREATE ON DATABASE ${quoteIdent(db)} TO ${role};`);
+    }
+    if (problems.length > 0) return checkResult(this, 'failed', problems.join('; '), remedy.join('\n'));
+    return checkResult(this, 'pass', `${user} can create the databases and objects to migrate`);
   }
 }
 

@@ -1,5 +1,5 @@
-import { checkResult, guardCheck, NON_USER_SCHEMAS_SQL, quoteIdent } from '@pgshift/pg';
-import type { CheckContext, Checker, CheckResult } from '@pgshift/plugin-api';
+import { checkResult, GuardedChecker, NON_USER_SCHEMAS_SQL, quoteIdent } from '@pgshift/pg';
+import type { CheckContext, CheckResult } from '@pgshift/plugin-api';
 
 /** Roles the migrated objects name on the source: as owners, and as grantees. */
 const NAMED_ROLES = `
@@ -25,7 +25,7 @@ SELECT DISTINCT 'grantee', r.rolname FROM objects o, aclexplode(o.acl) a JOIN pg
  * With copyOwners or copyPrivileges and without copyRoles, the schema names the source's roles
  * (ALTER ... OWNER TO, GRANT ... TO): each must exist on the target, or the schema step fails.
  */
-export class TargetRolesChecker implements Checker {
+export class TargetRolesChecker extends GuardedChecker {
   readonly id = 'target.roles';
   readonly title = 'Roles the objects name exist on the target';
 
@@ -34,36 +34,34 @@ export class TargetRolesChecker implements Checker {
     return carries !== undefined && (carries.owners || carries.privileges) && !carries.roles;
   }
 
-  async run(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
-    return guardCheck(this, async () => {
-      const wanted = new Set<string>();
-      for (const database of ctx.selection.databases) {
-        const { rows } = await ctx.source.query<{ how: string; role: string }>(NAMED_ROLES, [], {
-          database: database.name,
-        });
-        for (const { how, role } of rows)
-          if ((how === 'owner' && ctx.carries?.owners) || (how === 'grantee' && ctx.carries?.privileges))
-            wanted.add(role);
-      }
-      const { rows } = await ctx.target.query<{ rolname: string }>('SELECT rolname FROM pg_roles');
-      const present = new Set(rows.map((r) => r.rolname));
-      const missing = [...wanted].filter((role) => !present.has(role)).sort();
-      if (missing.length === 0)
-        return checkResult(this, 'pass', `every role the objects name exists on the target (${wanted.size})`);
-      const named =
-        missing.length > 10
-          ? `${missing.slice(0, 10).join(', ')} and ${missing.length - 10} more`
-          : missing.join(', ');
-      return checkResult(
-        this,
-        'failed',
-        `the objects to migrate name roles the target does not have: ${named}; creating the schema would fail at the first of them`,
-        [
-          "set options.copyRoles: true to create the source's roles on the target first, or create them there:",
-          ...missing.slice(0, 10).map((role) => `CREATE ROLE ${quoteIdent(role)};`),
-          'or set options.copyOwners / options.copyPrivileges to false to leave owners and grants out',
-        ].join('\n'),
-      );
-    });
+  protected async check(ctx: CheckContext): Promise<CheckResult | CheckResult[]> {
+    const wanted = new Set<string>();
+    for (const database of ctx.selection.databases) {
+      const { rows } = await ctx.source.query<{ how: string; role: string }>(NAMED_ROLES, [], {
+        database: database.name,
+      });
+      for (const { how, role } of rows)
+        if ((how === 'owner' && ctx.carries?.owners) || (how === 'grantee' && ctx.carries?.privileges))
+          wanted.add(role);
+    }
+    const { rows } = await ctx.target.query<{ rolname: string }>('SELECT rolname FROM pg_roles');
+    const present = new Set(rows.map((r) => r.rolname));
+    const missing = [...wanted].filter((role) => !present.has(role)).sort();
+    if (missing.length === 0)
+      return checkResult(this, 'pass', `every role the objects name exists on the target (${wanted.size})`);
+    const named =
+      missing.length > 10
+        ? `${missing.slice(0, 10).join(', ')} and ${missing.length - 10} more`
+        : missing.join(', ');
+    return checkResult(
+      this,
+      'failed',
+      `the objects to migrate name roles the target does not have: ${named}; creating the schema would fail at the first of them`,
+      [
+        "set options.copyRoles: true to create the source's roles on the target first, or create them there:",
+        ...missing.slice(0, 10).map((role) => `CREATE ROLE ${quoteIdent(role)};`),
+        'or set options.copyOwners / options.copyPrivileges to false to leave owners and grants out',
+      ].join('\n'),
+    );
   }
 }

@@ -9,6 +9,7 @@ export {
 } from './errors.js';
 export { follows, unlessUnfollowable } from './following.js';
 export { FollowingChecker } from './following-checker.js';
+export { GuardedChecker } from './guarded-checker.js';
 export { databaseHbaLine, hbaAddress, hbaAuthMethod, replicationHbaLine } from './hba.js';
 export { firstLoadableOutputPlugin, withProbeSlot } from './probe-slot.js';
 export { followedDatabases, replicationFailures, versionNumOrCurrent } from './replication-sessions.js';
