@@ -33,6 +33,7 @@ async function emptyStringsForNulls(ctx: LoadContext): Promise<void> {
   }
 }
 
+// Written out with definePlugin, on plugin-api alone, as a third-party loader would be.
 export default definePlugin({
   meta: {
     name: 'reference-loader-drops-nulls',
