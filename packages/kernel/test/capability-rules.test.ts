@@ -96,6 +96,21 @@ describe('the kernel refuses what declared capabilities rule out', () => {
     expect(() => requireDeclaredCapabilities(task('full', {}, flags))).not.toThrow();
   });
 
+  it('refuses an inventory block whose inventory plugin does not declare inventory.resolve', () => {
+    const block = { inventory: { use: 'inv', file: 'i.yaml' } };
+    const silent = plugin('inv', 'inventory', []);
+    const error = refusal(() =>
+      requireDeclaredCapabilities(task('full', block, everyConnectorFlag, [loader, replicator, silent])),
+    );
+    expect(error.message).toBe(
+      'plugin inv does not declare inventory.resolve, which source.inventory.use needs',
+    );
+    const resolving = plugin('inv', 'inventory', [Capability.inventory.resolve]);
+    expect(() =>
+      requireDeclaredCapabilities(task('full', block, everyConnectorFlag, [loader, replicator, resolving])),
+    ).not.toThrow();
+  });
+
   it('refuses a loader that does not declare the steps the mode runs', () => {
     const schemaOnly = plugin('schema-loader', 'loader', [Capability.loader.schema]);
     const error = refusal(() =>

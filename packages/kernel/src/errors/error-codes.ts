@@ -19,7 +19,7 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodeEntry>> = {
     docs: 'finish-and-cancel.md#stop-and-resume-neither-finish-nor-cancel',
   },
   PGSHIFT_CAPABILITY_MISSING: {
-    what: 'The task asks a plugin for something its declared capabilities rule out (following through a connector without replication connections, a tls, via.ssh or inventory block its connector does not take, a copy step the loader does not declare, a change format the replicator does not read).',
+    what: 'The task asks a plugin for something its declared capabilities rule out (following through a connector without replication connections, a tls, via.ssh or inventory block its connector does not take, an inventory that does not resolve, a copy step the loader does not declare, a change format the replicator does not read).',
     remedy:
       'use a plugin that declares the capability the error names, or change the config (mode, tls, via) so it is not needed',
     docs: 'plugin-api.md#what-the-kernel-refuses',

@@ -3,6 +3,7 @@ import {
   type CapabilityFlag,
   CONNECTOR,
   type DecoderChoice,
+  INVENTORY,
   PgshiftError,
   type PluginDefinition,
   type ServerRole,
@@ -35,6 +36,15 @@ function pluginOf(task: CapabilitySubject, kind: 'loader' | 'replicator'): Plugi
   return task.plugins.find((p) => p.definition.meta.kind === kind)?.definition;
 }
 
+/** The inventory plugin a block's `inventory.use` names (its providers answer to the plugin's name). */
+function inventoryPlugin(task: CapabilitySubject, use: unknown): PluginDefinition | undefined {
+  const inventories = task.plugins.filter((p) => p.definition.meta.kind === 'inventory');
+  return (
+    inventories.find((p) => p.definition.meta.name === use) ??
+    inventories.find((p) => p.own(INVENTORY).some((provider) => provider.name === use))
+  )?.definition;
+}
+
 function requireFlag(plugin: PluginDefinition | undefined, flag: CapabilityFlag, needs: string): void {
   if (plugin && !plugin.capabilities.includes(flag)) throw new CapabilityError(plugin, flag, needs);
 }
@@ -52,7 +62,8 @@ function connectorPlugin(task: CapabilitySubject, role: ServerRole): PluginDefin
 /**
  * Refuses, before anything connects, a task that asks a plugin for what its capability flags rule
  * out: following through a source connector without walsender connections, a `tls`, `via.ssh` or
- * `inventory` block for a connector that does not take it, or a copy by a loader that does not
+ * `inventory` block for a connector that does not take it, an inventory that does not declare
+ * it resolves, or a copy by a loader that does not
  * declare the steps the mode runs.
  */
 export function requireDeclaredCapabilities(task: CapabilitySubject): void {
@@ -63,8 +74,11 @@ export function requireDeclaredCapabilities(task: CapabilitySubject): void {
     if (block.tls !== undefined) requireFlag(plugin, Capability.connector.tls, `${role}.tls`);
     if ((block.via as { ssh?: unknown } | undefined)?.ssh !== undefined)
       requireFlag(plugin, Capability.connector.sshTunnel, `${role}.via.ssh`);
-    if (block.inventory !== undefined)
+    if (block.inventory !== undefined) {
       requireFlag(plugin, Capability.connector.inventory, `${role}.inventory`);
+      const use = (block.inventory as { use?: unknown }).use;
+      requireFlag(inventoryPlugin(task, use), Capability.inventory.resolve, `${role}.inventory.use`);
+    }
   }
   if (config.mode === 'full+incremental')
     requireFlag(connectorPlugin(task, 'source'), Capability.connector.replication, 'mode full+incremental');
