@@ -1,3 +1,5 @@
+// This check reports what the built-in loader's plan leaves out, so it asks that plan itself (the
+// loader's public entry) rather than a second copy of its rules.
 import { planSchema } from '@pgshift/loader-native';
 import { describeError, openClient, type SkippedObject } from '@pgshift/pg';
 import type { CheckContext, ResolvedDatabase } from '@pgshift/plugin-api';
