@@ -1,3 +1,4 @@
+import { fixedSettingsSql } from '@pgshift/pg';
 import type { SandboxServer } from '@pgshift/sandbox';
 
 /** What a database holds, computed on the server so values never pass through JavaScript types. */
@@ -10,9 +11,8 @@ export interface Fingerprint {
   sequences: Record<string, string>;
 }
 
-// Fixed output settings, so the text of every value is the same whoever computes it.
-const FIXED = `SET datestyle = 'ISO, YMD'; SET timezone = 'UTC'; SET extra_float_digits = 3;
-  SET bytea_output = 'hex'; SET intervalstyle = 'postgres'`;
+// pgshift's fixed session settings, so the text of every value is the same whoever computes it.
+const FIXED = fixedSettingsSql();
 
 function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

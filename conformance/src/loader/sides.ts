@@ -1,4 +1,11 @@
-import { createServerHandle, directRoute, openClient, qualified, quoteIdent } from '@pgshift/pg';
+import {
+  createServerHandle,
+  directRoute,
+  fixedSettingsSql,
+  openClient,
+  qualified,
+  quoteIdent,
+} from '@pgshift/pg';
 import type { ServerHandle, ServerRole, TableRef } from '@pgshift/plugin-api';
 import { type Binaries, type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import type pg from 'pg';
@@ -66,9 +73,8 @@ export class ServerPair {
   }
 }
 
-/** Settings under which a row's text is the same on every server of one major. */
-export const FIXED_SETTINGS =
-  "SET datestyle = 'ISO, MDY'; SET timezone = 'UTC'; SET intervalstyle = 'postgres'; SET bytea_output = 'hex'; SET extra_float_digits = 3";
+/** Settings under which a row's text is the same on every server of one major (pgshift's own). */
+export const FIXED_SETTINGS = fixedSettingsSql();
 
 /**
  * An md5 of every row's text, computed on the server and sorted: the multiset of rows, with

@@ -1,3 +1,4 @@
+import { fixedSettingsSql, type SessionSetting } from '@pgshift/pg';
 import type { Logger } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { CODES, ReplicationError } from './errors.js';
@@ -45,6 +46,16 @@ export interface GroupEnd {
   commitLsn?: string;
   endLsn: string;
 }
+
+/**
+ * The apply session's own settings, on top of pgshift's fixed ones: the progress row must be on
+ * disk before the source is told it may forget the changes, and a group's transaction waits idle
+ * while the stream brings more, which a server's idle timeout must not end.
+ */
+const APPLY_SETTINGS: readonly SessionSetting[] = [
+  { name: 'synchronous_commit', value: 'on' },
+  { name: 'idle_in_transaction_session_timeout', value: '0', since: 90600 },
+];
 
 const own = (row: Row, name: string) => Object.hasOwn(row, name);
 
@@ -108,10 +119,7 @@ export class Applier {
 
   /** Session settings for exact values and a durable position. */
   async open(): Promise<void> {
-    // The progress row must be on disk before the source is told it may forget the changes.
-    await this.#client.query(
-      "SET synchronous_commit = on; SET datestyle = 'ISO, MDY'; SET intervalstyle = 'postgres'; SET timezone = 'UTC'; SET extra_float_digits = 3; SET bytea_output = 'hex'; SET idle_in_transaction_session_timeout = 0",
-    );
+    await this.#client.query(fixedSettingsSql(APPLY_SETTINGS, this.#catalog.serverVersion));
     await this.#client.query(CREATE_PROGRESS_TABLE);
     // Replica role: the target's triggers do not fire again for rows the source's triggers already
     // produced, and foreign keys are not checked while transactions are regrouped. It needs a

@@ -1,19 +1,14 @@
-import { connectClient, frontendMessage, MESSAGE, quoteIdent } from '@pgshift/pg';
+import { connectClient, fixedSettingsOptions, frontendMessage, MESSAGE, quoteIdent } from '@pgshift/pg';
 import type { ConnectionParams } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { BackendMessageReader, errorFields, lsnAt, PG_EPOCH_OFFSET_US } from './backend-messages.js';
 
 /**
- * Settings of the walsender session: output functions run there, so these fix the text form of
- * values (all float digits on servers before 12, ISO dates, UTC, hex bytea).
+ * Settings of the walsender session: output functions run there, so pgshift's fixed session
+ * settings fix the text form of values (all float digits on servers before 12, ISO dates, UTC,
+ * hex bytea). Given at startup: the session runs no SQL before START_REPLICATION.
  */
-const WALSENDER_OPTIONS = [
-  '-c datestyle=ISO,MDY',
-  '-c intervalstyle=postgres',
-  '-c timezone=UTC',
-  '-c extra_float_digits=3',
-  '-c bytea_output=hex',
-].join(' ');
+const WALSENDER_OPTIONS = fixedSettingsOptions();
 
 export interface StreamHandlers {
   /**

@@ -46,6 +46,11 @@ export class TargetCatalog {
     this.#serverVersion = serverVersion;
   }
 
+  /** The target's server_version_num. */
+  get serverVersion(): number {
+    return this.#serverVersion;
+  }
+
   forget(ref: RelationRef): void {
     this.#cache.delete(relationKey(ref));
   }
