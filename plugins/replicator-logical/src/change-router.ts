@@ -1,0 +1,137 @@
+import type { Acknowledger } from './acknowledger.js';
+import type { Applier } from './applier.js';
+import type { GroupBuilder } from './group-builder.js';
+import type { Change, CommitChange, DeleteChange, InsertChange, UpdateChange } from './model.js';
+import type { SourceIdentities } from './source-identity.js';
+import type { TargetCatalog } from './target-catalog.js';
+import { isCaptureLog, TruncateCollector } from './truncate-capture.js';
+
+export interface RouterParts {
+  applier: Applier;
+  catalog: TargetCatalog;
+  identities: SourceIdentities;
+  groups: GroupBuilder;
+  ack: Acknowledger;
+  /** pgoutput announces a table's new definition; the text formats only show it in the rows. */
+  relationsAnnounced: boolean;
+}
+
+/**
+ * Takes each decoded change where it belongs: transaction boundaries to the group builder, row
+ * changes to the applier (folded at once when nothing needs waiting for), captured truncates
+ * (sources before 11) gathered and applied as one TRUNCATE, and a group's commit to the target and
+ * then the acknowledger.
+ */
+export class ChangeRouter {
+  readonly #applier: Applier;
+  readonly #catalog: TargetCatalog;
+  readonly #identities: SourceIdentities;
+  readonly #groups: GroupBuilder;
+  readonly #ack: Acknowledger;
+  readonly #relationsAnnounced: boolean;
+  readonly #truncates = new TruncateCollector();
+
+  constructor(parts: RouterParts) {
+    this.#applier = parts.applier;
+    this.#catalog = parts.catalog;
+    this.#identities = parts.identities;
+    this.#groups = parts.groups;
+    this.#ack = parts.ack;
+    this.#relationsAnnounced = parts.relationsAnnounced;
+  }
+
+  /**
+   * Handles a change; returns a promise only when it had to wait for something. Most changes are
+   * rows folded into the group at once, and not awaiting them keeps the loop fast.
+   */
+  handle(change: Change): Promise<void> | undefined {
+    if (!this.#truncates.pending) {
+      if (change.kind === 'begin') {
+        this.#groups.begin(change, this.#ack.position);
+        return undefined;
+      }
+      if (change.kind === 'commit') return this.#end(change);
+    }
+    if (change.kind === 'insert' || change.kind === 'update' || change.kind === 'delete') {
+      if (!this.#relationsAnnounced) this.#noticeNewColumns(change);
+      if (this.#groups.applying && !this.#truncates.pending && !isCaptureLog(change.relation)) {
+        const identity = change.identity ?? this.#identities.cached(change.relation);
+        if (identity && this.#applier.tryFold(change, identity)) {
+          this.#groups.countChange();
+          return undefined;
+        }
+      }
+    }
+    return this.#handleInOrder(change);
+  }
+
+  /** Ends a source transaction in the group; returns a promise only when the group commits. */
+  #end(change: CommitChange): Promise<void> | undefined {
+    return this.#groups.end(change) ? this.commitGroup() : undefined;
+  }
+
+  /**
+   * A column the target's table had not when it was read means the table changed (added on the
+   * target, then on the source, as docs/incremental-sync.md says): read it again before applying.
+   */
+  #noticeNewColumns(change: InsertChange | UpdateChange | DeleteChange): void {
+    const table = this.#catalog.cached(change.relation);
+    if (!table) return;
+    const rows =
+      change.kind === 'insert'
+        ? [change.new]
+        : change.kind === 'delete'
+          ? [change.old]
+          : [change.new, change.old];
+    for (const row of rows)
+      if (row)
+        for (const name in row)
+          if (!table.columns.has(name)) {
+            this.#catalog.forget(change.relation);
+            return;
+          }
+  }
+
+  async #handleInOrder(change: Change): Promise<void> {
+    // Captured truncates are gathered and applied before the next change.
+    if (this.#truncates.take(change)) return;
+    const truncate = this.#truncates.flush();
+    if (truncate && this.#groups.applying) {
+      await this.#applier.apply(truncate, undefined);
+      this.#groups.countChange();
+    }
+    switch (change.kind) {
+      case 'begin':
+        this.#groups.begin(change, this.#ack.position);
+        return;
+      case 'relation':
+        // pgoutput announces a relation again after its definition changed: re-read the target's.
+        this.#catalog.forget(change.relation);
+        return;
+      case 'commit':
+        await this.#end(change);
+        return;
+      default: {
+        if (!this.#groups.wantsRow()) return;
+        // Inserts need it too: the applier folds a table's changes per key when it may.
+        const identity =
+          change.kind === 'truncate'
+            ? undefined
+            : (change.identity ?? (await this.#identities.of(change.relation)));
+        await this.#applier.apply(change, identity);
+        this.#groups.countChange();
+      }
+    }
+  }
+
+  /**
+   * Sends the group's COMMIT and goes on with the next group while the target runs it; the
+   * acknowledger moves the position once the COMMIT succeeded.
+   */
+  async commitGroup(): Promise<void> {
+    const group = this.#groups.take();
+    if (!group) return;
+    const { done } = await this.#applier.startCommit(group.last);
+    this.#ack.committing(done, group.last, group.transactions);
+  }
+}
