@@ -1,5 +1,5 @@
 import { lsnToBigInt } from '@pgshift/pg';
-import type { GroupEnd } from './applier.js';
+import type { GroupEnd } from './apply-session.js';
 import type { LagTracker } from './lag-tracker.js';
 
 /** Where standby status updates go (the replication stream). */

@@ -1,5 +1,5 @@
 import { bigIntToLsn, lsnToBigInt, snapshotSees, type TxidSnapshot } from '@pgshift/pg';
-import type { GroupEnd } from './applier.js';
+import type { GroupEnd } from './apply-session.js';
 import { CODES, ReplicationError } from './errors.js';
 import type { LagTracker } from './lag-tracker.js';
 import type { BeginChange, CommitChange } from './model.js';
