@@ -146,38 +146,52 @@ export class FoldedTableChanges {
     this.#entries.clear();
     this.#bytes = 0;
     const out: CheckedStatement[] = [];
-    const table = this.table;
     const keys = [...this.keyColumns];
-    const writable = (name: string) => table.columns.get(name)?.generated !== true;
-
     // Deletes first: a replaced row must be gone before it comes back.
+    this.#deletes(entries, keys, maxRows, out);
+    this.#inserts(entries, maxRows, out);
+    this.#updates(entries, keys, maxRows, out);
+    return out;
+  }
+
+  #writable(name: string): boolean {
+    return this.table.columns.get(name)?.generated !== true;
+  }
+
+  #deletes(entries: NetChange[], keys: string[], maxRows: number, out: CheckedStatement[]): void {
     const gone = entries.filter((e) => e.op === 'delete' || e.op === 'replace');
     for (const part of chunks(gone, maxRows))
       out.push({
         statement: deleteRowsByKey(
-          table,
+          this.table,
           keys,
           part.map((e) => e.key),
         ),
         expected: part.length,
       });
+  }
 
+  #inserts(entries: NetChange[], maxRows: number, out: CheckedStatement[]): void {
     const inserted = entries.filter((e) => e.op === 'insert' || e.op === 'replace');
-    const insertColumns = (row: Row) => Object.keys(row).filter((c) => row[c] !== undefined && writable(c));
+    const insertColumns = (row: Row) =>
+      Object.keys(row).filter((c) => row[c] !== undefined && this.#writable(c));
     for (const { columns, entries: group } of byColumns(inserted, insertColumns).values())
       for (const part of chunks(group, maxRows))
         out.push({
           statement: insertRows(
-            table,
+            this.table,
             columns,
             part.map((e) => columns.map((c) => e.row?.[c])),
           ),
           expected: undefined,
         });
+  }
 
+  #updates(entries: NetChange[], keys: string[], maxRows: number, out: CheckedStatement[]): void {
+    const table = this.table;
     const updated = entries.filter((e) => e.op === 'update');
     const setColumns = (row: Row) =>
-      Object.keys(row).filter((c) => row[c] !== undefined && writable(c) && !keys.includes(c));
+      Object.keys(row).filter((c) => row[c] !== undefined && this.#writable(c) && !keys.includes(c));
     for (const { columns, entries: group } of byColumns(updated, setColumns).values())
       for (const part of chunks(group, maxRows)) {
         const [only] = part;
@@ -199,6 +213,5 @@ export class FoldedTableChanges {
               );
         out.push({ statement, expected: part.length });
       }
-    return out;
   }
 }

@@ -96,11 +96,15 @@ export type Change = BeginChange | RelationChange | DataChange | CommitChange;
  * V8 keeps such objects in fast mode and rows of one relation share a shape, several times
  * cheaper to build and read on the hot path than dictionary-mode objects.
  */
-function RowObject(this: Row): void {}
-RowObject.prototype = Object.freeze(Object.create(null));
+class RowObject {
+  [column: string]: Value;
+}
+Object.setPrototypeOf(RowObject.prototype, null);
+Reflect.deleteProperty(RowObject.prototype, 'constructor');
+Object.freeze(RowObject.prototype);
 
 export function newRow(): Row {
-  return new (RowObject as unknown as new () => Row)();
+  return new RowObject();
 }
 
 export function relationKey(relation: RelationRef): string {

@@ -22,16 +22,11 @@ export interface StreamHandlers {
   ended(): void;
 }
 
-/** The socket pg connected (a TCP, TLS or tunnel stream). */
-interface SessionSocket {
-  on(event: 'data', listener: (chunk: Buffer) => void): void;
-  once(event: 'close', listener: () => void): void;
-  listeners(event: 'data'): ((chunk: Buffer) => void)[];
-  removeListener(event: 'data', listener: (chunk: Buffer) => void): void;
-  write(data: Buffer): boolean;
-  pause(): void;
-  resume(): void;
-}
+/** The socket pg connected (a TCP, TLS or tunnel stream), as much of it as the stream uses. */
+type SessionSocket = Pick<
+  pg.Client['connection']['stream'],
+  'on' | 'once' | 'removeAllListeners' | 'write' | 'pause' | 'resume'
+>;
 
 const { copyData: COPY_DATA, copyDone: COPY_DONE, errorResponse: ERROR_RESPONSE } = MESSAGE;
 
@@ -70,10 +65,11 @@ export class ReplicationStream {
       await client.end();
       return;
     }
-    const socket = (client as unknown as { connection: { stream: SessionSocket } }).connection.stream;
+    // pg's connection and its socket: typed by pg's declarations, though not its documented API.
+    const socket: SessionSocket = client.connection.stream;
     this.#socket = socket;
     // From here the session's bytes are ours; pg keeps the socket only to close it.
-    for (const listener of socket.listeners('data')) socket.removeListener('data', listener);
+    socket.removeAllListeners('data');
     const reader = new BackendMessageReader((code, body) => this.#onMessage(code, body, handlers));
     socket.on('data', (chunk) => reader.push(chunk));
     socket.once('close', () => this.#end(handlers));

@@ -1,6 +1,18 @@
 import { lsnAt, PG_EPOCH_OFFSET_US } from '../backend-messages.js';
 import { CODES, ReplicationError } from '../errors.js';
-import type { Change, RelationIdentity, RelationRef, ReplicaIdentity, Row } from '../model.js';
+import type {
+  BeginChange,
+  Change,
+  CommitChange,
+  DeleteChange,
+  InsertChange,
+  RelationIdentity,
+  RelationRef,
+  ReplicaIdentity,
+  Row,
+  TruncateChange,
+  UpdateChange,
+} from '../model.js';
 import { newRow } from '../model.js';
 import { type Decoder, optionLiteral } from './decoder.js';
 
@@ -123,6 +135,22 @@ class Reader {
   }
 }
 
+function readBegin(reader: Reader): BeginChange {
+  const commitLsn = reader.lsn();
+  const commitTimeUs = reader.time();
+  const xid = reader.uint32();
+  return { kind: 'begin', xid, commitLsn, commitTimeUs };
+}
+
+function readCommit(reader: Reader): CommitChange {
+  reader.byte(); // flags, unused
+  const commitLsn = reader.lsn();
+  const endLsn = reader.lsn();
+  const endPosition = reader.lastPosition();
+  const commitTimeUs = reader.time();
+  return { kind: 'commit', commitLsn, endLsn, endPosition, commitTimeUs };
+}
+
 /**
  * pgoutput, protocol version 1 (PostgreSQL 10+), read directly from the message bytes. The
  * relation of each OID is kept as announced by its latest Relation message, which the server
@@ -159,81 +187,19 @@ export class PgoutputDecoder implements Decoder {
     const tag = reader.byte();
     switch (tag) {
       case 0x42 /* B */:
-        {
-          const commitLsn = reader.lsn();
-          const commitTimeUs = reader.time();
-          const xid = reader.uint32();
-          return [{ kind: 'begin', xid, commitLsn, commitTimeUs }];
-        }
+        return [readBegin(reader)];
       case 0x43 /* C */:
-        {
-          reader.byte(); // flags, unused
-          const commitLsn = reader.lsn();
-          const endLsn = reader.lsn();
-          const endPosition = reader.lastPosition();
-          const commitTimeUs = reader.time();
-          return [{ kind: 'commit', commitLsn, endLsn, endPosition, commitTimeUs }];
-        }
+        return [readCommit(reader)];
       case 0x52 /* R */:
         return [this.#readRelation(reader)];
       case 0x49 /* I */:
-        {
-          const relation = this.#relation(reader.uint32());
-          if (reader.byte() !== 0x4e /* N */) throw truncated();
-          return [
-            {
-              kind: 'insert',
-              relation: relation.ref,
-              identity: relation.identity,
-              new: reader.tuple(relation),
-              bytes: payload.length,
-            },
-          ];
-        }
+        return [this.#readInsert(reader, payload.length)];
       case 0x55 /* U */:
-        {
-          const relation = this.#relation(reader.uint32());
-          let kind = reader.byte();
-          let old: Row | undefined;
-          // 'K': the old key (the key changed); 'O': the whole old row (REPLICA IDENTITY FULL).
-          if (kind === 0x4b || kind === 0x4f) {
-            old = reader.tuple(relation);
-            kind = reader.byte();
-          }
-          if (kind !== 0x4e /* N */) throw truncated();
-          const row = reader.tuple(relation);
-          const { ref, identity } = relation;
-          const bytes = payload.length;
-          return [
-            old
-              ? { kind: 'update', relation: ref, identity, old, new: row, bytes }
-              : { kind: 'update', relation: ref, identity, new: row, bytes },
-          ];
-        }
+        return [this.#readUpdate(reader, payload.length)];
       case 0x44 /* D */:
-        {
-          const relation = this.#relation(reader.uint32());
-          reader.byte(); // 'K' or 'O'
-          return [
-            {
-              kind: 'delete',
-              relation: relation.ref,
-              identity: relation.identity,
-              old: reader.tuple(relation),
-              bytes: payload.length,
-            },
-          ];
-        }
+        return [this.#readDelete(reader, payload.length)];
       case 0x54 /* T */:
-        {
-          const count = reader.int32();
-          const flags = reader.byte();
-          const relations: RelationRef[] = [];
-          for (let i = 0; i < count; i++) relations.push(this.#relation(reader.uint32()).ref);
-          return [
-            { kind: 'truncate', relations, cascade: (flags & 1) !== 0, restartIdentity: (flags & 2) !== 0 },
-          ];
-        }
+        return [this.#readTruncate(reader)];
       case 0x59 /* Y */:
       case 0x4f /* O */:
       case 0x4d /* M */:
@@ -242,6 +208,55 @@ export class PgoutputDecoder implements Decoder {
       default:
         throw new ReplicationError(CODES.decode, `unknown pgoutput message ${String.fromCharCode(tag)}`);
     }
+  }
+
+  #readInsert(reader: Reader, bytes: number): InsertChange {
+    const relation = this.#relation(reader.uint32());
+    if (reader.byte() !== 0x4e /* N */) throw truncated();
+    return {
+      kind: 'insert',
+      relation: relation.ref,
+      identity: relation.identity,
+      new: reader.tuple(relation),
+      bytes,
+    };
+  }
+
+  #readUpdate(reader: Reader, bytes: number): UpdateChange {
+    const relation = this.#relation(reader.uint32());
+    let kind = reader.byte();
+    let old: Row | undefined;
+    // 'K': the old key (the key changed); 'O': the whole old row (REPLICA IDENTITY FULL).
+    if (kind === 0x4b || kind === 0x4f) {
+      old = reader.tuple(relation);
+      kind = reader.byte();
+    }
+    if (kind !== 0x4e /* N */) throw truncated();
+    const row = reader.tuple(relation);
+    const { ref, identity } = relation;
+    return old
+      ? { kind: 'update', relation: ref, identity, old, new: row, bytes }
+      : { kind: 'update', relation: ref, identity, new: row, bytes };
+  }
+
+  #readDelete(reader: Reader, bytes: number): DeleteChange {
+    const relation = this.#relation(reader.uint32());
+    reader.byte(); // 'K' or 'O'
+    return {
+      kind: 'delete',
+      relation: relation.ref,
+      identity: relation.identity,
+      old: reader.tuple(relation),
+      bytes,
+    };
+  }
+
+  #readTruncate(reader: Reader): TruncateChange {
+    const count = reader.int32();
+    const flags = reader.byte();
+    const relations: RelationRef[] = [];
+    for (let i = 0; i < count; i++) relations.push(this.#relation(reader.uint32()).ref);
+    return { kind: 'truncate', relations, cascade: (flags & 1) !== 0, restartIdentity: (flags & 2) !== 0 };
   }
 
   #readRelation(reader: Reader): Change {

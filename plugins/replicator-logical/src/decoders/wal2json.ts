@@ -8,12 +8,6 @@ import { type Decoder, optionLiteral } from './decoder.js';
 import { JsonNumber, type JsonValue, parseLosslessJson } from './lossless-json.js';
 import { parsePgTimestamp } from './test-decoding.js';
 
-interface Column {
-  name: string;
-  type?: string;
-  value?: JsonValue;
-}
-
 type Message = { [key: string]: JsonValue };
 
 /**
@@ -65,25 +59,31 @@ function text(value: JsonValue | undefined): string | undefined {
   return typeof value === 'string' ? value : value instanceof JsonNumber ? value.text : undefined;
 }
 
-function toValue(column: Column): Value {
-  const { value } = column;
+function toValue(value: JsonValue | undefined, type: JsonValue | undefined): Value {
   if (value === null || value === undefined) return null;
   if (value === true) return 't';
   if (value === false) return 'f';
   if (value instanceof JsonNumber) return value.text;
   if (typeof value === 'string') {
     // wal2json strips bytea's leading \x
-    return column.type === 'bytea' ? `\\x${value}` : value;
+    return type === 'bytea' ? `\\x${value}` : value;
   }
   return JSON.stringify(value);
+}
+
+/** A JSON object (wal2json's column entries are `{ name, type, value }`). */
+function isObject(value: JsonValue): value is Message {
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof JsonNumber)
+  );
 }
 
 function toRow(columns: JsonValue | undefined): Row {
   const row = newRow();
   if (!Array.isArray(columns)) return row;
-  for (const entry of columns) {
-    const column = entry as unknown as Column;
-    row[column.name] = toValue(column);
+  for (const column of columns) {
+    if (isObject(column) && typeof column.name === 'string')
+      row[column.name] = toValue(column.value, column.type);
   }
   return row;
 }
