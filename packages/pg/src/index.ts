@@ -81,6 +81,13 @@ export {
 } from './server-features.js';
 export { createServerHandle, sessionOf } from './server-handle.js';
 export { firstVersionNum, majorName, majorVersion, serverVersionNum } from './server-version.js';
+export {
+  applyFixedSettings,
+  FIXED_SETTINGS,
+  fixedSettingsOptions,
+  fixedSettingsSql,
+  type SessionSetting,
+} from './session-settings.js';
 export { type EffectiveTls, effectiveTls } from './tls.js';
 export { inSavepoint, inTransaction } from './transaction.js';
 export { parseTxidSnapshot, snapshotSees, type TxidSnapshot, widenXid } from './txid-snapshot.js';

@@ -7,13 +7,6 @@ export {
   targetCopySql,
 } from './copy-chunk.js';
 export { CopyError, isLostSnapshotError, SnapshotLostError } from './errors.js';
-export {
-  applyFixedSettings,
-  FIXED_SETTINGS,
-  fixedSettingsOptions,
-  fixedSettingsSql,
-  type SessionSetting,
-} from './fixed-settings.js';
 export { readTableInventory } from './inventory.js';
 export { keyColumnInfo, keyExpression, keyOrder, keyRangePredicates, keySplitPoints } from './key-ranges.js';
 export {

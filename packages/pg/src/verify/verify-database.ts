@@ -1,13 +1,13 @@
 import type { TableRef } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { BOOKKEEPING_SCHEMA } from '../bookkeeping.js';
-import { applyFixedSettings } from '../copy/fixed-settings.js';
 import { readTableInventory } from '../copy/inventory.js';
 import { keyColumnInfo, keyOrder, keyRangePredicates, keySplitPoints } from '../copy/key-ranges.js';
 import { readSequences } from '../copy/sequences.js';
 import type { TableInfo } from '../copy/types.js';
 import { qualified } from '../quote.js';
 import { readSchemaObjects, readSelectedSequences } from '../schema/index.js';
+import { applyFixedSettings } from '../session-settings.js';
 import { inSavepoint } from '../transaction.js';
 import { compareLargeObjects } from './large-objects.js';
 import type { SchemaDifference, SequenceVerification, TableVerification, VerifyReport } from './report.js';
