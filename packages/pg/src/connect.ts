@@ -21,7 +21,7 @@ export function clientConfig(params: ConnectionParams, applicationName = 'pgshif
     keepAlive: true,
   };
   if (params.password !== undefined) config.password = params.password;
-  if (params.stream) config.stream = params.stream as unknown as pg.ClientConfig['stream'];
+  if (params.stream) config.stream = params.stream;
   if (params.replication) (config as { replication?: string }).replication = 'database';
   return config;
 }
@@ -87,11 +87,12 @@ function timedOut(error: unknown, params: ConnectionParams): RouteError | undefi
 }
 
 /** Type parsers that keep every value as the server's text, except booleans and small integers. */
-export const exactTypes = {
-  getTypeParser(oid: number, format?: string) {
+export const exactTypes: pg.CustomTypesConfig = {
+  // pg declares getTypeParser generic over the parsed type; ours returns text or pg's own parser.
+  getTypeParser: ((oid: number, format?: string) => {
     // bool, int2, int4, oid: safe in JS; everything else stays text.
     if (oid === 16 || oid === 21 || oid === 23 || oid === 26)
       return pg.types.getTypeParser(oid, format as 'text');
     return (value: string) => value;
-  },
-} as unknown as pg.CustomTypesConfig;
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};

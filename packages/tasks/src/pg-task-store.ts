@@ -235,7 +235,7 @@ export class PgTaskStore implements TaskStore {
 
   async publishShare(job: ShareJob): Promise<string> {
     await this.queue();
-    const id = await this.boss.send(SHARE_QUEUE, job as unknown as object, { retryLimit: 0 });
+    const id = await this.boss.send(SHARE_QUEUE, job, { retryLimit: 0 });
     if (!id) throw new Error('the copy share could not be queued');
     return id;
   }

@@ -17,11 +17,8 @@ import { frontendMessage, MESSAGE } from '../protocol-messages.js';
 const { copyData: COPY_DATA, copyDone: COPY_DONE, errorResponse: ERROR_RESPONSE } = MESSAGE;
 const COPY_DONE_MESSAGE = frontendMessage('c', Buffer.alloc(0));
 
-/** What pg hands a submittable: the connection and its socket (typed loosely by @types/pg). */
-interface Connection {
-  stream: Duplex;
-  query(text: string): void;
-}
+/** What a submittable uses of the connection pg hands it: its socket and its query. */
+type Connection = Pick<pg.Connection, 'stream' | 'query'>;
 
 type DataListener = (chunk: Buffer) => void;
 
@@ -46,7 +43,7 @@ function deferred<T>() {
  * Target side: `COPY ... FROM STDIN`. Once `ready` resolves the caller writes CopyData frames to
  * `socket` itself, then `finish()`; `done` resolves with the rows the target stored.
  */
-class CopyIn {
+class CopyIn implements pg.Submittable {
   readonly #ready = deferred<void>();
   readonly #done = deferred<number>();
   #connection: Connection | undefined;
@@ -106,7 +103,7 @@ class CopyIn {
  * takes over the socket's 'data' listener from pg for the duration of the copy and gives it back,
  * with the bytes after CopyDone (or from an ErrorResponse on), so pg reads the command's end.
  */
-export class CopyOutForward {
+export class CopyOutForward implements pg.Submittable {
   readonly #done = deferred<number>();
   #connection: Connection | undefined;
   #pgListener: DataListener | undefined;
@@ -295,14 +292,14 @@ export async function forwardCopy(
   onBytes: (bytes: number) => void,
 ): Promise<ForwardedCopy> {
   const copyIn = new CopyIn(targetSql);
-  target.query(copyIn as unknown as pg.Submittable);
+  target.query(copyIn);
   await copyIn.ready;
   let bytes = 0;
   const copyOut = new CopyOutForward(sourceSql, copyIn.socket, (n) => {
     bytes += n;
     if (n > 0) onBytes(n);
   });
-  source.query(copyOut as unknown as pg.Submittable);
+  source.query(copyOut);
   // The target may fail mid-stream (a value it rejects): stop reading the source then.
   const targetFailed = copyIn.done.then(
     () => new Promise<never>(() => {}),
