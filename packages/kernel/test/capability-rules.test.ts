@@ -14,8 +14,10 @@ import {
   CapabilityError,
   type CapabilitySubject,
   checkerRunsIn,
+  loaderJobs,
   requireDeclaredCapabilities,
   requireDecoderCapability,
+  requireResumeCapability,
 } from '../src/plugins/capability-rules.js';
 
 function plugin(name: string, kind: PluginKind, capabilities: string[]) {
@@ -149,5 +151,35 @@ describe('the kernel refuses what declared capabilities rule out', () => {
     expect(checkerRunsIn(followingOnly.definition, 'schema')).toBe(false);
     expect(checkerRunsIn(followingOnly.definition, 'full+incremental')).toBe(true);
     expect(checkerRunsIn(always.definition, 'full')).toBe(true);
+  });
+
+  it('gives a loader that does not declare loader.parallel one job, and a parallel one what was asked', () => {
+    const parallel = plugin('parallel-loader', 'loader', [
+      Capability.loader.schema,
+      Capability.loader.data,
+      Capability.loader.parallel,
+    ]);
+    expect(loaderJobs(task('full', {}, everyConnectorFlag, [loader]), 4)).toBe(1);
+    expect(loaderJobs(task('full', {}, everyConnectorFlag, [parallel]), 4)).toBe(4);
+  });
+
+  it('refuses to resume a copy or following with a plugin that does not declare it resumes', () => {
+    const subject = task('full+incremental', {}, everyConnectorFlag);
+    expect(refusal(() => requireResumeCapability(subject, 'copy')).message).toBe(
+      'plugin loader does not declare loader.resume, which resuming an interrupted copy needs',
+    );
+    expect(refusal(() => requireResumeCapability(subject, 'following')).message).toBe(
+      'plugin replicator does not declare replicator.resume, which resuming following needs',
+    );
+    const resuming = task('full+incremental', {}, everyConnectorFlag, [
+      plugin('loader', 'loader', [
+        Capability.loader.schema,
+        Capability.loader.data,
+        Capability.loader.resume,
+      ]),
+      plugin('replicator', 'replicator', [Capability.replicator.pgoutput, Capability.replicator.resume]),
+    ]);
+    expect(() => requireResumeCapability(resuming, 'copy')).not.toThrow();
+    expect(() => requireResumeCapability(resuming, 'following')).not.toThrow();
   });
 });

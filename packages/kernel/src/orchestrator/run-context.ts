@@ -10,6 +10,7 @@ import type {
 } from '@pgshift/plugin-api';
 import type { CopyShare, StateDir, TaskState } from '@pgshift/tasks';
 import type { LoadedTask } from '../loaded-task.js';
+import { loaderJobs } from '../plugins/capability-rules.js';
 import type { MigrationDeps } from './migration-deps.js';
 import { replicationName } from './names.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
@@ -45,7 +46,7 @@ export function loadContext(run: RunContext, database: ResolvedDatabase, snapsho
     target: run.target,
     database,
     ...(snapshot === undefined ? {} : { snapshot }),
-    jobs: options.jobs,
+    jobs: loaderJobs(run.task, options.jobs),
     options: {
       taskName: run.task.config.task.name,
       copyOwners: options.copyOwners,

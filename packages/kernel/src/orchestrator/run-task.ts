@@ -22,7 +22,12 @@ import {
 } from '@pgshift/tasks';
 import type { CheckReport } from '../checks/run-checks.js';
 import type { LoadedTask } from '../loaded-task.js';
-import { requireDeclaredCapabilities, requireDecoderCapability } from '../plugins/capability-rules.js';
+import {
+  type ResumePoint,
+  requireDeclaredCapabilities,
+  requireDecoderCapability,
+  requireResumeCapability,
+} from '../plugins/capability-rules.js';
 import { copyDatabase } from './copy-phase.js';
 import { followAll } from './follow-phase.js';
 import { carriesGlobals, copyRoles } from './instance-globals.js';
@@ -72,6 +77,15 @@ function pickCapabilities(
   if (refused)
     throw new MigrationError('PGSHIFT_NO_INCREMENTAL', refused.message, { remedy: refused.remedy });
   return capabilities;
+}
+
+/** What a resumed run continues: a copy that began (its schema is in) or following. */
+function resumePoints(state: TaskState): ResumePoint[] {
+  const phases = Object.values(state.databases).map((db) => db.phase);
+  const points: ResumePoint[] = [];
+  if (phases.includes('pre-data-done')) points.push('copy');
+  if (state.status === 'following' || state.status === 'finishing') points.push('following');
+  return points;
 }
 
 /** Runs a task from wherever its state directory says it stopped, to completion or a clean stop. */
@@ -149,6 +163,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
     // A cancel recorded while no process ran the task comes first: a task whose apply keeps
     // failing (or whose target database is gone) still gives back its slot and publication.
     if (resuming && stateDir.readControl()?.request === 'cancel') return await cancelRun(run, selection);
+    if (resuming) for (const point of resumePoints(state)) requireResumeCapability(task, point);
     if (!resuming) stages.copyBegins();
     run.copyGlobals = carriesGlobals(config.options, selection);
     if (run.copyGlobals && !state.rolesCopied) {

@@ -96,6 +96,28 @@ export function requireDecoderCapability(task: CapabilitySubject, decoder: Decod
 }
 
 /**
+ * How many copy workers the loader gets: `options.jobs`, or one for a loader that does not
+ * declare `loader.parallel` (jobs has a default, so a plain loader is run serially, not refused).
+ */
+export function loaderJobs(task: CapabilitySubject, jobs: number): number {
+  const loader = pluginOf(task, 'loader');
+  return loader && !loader.capabilities.includes(Capability.loader.parallel) ? 1 : jobs;
+}
+
+/** Where a resumed run picks up: a copy begun but not finished, or following. */
+export type ResumePoint = 'copy' | 'following';
+
+/**
+ * Refuses to resume with a plugin that does not declare it can: a copy a loader without
+ * `loader.resume` began, or following by a replicator without `replicator.resume`.
+ */
+export function requireResumeCapability(task: CapabilitySubject, point: ResumePoint): void {
+  if (point === 'copy')
+    requireFlag(pluginOf(task, 'loader'), Capability.loader.resume, 'resuming an interrupted copy');
+  else requireFlag(pluginOf(task, 'replicator'), Capability.replicator.resume, 'resuming following');
+}
+
+/**
  * Whether a checker plugin's checks run in this mode: one that declares `checker.incremental`
  * matters only when following, whatever its checkers' appliesTo says.
  */
