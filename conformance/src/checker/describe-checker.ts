@@ -1,4 +1,5 @@
 import {
+  apiVersionSupported,
   Capability,
   CHECKER,
   type CheckContext,
@@ -130,7 +131,10 @@ export function describeCheckerMeta(factory: CheckerFactory, options: SuiteOptio
     await loaded.load(factory);
     const { meta } = loaded.subject.plugin;
     expect(meta.kind).toBe('checker');
-    expect(meta.apiVersion.split('.')[0]).toBe(PLUGIN_API_VERSION.split('.')[0]);
+    expect(
+      apiVersionSupported(meta.apiVersion),
+      `apiVersion ${meta.apiVersion} runs on plugin API ${PLUGIN_API_VERSION}`,
+    ).toBe(true);
     expect(loaded.checkers.length, 'register() must register at least one CHECKER').toBeGreaterThan(0);
     for (const checker of loaded.checkers) {
       expect(typeof checker.id).toBe('string');

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { openClient } from '@pgshift/pg';
-import { Capability, PLUGIN_API_VERSION, type Route } from '@pgshift/plugin-api';
+import { apiVersionSupported, Capability, PLUGIN_API_VERSION, type Route } from '@pgshift/plugin-api';
 import type { TestBastion } from '@pgshift/ssh-tunnel';
 import { expect } from 'vitest';
 import { APP, type ConnectorHarness, SERVER_PASSWORD, WRONG_PASSWORD } from './harness.js';
@@ -102,7 +102,10 @@ export const connectorChecks = {
   async meta(h: ConnectorHarness) {
     const { meta } = h.subject.plugin;
     expect(meta.kind).toBe('connector');
-    expect(meta.apiVersion.split('.')[0]).toBe(PLUGIN_API_VERSION.split('.')[0]);
+    expect(
+      apiVersionSupported(meta.apiVersion),
+      `apiVersion ${meta.apiVersion} runs on plugin API ${PLUGIN_API_VERSION}`,
+    ).toBe(true);
     expect(h.connector.access).toBe(meta.name);
     expect(typeof h.connector.open).toBe('function');
     expect(h.capabilities).toContain(Capability.connector.normal);

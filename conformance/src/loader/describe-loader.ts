@@ -1,5 +1,6 @@
 import { verifyDatabase } from '@pgshift/pg';
 import {
+  apiVersionSupported,
   Capability,
   type CopySummary,
   LOADER,
@@ -153,7 +154,10 @@ export function describeLoaderMeta(factory: PluginFactory, options: SuiteOptions
     gate(ctx, LOADER_TESTS.meta, options);
     const subject = await subjectOf(factory);
     expect(subject.plugin.meta.kind).toBe('loader');
-    expect(subject.plugin.meta.apiVersion.split('.')[0]).toBe(PLUGIN_API_VERSION.split('.')[0]);
+    expect(
+      apiVersionSupported(subject.plugin.meta.apiVersion),
+      `apiVersion ${subject.plugin.meta.apiVersion} runs on plugin API ${PLUGIN_API_VERSION}`,
+    ).toBe(true);
     const { value: loader } = await freshInstance(factory, LOADER);
     for (const phase of LOADER_METHODS.filter((method) => method !== 'finish'))
       expect(typeof loader[phase], phase).toBe('function');

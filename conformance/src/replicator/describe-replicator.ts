@@ -1,5 +1,6 @@
 import { compareLsn, qualified, wal2jsonAcceptsNumbersAsStrings } from '@pgshift/pg';
 import {
+  apiVersionSupported,
   Capability,
   type DecoderFormat,
   PLUGIN_API_VERSION,
@@ -42,7 +43,10 @@ export function describeReplicatorMeta(factory: PluginFactory, options: SuiteOpt
     gate(ctx, REPLICATOR_TESTS.meta, options);
     const subject = await subjectOf(factory);
     expect(subject.plugin.meta.kind).toBe('replicator');
-    expect(subject.plugin.meta.apiVersion.split('.')[0]).toBe(PLUGIN_API_VERSION.split('.')[0]);
+    expect(
+      apiVersionSupported(subject.plugin.meta.apiVersion),
+      `apiVersion ${subject.plugin.meta.apiVersion} runs on plugin API ${PLUGIN_API_VERSION}`,
+    ).toBe(true);
     const { value: replicator } = await freshInstance(factory, REPLICATOR);
     for (const method of REPLICATOR_METHODS) expect(typeof replicator[method], method).toBe('function');
   });

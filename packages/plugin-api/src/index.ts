@@ -1,3 +1,4 @@
+export * from './api-version.js';
 export * from './built-in.js';
 export * from './capabilities.js';
 export * from './checker.js';
