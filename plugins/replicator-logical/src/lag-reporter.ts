@@ -1,5 +1,5 @@
 import { lsnToBigInt } from '@pgshift/pg';
-import type { ReplicationContext } from '@pgshift/plugin-api';
+import { lagFigures, type ReplicationContext } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import type { LagTracker } from './lag-tracker.js';
 
@@ -14,16 +14,10 @@ export class LagReporter {
   }
 
   emit(): void {
-    const status = this.#tracker.status();
     this.#ctx.progress.emit({
       type: 'lag',
       database: this.#ctx.database.name,
-      appliedLsn: status.appliedLsn,
-      sourceLsn: status.sourceLsn,
-      lagBytes: status.lagBytes.toString(),
-      lagSeconds: status.lagSeconds,
-      applyRate: status.applyRate,
-      transactionsApplied: status.transactionsApplied,
+      ...lagFigures(this.#tracker.status()),
     });
   }
 

@@ -1,5 +1,5 @@
 import { compareLsn, connectionLoss, walInsertLsnSql } from '@pgshift/pg';
-import { MigrationError, type ResolvedDatabase } from '@pgshift/plugin-api';
+import { lagFigures, MigrationError, type ResolvedDatabase } from '@pgshift/plugin-api';
 import type { LiveStatus } from '@pgshift/tasks';
 import { withReconnect } from './reconnect.js';
 import { type RunContext, replicationContext, replicatorFor } from './run-context.js';
@@ -27,15 +27,7 @@ function publishLive(run: RunContext, databases: ResolvedDatabase[]): void {
   for (const db of databases) {
     const status = run.replicators.get(db.name)?.status();
     live.databases[db.name] = status
-      ? {
-          appliedLsn: status.appliedLsn,
-          sourceLsn: status.sourceLsn,
-          lagBytes: status.lagBytes.toString(),
-          lagSeconds: status.lagSeconds,
-          applyRate: status.applyRate,
-          transactionsApplied: status.transactionsApplied,
-          ...(status.targetWrites ? { targetWrites: status.targetWrites } : {}),
-        }
+      ? { ...lagFigures(status), ...(status.targetWrites ? { targetWrites: status.targetWrites } : {}) }
       : {};
   }
   run.stateDir.writeLive(live);
