@@ -40,52 +40,71 @@ function deferred<T>() {
 }
 
 /**
- * Target side: `COPY ... FROM STDIN`. Once `ready` resolves the caller writes CopyData frames to
- * `socket` itself, then `finish()`; `done` resolves with the rows the target stored.
+ * What both sides of a forwarded COPY are to pg: a submittable that sends its text, counts the
+ * rows CommandComplete reports, and settles `done` when the session is ready again (or failed).
  */
-class CopyIn implements pg.Submittable {
-  readonly #ready = deferred<void>();
-  readonly #done = deferred<number>();
-  #connection: Connection | undefined;
+abstract class CopyCommand implements pg.Submittable {
+  protected readonly finished = deferred<number>();
+  protected connection: Connection | undefined;
   #rows = 0;
-  /** The target answered with an error (or its connection was lost). */
-  failed = false;
 
   constructor(readonly text: string) {}
 
-  get ready(): Promise<void> {
-    return this.#ready.promise;
-  }
   get done(): Promise<number> {
-    return this.#done.promise;
-  }
-  get socket(): Duplex {
-    return (this.#connection as Connection).stream;
+    return this.finished.promise;
   }
 
-  submit(connection: Connection): void {
-    this.#connection = connection;
-    connection.query(this.text);
-  }
+  abstract submit(connection: Connection): Error | undefined;
 
   /** pg replaces this with its query_timeout hook when one is configured. */
   callback(): void {}
 
-  handleCopyInResponse(): void {
-    this.#ready.resolve();
-  }
   handleCommandComplete(msg: unknown): void {
     this.#rows = copyRowCount(msg) ?? this.#rows;
   }
   handleReadyForQuery(): void {
     this.callback();
-    this.#done.resolve(this.#rows);
+    this.finished.resolve(this.#rows);
   }
   handleError(error: unknown): void {
     this.callback();
+    this.failedWith(error);
+    this.finished.reject(error);
+  }
+
+  /** What the side does when its server answers with an error, before `done` rejects. */
+  protected abstract failedWith(error: unknown): void;
+}
+
+/**
+ * Target side: `COPY ... FROM STDIN`. Once `ready` resolves the caller writes CopyData frames to
+ * `socket` itself, then `finish()`; `done` resolves with the rows the target stored.
+ */
+class CopyIn extends CopyCommand {
+  readonly #ready = deferred<void>();
+  /** The target answered with an error (or its connection was lost). */
+  failed = false;
+
+  get ready(): Promise<void> {
+    return this.#ready.promise;
+  }
+  get socket(): Duplex {
+    return (this.connection as Connection).stream;
+  }
+
+  submit(connection: Connection): undefined {
+    this.connection = connection;
+    connection.query(this.text);
+    return undefined;
+  }
+
+  handleCopyInResponse(): void {
+    this.#ready.resolve();
+  }
+
+  protected failedWith(error: unknown): void {
     this.failed = true;
     this.#ready.reject(error);
-    this.#done.reject(error);
   }
 
   finish(): void {
@@ -103,33 +122,28 @@ class CopyIn implements pg.Submittable {
  * takes over the socket's 'data' listener from pg for the duration of the copy and gives it back,
  * with the bytes after CopyDone (or from an ErrorResponse on), so pg reads the command's end.
  */
-export class CopyOutForward implements pg.Submittable {
-  readonly #done = deferred<number>();
-  #connection: Connection | undefined;
+export class CopyOutForward extends CopyCommand {
   #pgListener: DataListener | undefined;
   #listener: DataListener = (chunk) => this.#onData(chunk);
-  #rows = 0;
   #stopped = false;
   /** Current message: its code (0 = at a message boundary), length bytes read, body bytes left. */
   #code = 0;
   #lengthRead = 0;
   #length = 0;
   #bodyLeft = 0;
-  #resume = () => this.#connection?.stream.resume();
+  #resume = () => this.connection?.stream.resume();
 
   constructor(
-    readonly text: string,
+    text: string,
     private readonly sink: Duplex,
     private readonly onBytes: (bytes: number) => void,
-  ) {}
-
-  get done(): Promise<number> {
-    return this.#done.promise;
+  ) {
+    super(text);
   }
 
   /** An Error returned here is handed by pg to handleError, and the session stays usable. */
   submit(connection: Connection): Error | undefined {
-    this.#connection = connection;
+    this.connection = connection;
     const stream = connection.stream;
     const listeners = stream.listeners('data') as DataListener[];
     if (listeners.length !== 1)
@@ -141,19 +155,8 @@ export class CopyOutForward implements pg.Submittable {
     return undefined;
   }
 
-  callback(): void {}
-
-  handleCommandComplete(msg: unknown): void {
-    this.#rows = copyRowCount(msg) ?? this.#rows;
-  }
-  handleReadyForQuery(): void {
-    this.callback();
-    this.#done.resolve(this.#rows);
-  }
-  handleError(error: unknown): void {
-    this.callback();
+  protected failedWith(): void {
     this.#detach();
-    this.#done.reject(error);
   }
 
   /** No frame is half written to the sink: the next byte it receives may start a message. */
@@ -167,7 +170,7 @@ export class CopyOutForward implements pg.Submittable {
     if (!this.#pgListener) return;
     this.#stopped = true;
     this.sink.removeListener('drain', this.#resume);
-    this.#connection?.stream.pause();
+    this.connection?.stream.pause();
   }
 
   #onData(chunk: Buffer): void {
@@ -234,7 +237,7 @@ export class CopyOutForward implements pg.Submittable {
     flush(end);
     this.onBytes(bytes);
     if (!writable) {
-      this.#connection?.stream.pause();
+      this.connection?.stream.pause();
       this.sink.once('drain', this.#resume);
     }
   }
@@ -257,7 +260,7 @@ export class CopyOutForward implements pg.Submittable {
 
   #detach(): DataListener | undefined {
     const pgListener = this.#pgListener;
-    const stream = this.#connection?.stream;
+    const stream = this.connection?.stream;
     if (!pgListener || !stream) return undefined;
     this.#pgListener = undefined;
     this.#stopped = true;
