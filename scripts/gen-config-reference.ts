@@ -57,6 +57,8 @@ const CORE_DESCRIPTIONS: Record<string, string> = {
   'options.onApplyError':
     'When the target refuses a change while following: stop the run, or retry it from the durable position.',
   'options.applyRetries': 'With onApplyError: retry, attempts in a row before the run stops.',
+  'options.sequenceSyncSeconds':
+    "While following, how often the target's sequences are moved up to the source's values (never back), so a target promoted without finish is safe; 0 leaves them to finish.",
   'options.targetWrites':
     'Writes to the target by others than pgshift while following: detect (reported as they happen) or refuse.',
 };

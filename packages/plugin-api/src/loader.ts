@@ -67,6 +67,13 @@ export interface Loader {
   postData(ctx: LoadContext): Promise<void>;
   syncSequences(ctx: LoadContext): Promise<void>;
   /**
+   * While following: moves every target sequence up to the source's current value, never back,
+   * so a target promoted without `finish` hands out no value the source already gave. Called at
+   * `options.sequenceSyncSeconds`; returns how many sequences moved. A loader without it leaves
+   * sequences to `syncSequences` at finish.
+   */
+  advanceSequences?(ctx: LoadContext): Promise<number>;
+  /**
    * The migration is over (following drained, or the full copy done), just before the final
    * verify: enable what was held back while pgshift wrote to the target (event triggers, created
    * disabled). Idempotent.
@@ -80,7 +87,10 @@ export interface Loader {
   cleanup?(ctx: LoadContext): Promise<string | undefined>;
 }
 
-/** Every method of Loader, in the order the orchestrator calls them (`finish` is optional). */
+/**
+ * The methods of Loader the orchestrator calls in order (`finish` is optional; `advanceSequences`,
+ * called while following, is optional and not listed).
+ */
 export const LOADER_METHODS = [
   'preData',
   'copyData',

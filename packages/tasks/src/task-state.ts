@@ -22,6 +22,10 @@ export interface DatabaseState {
   /** The snapshot name the copy read (only valid while the slot's creating session lived). */
   snapshot?: string;
   copy?: CopySummary;
+  /** While following: when the target's sequences were last moved up to the source's. */
+  sequencesSyncedAt?: string;
+  /** How many sequences that round moved. */
+  sequencesAdvanced?: number;
 }
 
 /** What `status` shows while a run waits to reconnect. */

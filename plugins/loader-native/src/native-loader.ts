@@ -1,4 +1,5 @@
 import {
+  advanceSequences,
   applySequences,
   applyStatements,
   assertTargetNotOlder,
@@ -158,6 +159,13 @@ export class NativeLoader implements Loader {
     await this.#withBoth(ctx, async (source, target) => {
       const plan = await this.#plan(ctx, source);
       await applySequences(target, await readSequences(source, plan.sequences));
+    });
+  }
+
+  async advanceSequences(ctx: LoadContext): Promise<number> {
+    return await this.#withBoth(ctx, async (source, target) => {
+      const plan = await this.#plan(ctx, source);
+      return await advanceSequences(target, await readSequences(source, plan.sequences));
     });
   }
 

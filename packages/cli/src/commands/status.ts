@@ -54,12 +54,16 @@ function render({ state, live, runningPid }: TaskStatusReport): string {
       figures.lagSeconds === undefined ? '-' : `${figures.lagSeconds.toFixed(1)}s`,
       figures.applyRate === undefined ? '-' : `${figures.applyRate.toFixed(0)} tx/s`,
       db.copy ? `${db.copy.rows} rows` : '-',
+      db.sequencesSyncedAt ? `${db.sequencesSyncedAt} (${db.sequencesAdvanced ?? 0} moved)` : '-',
     ];
   });
   if (rows.length > 0) {
     lines.push(
       '',
-      table(['DATABASE', 'PHASE', 'APPLIED LSN', 'LAG', 'LAG TIME', 'APPLY RATE', 'COPIED'], rows),
+      table(
+        ['DATABASE', 'PHASE', 'APPLIED LSN', 'LAG', 'LAG TIME', 'APPLY RATE', 'COPIED', 'SEQUENCES SYNCED'],
+        rows,
+      ),
     );
   }
   const writes = Object.entries(live?.databases ?? {}).flatMap(([name, figures]) =>

@@ -68,7 +68,7 @@ export function startCli(args: string[]): BackgroundRun {
 interface StateFile {
   status: string;
   stage: string;
-  databases: Record<string, { phase: string }>;
+  databases: Record<string, { phase: string; sequencesSyncedAt?: string }>;
 }
 
 /** The exit code, or an error with everything the process printed when it has not exited in time. */

@@ -43,6 +43,9 @@ export const DEFAULT_OPTIONS = {
   onApplyError: 'stop',
   applyRetries: 5,
   targetWrites: 'detect',
+  // A promoted target is at most this far behind on sequences; each round costs one read per
+  // sequence on the source and one statement per sequence on the target.
+  sequenceSyncSeconds: 10,
 } as const;
 
 /** The core of the config schema; plugin schemas are checked against their own blocks. */
@@ -111,6 +114,7 @@ export const coreSchema: JsonSchema = {
         onApplyError: { type: 'string', enum: ['stop', 'retry'] },
         applyRetries: { type: 'integer', minimum: 1, maximum: 10000 },
         targetWrites: { type: 'string', enum: ['detect', 'refuse'] },
+        sequenceSyncSeconds: { type: 'integer', minimum: 0, maximum: 86400 },
       },
     },
   },

@@ -48,6 +48,8 @@ export interface TaskOptions {
   onApplyError: 'stop' | 'retry';
   /** With onApplyError: retry, how many times in a row before the run stops. */
   applyRetries: number;
+  /** While following, target sequences are moved up to the source's this often (0: only at finish). */
+  sequenceSyncSeconds: number;
   /** Writes to the target by others while following: reported (detect) or refused (refuse). */
   targetWrites: 'detect' | 'refuse';
   [key: string]: unknown;

@@ -3,6 +3,7 @@ import { lagFigures, MigrationError, type ResolvedDatabase } from '@pgshift/plug
 import type { LiveStatus } from '@pgshift/tasks';
 import { withReconnect } from './reconnect.js';
 import { type RunContext, replicationContext, replicatorFor } from './run-context.js';
+import { startSequenceSync } from './sequence-sync.js';
 
 export type FollowOutcome = 'finish' | 'cancel' | 'interrupted';
 
@@ -137,6 +138,7 @@ export async function followAll(
       );
     }
   }, options.pollMs);
+  const stopSequenceSync = startSequenceSync(run, databases);
 
   try {
     const results = await Promise.allSettled(followers);
@@ -149,6 +151,7 @@ export async function followAll(
     return outcome ?? 'interrupted';
   } finally {
     clearInterval(poller);
+    await stopSequenceSync();
     run.signal.removeEventListener('abort', onParentAbort);
     publishLive(run, databases);
   }

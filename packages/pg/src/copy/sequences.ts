@@ -48,3 +48,30 @@ export async function applySequences(client: pg.Client, values: readonly Sequenc
     ]);
   }
 }
+
+/**
+ * Moves each target sequence up to the source's value, never back: a sequence the target already
+ * has at or past that point (its own calls, or a later value set before) is left alone. Safe to
+ * run at any moment while following, so a target promoted without `finish` hands out no value the
+ * source already gave. Returns how many sequences moved. The target is 10 or later (pg_sequences).
+ */
+export async function advanceSequences(client: pg.Client, values: readonly SequenceValue[]): Promise<number> {
+  let advanced = 0;
+  for (const v of values) {
+    // A sequence's position is the last value it handed out, or one step before its start value
+    // when it has handed out none; `ahead` compares positions in the sequence's own direction.
+    const { rowCount } = await client.query(
+      `SELECT pg_catalog.setval(pg_catalog.format('%I.%I', s.schemaname, s.sequencename)::regclass, $3::bigint, $4)
+         FROM pg_catalog.pg_sequences s
+        WHERE s.schemaname = $1 AND s.sequencename = $2
+          AND CASE WHEN s.increment_by > 0
+                   THEN (CASE WHEN $4 THEN $3::numeric ELSE $3::numeric - s.increment_by END)
+                        > coalesce(s.last_value::numeric, s.start_value::numeric - s.increment_by)
+                   ELSE (CASE WHEN $4 THEN $3::numeric ELSE $3::numeric - s.increment_by END)
+                        < coalesce(s.last_value::numeric, s.start_value::numeric - s.increment_by) END`,
+      [v.schema, v.name, v.lastValue, v.isCalled],
+    );
+    advanced += rowCount ?? 0;
+  }
+  return advanced;
+}
