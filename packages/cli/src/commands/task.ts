@@ -143,6 +143,9 @@ function renderShow(record: TaskRecord): string {
     );
   } else if (p.copied) lines.push(`copied:   ${p.copied.rows} rows, ${formatBytes(p.copied.bytes)}`);
   if (p.etaSeconds !== undefined) lines.push(`eta:      ${Math.ceil(p.etaSeconds)}s`);
+  for (const [name, db] of Object.entries(record.run?.databases ?? {}))
+    if (db.sequencesSyncedAt)
+      lines.push(`sequences: ${name} synced at ${db.sequencesSyncedAt} (${db.sequencesAdvanced ?? 0} moved)`);
   const dbs = Object.entries(p.databases ?? {});
   if (dbs.length > 0) {
     lines.push(
