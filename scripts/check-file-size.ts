@@ -6,27 +6,13 @@
  *
  * Run by `pnpm test` (and alone as `pnpm check:file-size`); prints each offending path.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { ROOT, sourceFiles } from './source-files.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const FOLDERS = ['packages', 'plugins', 'conformance', 'bench', 'scripts'];
 const MAX_LINES = 400;
 const MARKER = '// Over 400 lines because';
 const MARKER_WITHIN = 5;
-/** Folders never walked: dependencies, build output, and tests (held to no size). */
-const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'test']);
-
-function* typeScriptFiles(dir: string): Generator<string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_FOLDERS.has(entry.name)) yield* typeScriptFiles(path);
-    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
-      yield path;
-    }
-  }
-}
 
 /** Lines as `wc -l` counts them: a last line without its newline still counts. */
 function lineCount(text: string): number {
@@ -39,12 +25,11 @@ function saysWhy(text: string): boolean {
 }
 
 const offenders: { path: string; lines: number }[] = [];
-for (const folder of FOLDERS)
-  for (const file of typeScriptFiles(join(ROOT, folder))) {
-    const text = readFileSync(file, 'utf8');
-    const lines = lineCount(text);
-    if (lines > MAX_LINES && !saysWhy(text)) offenders.push({ path: relative(ROOT, file), lines });
-  }
+for (const file of sourceFiles()) {
+  const text = readFileSync(file, 'utf8');
+  const lines = lineCount(text);
+  if (lines > MAX_LINES && !saysWhy(text)) offenders.push({ path: relative(ROOT, file), lines });
+}
 
 if (offenders.length > 0) {
   console.error(
