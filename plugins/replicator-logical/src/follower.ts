@@ -73,6 +73,10 @@ export class Follower {
       target: await openClient(ctx.target.route.connection({ database }), 'pgshift-apply'),
       stream: new ReplicationStream(ctx.source.route.connection({ database, replication: true })),
     };
+    // An idle apply session would learn that the target went away only when next used, which with
+    // a quiet source can be never: its connection's error ends the loop now, and the reconnect
+    // policy takes over as for any lost connection.
+    sessions.target.on('error', (error) => this.#signal.fail(error));
     const ack = new Acknowledger(sessions.stream, this.#tracker, start.position);
     const timers: NodeJS.Timeout[] = [];
     const onAbort = () => this.#signal.kick();
