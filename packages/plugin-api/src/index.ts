@@ -20,6 +20,7 @@ export * from './replicator.js';
 export * from './secret.js';
 export * from './selection.js';
 export * from './server.js';
+export * from './throttle.js';
 export * from './tokens.js';
 export * from './version-policy.js';
 export * from './well-known-tokens.js';

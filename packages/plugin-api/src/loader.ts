@@ -2,6 +2,7 @@ import type { Logger } from './logger.js';
 import type { ProgressSink } from './progress.js';
 import type { ResolvedDatabase } from './selection.js';
 import type { ServerHandle } from './server.js';
+import type { Throttle } from './throttle.js';
 
 /** What to do when a full copy resumes and the snapshot it was reading is gone. */
 export type LostSnapshotChoice = 'fail' | 'restart' | 'per-table';
@@ -44,6 +45,11 @@ export interface LoadContext {
   progress: ProgressSink;
   logger: Logger;
   signal?: AbortSignal;
+  /**
+   * The task's copy limit (`options.limits.copy`): the rows and COPY bytes read from the source are
+   * taken from it. Absent: no limit.
+   */
+  throttle?: Throttle;
 }
 
 export interface CopySummary {

@@ -2,6 +2,7 @@ import type { Logger } from './logger.js';
 import type { ProgressSink } from './progress.js';
 import type { ResolvedDatabase } from './selection.js';
 import type { ServerHandle } from './server.js';
+import type { Throttle } from './throttle.js';
 import type { DecoderChoice, VersionCapabilities } from './version-policy.js';
 
 export interface ReplicationContext {
@@ -22,6 +23,8 @@ export interface ReplicationContext {
   targetWrites?: 'detect' | 'refuse';
   progress: ProgressSink;
   logger: Logger;
+  /** The task's apply limit (`options.limits.apply`): rows and bytes of changes applied. Absent: none. */
+  throttle?: Throttle;
 }
 
 /** A freshly created slot whose exported snapshot is still alive. */

@@ -13,8 +13,10 @@ export { StoreStateDir } from './store-state-dir.js';
 export { configFileFor, readConfigForRecord } from './stored-config.js';
 export * from './task-record.js';
 export type { TaskRun, TaskRunner, TaskRunOutcome } from './task-runner.js';
+export { combineChanges, describeChange, describeLimits, mergeLimits, sameLimits } from './task-limits.js';
 export {
   type ChecksToStore,
+  changeTaskLimits,
   requestControl,
   storedChecks,
   TaskStateError,

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Stage, TargetWrite } from '@pgshift/plugin-api';
+import type { Stage, TargetWrite, TaskLimits } from '@pgshift/plugin-api';
 import { PgshiftError } from '@pgshift/plugin-api';
+import { combineChanges } from './task-limits.js';
 import type { DatabaseState, TaskState, TaskStatus } from './task-state.js';
 
 /** Writes through a temporary file and a rename, so a crash never leaves a half-written file. */
@@ -53,7 +54,8 @@ export interface LiveStatus {
 
 /**
  * A task's state directory: `state.json` (durable progress), `control.json` (finish/cancel
- * requests from other terminals), `live.json` (figures for `status`) and `run.lock`.
+ * requests from other terminals), `limits.json` (rate limits set by `pgshift set`), `live.json`
+ * (figures for `status`) and `run.lock`.
  */
 export class StateDir {
   readonly path: string;
@@ -107,6 +109,22 @@ export class StateDir {
 
   clearControl(): void {
     rmSync(join(this.path, 'control.json'), { force: true });
+  }
+
+  /**
+   * Records a change of the task's rate limits (`pgshift set`), laid over earlier ones; the running
+   * process reads it within a second or two, a later run at its start.
+   */
+  changeLimits(change: TaskLimits): TaskLimits {
+    this.ensure();
+    const limits = combineChanges(this.readLimits(), change);
+    writeAtomically(join(this.path, 'limits.json'), JSON.stringify(limits));
+    return limits;
+  }
+
+  /** The limit changes recorded for the task (0 lifts a limit of the config), if any. */
+  readLimits(): TaskLimits | undefined {
+    return readJson<TaskLimits>(join(this.path, 'limits.json'));
   }
 
   writeLive(live: LiveStatus): void {

@@ -1,4 +1,4 @@
-import type { Stage } from '@pgshift/plugin-api';
+import type { Stage, TaskLimits } from '@pgshift/plugin-api';
 import { type ControlRequest, type LiveStatus, StateDir } from './state-dir.js';
 import type { TaskLifecycle, TaskRecord } from './task-record.js';
 import type { TaskState, TaskStatus } from './task-state.js';
@@ -16,12 +16,13 @@ const STATUS_OF_RUN: Record<TaskStatus, TaskLifecycle> = {
 /**
  * The run's state directory, mirrored into the task store: every state.json write goes to the
  * record too (its transitions become task history with their times), and finish/cancel requests
- * come from the record, so they work from any machine.
+ * and limit changes come from the record, so they work from any machine.
  */
 export class StoreStateDir extends StateDir {
   private pending: Promise<unknown> = Promise.resolve();
   private mirrored: number;
   private control: ControlRequest | undefined;
+  private limits: TaskLimits | undefined;
   /** Set once a write to the store failed; the worker reports it. */
   lastError: unknown;
 
@@ -94,6 +95,15 @@ export class StoreStateDir extends StateDir {
   /** The worker refreshes the request from the record while the run lasts. */
   setControl(control: ControlRequest | undefined): void {
     this.control = control;
+  }
+
+  override readLimits(): TaskLimits | undefined {
+    return this.limits;
+  }
+
+  /** The worker refreshes the limit changes (`task set`) from the record while the run lasts. */
+  setLimits(limits: TaskLimits | undefined): void {
+    this.limits = limits;
   }
 
   override clearControl(): void {

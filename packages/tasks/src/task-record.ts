@@ -1,4 +1,4 @@
-import type { CheckResult, MigrationMode, Stage } from '@pgshift/plugin-api';
+import type { CheckResult, MigrationMode, Stage, TaskLimits } from '@pgshift/plugin-api';
 import type { ControlRequest, LiveStatus } from './state-dir.js';
 import type { TaskState } from './task-state.js';
 
@@ -78,6 +78,8 @@ export interface TaskRecord {
   run?: TaskState;
   live?: TaskLive;
   control?: ControlRequest;
+  /** Rate limit changes made by `task set`, laid over the config's (0 lifts a limit). */
+  limits?: TaskLimits;
   worker?: WorkerClaim;
   error?: { code: string; message: string; remedy?: string };
   /** Which worker copied which tables, when the copy was spread over workers. */

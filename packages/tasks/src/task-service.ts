@@ -1,4 +1,5 @@
-import { PgshiftError } from '@pgshift/plugin-api';
+import { PgshiftError, type TaskLimits } from '@pgshift/plugin-api';
+import { combineChanges, describeChange } from './task-limits.js';
 import {
   ACTIVE_STATUSES,
   FINAL_STATUSES,
@@ -60,6 +61,26 @@ export async function requestControl(
     return true;
   });
   return { record, immediate };
+}
+
+/**
+ * Changes a task's rate limits (`task set`): recorded on the task, laid over its config's, with a
+ * history entry. The worker running it passes them to the run within a second or two; a task
+ * not started yet runs with them.
+ */
+export async function changeTaskLimits(store: TaskStore, name: string, change: TaskLimits): Promise<TaskRecord> {
+  return store.update(name, (r) => {
+    if (r.status === 'completed' || r.status === 'cancelled')
+      throw new TaskStateError(`task ${name} has ${r.status === 'completed' ? 'completed' : 'been cancelled'}`, 'limits apply to a task that still runs or will run');
+    r.limits = combineChanges(r.limits, change);
+    r.history.push({
+      status: r.status,
+      ...(r.stage === undefined ? {} : { stage: r.stage }),
+      at: new Date().toISOString(),
+      note: `limits set: ${describeChange(change)}`,
+    });
+    return true;
+  });
 }
 
 /** Waits until a task reaches one of `statuses` (or the timeout). */

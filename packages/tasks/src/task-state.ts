@@ -1,4 +1,4 @@
-import type { CopySummary, MigrationMode, Stage } from '@pgshift/plugin-api';
+import type { CopySummary, MigrationMode, Stage, TaskLimits } from '@pgshift/plugin-api';
 
 export type TaskStatus = 'running' | 'following' | 'finishing' | 'completed' | 'cancelled' | 'failed';
 
@@ -62,6 +62,8 @@ export interface TaskState {
   rolesCopied?: boolean;
   /** Why the task failed, and what to do; cleared when a run resumes it. */
   error?: { code: string; message: string; remedy?: string; details?: Record<string, unknown> };
+  /** The rate limits the run applies (the config's, with changes made while it runs); {} = none. */
+  limits?: TaskLimits;
   /** Set while the run waits for a lost connection to come back; cleared once it has. */
   reconnecting?: Reconnecting;
   summary?: Record<string, unknown>;

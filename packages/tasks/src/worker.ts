@@ -235,6 +235,7 @@ async function runClaimed(claimed: ClaimedTask, workerId: string, options: Worke
         .then((r) => {
           if (lostClaim) controller.abort();
           stateDir?.setControl(r.control);
+          stateDir?.setLimits(r.limits);
           // Cancel outside of following: stop the run; following handles cancel itself.
           if (r.control?.request === 'cancel' && r.run?.status !== 'following' && !cancelledByUser) {
             cancelledByUser = true;
@@ -252,6 +253,7 @@ async function runClaimed(claimed: ClaimedTask, workerId: string, options: Worke
     const existing = rehydrate(dirs.run, claimed.record.run);
     stateDir = new StoreStateDir(dirs.run, store, name, workerId, existing);
     stateDir.setControl(claimed.record.control);
+    stateDir.setLimits(claimed.record.limits);
     const extra = options.progress?.(name);
     const progress: ProgressSink = {
       emit(event) {

@@ -85,6 +85,7 @@ export class NativeLoader implements Loader {
       progress: ctx.progress,
       logger: ctx.logger,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(ctx.throttle ? { throttle: ctx.throttle } : {}),
     });
     return {
       tables: result.tables,

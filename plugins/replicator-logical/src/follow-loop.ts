@@ -1,11 +1,12 @@
 import { lsnToBigInt } from '@pgshift/pg';
-import type { FollowControl } from '@pgshift/plugin-api';
+import type { FollowControl, Throttle } from '@pgshift/plugin-api';
 import type { Acknowledger } from './acknowledger.js';
 import type { Applier } from './applier.js';
 import type { ChangeRouter } from './change-router.js';
 import type { GroupBuilder } from './group-builder.js';
 import type { LagTracker } from './lag-tracker.js';
 import type { LoopSignal } from './loop-signal.js';
+import type { Change } from './model.js';
 import type { QueueItem, ReceiveQueue } from './receive-queue.js';
 
 export interface LoopParts {
@@ -17,6 +18,16 @@ export interface LoopParts {
   applier: Applier;
   ack: Acknowledger;
   tracker: LagTracker;
+  /** The task's apply limit: each item's data changes and wire bytes are taken from it. */
+  throttle?: Throttle | undefined;
+}
+
+/** Rows an item changes, for the apply limit: inserts, updates and deletes (a truncate counts one). */
+function dataChanges(changes: readonly Change[]): number {
+  let rows = 0;
+  for (const change of changes)
+    if (change.kind !== 'begin' && change.kind !== 'commit' && change.kind !== 'relation') rows++;
+  return rows;
 }
 
 /** How long the loop sleeps with nothing to do, unless something arrives. */
@@ -73,6 +84,11 @@ export class FollowLoop {
         if (item.lsn > tracker.caughtUpTo) tracker.caughtUpTo = item.lsn;
       }
       return;
+    }
+    // Unlimited, nothing is counted or awaited here: the hot path stays as it was.
+    if (this.#p.throttle?.limited) {
+      const wait = this.#p.throttle.take(dataChanges(item.changes), item.bytes);
+      if (wait) await wait;
     }
     for (const change of item.changes) {
       const slow = router.handle(change);

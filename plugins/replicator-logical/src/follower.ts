@@ -157,7 +157,8 @@ export class Follower {
       relationsAnnounced: decoder.format === 'pgoutput',
     });
     const [control, signal, tracker] = [this.#control, this.#signal, this.#tracker];
-    return new FollowLoop({ control, signal, queue, groups, router, applier, ack, tracker });
+    const throttle = ctx.throttle;
+    return new FollowLoop({ control, signal, queue, groups, router, applier, ack, tracker, throttle });
   }
 
   /** The apply session, opened, with the catalog of the target's tables. */

@@ -24,6 +24,16 @@ const endpoint: JsonSchema = {
   },
 };
 
+/** A rate limit of `options.limits`: absent or 0 is unlimited. */
+const rateLimit: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    rowsPerSecond: { type: 'number', minimum: 0 },
+    megabytesPerSecond: { type: 'number', minimum: 0 },
+  },
+};
+
 /** Defaults of `options`; `stateDir` is computed from the config file's place and the task name. */
 export const DEFAULT_OPTIONS = {
   jobs: 4,
@@ -115,6 +125,11 @@ export const coreSchema: JsonSchema = {
         applyRetries: { type: 'integer', minimum: 1, maximum: 10000 },
         targetWrites: { type: 'string', enum: ['detect', 'refuse'] },
         sequenceSyncSeconds: { type: 'integer', minimum: 0, maximum: 86400 },
+        limits: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { copy: rateLimit, apply: rateLimit },
+        },
       },
     },
   },

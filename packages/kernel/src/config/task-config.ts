@@ -3,6 +3,7 @@ import type {
   MigrationMode,
   ObjectSelection,
   PluginDefinition,
+  TaskLimits,
 } from '@pgshift/plugin-api';
 
 /*
@@ -52,6 +53,8 @@ export interface TaskOptions {
   sequenceSyncSeconds: number;
   /** Writes to the target by others while following: reported (detect) or refused (refuse). */
   targetWrites: 'detect' | 'refuse';
+  /** Rows/s and MB/s for the copy and for apply, one bucket per task each; absent = unlimited. */
+  limits?: TaskLimits;
   [key: string]: unknown;
 }
 

@@ -10,6 +10,7 @@ import type {
 } from '@pgshift/plugin-api';
 import type { CopyShare, StateDir, TaskState } from '@pgshift/tasks';
 import type { LoadedTask } from '../loaded-task.js';
+import type { TaskThrottles } from '../throttle/task-throttles.js';
 import { loaderJobs } from '../plugins/capability-rules.js';
 import type { MigrationDeps } from './migration-deps.js';
 import { replicationName } from './names.js';
@@ -37,6 +38,8 @@ export interface RunContext {
   copyShare?: CopyShare;
   /** Databases created on the target get the source's owner, grants and settings (see copyRoles). */
   copyGlobals?: boolean;
+  /** The task's rate limits: one bucket for the copy, one for apply (options.limits, `pgshift set`). */
+  throttles?: TaskThrottles;
 }
 
 export function loadContext(run: RunContext, database: ResolvedDatabase, snapshot?: string): LoadContext {
@@ -60,6 +63,7 @@ export function loadContext(run: RunContext, database: ResolvedDatabase, snapsho
     progress: run.progress,
     logger: run.task.logger.child({ database: database.name }),
     signal: run.signal,
+    ...(run.throttles ? { throttle: run.throttles.copy } : {}),
   };
 }
 
@@ -80,6 +84,7 @@ export function replicationContext(run: RunContext, database: ResolvedDatabase):
     targetWrites: run.task.config.options.targetWrites,
     progress: run.progress,
     logger: run.task.logger.child({ database: database.name }),
+    ...(run.throttles ? { throttle: run.throttles.apply } : {}),
   };
 }
 

@@ -22,6 +22,7 @@ import {
 } from '@pgshift/tasks';
 import type { CheckReport } from '../checks/run-checks.js';
 import type { LoadedTask } from '../loaded-task.js';
+import { TaskThrottles } from '../throttle/task-throttles.js';
 import {
   type ResumePoint,
   requireDeclaredCapabilities,
@@ -96,6 +97,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
   stateDir.ensure();
   const releaseLock = acquireRunLock(stateDir.path, config.task.name);
   let recorded: TaskState | undefined;
+  let throttles: TaskThrottles | undefined;
   try {
     let state = stateDir.readState();
     const resuming = state !== undefined && resumable(state);
@@ -158,6 +160,8 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
       reconnect: reconnectPolicy(config.options),
       ...(options.copyShare ? { copyShare: options.copyShare } : {}),
     };
+    throttles = new TaskThrottles(config.options.limits, { stateDir, state, logger: task.logger, progress });
+    run.throttles = throttles.watch(run.signal);
 
     const selection = await options.deps.resolveSelection(source, config.objects);
     // A cancel recorded while no process ran the task comes first: a task whose apply keeps
@@ -215,6 +219,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
     if (recorded) recordError(stateDir, recorded, error, task);
     throw error;
   } finally {
+    throttles?.close();
     releaseLock();
     await task.close();
   }

@@ -1,3 +1,4 @@
+import type { Throttle } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { quoteIdent } from '../quote.js';
 import { forwardCopy } from './copy-forward.js';
@@ -84,7 +85,8 @@ function columnList(columns: string): string {
  * Streams one chunk from a source session (already inside its snapshot transaction) into the target
  * session's open transaction, the source's CopyData frames written to the target socket as they
  * arrive (see copy-forward.ts). Backpressure holds: the source socket pauses while the target's is
- * full, so memory stays bounded by the sockets' buffers.
+ * full, so memory stays bounded by the sockets' buffers. With a throttle (the task's copy limit)
+ * it also pauses while the throttle says to wait.
  */
 export async function pumpChunk(
   source: pg.Client,
@@ -93,6 +95,7 @@ export async function pumpChunk(
   chunk: ChunkSpec,
   onBytes: (bytes: number) => void,
   format: CopyFormat = {},
+  throttle?: Throttle,
 ): Promise<{ rows: number; bytes: number }> {
   // Resolves only once both servers completed their command (CommandComplete and ReadyForQuery),
   // so a source that died after its last row is caught before the chunk is committed.
@@ -102,6 +105,7 @@ export async function pumpChunk(
     sourceCopySql(table, chunk, format),
     targetCopySql(table, format),
     onBytes,
+    throttle,
   );
   if (copied.sourceRows !== copied.targetRows) {
     throw new Error(`the source sent ${copied.sourceRows} rows but the target received ${copied.targetRows}`);

@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import type { Throttle } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { frontendMessage, MESSAGE } from '../protocol-messages.js';
 
@@ -12,6 +13,8 @@ import { frontendMessage, MESSAGE } from '../protocol-messages.js';
  * into a buffer of its own (pg-copy-streams parses every row into a new Buffer and frames it again).
  * Backpressure: when the target socket's buffer is full the source socket is paused until it
  * drains, so memory stays bounded by the two sockets' buffers whatever the table size.
+ * A throttle (the task's copy limit) is charged with each read's CopyData messages (one per row)
+ * and bytes, and the source socket stays paused while it says to wait.
  */
 
 const { copyData: COPY_DATA, copyDone: COPY_DONE, errorResponse: ERROR_RESPONSE } = MESSAGE;
@@ -131,14 +134,32 @@ export class CopyOutForward extends CopyCommand {
   #lengthRead = 0;
   #length = 0;
   #bodyLeft = 0;
-  #resume = () => this.connection?.stream.resume();
+  /** Reasons the source socket is paused: the sink is full, the throttle says to wait. */
+  #holds = 0;
+  #resume = () => {
+    if (--this.#holds === 0 && !this.#stopped) this.connection?.stream.resume();
+  };
 
   constructor(
     text: string,
     private readonly sink: Duplex,
     private readonly onBytes: (bytes: number) => void,
+    private readonly throttle?: Throttle,
   ) {
     super(text);
+  }
+
+  #hold(): void {
+    if (this.#holds++ === 0) this.connection?.stream.pause();
+  }
+
+  /** Counts what was read; `waiting`: hold the socket while the throttle says to wait. */
+  #read(rows: number, bytes: number, waiting: boolean): void {
+    this.onBytes(bytes);
+    const wait = this.throttle?.take(rows, bytes);
+    if (!wait || !waiting) return;
+    this.#hold();
+    void wait.then(this.#resume);
   }
 
   /** An Error returned here is handed by pg to handleError, and the session stays usable. */
@@ -178,6 +199,7 @@ export class CopyOutForward extends CopyCommand {
     const end = chunk.length;
     let pos = 0;
     let bytes = 0;
+    let rows = 0;
     // Start of the run of CopyData bytes in this chunk still to be written (-1: none).
     let run = this.#code === COPY_DATA ? 0 : -1;
     let writable = true;
@@ -195,7 +217,7 @@ export class CopyOutForward extends CopyCommand {
           if (code === ERROR_RESPONSE) {
             // pg parses the error and calls handleError; nothing after it belongs to the copy.
             this.#handBack(chunk.subarray(pos));
-            this.onBytes(bytes);
+            this.#read(rows, bytes, false);
             return;
           }
         }
@@ -221,25 +243,28 @@ export class CopyOutForward extends CopyCommand {
         this.#bodyLeft -= n;
         if (this.#bodyLeft > 0) continue;
         if (this.#messageEnded(chunk, pos, flush)) {
-          this.onBytes(bytes);
+          this.#read(rows, bytes, false);
           return;
         }
         continue;
       }
       // The length was just read: the body follows.
       this.#bodyLeft = this.#length - 4;
-      if (this.#code === COPY_DATA) bytes += this.#bodyLeft;
+      if (this.#code === COPY_DATA) {
+        bytes += this.#bodyLeft;
+        rows++;
+      }
       if (this.#bodyLeft === 0 && this.#messageEnded(chunk, pos, flush)) {
-        this.onBytes(bytes);
+        this.#read(rows, bytes, false);
         return;
       }
     }
     flush(end);
-    this.onBytes(bytes);
     if (!writable) {
-      this.connection?.stream.pause();
+      this.#hold();
       this.sink.once('drain', this.#resume);
     }
+    this.#read(rows, bytes, true);
   }
 
   /** At the end of a message: true when it was CopyDone and the socket went back to pg. */
@@ -293,15 +318,21 @@ export async function forwardCopy(
   sourceSql: string,
   targetSql: string,
   onBytes: (bytes: number) => void,
+  throttle?: Throttle,
 ): Promise<ForwardedCopy> {
   const copyIn = new CopyIn(targetSql);
   target.query(copyIn);
   await copyIn.ready;
   let bytes = 0;
-  const copyOut = new CopyOutForward(sourceSql, copyIn.socket, (n) => {
-    bytes += n;
-    if (n > 0) onBytes(n);
-  });
+  const copyOut = new CopyOutForward(
+    sourceSql,
+    copyIn.socket,
+    (n) => {
+      bytes += n;
+      if (n > 0) onBytes(n);
+    },
+    throttle,
+  );
   source.query(copyOut);
   // The target may fail mid-stream (a value it rejects): stop reading the source then.
   const targetFailed = copyIn.done.then(

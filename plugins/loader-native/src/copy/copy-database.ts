@@ -16,7 +16,14 @@ import {
   snapshotAlive,
   type TableInfo,
 } from '@pgshift/pg';
-import type { CopySummary, Logger, LostSnapshotChoice, ProgressSink, TableRef } from '@pgshift/plugin-api';
+import type {
+  CopySummary,
+  Logger,
+  LostSnapshotChoice,
+  ProgressSink,
+  TableRef,
+  Throttle,
+} from '@pgshift/plugin-api';
 import { nullProgress, PgshiftError, silentLogger } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { planChunks } from './plan.js';
@@ -58,6 +65,8 @@ export interface CopyDatabaseOptions {
   progressIntervalMs?: number;
   logger?: Logger;
   signal?: AbortSignal;
+  /** The task's copy limit, shared by every worker: rows and COPY bytes read from the source. */
+  throttle?: Throttle;
   /** Test seams: called after a chunk's rows are in the target transaction, and after its commit. */
   hooks?: {
     chunkCopied?: (chunk: ChunkSpec) => Promise<void> | void;
@@ -256,6 +265,7 @@ async function runChunks(
               progress.bytes(chunk.table, n);
             },
             { binary, freeze },
+            options.throttle,
           );
           rows = copied.rows;
           await options.hooks?.chunkCopied?.(chunk);
