@@ -61,10 +61,13 @@ const CORE_DESCRIPTIONS: Record<string, string> = {
     "While following, how often the target's sequences are moved up to the source's values (never back), so a target promoted without finish is safe; 0 leaves them to finish.",
   'options.limits':
     'Rate limits for the whole task, each shared by all its workers; absent or 0 = unlimited. Changed while the task runs by `pgshift set` or `pgshift task set`.',
-  'options.limits.copy': 'The full copy: rows and COPY bytes read from the source, over every copy job of the task.',
+  'options.limits.copy':
+    'The full copy: rows and COPY bytes read from the source, over every copy job of the task.',
   'options.limits.copy.rowsPerSecond': 'Rows per second the copy reads from the source.',
-  'options.limits.copy.megabytesPerSecond': 'Megabytes (10^6 bytes) of COPY data per second read from the source.',
-  'options.limits.apply': 'Following: rows and bytes of the changes applied to the target, over every database of the task.',
+  'options.limits.copy.megabytesPerSecond':
+    'Megabytes (10^6 bytes) of COPY data per second read from the source.',
+  'options.limits.apply':
+    'Following: rows and bytes of the changes applied to the target, over every database of the task.',
   'options.limits.apply.rowsPerSecond': 'Changed rows per second applied to the target.',
   'options.limits.apply.megabytesPerSecond':
     'Megabytes (10^6 bytes) per second of changes applied, as they came from the source.',

@@ -175,6 +175,47 @@ plugins: ["${direct}", { use: "${fixture('fixture-check-a')}", options: { token:
     expect(config.options.stateDir).toBe(`${tmp.dir}/.pgshift/shop-move`);
   });
 
+  it('checks options.limits field by field, naming each path and the remedy, and takes a valid one', async () => {
+    const bad = tmp.write(
+      'limits-bad.yaml',
+      `task: { name: t }
+source: { access: fixture-direct, host: h, user: u }
+target: { access: fixture-direct, host: h, user: u }
+plugins: ["${direct}"]
+options:
+  limits:
+    copy: { megabytesPerSecond: -5, rowsPerSecond: fast }
+    apply: { mbps: 3 }
+    sync: {}
+`,
+    );
+    expect(await problemsOf(bad)).toEqual(
+      expect.arrayContaining([
+        'options.limits.copy.megabytesPerSecond: must be a number of at least 0',
+        'options.limits.copy.rowsPerSecond: must be a number',
+        'options.limits.apply: unknown field "mbps" (allowed: rowsPerSecond, megabytesPerSecond)',
+        'options.limits: unknown field "sync" (allowed: copy, apply)',
+      ]),
+    );
+    const error = await load(bad).catch((e: unknown) => e);
+    expect((error as ConfigError).remedy).toContain('pgshift config validate');
+
+    const good = tmp.write(
+      'limits-good.yaml',
+      `task: { name: t }
+source: { access: fixture-direct, host: h, user: u }
+target: { access: fixture-direct, host: h, user: u }
+plugins: ["${direct}"]
+options: { limits: { copy: { megabytesPerSecond: 20 }, apply: { rowsPerSecond: 5000, megabytesPerSecond: 0 } } }
+`,
+    );
+    const { config } = await load(good);
+    expect(config.options.limits).toEqual({
+      copy: { megabytesPerSecond: 20 },
+      apply: { rowsPerSecond: 5000, megabytesPerSecond: 0 },
+    });
+  });
+
   it('reports an unset env var and an unreadable secret file with their paths', async () => {
     delete process.env.PGSHIFT_TEST_UNSET;
     const file = tmp.write(

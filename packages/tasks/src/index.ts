@@ -11,9 +11,9 @@ export { acquireRunLock, runningOwner } from './run-lock.js';
 export { type ControlRequest, type LiveStatus, StateDir } from './state-dir.js';
 export { StoreStateDir } from './store-state-dir.js';
 export { configFileFor, readConfigForRecord } from './stored-config.js';
+export { combineChanges, describeChange, describeLimits, mergeLimits, sameLimits } from './task-limits.js';
 export * from './task-record.js';
 export type { TaskRun, TaskRunner, TaskRunOutcome } from './task-runner.js';
-export { combineChanges, describeChange, describeLimits, mergeLimits, sameLimits } from './task-limits.js';
 export {
   type ChecksToStore,
   changeTaskLimits,

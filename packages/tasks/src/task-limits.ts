@@ -57,9 +57,13 @@ export function describeChange(change: TaskLimits): string {
   for (const direction of DIRECTIONS) {
     const limit = change[direction];
     if (limit?.megabytesPerSecond !== undefined)
-      parts.push(`${direction} ${limit.megabytesPerSecond > 0 ? `${limit.megabytesPerSecond} MB/s` : 'MB/s unlimited'}`);
+      parts.push(
+        `${direction} ${limit.megabytesPerSecond > 0 ? `${limit.megabytesPerSecond} MB/s` : 'MB/s unlimited'}`,
+      );
     if (limit?.rowsPerSecond !== undefined)
-      parts.push(`${direction} ${limit.rowsPerSecond > 0 ? `${limit.rowsPerSecond} rows/s` : 'rows/s unlimited'}`);
+      parts.push(
+        `${direction} ${limit.rowsPerSecond > 0 ? `${limit.rowsPerSecond} rows/s` : 'rows/s unlimited'}`,
+      );
   }
   return parts.join(', ');
 }

@@ -68,10 +68,17 @@ export async function requestControl(
  * history entry. The worker running it passes them to the run within a second or two; a task
  * not started yet runs with them.
  */
-export async function changeTaskLimits(store: TaskStore, name: string, change: TaskLimits): Promise<TaskRecord> {
+export async function changeTaskLimits(
+  store: TaskStore,
+  name: string,
+  change: TaskLimits,
+): Promise<TaskRecord> {
   return store.update(name, (r) => {
     if (r.status === 'completed' || r.status === 'cancelled')
-      throw new TaskStateError(`task ${name} has ${r.status === 'completed' ? 'completed' : 'been cancelled'}`, 'limits apply to a task that still runs or will run');
+      throw new TaskStateError(
+        `task ${name} has ${r.status === 'completed' ? 'completed' : 'been cancelled'}`,
+        'limits apply to a task that still runs or will run',
+      );
     r.limits = combineChanges(r.limits, change);
     r.history.push({
       status: r.status,

@@ -9,6 +9,7 @@ import { cancelCommand, finishCommand } from './finish-cancel.js';
 import { packCommand } from './pack.js';
 import { pluginsCommand } from './plugins.js';
 import { runCommand } from './run.js';
+import { setCommand } from './set-limits.js';
 import { statusCommand } from './status.js';
 import { taskCommand } from './task.js';
 import { verifyCommand } from './verify.js';
@@ -23,6 +24,7 @@ export const commands: CliCommand[] = [
   statusCommand,
   finishCommand,
   cancelCommand,
+  setCommand,
   verifyCommand,
   explainCommand,
   pluginsCommand,

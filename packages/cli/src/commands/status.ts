@@ -1,4 +1,5 @@
 import { formatBytes, readTaskStatus, type TaskStatusReport } from '@pgshift/kernel';
+import { describeLimits } from '@pgshift/tasks';
 import { Command } from 'commander';
 import type { CliCommand } from '../command.js';
 import { errorLines } from '../display/error-lines.js';
@@ -42,6 +43,7 @@ function render({ state, live, runningPid }: TaskStatusReport): string {
     `status:  ${state.status}, stage ${state.stage}${runningPid ? ` — running as process ${runningPid}` : ' — no process is running it'}`,
     `started: ${state.startedAt}   updated: ${state.updatedAt}`,
   ];
+  if (state.limits) lines.push(`limits:  ${describeLimits(state.limits)}`);
   // Only while a process runs the task: a run that ended has no connection to wait for.
   if (state.reconnecting && runningPid) lines.push(reconnectingLine(state.reconnecting));
   const rows = Object.entries(state.databases).map(([name, db]) => {

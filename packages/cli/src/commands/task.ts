@@ -9,6 +9,9 @@ import {
   startTask,
 } from '@pgshift/kernel';
 import {
+  changeTaskLimits,
+  describeLimits,
+  mergeLimits,
   openTaskStore,
   requestControl,
   storeSecret,
@@ -24,6 +27,7 @@ import { reconnectingLine } from '../display/reconnecting-line.js';
 import { table } from '../table.js';
 import { render as renderChecks } from './check.js';
 import { CONTROL_DESCRIPTIONS, CONTROL_WAIT_MS, withControlOptions } from './control-request.js';
+import { changedLine, type LimitOptions, limitsChange, withLimitOptions } from './limit-options.js';
 
 const STORE_HELP = 'task store: a directory, or postgres://... (default $PGSHIFT_STORE or ./.pgshift-tasks)';
 
@@ -143,6 +147,9 @@ function renderShow(record: TaskRecord): string {
     );
   } else if (p.copied) lines.push(`copied:   ${p.copied.rows} rows, ${formatBytes(p.copied.bytes)}`);
   if (p.etaSeconds !== undefined) lines.push(`eta:      ${Math.ceil(p.etaSeconds)}s`);
+  if (record.run?.limits) lines.push(`limits:   ${describeLimits(record.run.limits)}`);
+  else if (record.limits)
+    lines.push(`limits:   set ${describeLimits(mergeLimits(undefined, record.limits))} (over the config's)`);
   for (const [name, db] of Object.entries(record.run?.databases ?? {}))
     if (db.sequencesSyncedAt)
       lines.push(`sequences: ${name} synced at ${db.sequencesSyncedAt} (${db.sequencesAdvanced ?? 0} moved)`);
@@ -293,6 +300,30 @@ function register(program: Command, run: ActionRunner) {
           );
         }
         return record.status === 'check-failed' ? 1 : 0;
+      },
+    ),
+  );
+
+  task.addCommand(
+    namedTaskCommand(
+      run,
+      withLimitOptions(
+        sub('set', "change a task's rate limits, also while it runs: rows/s and MB/s of copy and apply"),
+      ),
+      async (ctx, _globals, store, name, opts: StoreOpts & LimitOptions) => {
+        const change = limitsChange(opts);
+        const record = await changeTaskLimits(store, name, change);
+        if (opts.json)
+          ctx.print(JSON.stringify({ name, limits: record.limits, inForce: record.run?.limits }, null, 2));
+        else
+          ctx.print(
+            changedLine(
+              change,
+              record.run?.limits,
+              record.status === 'running' || record.status === 'finishing',
+            ),
+          );
+        return 0;
       },
     ),
   );

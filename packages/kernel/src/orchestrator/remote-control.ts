@@ -1,4 +1,4 @@
-import { PgshiftError } from '@pgshift/plugin-api';
+import { PgshiftError, type TaskLimits } from '@pgshift/plugin-api';
 import { type LiveStatus, runningOwner, StateDir, type TaskState } from '@pgshift/tasks';
 
 export interface TaskStatusReport {
@@ -50,4 +50,27 @@ export async function requestAndWait(
     options.onWait?.(readTaskStatus(stateDirPath));
     if (Date.now() > deadline) return { outcome: 'timeout', state: current };
   }
+}
+
+/**
+ * Records a change of the task's rate limits (`pgshift set`) for the process running it, which
+ * applies it within a couple of seconds (or for the next run). Returns the limits in force as the
+ * task's state last recorded them, and whether a process runs the task.
+ */
+export function requestLimits(
+  stateDirPath: string,
+  change: TaskLimits,
+): { inForce: TaskLimits | undefined; running: boolean } {
+  const dir = new StateDir(stateDirPath);
+  const state = dir.readState();
+  if (state && (state.status === 'completed' || state.status === 'cancelled'))
+    throw new PgshiftError(
+      'PGSHIFT_TASK_STATE',
+      `task ${state.task} has ${state.status === 'completed' ? 'completed' : 'been cancelled'}`,
+      {
+        remedy: 'limits apply to a task that still runs or will run',
+      },
+    );
+  dir.changeLimits(change);
+  return { inForce: state?.limits, running: runningOwner(stateDirPath) !== undefined };
 }

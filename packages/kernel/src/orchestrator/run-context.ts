@@ -10,8 +10,8 @@ import type {
 } from '@pgshift/plugin-api';
 import type { CopyShare, StateDir, TaskState } from '@pgshift/tasks';
 import type { LoadedTask } from '../loaded-task.js';
-import type { TaskThrottles } from '../throttle/task-throttles.js';
 import { loaderJobs } from '../plugins/capability-rules.js';
+import type { TaskThrottles } from '../throttle/task-throttles.js';
 import type { MigrationDeps } from './migration-deps.js';
 import { replicationName } from './names.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';

@@ -22,13 +22,13 @@ import {
 } from '@pgshift/tasks';
 import type { CheckReport } from '../checks/run-checks.js';
 import type { LoadedTask } from '../loaded-task.js';
-import { TaskThrottles } from '../throttle/task-throttles.js';
 import {
   type ResumePoint,
   requireDeclaredCapabilities,
   requireDecoderCapability,
   requireResumeCapability,
 } from '../plugins/capability-rules.js';
+import { TaskThrottles } from '../throttle/task-throttles.js';
 import { copyDatabase } from './copy-phase.js';
 import { followAll } from './follow-phase.js';
 import { carriesGlobals, copyRoles } from './instance-globals.js';

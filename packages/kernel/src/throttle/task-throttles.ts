@@ -39,7 +39,10 @@ export class TaskThrottles {
 
   /** The limits in force. */
   get limits(): TaskLimits {
-    return { ...(this.copy.limited ? { copy: this.copy.limit } : {}), ...(this.apply.limited ? { apply: this.apply.limit } : {}) };
+    return {
+      ...(this.copy.limited ? { copy: this.copy.limit } : {}),
+      ...(this.apply.limited ? { apply: this.apply.limit } : {}),
+    };
   }
 
   /** Reads the changes recorded for the task and applies them when they change the limits. */

@@ -100,7 +100,8 @@ export class TokenBucket implements Throttle {
       [this.#bytes, bytes],
     ] as const) {
       // A dimension that was unlimited starts full; one whose rate drops keeps at most a burst.
-      dimension.tokens = dimension.rate === 0 ? rate * BURST_SECONDS : Math.min(dimension.tokens, rate * BURST_SECONDS);
+      dimension.tokens =
+        dimension.rate === 0 ? rate * BURST_SECONDS : Math.min(dimension.tokens, rate * BURST_SECONDS);
       dimension.rate = rate;
     }
     this.limited = rows > 0 || bytes > 0;
@@ -127,7 +128,10 @@ export class TokenBucket implements Throttle {
   }
 
   #canGo(rows: number, bytes: number): boolean {
-    return this.#rows.tokens >= this.#needs(this.#rows, rows) && this.#bytes.tokens >= this.#needs(this.#bytes, bytes);
+    return (
+      this.#rows.tokens >= this.#needs(this.#rows, rows) &&
+      this.#bytes.tokens >= this.#needs(this.#bytes, bytes)
+    );
   }
 
   #charge(rows: number, bytes: number): void {
