@@ -1,5 +1,5 @@
 import { type ChunkSpec, exportSnapshot, openClient, readTableInventory } from '@pgshift/pg';
-import type { ProgressEventInput } from '@pgshift/plugin-api';
+import type { ProgressEventInput, Throttle } from '@pgshift/plugin-api';
 import { isPgshiftError } from '@pgshift/plugin-api';
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import type pg from 'pg';
@@ -114,6 +114,39 @@ describe('parallel copy', () => {
       if (last?.type === 'copy-progress') expect(last.bytes).toBeGreaterThan(20000 * 128);
     });
   }
+
+  it('every worker takes what it reads from the one throttle, and waits when told to', async () => {
+    await target('par_throttled');
+    let bytes = 0;
+    let rowsTaken = 0;
+    let waits = 0;
+    // A throttle that makes every other read wait a turn of the event loop: the source socket is
+    // paused and resumed again and again, and nothing may be lost or doubled.
+    const throttle: Throttle = {
+      limited: true,
+      take(r, b) {
+        bytes += b;
+        rowsTaken += r;
+        if (++waits % 2 === 0) return undefined;
+        return new Promise((resolve) => setImmediate(resolve));
+      },
+    };
+    const result = await copyDatabase({
+      openSource: opener(pg17, 'par_src'),
+      openTarget: opener(pg17, 'par_throttled'),
+      database: 'par_src',
+      jobs: 4,
+      splitTableBytes: 256 * 1024,
+      onLostSnapshot: 'fail',
+      throttle,
+    });
+    expect(await content(pg17, 'par_throttled')).toEqual(await content(pg17, 'par_src'));
+    // Every COPY byte read was taken, and a row is a CopyData message (binary COPY adds its trailer).
+    expect(bytes).toBe(result.bytes);
+    expect(rowsTaken).toBeGreaterThanOrEqual(result.rows);
+    expect(rowsTaken).toBeLessThanOrEqual(result.rows + result.chunks);
+    expect(waits).toBeGreaterThan(10);
+  });
 
   it("builds a table's indexes while other tables are still copying", async () => {
     await target('par_overlap');
