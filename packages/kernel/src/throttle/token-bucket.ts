@@ -41,7 +41,7 @@ function ratesOf(limit: RateLimit | undefined): [number, number] {
 
 /**
  * The token bucket behind Throttle: rows and bytes each refill at their rate up to BURST_SECONDS'
- * worth. A request goes when every limited dimension holds what it asks (or a full bucket, for a
+ * worth, starting empty. A request goes when every limited dimension holds what it asks (or a full bucket, for a
  * request larger than that), and takes it all, possibly into debt. Waiters are served in order by
  * one timer, set for when the first of them can go; a new limit takes effect at once, for waiters
  * too. Unlimited, `take` does nothing but return.
@@ -99,9 +99,9 @@ export class TokenBucket implements Throttle {
       [this.#rows, rows],
       [this.#bytes, bytes],
     ] as const) {
-      // A dimension that was unlimited starts full; one whose rate drops keeps at most a burst.
-      dimension.tokens =
-        dimension.rate === 0 ? rate * BURST_SECONDS : Math.min(dimension.tokens, rate * BURST_SECONDS);
+      // A dimension that was unlimited starts empty (no burst beyond the limit at the start of a
+      // copy); one whose rate drops keeps at most a burst.
+      dimension.tokens = dimension.rate === 0 ? 0 : Math.min(dimension.tokens, rate * BURST_SECONDS);
       dimension.rate = rate;
     }
     this.limited = rows > 0 || bytes > 0;
