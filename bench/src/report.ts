@@ -12,6 +12,7 @@ Tests never assert times; these figures are measured on demand:
 
     pnpm --filter @pgshift/bench full-copy -- --size-gb 1 --jobs 4
     pnpm --filter @pgshift/bench apply-rate -- --transactions 20000
+    pnpm --filter @pgshift/bench throttled-copy -- --size-gb 1.6 --mbps 20
 `;
 
 /** A plain-text table with aligned columns. */

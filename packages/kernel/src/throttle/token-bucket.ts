@@ -21,7 +21,7 @@ const BYTES_PER_MEGABYTE = 1_000_000;
  * How many seconds' worth a full bucket holds: the burst after a pause. Small, so that a rate
  * sampled every few seconds stays near the limit.
  */
-export const BURST_SECONDS = 0.25;
+export const BURST_SECONDS = 0.1;
 
 /** One dimension (rows or bytes): a rate per second (0: unlimited) and the tokens it holds. */
 interface Dimension {
