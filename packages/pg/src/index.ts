@@ -88,6 +88,7 @@ export {
   fixedSettingsSql,
   type SessionSetting,
 } from './session-settings.js';
+export { leadingWords, splitStatements } from './sql-statements.js';
 export { type EffectiveTls, effectiveTls } from './tls.js';
 export { inSavepoint, inTransaction } from './transaction.js';
 export { parseTxidSnapshot, snapshotSees, type TxidSnapshot, widenXid } from './txid-snapshot.js';
