@@ -1,3 +1,5 @@
+import type { TablePattern, TablePatterns } from '@pgshift/plugin-api';
+
 /**
  * `database.schema.table` patterns from the config's objects block. `*` matches any run of
  * characters; a part may be double-quoted to hold a dot. A pattern with fewer parts covers
@@ -65,4 +67,20 @@ export function matchesTable(
 /** Whether the pattern stops at the database (covers all of it). */
 export function coversWholeDatabase(pattern: ObjectPattern): boolean {
   return pattern.schema === undefined;
+}
+
+/** The patterns that reach into `database`, as the schema and table parts plugins match with. */
+export function tablePatternsFor(
+  database: string,
+  include: ObjectPattern[],
+  exclude: ObjectPattern[],
+): TablePatterns {
+  const parts = (p: ObjectPattern): TablePattern => ({
+    ...(p.schema ? { schema: p.schema.source } : {}),
+    ...(p.table ? { table: p.table.source } : {}),
+  });
+  return {
+    include: include.filter((p) => matchesDatabase(p, database)).map(parts),
+    exclude: exclude.filter((p) => matchesDatabase(p, database)).map(parts),
+  };
 }

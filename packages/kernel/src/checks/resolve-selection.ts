@@ -7,7 +7,13 @@ import {
   type ServerHandle,
   type TableRef,
 } from '@pgshift/plugin-api';
-import { coversWholeDatabase, matchesDatabase, matchesTable, parsePattern } from './patterns.js';
+import {
+  coversWholeDatabase,
+  matchesDatabase,
+  matchesTable,
+  parsePattern,
+  tablePatternsFor,
+} from './patterns.js';
 
 /** A database named in `objects.databases` is missing on the source, or nothing was selected. */
 export class SelectionError extends PgshiftError {
@@ -66,7 +72,12 @@ export async function resolveSelection(
         (include.length === 0 || include.some((p) => matchesTable(p, name, t.schema, t.name))) &&
         !exclude.some((p) => matchesTable(p, name, t.schema, t.name)),
     );
-    databases.push({ name, whole: tables.length === all.length, tables });
+    databases.push({
+      name,
+      whole: tables.length === all.length,
+      tables,
+      patterns: tablePatternsFor(name, include, exclude),
+    });
   }
   if (databases.length === 0)
     throw new SelectionError(
