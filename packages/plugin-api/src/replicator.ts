@@ -21,10 +21,32 @@ export interface ReplicationContext {
    * (`detect`, the default) or refused (`refuse`), until finish or cancel.
    */
   targetWrites?: 'detect' | 'refuse';
+  /** How schema changes on the source during sync are handled (`options.ddl`); absent: `ignore`. */
+  ddl?: DdlHandling;
   progress: ProgressSink;
   logger: Logger;
   /** The task's apply limit (`options.limits.apply`): rows and bytes of changes applied. Absent: none. */
   throttle?: Throttle;
+}
+
+/**
+ * `replicate`: each schema change is applied on the target at its place in the stream. `stop`:
+ * following stops before it, naming it and the remedy. `ignore`: changes pass unapplied.
+ */
+export type DdlPolicy = 'replicate' | 'stop' | 'ignore';
+
+export interface DdlHandling {
+  policy: DdlPolicy;
+  /**
+   * Schema changes the user applied to the target by hand after a stop (`database:id`, as the stop
+   * names them): passed over when met again, and recorded as applied by hand.
+   */
+  appliedByHand?: readonly string[];
+  /**
+   * The policy is the default, not the user's choice: where the source cannot capture schema
+   * changes (no superuser), they are ignored with a warning instead of the run being refused.
+   */
+  defaulted?: boolean;
 }
 
 /** A freshly created slot whose exported snapshot is still alive. */

@@ -321,6 +321,33 @@ export class Applier {
   }
 
   /**
+   * Runs statements that are no row changes (a schema change) in the group's transaction, at their
+   * place: what is held is sent first, and the target's table definitions are read again after.
+   */
+  async runStatements(statements: string[], label: string): Promise<void> {
+    await this.flush();
+    for (const text of statements) await this.#session.queueStatement(text, label);
+  }
+
+  /** Sends everything held and waits until the target ran it, an earlier group's COMMIT included. */
+  async settle(): Promise<void> {
+    await this.flush();
+    await this.#session.settle();
+  }
+
+  /**
+   * Runs a schema change in the group's transaction at its place, in a savepoint: what is held is
+   * sent first, and the target's table definitions are read again after. Returns the target's
+   * error instead of throwing (the transaction stays usable), for the caller to judge.
+   */
+  async runSchemaChange(statements: string[]): Promise<{ code?: string; message: string } | undefined> {
+    await this.flush();
+    const failed = await this.#session.runInSavepoint(statements);
+    this.#catalog.forgetAll();
+    return failed;
+  }
+
+  /**
    * Flushes, records the position in the same transaction, and commits: the last changes, the
    * position and COMMIT travel in one round trip, and the target runs them in order, so the
    * position commits only together with every change before it. Returns once COMMIT is sent;

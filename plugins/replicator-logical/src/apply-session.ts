@@ -50,6 +50,40 @@ export class ApplySession {
   readonly #logger: Logger;
   readonly #pipeline: StatementPipeline;
   #inTransaction = false;
+  /**
+   * Queues a statement that changes no rows (a schema change and its settings) in the open
+   * transaction, in order with the changes; `label` names it in errors.
+   */
+  async queueStatement(text: string, label: string): Promise<void> {
+    await this.begin();
+    await this.#pipeline.add({ text, values: [] }, label);
+  }
+
+  /** Waits until the target ran everything sent or queued (a commit in flight included). */
+  async settle(): Promise<void> {
+    await this.#pipeline.sendAndWait();
+  }
+
+  /**
+   * Runs statements now, after everything queued, in a savepoint of the open transaction. An
+   * error is returned (the savepoint rolled back, the transaction usable) rather than thrown, so
+   * the caller decides what it means.
+   */
+  async runInSavepoint(texts: string[]): Promise<{ code?: string; message: string } | undefined> {
+    await this.begin();
+    await this.#pipeline.sendAndWait();
+    await this.#client.query('SAVEPOINT pgshift_statement');
+    try {
+      for (const text of texts) await this.#client.query(text);
+    } catch (error) {
+      await this.#client.query('ROLLBACK TO SAVEPOINT pgshift_statement');
+      const { code, message } = error as { code?: string; message: string };
+      return code === undefined ? { message } : { code, message };
+    }
+    await this.#client.query('RELEASE SAVEPOINT pgshift_statement');
+    return undefined;
+  }
+
   /** Rows an UPDATE or DELETE expected but did not find (the target drifted from the source). */
   missingRows = 0;
 

@@ -1,5 +1,8 @@
 import type { Acknowledger } from './acknowledger.js';
 import type { Applier } from './applier.js';
+import { isDdlLog } from './ddl-command.js';
+import type { DdlReplay } from './ddl-replay.js';
+import type { FollowedTables } from './followed-tables.js';
 import type { GroupBuilder } from './group-builder.js';
 import type { Change, CommitChange, DeleteChange, InsertChange, UpdateChange } from './model.js';
 import type { SourceIdentities } from './source-identity.js';
@@ -12,6 +15,10 @@ export interface RouterParts {
   identities: SourceIdentities;
   groups: GroupBuilder;
   ack: Acknowledger;
+  /** The tables whose changes are applied; others' rows are passed over. */
+  followed: FollowedTables;
+  /** Schema changes captured on the source; absent: their log rows are passed over. */
+  ddl?: DdlReplay;
   /** pgoutput announces a table's new definition; the text formats only show it in the rows. */
   relationsAnnounced: boolean;
 }
@@ -29,6 +36,8 @@ export class ChangeRouter {
   readonly #groups: GroupBuilder;
   readonly #ack: Acknowledger;
   readonly #relationsAnnounced: boolean;
+  readonly #followed: FollowedTables;
+  readonly #ddl: DdlReplay | undefined;
   readonly #truncates = new TruncateCollector();
 
   constructor(parts: RouterParts) {
@@ -38,6 +47,8 @@ export class ChangeRouter {
     this.#groups = parts.groups;
     this.#ack = parts.ack;
     this.#relationsAnnounced = parts.relationsAnnounced;
+    this.#followed = parts.followed;
+    this.#ddl = parts.ddl;
   }
 
   /**
@@ -53,6 +64,12 @@ export class ChangeRouter {
       if (change.kind === 'commit') return this.#end(change);
     }
     if (change.kind === 'insert' || change.kind === 'update' || change.kind === 'delete') {
+      if (
+        !this.#followed.follows(change.relation) &&
+        !isCaptureLog(change.relation) &&
+        !isDdlLog(change.relation)
+      )
+        return undefined;
       if (!this.#relationsAnnounced) this.#noticeNewColumns(change);
       if (this.#groups.applying && !this.#truncates.pending && !isCaptureLog(change.relation)) {
         const identity = change.identity ?? this.#identities.cached(change.relation);
@@ -100,6 +117,16 @@ export class ChangeRouter {
       await this.#applier.apply(truncate, undefined);
       this.#groups.countChange();
     }
+    if (
+      change.kind !== 'begin' &&
+      change.kind !== 'commit' &&
+      change.kind !== 'relation' &&
+      change.kind !== 'truncate'
+    )
+      if (isDdlLog(change.relation)) {
+        if (this.#ddl && this.#groups.wantsRow()) await this.#ddl.take(change);
+        return;
+      }
     switch (change.kind) {
       case 'begin':
         this.#groups.begin(change, this.#ack.position);
@@ -122,6 +149,15 @@ export class ChangeRouter {
         this.#groups.countChange();
       }
     }
+  }
+
+  /** Commits what the group holds now, and waits until the target has (a stop before a change). */
+  async commitNow(): Promise<void> {
+    const group = this.#groups.take();
+    if (!group) return;
+    const { done } = await this.#applier.startCommit(group.last);
+    this.#ack.committing(done, group.last, group.transactions);
+    await done;
   }
 
   /**

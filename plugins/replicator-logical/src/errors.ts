@@ -19,6 +19,8 @@ export const CODES = {
   duplicate: 'PGSHIFT_REPL_DUPLICATE',
   stream: 'PGSHIFT_REPL_STREAM',
   slotBusy: 'PGSHIFT_REPL_SLOT_BUSY',
+  ddlStopped: 'PGSHIFT_REPL_DDL_STOPPED',
+  ddlCapture: 'PGSHIFT_REPL_DDL_CAPTURE',
 } as const;
 
 /** What to do when the stream from the source broke: nothing applied is lost, a rerun resumes. */

@@ -12,9 +12,11 @@ import type pg from 'pg';
 import { Acknowledger } from './acknowledger.js';
 import { Applier } from './applier.js';
 import { ChangeRouter } from './change-router.js';
+import { DdlReplay, type DdlReplayParts } from './ddl-replay.js';
 import { type Decoder, decoderFor } from './decoders/index.js';
 import { CODES, ReplicationError } from './errors.js';
 import { FollowLoop } from './follow-loop.js';
+import { FollowedTables } from './followed-tables.js';
 import { GroupBuilder } from './group-builder.js';
 import { intakeHandlers } from './intake.js';
 import { LagReporter } from './lag-reporter.js';
@@ -22,6 +24,7 @@ import type { LagTracker } from './lag-tracker.js';
 import { LoopSignal } from './loop-signal.js';
 import type { FollowOptions } from './options.js';
 import { readPosition } from './progress-store.js';
+import { publishableTables } from './publication.js';
 import { ReceiveQueue } from './receive-queue.js';
 import { waitForSlotInactive } from './slot-wait.js';
 import { SourceIdentities } from './source-identity.js';
@@ -148,17 +151,55 @@ export class Follower {
       this.#lag.poll(poller.client, walInsertLsnSql(poller.version), options.lagIntervalMs),
     );
     const groups = new GroupBuilder(options, this.#tracker, start.position, start.copied);
-    const router = new ChangeRouter({
+    const identities = new SourceIdentities(ctx);
+    // Leaf partitions are what the stream names; a whole database needs no list.
+    const followed = new FollowedTables(ctx.database, ctx.database.whole ? [] : await publishableTables(ctx));
+    const commitWholeTransactions = () => router.commitNow();
+    const router: ChangeRouter = new ChangeRouter({
       applier,
       catalog,
-      identities: new SourceIdentities(ctx),
+      identities,
       groups,
       ack,
+      followed,
+      ...(ctx.ddl
+        ? { ddl: this.#ddlReplay({ applier, identities, groups, followed, commitWholeTransactions }) }
+        : {}),
       relationsAnnounced: decoder.format === 'pgoutput',
     });
     const [control, signal, tracker] = [this.#control, this.#signal, this.#tracker];
     const throttle = ctx.throttle;
     return new FollowLoop({ control, signal, queue, groups, router, applier, ack, tracker, throttle });
+  }
+
+  #ddlReplay(
+    stages: Pick<
+      DdlReplayParts,
+      'applier' | 'identities' | 'groups' | 'followed' | 'commitWholeTransactions'
+    >,
+  ): DdlReplay {
+    const ctx = this.#ctx;
+    const database = ctx.database.name;
+    return new DdlReplay({
+      ...stages,
+      handling: ctx.ddl ?? { policy: 'ignore' },
+      database,
+      slotName: ctx.slotName,
+      runAlone: async (texts) => {
+        const session = await ctx.target.connect({ database });
+        try {
+          for (const text of texts) await session.query(text);
+          return undefined;
+        } catch (error) {
+          const { code, message } = error as { code?: string; message: string };
+          return code === undefined ? { message } : { code, message };
+        } finally {
+          await session.close();
+        }
+      },
+      logger: ctx.logger,
+      progress: ctx.progress,
+    });
   }
 
   /** The apply session, opened, with the catalog of the target's tables. */

@@ -19,6 +19,9 @@ export interface ClosedGroup {
 
 interface OpenTransaction {
   skip: boolean;
+  /** Holds a schema change: the group commits with this transaction's commit. */
+  endsGroup?: boolean;
+  changes: number;
   commitTimeUs: bigint | undefined;
 }
 
@@ -69,9 +72,23 @@ export class GroupBuilder {
     return !txn.skip;
   }
 
+  /**
+   * The open transaction holds a schema change: the group commits right after it, so what follows
+   * runs against the committed change (an enum value, for one, is usable only once committed).
+   */
+  endGroupAfterTransaction(): void {
+    if (this.#txn) this.#txn.endsGroup = true;
+  }
+
   /** A change of the open transaction went into the group. */
   countChange(): void {
     this.#group.changes++;
+    if (this.#txn) this.#txn.changes++;
+  }
+
+  /** The open transaction has put nothing into the group yet: the group holds whole ones only. */
+  get openTransactionEmpty(): boolean {
+    return this.#txn === undefined || this.#txn.changes === 0;
   }
 
   /** `position` is the durable apply position: what commits before it was applied already. */
@@ -80,7 +97,7 @@ export class GroupBuilder {
     // Already applied: the stream may resend what committed before the durable position.
     const skip =
       (change.commitLsn !== undefined && lsnToBigInt(change.commitLsn) < position) || this.#inCopy(change);
-    this.#txn = { skip, commitTimeUs: change.commitTimeUs };
+    this.#txn = { skip, commitTimeUs: change.commitTimeUs, changes: 0 };
     if (!skip) this.#tracker.began(change.commitTimeUs);
     if (!skip && this.#group.transactions === 0 && this.#group.changes === 0)
       this.#group.startedAt = Date.now();
@@ -123,7 +140,9 @@ export class GroupBuilder {
       ? { commitLsn: change.commitLsn, endLsn: change.endLsn, commitTimeUs }
       : { endLsn: change.endLsn, commitTimeUs };
     return (
-      group.changes >= this.#limits.groupMaxChanges || Date.now() - group.startedAt >= this.#limits.groupMaxMs
+      txn.endsGroup === true ||
+      group.changes >= this.#limits.groupMaxChanges ||
+      Date.now() - group.startedAt >= this.#limits.groupMaxMs
     );
   }
 

@@ -5,6 +5,8 @@ import type {
   Replicator,
   SlotHandle,
 } from '@pgshift/plugin-api';
+import { canCaptureDdl, installDdlCapture, removeDdlCapture } from './ddl-capture.js';
+import { CODES, ReplicationError } from './errors.js';
 import { Follower } from './follower.js';
 import { LagTracker } from './lag-tracker.js';
 import { type FollowOptions, followOptions } from './options.js';
@@ -30,8 +32,27 @@ export class LogicalReplicator implements Replicator {
 
   async prepare(ctx: ReplicationContext): Promise<void> {
     if (ctx.decoder.publication) await preparePublication(ctx);
-    // Before the slot exists, so every TRUNCATE after its snapshot is captured.
+    // Before the slot exists, so every TRUNCATE and schema change after its snapshot is captured.
     await installTruncateCapture(ctx);
+    if (capturesDdl(ctx)) {
+      const capturable = await canCaptureDdl(ctx);
+      if (!capturable && ctx.ddl?.defaulted) {
+        ctx.logger.warn(
+          'the source role is not a superuser, so schema changes during sync are not followed (options.ddl defaults to replicate where it can): make them on both servers, or connect as a superuser',
+        );
+        return;
+      }
+      if (!capturable)
+        throw new ReplicationError(
+          CODES.ddlCapture,
+          `options.ddl is ${ctx.ddl?.policy}, which needs event triggers on the source, and the source role is not a superuser`,
+          {
+            remedy:
+              'connect to the source as a superuser, or set options.ddl to ignore (schema changes during sync are then not followed: make them on both servers yourself)',
+          },
+        );
+      await installDdlCapture(ctx);
+    }
   }
 
   createSlot(ctx: ReplicationContext): Promise<SlotHandle> {
@@ -80,8 +101,14 @@ export class LogicalReplicator implements Replicator {
   async cleanup(ctx: ReplicationContext): Promise<void> {
     await dropSlot(ctx);
     if (ctx.decoder.publication) await dropPublication(ctx);
+    await removeDdlCapture(ctx);
     await removeTruncateCapture(ctx);
     await removeWriteGuard(ctx);
     await clearPosition(ctx);
   }
+}
+
+/** Schema changes are captured unless they are to be ignored. */
+function capturesDdl(ctx: ReplicationContext): boolean {
+  return ctx.ddl !== undefined && ctx.ddl.policy !== 'ignore';
 }

@@ -160,6 +160,12 @@ export class StatementPipeline {
     });
   }
 
+  /** Sends what is queued and waits until the target ran it all (a failure rejects). */
+  async sendAndWait(): Promise<void> {
+    await this.#dispatch();
+    await this.#settle();
+  }
+
   /**
    * Forgets the queued statements and waits for the one in flight, whatever its outcome (the
    * transaction they belong to is about to be rolled back).

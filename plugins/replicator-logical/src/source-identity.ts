@@ -14,6 +14,11 @@ export class SourceIdentities {
     this.#ctx = ctx;
   }
 
+  /** After a schema change: every identity is read again when next needed. */
+  forgetAll(): void {
+    this.#cache.clear();
+  }
+
   /** The identity when it was read already (no round trip). */
   cached(ref: RelationRef): RelationIdentity | undefined {
     return this.#cache.get(relationKey(ref));

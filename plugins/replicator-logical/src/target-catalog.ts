@@ -55,6 +55,11 @@ export class TargetCatalog {
     this.#cache.delete(relationKey(ref));
   }
 
+  /** After a schema change: every table is read again when next needed. */
+  forgetAll(): void {
+    this.#cache.clear();
+  }
+
   /** The table when it was read already (no round trip). */
   cached(ref: RelationRef): TargetTable | undefined {
     // Decoders share one ref object per relation, so most lookups need no key string.

@@ -8,12 +8,14 @@ import {
   walInsertLsnSql,
 } from '@pgshift/pg';
 import {
+  type DdlHandling,
   type DecoderFormat,
   type Logger,
   nullProgress,
   type ProgressEvent,
   type ReplicationContext,
   silentLogger,
+  type TablePatterns,
   type TableRef,
 } from '@pgshift/plugin-api';
 import type { SandboxConnection } from '@pgshift/sandbox';
@@ -34,6 +36,10 @@ export interface ContextSpec {
   /** Tuning of the replicator under test (its plugin options). */
   options?: Record<string, unknown>;
   events?: ProgressEvent[];
+  /** Schema changes followed (options.ddl); absent: not captured. */
+  ddlHandling?: DdlHandling;
+  /** The objects block's patterns, for tables created while following. */
+  patterns?: TablePatterns;
 }
 
 /** A ReplicationContext for sandbox servers, reached directly. */
@@ -49,7 +55,13 @@ export function makeContext(spec: ContextSpec): ReplicationContext {
   return {
     source: createServerHandle('source', route(spec.source), spec.database),
     target: createServerHandle('target', route(spec.target), spec.database),
-    database: { name: spec.database, whole: spec.tables === undefined, tables: spec.tables ?? [] },
+    database: {
+      name: spec.database,
+      whole: spec.tables === undefined,
+      tables: spec.tables ?? [],
+      ...(spec.patterns ? { patterns: spec.patterns } : {}),
+    },
+    ...(spec.ddlHandling ? { ddl: spec.ddlHandling } : {}),
     decoder: {
       outputPlugin: spec.format,
       format: spec.format,

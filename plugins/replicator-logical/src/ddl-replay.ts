@@ -1,0 +1,292 @@
+import { quoteLiteral } from '@pgshift/pg';
+import type { DdlHandling, Logger, ProgressSink } from '@pgshift/plugin-api';
+import type { Applier } from './applier.js';
+import {
+  commandStatement,
+  createsTemporary,
+  type DdlObject,
+  type DdlRecord,
+  ddlRecord,
+  targetStatement,
+} from './ddl-command.js';
+import { CODES, ReplicationError } from './errors.js';
+import type { FollowedTables } from './followed-tables.js';
+import type { GroupBuilder } from './group-builder.js';
+import type { Change } from './model.js';
+import type { SourceIdentities } from './source-identity.js';
+
+export interface DdlReplayParts {
+  handling: DdlHandling;
+  database: string;
+  slotName: string;
+  applier: Applier;
+  identities: SourceIdentities;
+  groups: GroupBuilder;
+  followed: FollowedTables;
+  /**
+   * Runs statements on a target session of their own, outside the group's transaction (ALTER
+   * TYPE ... ADD VALUE); returns the target's error rather than throwing it.
+   */
+  runAlone(texts: string[]): Promise<{ code?: string; message: string } | undefined>;
+  logger: Logger;
+  progress: ProgressSink;
+  /** Commits the group's whole transactions now and waits until the target has. */
+  commitWholeTransactions(): Promise<void>;
+}
+
+/** What becomes of a captured command; `outcome` is what the target's history records. */
+type Decision =
+  | { action: 'apply'; statement: string }
+  | { action: 'pass'; statement: string; outcome: 'ignored' | 'outside selection' | 'applied by hand' }
+  | { action: 'stop'; statement: string | undefined; reason: string }
+  | { action: 'none' };
+
+export const DDL_HISTORY_TABLE = 'pgshift.ddl_history';
+const CREATE_HISTORY = `CREATE TABLE IF NOT EXISTS ${DDL_HISTORY_TABLE} (
+  slot_name text NOT NULL, source_id bigint NOT NULL, tag text NOT NULL, statement text,
+  outcome text NOT NULL, source_xid bigint, recorded_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (slot_name, source_id))`;
+
+/**
+ * Turns the captured schema changes of the stream (ddl-capture.ts) back into statements on the
+ * target, at their place among the rows and in the same target transaction, which then commits
+ * on its own: what was held is sent first, the statement runs under the search_path it ran under
+ * on the source, the target's table definitions and the source identities are read again, and the
+ * outcome is written to `pgshift.ddl_history` in that same transaction, so a crash never leaves a
+ * change applied and unrecorded. New tables the selection takes join the followed set; dropped
+ * ones leave it.
+ */
+export class DdlReplay {
+  readonly #parts: DdlReplayParts;
+  readonly #byHand: ReadonlySet<string>;
+  #dropped: DdlRecord | undefined;
+  #historyReady = false;
+
+  constructor(parts: DdlReplayParts) {
+    this.#parts = parts;
+    this.#byHand = new Set(parts.handling.appliedByHand ?? []);
+  }
+
+  /** Takes a row of the capture log; only inserts carry commands. */
+  async take(change: Change): Promise<void> {
+    if (change.kind !== 'insert') return;
+    const record = ddlRecord(change.new);
+    if (!record) return;
+    if (record.kind === 'drop') {
+      this.#dropped = record;
+      return;
+    }
+    const dropped = this.#droppedFor(record);
+    this.#dropped = undefined;
+    if (record.kind === 'skip') return;
+    await this.#handle(record, dropped);
+  }
+
+  /** What the command dropped, when sql_drop recorded it just before. */
+  #droppedFor(record: DdlRecord): DdlObject[] | undefined {
+    const drop = this.#dropped;
+    if (!drop || drop.xid !== record.xid || drop.statementAt !== record.statementAt) return undefined;
+    return drop.ordinal === record.ordinal ? (drop.objects ?? []) : undefined;
+  }
+
+  async #handle(record: DdlRecord, dropped: DdlObject[] | undefined): Promise<void> {
+    const decision = this.#decide(record, dropped);
+    const { database } = this.#parts;
+    if (decision.action === 'none') return;
+    if (decision.action === 'stop') {
+      // Stop exactly before it: what committed before its transaction stays applied.
+      if (this.#parts.groups.openTransactionEmpty) await this.#parts.commitWholeTransactions();
+      throw stopError(database, record, decision.statement, decision.reason);
+    }
+    if (decision.action === 'pass') {
+      await this.#record(record, decision.statement, decision.outcome);
+      this.#parts.logger.info(`schema change on the source passed over (${decision.outcome})`, {
+        database,
+        id: record.id,
+        statement: decision.statement,
+      });
+      if (decision.outcome === 'applied by hand') this.#follow(record, dropped);
+      return;
+    }
+    await this.#apply(record, decision.statement);
+    this.#follow(record, dropped);
+  }
+
+  #decide(record: DdlRecord, dropped: DdlObject[] | undefined): Decision {
+    const policy = this.#parts.handling.policy;
+    const statement = commandStatement(record);
+    if (statement && createsTemporary(statement)) return { action: 'none' };
+    // sql_drop saw only temporary objects or pgshift's own: nothing of the user's changed.
+    if (dropped && !dropped.some((o) => o.temporary !== true)) return { action: 'none' };
+    const text = statement ?? record.query;
+    const scope = statement ? this.#scope(record, dropped) : 'unreadable';
+    if (scope === 'outside') return { action: 'pass', statement: text, outcome: 'outside selection' };
+    if (this.#byHand.has(`${this.#parts.database}:${record.id}`))
+      return { action: 'pass', statement: text, outcome: 'applied by hand' };
+    if (policy === 'ignore') return { action: 'pass', statement: text, outcome: 'ignored' };
+    if (scope === 'unreadable')
+      return {
+        action: 'stop',
+        statement: undefined,
+        reason: `its text is not among the statements the client sent (${record.tag} run by a function or a DO block)`,
+      };
+    if (scope === 'mixed')
+      return {
+        action: 'stop',
+        statement,
+        reason: 'it changes objects both inside and outside the selection',
+      };
+    if (scope === 'unknown')
+      return {
+        action: 'stop',
+        statement,
+        reason:
+          'the source (9.4) cannot say which objects it changes, and only part of the database is selected',
+      };
+    if (policy === 'stop' || !statement) return { action: 'stop', statement, reason: 'options.ddl is stop' };
+    return { action: 'apply', statement };
+  }
+
+  /** Whether the command's objects are inside the selection. */
+  #scope(record: DdlRecord, dropped: DdlObject[] | undefined): 'inside' | 'outside' | 'mixed' | 'unknown' {
+    const followed = this.#parts.followed;
+    if (record.objects === undefined) return followed.whole ? 'inside' : 'unknown';
+    const objects = [...record.objects, ...(dropped ?? [])];
+    if (objects.length === 0) return 'inside';
+    const inside = objects.map((o) => this.#objectInside(record, o));
+    if (inside.every(Boolean)) return 'inside';
+    return inside.some(Boolean) ? 'mixed' : 'outside';
+  }
+
+  #objectInside(record: DdlRecord, object: DdlObject): boolean {
+    const followed = this.#parts.followed;
+    if (object.rel_schema && object.rel_name && (object.rel_kind === 'r' || object.rel_kind === 'p')) {
+      const table = { schema: object.rel_schema, name: object.rel_name };
+      if (followed.follows(table)) return true;
+      const parent =
+        object.parent_schema && object.parent_name
+          ? { schema: object.parent_schema, name: object.parent_name }
+          : undefined;
+      return record.tag.startsWith('CREATE TABLE') && followed.selectsNew(table, parent);
+    }
+    if (object.type === 'table' && object.schema && object.name)
+      return followed.follows({ schema: object.schema, name: object.name });
+    if (object.type === 'schema') return followed.selectsSchema(object.identity);
+    const schema = object.rel_schema ?? object.schema;
+    // Objects of no schema (extensions, languages, foreign data wrappers) belong to the database.
+    return schema ? followed.selectsSchema(schema) : true;
+  }
+
+  async #apply(record: DdlRecord, statement: string): Promise<void> {
+    const { applier, groups, identities, database, logger, progress } = this.#parts;
+    const target = targetStatement(statement);
+    const searchPath = `SELECT pg_catalog.set_config('search_path', ${quoteLiteral(record.searchPath)}, false)`;
+    let failed: { code?: string; message: string } | undefined;
+    if (target.outsideTransaction) {
+      // What an earlier group created (the type itself) must be committed for another session.
+      await applier.settle();
+      failed = await this.#parts.runAlone([searchPath, target.text]);
+    } else {
+      failed = await applier.runSchemaChange([
+        searchPath.replace(/false\)$/, 'true)'),
+        target.text,
+        'SET LOCAL search_path TO DEFAULT',
+      ]);
+    }
+    identities.forgetAll();
+    groups.endGroupAfterTransaction();
+    if (failed && !ALREADY_ON_TARGET.has(failed.code ?? ''))
+      throw applyError(database, record, statement, failed.message);
+    const outcome = failed ? `already on the target (${failed.message})` : 'applied';
+    await this.#record(record, statement, outcome);
+    if (failed)
+      logger.warn('schema change already on the target: passed over', {
+        database,
+        id: record.id,
+        statement,
+        reason: failed.message,
+      });
+    else logger.info('schema change applied on the target', { database, id: record.id, statement });
+    progress.emit({
+      type: 'message',
+      level: failed ? 'warn' : 'info',
+      text: `schema change ${failed ? 'already on the target' : 'applied'} in ${database}: ${statement}`,
+    });
+  }
+
+  /** New tables the selection takes join the followed set; dropped tables leave it. */
+  #follow(record: DdlRecord, dropped: DdlObject[] | undefined): void {
+    const followed = this.#parts.followed;
+    if (record.tag.startsWith('CREATE TABLE') || record.tag === 'SELECT INTO')
+      for (const o of record.objects ?? []) {
+        if (o.type !== 'table' || !o.rel_schema || !o.rel_name) continue;
+        const table = { schema: o.rel_schema, name: o.rel_name };
+        const parent =
+          o.parent_schema && o.parent_name ? { schema: o.parent_schema, name: o.parent_name } : undefined;
+        if (followed.selectsNew(table, parent)) followed.add(table);
+      }
+    for (const o of dropped ?? [])
+      if (o.type === 'table' && o.schema && o.name) followed.remove({ schema: o.schema, name: o.name });
+  }
+
+  /** The outcome, in the group's transaction: committed together with what it describes. */
+  async #record(record: DdlRecord, statement: string, outcome: string): Promise<void> {
+    const statements = this.#historyReady ? [] : [CREATE_HISTORY];
+    this.#historyReady = true;
+    statements.push(
+      `INSERT INTO ${DDL_HISTORY_TABLE} (slot_name, source_id, tag, statement, outcome, source_xid)
+       VALUES (${quoteLiteral(this.#parts.slotName)}, ${Number(record.id)}, ${quoteLiteral(record.tag)},
+               ${quoteLiteral(statement)}, ${quoteLiteral(outcome)}, ${record.xid ? Number(record.xid) : 'NULL'})
+       ON CONFLICT (slot_name, source_id) DO NOTHING`,
+    );
+    await this.#parts.applier.runStatements(statements, DDL_HISTORY_TABLE);
+  }
+}
+
+/**
+ * Errors that say the target has the change already: made there by hand first (the way
+ * docs/incremental-sync.md gave before schema changes were followed), or by an earlier attempt.
+ */
+const ALREADY_ON_TARGET = new Set([
+  '42701', // duplicate_column
+  '42P07', // duplicate_table
+  '42710', // duplicate_object
+  '42P06', // duplicate_schema
+  '42723', // duplicate_function
+]);
+
+function applyError(
+  database: string,
+  record: DdlRecord,
+  statement: string,
+  message: string,
+): ReplicationError {
+  const name = `${database}:${record.id}`;
+  return new ReplicationError(
+    CODES.apply,
+    `the target refused a schema change from the source (${name}): ${message}`,
+    {
+      remedy: `make the target able to take it, or apply it there yourself and resume with pgshift run --ddl-applied ${name}; nothing of its group was committed`,
+      details: { database, ddl: name, statement },
+    },
+  );
+}
+
+/** Following stops before the command: the group holding it is rolled back, nothing of it applied. */
+function stopError(
+  database: string,
+  record: DdlRecord,
+  statement: string | undefined,
+  reason: string,
+): ReplicationError {
+  const name = `${database}:${record.id}`;
+  const shown = statement ?? `${record.tag} (from: ${record.query.slice(0, 400)})`;
+  return new ReplicationError(
+    CODES.ddlStopped,
+    `following stopped before a schema change on the source (${name}), because ${reason}: ${shown}`,
+    {
+      remedy: `apply the change to the target database ${database} yourself, then resume with pgshift run --ddl-applied ${name} (or set options.ddl to ignore to let such changes pass unapplied)`,
+      details: { database, ddl: name, tag: record.tag },
+    },
+  );
+}

@@ -1,0 +1,216 @@
+import type { DdlPolicy, DecoderFormat } from '@pgshift/plugin-api';
+import { type SandboxServer, sourceBuiltBinaries, startPostgres } from '@pgshift/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReplicationError } from '../src/errors.js';
+import { currentWalLsn, exec, fingerprint, readyToFollow } from './helpers.js';
+
+/**
+ * Schema changes on the source while following (issue 19): captured by event triggers in their own
+ * transaction, applied on the target at their place among the rows, under a concurrent writer.
+ * Compared after: every table's rows, and the target's definitions against the source's.
+ */
+const old = sourceBuiltBinaries(9.5);
+
+let target: SandboxServer;
+const sources = new Map<number, SandboxServer>();
+beforeAll(async () => {
+  const majors = [17, ...(old.missing ? [] : [9.5])];
+  const started = await Promise.all([
+    startPostgres({ major: 17 }),
+    ...majors.map((major) => startPostgres({ major })),
+  ]);
+  target = started[0]!;
+  for (const [i, major] of majors.entries()) sources.set(major, started[i + 1]!);
+});
+afterAll(async () => {
+  await Promise.all([target?.stop(), ...[...sources.values()].map((s) => s.stop())]);
+});
+
+const SETUP = `CREATE TYPE mood AS ENUM ('calm', 'glad');
+  CREATE TABLE t (id int PRIMARY KEY, v text, made timestamptz DEFAULT now());`;
+
+/** Writes rows into t as fast as it can until stopped: the concurrent writer. */
+function writer(source: SandboxServer, database: string) {
+  let stop = false;
+  let next = 1;
+  const done = (async () => {
+    while (!stop) {
+      const from = next;
+      next += 20;
+      await source.query(
+        `INSERT INTO t (id) SELECT g FROM generate_series(${from}, ${next - 1}) g`,
+        [],
+        database,
+      );
+    }
+  })();
+  return {
+    stop: async () => {
+      stop = true;
+      await done;
+    },
+  };
+}
+
+/** Each schema change the issue names, with rows that depend on it right after. */
+function changes(): string[] {
+  return [
+    'ALTER TABLE t ADD COLUMN n int NOT NULL DEFAULT 7',
+    'UPDATE t SET n = id % 5 WHERE id % 2 = 0',
+    'ALTER TABLE t RENAME COLUMN v TO w',
+    "UPDATE t SET w = 'renamed ' || id WHERE id % 3 = 0",
+    'ALTER TABLE t ALTER COLUMN n TYPE bigint',
+    'UPDATE t SET n = n + 10000000000 WHERE id % 7 = 0',
+    'ALTER TABLE t DROP COLUMN made',
+    // A multi-statement query string: the table, its rows, and an index, each at its place.
+    `CREATE TABLE child (id int PRIMARY KEY, t_id int REFERENCES t (id), note text);
+     INSERT INTO child SELECT g, g, 'note ' || g FROM generate_series(1, 40) g;
+     CREATE INDEX child_t ON child (t_id)`,
+    'CREATE INDEX CONCURRENTLY child_note ON child (note)',
+    'CREATE VIEW child_notes AS SELECT c.id, c.note, t.n FROM child c JOIN t ON t.id = c.t_id',
+    "ALTER TYPE mood ADD VALUE 'wary'",
+    'CREATE TABLE feelings (id int PRIMARY KEY, m mood NOT NULL)',
+    "INSERT INTO feelings VALUES (1, 'wary'), (2, 'calm')",
+    'CREATE SEQUENCE tickets START 100',
+    "CREATE TABLE ticket (id bigint PRIMARY KEY DEFAULT nextval('tickets'), what text)",
+    "INSERT INTO ticket (what) SELECT 'ticket ' || g FROM generate_series(1, 5) g",
+    // A schema change and rows in one transaction, as migration frameworks send them.
+    "BEGIN; ALTER TABLE t ADD COLUMN flag text; UPDATE t SET flag = 'x' WHERE id % 4 = 0; COMMIT",
+    "COMMENT ON TABLE child IS 'children of t'",
+    // Temporary objects stay on the source.
+    'CREATE TEMP TABLE scratch (x int); INSERT INTO scratch VALUES (1); DROP TABLE scratch',
+    'ALTER TABLE child ALTER COLUMN note SET NOT NULL',
+  ];
+}
+
+/** The definitions a schema compare looks at: columns with types, defaults and nullability, indexes, views, enum labels. */
+async function definitions(server: SandboxServer, database: string): Promise<string[]> {
+  const rows = await server.query<{ d: string }>(
+    `SELECT format('%s.%s %s %s %s', table_name, column_name, data_type, is_nullable, column_default) AS d
+       FROM information_schema.columns WHERE table_schema = 'public'
+     -- 9.5 prints the table unqualified, later majors qualify it.
+     UNION ALL SELECT replace(indexdef, ' ON public.', ' ON ') FROM pg_indexes WHERE schemaname = 'public'
+     UNION ALL SELECT 'view ' || viewname FROM pg_views WHERE schemaname = 'public'
+     UNION ALL SELECT 'enum ' || string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum
+     UNION ALL SELECT 'comment ' || obj_description('public.child'::regclass, 'pg_class')
+     ORDER BY 1`,
+    [],
+    database,
+  );
+  return rows.map((r) => r.d);
+}
+
+async function follow(major: number, format: DecoderFormat, database: string, policy: DdlPolicy) {
+  const source = sources.get(major)!;
+  const { ctx, replicator } = await readyToFollow({
+    source: source.connection(),
+    target: target.connection(),
+    database,
+    format,
+    slotName: `s_${database}`,
+    sourceMajor: major,
+    ddl: SETUP,
+    options: { groupMaxMs: 50 },
+    ddlHandling: { policy },
+  });
+  let drainTo: string | undefined;
+  const following = replicator.follow(ctx, { signal: new AbortController().signal, drainTo: () => drainTo });
+  following.catch(() => {});
+  return {
+    ctx,
+    replicator,
+    following,
+    drain: async () => {
+      drainTo = await currentWalLsn(source.connection(), database);
+      await following;
+    },
+  };
+}
+
+const CASES: { major: number; format: DecoderFormat }[] = [
+  { major: 17, format: 'pgoutput' },
+  { major: 17, format: 'test_decoding' },
+  { major: 9.5, format: 'test_decoding' },
+];
+
+describe('ddl: replicate', () => {
+  for (const { major, format } of CASES) {
+    const skip = major < 10 && old.missing !== undefined;
+    it.skipIf(skip)(
+      `source ${major} (${format}): every schema change is on the target in order with the rows${skip ? ` (skipped: ${old.missing})` : ''}`,
+      async () => {
+        const source = sources.get(major)!;
+        const database = `ddl_${String(major).replace('.', '')}_${format}`;
+        const run = await follow(major, format, database, 'replicate');
+        const load = writer(source, database);
+        try {
+          for (const sql of changes()) await exec(source.connection(), database, sql);
+        } finally {
+          await load.stop();
+        }
+        await run.drain();
+        for (const table of ['t', 'child', 'feelings', 'ticket'])
+          expect(
+            await fingerprint(target.connection(), database, { schema: 'public', name: table }),
+            table,
+          ).toBe(await fingerprint(source.connection(), database, { schema: 'public', name: table }));
+        expect(await definitions(target, database)).toEqual(await definitions(source, database));
+        const history = await target.query<{ outcome: string; n: number }>(
+          'SELECT outcome, count(*)::int AS n FROM pgshift.ddl_history GROUP BY outcome',
+          [],
+          database,
+        );
+        // Every statement above that changes the schema, none of the temporary ones.
+        expect(history).toEqual([{ outcome: 'applied', n: 15 }]);
+        await run.replicator.cleanup(run.ctx);
+        const [left] = await source.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_event_trigger WHERE evtname LIKE 'pgshift%'",
+          [],
+          database,
+        );
+        expect(left?.n).toBe(0);
+      },
+    );
+  }
+});
+
+describe('ddl: stop', () => {
+  it('stops before the statement, naming it; applied by hand and resumed, the result is exact', async () => {
+    const source = sources.get(17)!;
+    const database = 'ddl_stop';
+    const run = await follow(17, 'pgoutput', database, 'stop');
+    await exec(source.connection(), database, "INSERT INTO t (id, v) VALUES (1, 'one')");
+    await exec(source.connection(), database, 'ALTER TABLE t ADD COLUMN extra text');
+    await exec(source.connection(), database, "INSERT INTO t (id, v, extra) VALUES (2, 'two', 'more')");
+    const stopped = await run.following.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(stopped).toBeInstanceOf(ReplicationError);
+    const error = stopped as ReplicationError;
+    expect(error.code).toBe('PGSHIFT_REPL_DDL_STOPPED');
+    expect(error.message).toContain('ALTER TABLE t ADD COLUMN extra text');
+    const name = String(error.details?.ddl);
+    expect(error.remedy).toContain(`--ddl-applied ${name}`);
+    // Nothing from the stopping transaction on: row 1 is in, row 2 is not.
+    expect(await target.query('SELECT id FROM t ORDER BY id', [], database)).toEqual([{ id: 1 }]);
+
+    await exec(target.connection(), database, 'ALTER TABLE t ADD COLUMN extra text');
+    const resumed = { ...run.ctx, ddl: { policy: 'stop' as const, appliedByHand: [name] } };
+    let drainTo: string | undefined;
+    const following = run.replicator.follow(resumed, {
+      signal: new AbortController().signal,
+      drainTo: () => drainTo,
+    });
+    await exec(source.connection(), database, "INSERT INTO t (id, v, extra) VALUES (3, 'three', 'most')");
+    drainTo = await currentWalLsn(source.connection(), database);
+    await following;
+    const T = { schema: 'public', name: 't' };
+    expect(await fingerprint(target.connection(), database, T)).toBe(
+      await fingerprint(source.connection(), database, T),
+    );
+    const history = await target.query('SELECT outcome FROM pgshift.ddl_history', [], database);
+    expect(history).toEqual([{ outcome: 'applied by hand' }]);
+    await run.replicator.cleanup(resumed);
+  });
+});
