@@ -34,6 +34,10 @@ export const runCommand: CliCommand = {
         )
         .option('--no-verify', 'skip the verification after the copy and at finish')
         .option(
+          '--ddl-applied <database:id...>',
+          'schema changes you applied to the target by hand after sync stopped before them (as the stop names them)',
+        )
+        .option(
           '--keep-state',
           "when the task completes, leave pgshift's bookkeeping (schema pgshift) on the target",
         )
@@ -49,6 +53,7 @@ export const runCommand: CliCommand = {
                 onLostSnapshot?: LostSnapshotChoice;
                 verify: boolean;
                 keepState?: boolean;
+                ddlApplied?: string[];
               },
             ) => {
               const task = await loadForCommand(ctx, globals, opts.config);
@@ -80,6 +85,7 @@ export const runCommand: CliCommand = {
                   signal: controller.signal,
                   verify: opts.verify,
                   keepState: opts.keepState === true,
+                  ...(opts.ddlApplied ? { ddlAppliedByHand: opts.ddlApplied } : {}),
                 });
                 failed = outcome.status !== 'completed' && outcome.status !== 'cancelled';
                 await output.close({ failed });

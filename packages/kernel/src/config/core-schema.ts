@@ -130,6 +130,7 @@ export const coreSchema: JsonSchema = {
           additionalProperties: false,
           properties: { copy: rateLimit, apply: rateLimit },
         },
+        ddl: { type: 'string', enum: ['replicate', 'stop', 'ignore'] },
       },
     },
   },

@@ -55,6 +55,11 @@ export interface TaskOptions {
   targetWrites: 'detect' | 'refuse';
   /** Rows/s and MB/s for the copy and for apply, one bucket per task each; absent = unlimited. */
   limits?: TaskLimits;
+  /**
+   * Schema changes on the source during sync: replicate, stop or ignore. Absent: replicate where
+   * the source role may capture them (a superuser), else stop where the stream shows a changed table.
+   */
+  ddl?: 'replicate' | 'stop' | 'ignore';
   [key: string]: unknown;
 }
 

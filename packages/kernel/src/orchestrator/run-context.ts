@@ -40,6 +40,8 @@ export interface RunContext {
   copyGlobals?: boolean;
   /** The task's rate limits: one bucket for the copy, one for apply (options.limits, `pgshift set`). */
   throttles?: TaskThrottles;
+  /** Schema changes the user applied to the target by hand after a stop (`database:id`). */
+  ddlAppliedByHand?: string[];
 }
 
 export function loadContext(run: RunContext, database: ResolvedDatabase, snapshot?: string): LoadContext {
@@ -82,6 +84,11 @@ export function replicationContext(run: RunContext, database: ResolvedDatabase):
     publicationName: name,
     taskName: run.task.config.task.name,
     targetWrites: run.task.config.options.targetWrites,
+    ddl: {
+      policy: run.task.config.options.ddl ?? 'replicate',
+      ...(run.task.config.options.ddl === undefined ? { defaulted: true } : {}),
+      ...(run.ddlAppliedByHand ? { appliedByHand: run.ddlAppliedByHand } : {}),
+    },
     progress: run.progress,
     logger: run.task.logger.child({ database: database.name }),
     ...(run.throttles ? { throttle: run.throttles.apply } : {}),

@@ -52,6 +52,8 @@ export interface RunTaskOptions {
   copyShare?: CopyShare;
   /** Leave pgshift's bookkeeping on the target when the task completes (also `finish --keep-state`). */
   keepState?: boolean;
+  /** Schema changes the user applied to the target by hand after a stop (`database:id`). */
+  ddlAppliedByHand?: string[];
 }
 
 export type RunOutcome =
@@ -159,6 +161,7 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
       signal: controller.signal,
       reconnect: reconnectPolicy(config.options),
       ...(options.copyShare ? { copyShare: options.copyShare } : {}),
+      ...(options.ddlAppliedByHand ? { ddlAppliedByHand: options.ddlAppliedByHand } : {}),
     };
     throttles = new TaskThrottles(config.options.limits, { stateDir, state, logger: task.logger, progress });
     run.throttles = throttles.watch(run.signal);
