@@ -70,6 +70,7 @@ export {
   viewsNeedingConstraints,
   withEmptySearchPath,
 } from './schema/index.js';
+export { type SequenceSettings, sequenceOptions } from './schema/sequence-options.js';
 export {
   FEATURE_SINCE,
   featuresOf,

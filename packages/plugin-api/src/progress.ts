@@ -64,7 +64,25 @@ export type ProgressEvent =
       transactionsApplied?: number;
       at: string;
     }
+  | {
+      /** A schema change captured on the source while following, and what became of it. */
+      type: 'schema-change';
+      database: string;
+      /** `database:id`, as a stop names it and `--ddl-applied` takes it. */
+      id: string;
+      statement: string;
+      outcome: SchemaChangeOutcome;
+      at: string;
+    }
   | { type: 'message'; level: 'info' | 'warn'; text: string; at: string };
+
+/** What became of a schema change captured on the source (see options.ddl). */
+export type SchemaChangeOutcome =
+  | 'applied'
+  | 'already on the target'
+  | 'applied by hand'
+  | 'ignored'
+  | 'outside selection';
 
 export type ProgressEventInput = ProgressEvent extends infer E
   ? E extends unknown

@@ -29,6 +29,7 @@ export {
   newTaskState,
   type Reconnecting,
   resumable,
+  type SchemaChangeRecord,
   type TaskState,
   type TaskStatus,
   type Transition,

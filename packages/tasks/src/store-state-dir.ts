@@ -88,6 +88,19 @@ export class StoreStateDir extends StateDir {
     });
   }
 
+  /** Something the run did that the history keeps (a schema change followed), at the current status. */
+  recordNote(note: string, at: string): void {
+    this.change((record) => {
+      record.history.push({
+        status: record.status,
+        ...(record.stage === undefined ? {} : { stage: record.stage }),
+        at,
+        note,
+        worker: this.workerId,
+      });
+    });
+  }
+
   override readControl(): ControlRequest | undefined {
     return this.control;
   }

@@ -26,6 +26,16 @@ export interface DatabaseState {
   sequencesSyncedAt?: string;
   /** How many sequences that round moved. */
   sequencesAdvanced?: number;
+  /** Schema changes captured on the source while following: how many, and the latest ones. */
+  schemaChanges?: { total: number; latest: SchemaChangeRecord[] };
+}
+
+/** One schema change followed (or passed over) during sync, as the task's history keeps it. */
+export interface SchemaChangeRecord {
+  id: string;
+  statement: string;
+  outcome: string;
+  at: string;
 }
 
 /** What `status` shows while a run waits to reconnect. */

@@ -261,6 +261,11 @@ async function runClaimed(claimed: ClaimedTask, workerId: string, options: Worke
         if (event.type === 'stage' && event.state === 'started' && event.stage !== 'checking') {
           stateDir?.recordStage(event.stage, new Date().toISOString());
         }
+        if (event.type === 'schema-change')
+          stateDir?.recordNote(
+            `schema change ${event.outcome} (${event.id}): ${event.statement}`,
+            new Date().toISOString(),
+          );
         extra?.emit(event);
       },
     };

@@ -8,8 +8,11 @@ import {
   hasFeature,
   inTransaction,
   openClient,
+  qualified,
+  readSequenceNames,
   readSequences,
   type SchemaPlan,
+  type SequenceValue,
   serverVersionNum,
 } from '@pgshift/pg';
 import type { CopySummary, LoadContext, Loader, TableRef } from '@pgshift/plugin-api';
@@ -158,16 +161,28 @@ export class NativeLoader implements Loader {
 
   async syncSequences(ctx: LoadContext): Promise<void> {
     await this.#withBoth(ctx, async (source, target) => {
-      const plan = await this.#plan(ctx, source);
-      await applySequences(target, await readSequences(source, plan.sequences));
+      await applySequences(target, await this.#sequenceValues(ctx, source, target));
     });
   }
 
   async advanceSequences(ctx: LoadContext): Promise<number> {
     return await this.#withBoth(ctx, async (source, target) => {
-      const plan = await this.#plan(ctx, source);
-      return await advanceSequences(target, await readSequences(source, plan.sequences));
+      return await advanceSequences(target, await this.#sequenceValues(ctx, source, target));
     });
+  }
+
+  /**
+   * The source's values of the plan's sequences, and of those a schema change followed during
+   * sync created since (any the target has as well: it got them from that change).
+   */
+  async #sequenceValues(ctx: LoadContext, source: pg.Client, target: pg.Client): Promise<SequenceValue[]> {
+    const plan = await this.#plan(ctx, source);
+    const planned = new Set(plan.sequences.map((s) => qualified(s.schema, s.name)));
+    const onTarget = new Set((await readSequenceNames(target)).map((s) => qualified(s.schema, s.name)));
+    const values = await readSequences(source);
+    return values.filter(
+      (v) => planned.has(qualified(v.schema, v.name)) || onTarget.has(qualified(v.schema, v.name)),
+    );
   }
 
   #plan(ctx: LoadContext, source: pg.Client): Promise<SchemaPlan> {

@@ -95,6 +95,11 @@ export class Applier {
     return this.#session.inTransaction;
   }
 
+  /** The target's server_version_num. */
+  get targetVersion(): number {
+    return this.#catalog.serverVersion;
+  }
+
   /** Rows an UPDATE or DELETE expected but did not find (the target drifted from the source). */
   get missingRows(): number {
     return this.#session.missingRows;

@@ -1,5 +1,5 @@
-import { quoteLiteral } from '@pgshift/pg';
-import type { DdlHandling, Logger, ProgressSink } from '@pgshift/plugin-api';
+import { quoteLiteral, type SequenceSettings, sequenceOptions } from '@pgshift/pg';
+import type { DdlHandling, Logger, ProgressSink, SchemaChangeOutcome } from '@pgshift/plugin-api';
 import type { Applier } from './applier.js';
 import {
   commandStatement,
@@ -32,6 +32,13 @@ export interface DdlReplayParts {
   progress: ProgressSink;
   /** Commits the group's whole transactions now and waits until the target has. */
   commitWholeTransactions(): Promise<void>;
+  /**
+   * A source sequence's settings when the target would make it otherwise from the same
+   * statement (sources before 10, where every sequence counts in bigint); undefined elsewhere.
+   */
+  sourceSequence(identity: string): Promise<SequenceSettings | undefined>;
+  /** The target's server_version_num. */
+  targetVersion: number;
 }
 
 /** What becomes of a captured command; `outcome` is what the target's history records. */
@@ -104,6 +111,13 @@ export class DdlReplay {
         database,
         id: record.id,
         statement: decision.statement,
+      });
+      this.#parts.progress.emit({
+        type: 'schema-change',
+        database,
+        id: `${database}:${record.id}`,
+        statement: decision.statement,
+        outcome: decision.outcome,
       });
       if (decision.outcome === 'applied by hand') this.#follow(record, dropped);
       return;
@@ -191,14 +205,15 @@ export class DdlReplay {
         searchPath.replace(/false\)$/, 'true)'),
         target.text,
         'SET LOCAL search_path TO DEFAULT',
+        ...(await this.#sequenceAlignment(record)),
       ]);
     }
     identities.forgetAll();
     groups.endGroupAfterTransaction();
     if (failed && !ALREADY_ON_TARGET.has(failed.code ?? ''))
       throw applyError(database, record, statement, failed.message);
-    const outcome = failed ? `already on the target (${failed.message})` : 'applied';
-    await this.#record(record, statement, outcome);
+    const outcome: SchemaChangeOutcome = failed ? 'already on the target' : 'applied';
+    await this.#record(record, statement, failed ? `${outcome} (${failed.message})` : outcome);
     if (failed)
       logger.warn('schema change already on the target: passed over', {
         database,
@@ -207,11 +222,25 @@ export class DdlReplay {
         reason: failed.message,
       });
     else logger.info('schema change applied on the target', { database, id: record.id, statement });
-    progress.emit({
-      type: 'message',
-      level: failed ? 'warn' : 'info',
-      text: `schema change ${failed ? 'already on the target' : 'applied'} in ${database}: ${statement}`,
-    });
+    progress.emit({ type: 'schema-change', database, id: `${database}:${record.id}`, statement, outcome });
+  }
+
+  /**
+   * A sequence the command created (a serial column, CREATE SEQUENCE) gets the source's settings:
+   * from a source before 10 the same statement makes an int sequence on a newer target where the
+   * source's counts in bigint.
+   */
+  async #sequenceAlignment(record: DdlRecord): Promise<string[]> {
+    if (!record.tag.startsWith('CREATE')) return [];
+    const statements: string[] = [];
+    for (const o of record.objects ?? []) {
+      if (o.type !== 'sequence') continue;
+      const settings = await this.#parts.sourceSequence(o.identity);
+      if (!settings) continue;
+      const as = this.#parts.targetVersion >= 100000 ? ' AS bigint' : '';
+      statements.push(`ALTER SEQUENCE ${o.identity}${as} ${sequenceOptions(settings)}`);
+    }
+    return statements;
   }
 
   /** New tables the selection takes join the followed set; dropped tables leave it. */

@@ -3,6 +3,7 @@ import {
   lsnToBigInt,
   openClient,
   parseTxidSnapshot,
+  type SequenceSettings,
   serverVersionNum,
   type TxidSnapshot,
   walInsertLsnSql,
@@ -199,6 +200,17 @@ export class Follower {
       },
       logger: ctx.logger,
       progress: ctx.progress,
+      targetVersion: stages.applier.targetVersion,
+      sourceSequence: async (identity) => {
+        if ((await ctx.source.version()).num >= 100000) return undefined;
+        const { rows } = await ctx.source.query<SequenceSettings>(
+          `SELECT start_value::text AS start, increment_by::text AS increment, min_value::text AS min,
+                  max_value::text AS max, cache_value::text AS cache, is_cycled AS cycle FROM ${identity}`,
+          [],
+          { database },
+        );
+        return rows[0];
+      },
     });
   }
 

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import type { CliCommand } from '../command.js';
 import { errorLines } from '../display/error-lines.js';
 import { reconnectingLine } from '../display/reconnecting-line.js';
+import { schemaChangesLine } from '../display/schema-changes-line.js';
 import { loadForCommand } from '../load.js';
 import { table } from '../table.js';
 
@@ -68,6 +69,8 @@ function render({ state, live, runningPid }: TaskStatusReport): string {
       ),
     );
   }
+  for (const [name, db] of Object.entries(state.databases))
+    if (db.schemaChanges) lines.push(schemaChangesLine(name, db.schemaChanges));
   const writes = Object.entries(live?.databases ?? {}).flatMap(([name, figures]) =>
     (figures.targetWrites ?? []).map((w) => [
       name,

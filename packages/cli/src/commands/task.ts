@@ -24,6 +24,7 @@ import type { ActionRunner, CliCommand } from '../command.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { errorLines } from '../display/error-lines.js';
 import { reconnectingLine } from '../display/reconnecting-line.js';
+import { schemaChangesLine } from '../display/schema-changes-line.js';
 import { table } from '../table.js';
 import { render as renderChecks } from './check.js';
 import { CONTROL_DESCRIPTIONS, CONTROL_WAIT_MS, withControlOptions } from './control-request.js';
@@ -150,9 +151,11 @@ function renderShow(record: TaskRecord): string {
   if (record.run?.limits) lines.push(`limits:   ${describeLimits(record.run.limits)}`);
   else if (record.limits)
     lines.push(`limits:   set ${describeLimits(mergeLimits(undefined, record.limits))} (over the config's)`);
-  for (const [name, db] of Object.entries(record.run?.databases ?? {}))
+  for (const [name, db] of Object.entries(record.run?.databases ?? {})) {
     if (db.sequencesSyncedAt)
       lines.push(`sequences: ${name} synced at ${db.sequencesSyncedAt} (${db.sequencesAdvanced ?? 0} moved)`);
+    if (db.schemaChanges) lines.push(schemaChangesLine(name, db.schemaChanges));
+  }
   const dbs = Object.entries(p.databases ?? {});
   if (dbs.length > 0) {
     lines.push(

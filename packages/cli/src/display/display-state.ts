@@ -107,6 +107,7 @@ export class DisplayState {
         });
         return;
       case 'message':
+      case 'schema-change':
         return;
     }
   }

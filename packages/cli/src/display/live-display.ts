@@ -1,4 +1,4 @@
-import { formatBytes, formatCount } from '@pgshift/kernel';
+import { formatBytes, formatCount, schemaChangeText, schemaChangeWarns } from '@pgshift/kernel';
 import type { ProgressEventInput, ProgressSink, Stage } from '@pgshift/plugin-api';
 import { clearDown, hideCursor, showCursor, up, yellow } from './ansi.js';
 import { DisplayState } from './display-state.js';
@@ -62,6 +62,10 @@ export class LiveDisplay implements ProgressSink {
     this.state.apply(event, now);
     if (event.type === 'message')
       this.log(event.level === 'warn' ? yellow(`warning: ${event.text}`) : event.text);
+    else if (event.type === 'schema-change')
+      this.log(
+        schemaChangeWarns(event) ? yellow(`warning: ${schemaChangeText(event)}`) : schemaChangeText(event),
+      );
     else if (event.type === 'table-progress' && event.done)
       this.log(
         `copied ${event.database}.${event.table}: ${formatCount(event.rows)} rows, ${formatBytes(event.bytes)}`,

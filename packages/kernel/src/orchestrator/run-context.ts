@@ -89,9 +89,36 @@ export function replicationContext(run: RunContext, database: ResolvedDatabase):
       ...(run.task.config.options.ddl === undefined ? { defaulted: true } : {}),
       ...(run.ddlAppliedByHand ? { appliedByHand: run.ddlAppliedByHand } : {}),
     },
-    progress: run.progress,
+    progress: schemaChangesRecorded(run, database.name),
     logger: run.task.logger.child({ database: database.name }),
     ...(run.throttles ? { throttle: run.throttles.apply } : {}),
+  };
+}
+
+/** How many schema changes each database's state keeps in full; the total counts them all. */
+const SCHEMA_CHANGES_KEPT = 50;
+
+/** The run's progress, with each schema change the replicator reports kept in the task's state. */
+function schemaChangesRecorded(run: RunContext, database: string): ProgressSink {
+  return {
+    emit(event) {
+      if (event.type === 'schema-change') {
+        const previous = run.state.databases[database]?.schemaChanges;
+        const change = {
+          id: event.id,
+          statement: event.statement,
+          outcome: event.outcome,
+          at: new Date().toISOString(),
+        };
+        run.stateDir.updateDatabase(run.state, database, {
+          schemaChanges: {
+            total: (previous?.total ?? 0) + 1,
+            latest: [...(previous?.latest ?? []), change].slice(-SCHEMA_CHANGES_KEPT),
+          },
+        });
+      }
+      run.progress.emit(event);
+    },
   };
 }
 

@@ -2,4 +2,10 @@
 export * from '../metrics/index.js';
 export { type CopyFigures, copyFraction } from './copy-fraction.js';
 export { formatBytes, formatCount, formatDuration } from './format.js';
-export { jsonLinesReporter, plainReporter, teeProgress } from './progress-reporters.js';
+export {
+  jsonLinesReporter,
+  plainReporter,
+  schemaChangeText,
+  schemaChangeWarns,
+  teeProgress,
+} from './progress-reporters.js';

@@ -26,6 +26,18 @@ export function teeProgress(...sinks: ProgressSink[]): ProgressSink {
   };
 }
 
+type SchemaChangeEvent = Extract<ProgressEventInput, { type: 'schema-change' }>;
+
+/** How a schema change followed during sync reads in the output, live or plain. */
+export function schemaChangeText(event: SchemaChangeEvent): string {
+  return `schema change ${event.outcome} in ${event.database} (${event.id}): ${event.statement}`;
+}
+
+/** A change found already made on the target is worth a look: someone made it there by hand. */
+export function schemaChangeWarns(event: SchemaChangeEvent): boolean {
+  return event.outcome === 'already on the target';
+}
+
 /**
  * Plain log lines for a person or a log file: stages as they change, copy progress with rate and
  * ETA every few seconds, lag while syncing every few seconds.
@@ -45,6 +57,9 @@ export function plainReporter(write: Write, options: { intervalMs?: number } = {
           return;
         case 'message':
           write(`${time()} ${event.level === 'warn' ? 'warning: ' : ''}${event.text}`);
+          return;
+        case 'schema-change':
+          write(`${time()} ${schemaChangeWarns(event) ? 'warning: ' : ''}${schemaChangeText(event)}`);
           return;
         case 'table-progress':
           if (event.done)

@@ -15,6 +15,12 @@ export {
   type LargeObjectCopyOptions,
   type LargeObjectCopyResult,
 } from './large-objects.js';
-export { advanceSequences, applySequences, readSequences, type SequenceValue } from './sequences.js';
+export {
+  advanceSequences,
+  applySequences,
+  readSequenceNames,
+  readSequences,
+  type SequenceValue,
+} from './sequences.js';
 export { type ExportedSnapshot, exportSnapshot, importSnapshot, snapshotAlive } from './snapshot.js';
 export type { ChunkSpec, ColumnInfo, TableInfo } from './types.js';

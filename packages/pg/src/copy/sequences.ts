@@ -18,13 +18,7 @@ export async function readSequences(
   client: pg.Client,
   only?: readonly { schema: string; name: string }[],
 ): Promise<SequenceValue[]> {
-  const { rows } = await client.query<{ schema: string; name: string }>(
-    `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind = 'S' AND n.nspname NOT IN ${NON_USER_SCHEMAS_SQL}
-        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                        AND d.deptype = 'e')
-      ORDER BY 1, 2`,
-  );
+  const rows = await readSequenceNames(client);
   const wanted = only ? new Set(only.map((s) => qualified(s.schema, s.name))) : undefined;
   const values: SequenceValue[] = [];
   for (const seq of rows) {
@@ -36,6 +30,18 @@ export async function readSequences(
     if (row) values.push({ ...seq, lastValue: row.last_value, isCalled: row.is_called });
   }
   return values;
+}
+
+/** The user's sequences of a database (not pgshift's, not an extension's), by schema and name. */
+export async function readSequenceNames(client: pg.Client): Promise<{ schema: string; name: string }[]> {
+  const { rows } = await client.query<{ schema: string; name: string }>(
+    `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'S' AND n.nspname NOT IN ${NON_USER_SCHEMAS_SQL}
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                        AND d.deptype = 'e')
+      ORDER BY 1, 2`,
+  );
+  return rows;
 }
 
 /** Sets each sequence on the target with setval(seq, last_value, is_called), exactly as on the source. */

@@ -1,7 +1,10 @@
 import type { SequenceRow } from './catalog-rows.js';
 
-/** The option list shared by CREATE SEQUENCE and identity columns. */
-export function sequenceOptions(s: SequenceRow): string {
+/** What a sequence counts by and between (text, int8 exactly). */
+export type SequenceSettings = Pick<SequenceRow, 'increment' | 'min' | 'max' | 'start' | 'cache' | 'cycle'>;
+
+/** The option list shared by CREATE SEQUENCE, ALTER SEQUENCE and identity columns. */
+export function sequenceOptions(s: SequenceSettings): string {
   return [
     `INCREMENT BY ${s.increment}`,
     `MINVALUE ${s.min}`,
