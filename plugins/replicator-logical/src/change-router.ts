@@ -134,6 +134,7 @@ export class ChangeRouter {
       case 'relation':
         // pgoutput announces a relation again after its definition changed: re-read the target's.
         this.#catalog.forget(change.relation);
+        if (this.#ddl && this.#followed.follows(change.relation)) await this.#ddl.checkDefinition(change);
         return;
       case 'commit':
         await this.#end(change);

@@ -12,8 +12,9 @@ import {
 import { CODES, ReplicationError } from './errors.js';
 import type { FollowedTables } from './followed-tables.js';
 import type { GroupBuilder } from './group-builder.js';
-import type { Change } from './model.js';
+import type { Change, RelationChange } from './model.js';
 import type { SourceIdentities } from './source-identity.js';
+import type { TargetCatalog } from './target-catalog.js';
 
 export interface DdlReplayParts {
   handling: DdlHandling;
@@ -21,6 +22,7 @@ export interface DdlReplayParts {
   slotName: string;
   applier: Applier;
   identities: SourceIdentities;
+  catalog: TargetCatalog;
   groups: GroupBuilder;
   followed: FollowedTables;
   /**
@@ -87,6 +89,35 @@ export class DdlReplay {
     this.#dropped = undefined;
     if (record.kind === 'skip') return;
     await this.#handle(record, dropped);
+  }
+
+  /**
+   * Under `stop` (and the default policy), a table whose definition the stream announces anew
+   * (pgoutput) must still match the target's: where schema changes cannot be captured (no
+   * superuser on the source), this is how a changed table is noticed before its rows are applied
+   * to a table that no longer fits. Where they are captured, the change was applied just before.
+   */
+  async checkDefinition(change: RelationChange): Promise<void> {
+    const { policy, defaulted } = this.#parts.handling;
+    if (policy !== 'stop' && !defaulted) return;
+    const table = await this.#parts.catalog.table(change.relation).catch(() => undefined);
+    const onTarget = table ? [...table.columns.values()].filter((c) => !c.generated).map((c) => c.name) : [];
+    // Columns only the target has are fine (filled by their defaults; made there first, say).
+    const onlySource = change.columns.filter((c) => !onTarget.includes(c));
+    if (table && onlySource.length === 0) return;
+    if (this.#parts.groups.openTransactionEmpty) await this.#parts.commitWholeTransactions();
+    const name = `${change.relation.schema}.${change.relation.name}`;
+    const what = table
+      ? `columns the target lacks: ${onlySource.join(', ')}`
+      : 'it does not exist on the target';
+    throw new ReplicationError(
+      CODES.ddlStopped,
+      `following stopped: table ${name} changed on the source and no longer matches the target (${what})`,
+      {
+        remedy: `make the same change to ${name} on the target database ${this.#parts.database}, then run pgshift run again: following resumes before the first change to it`,
+        details: { database: this.#parts.database, table: name },
+      },
+    );
   }
 
   /** What the command dropped, when sql_drop recorded it just before. */

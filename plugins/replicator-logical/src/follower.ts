@@ -164,7 +164,9 @@ export class Follower {
       ack,
       followed,
       ...(ctx.ddl
-        ? { ddl: this.#ddlReplay({ applier, identities, groups, followed, commitWholeTransactions }) }
+        ? {
+            ddl: this.#ddlReplay({ applier, identities, catalog, groups, followed, commitWholeTransactions }),
+          }
         : {}),
       relationsAnnounced: decoder.format === 'pgoutput',
     });
@@ -176,7 +178,7 @@ export class Follower {
   #ddlReplay(
     stages: Pick<
       DdlReplayParts,
-      'applier' | 'identities' | 'groups' | 'followed' | 'commitWholeTransactions'
+      'applier' | 'identities' | 'catalog' | 'groups' | 'followed' | 'commitWholeTransactions'
     >,
   ): DdlReplay {
     const ctx = this.#ctx;

@@ -36,10 +36,9 @@ export class LogicalReplicator implements Replicator {
     await installTruncateCapture(ctx);
     if (capturesDdl(ctx)) {
       const capturable = await canCaptureDdl(ctx);
-      if (!capturable && ctx.ddl?.defaulted) {
-        ctx.logger.warn(
-          'the source role is not a superuser, so schema changes during sync are not followed (options.ddl defaults to replicate where it can): make them on both servers, or connect as a superuser',
-        );
+      // Without capture, stop still holds where the stream announces a table's new definition.
+      if (!capturable && (ctx.ddl?.defaulted || ctx.ddl?.policy === 'stop')) {
+        ctx.logger.warn(UNCAPTURED_WARNING);
         return;
       }
       if (!capturable)
@@ -107,6 +106,9 @@ export class LogicalReplicator implements Replicator {
     await clearPosition(ctx);
   }
 }
+
+const UNCAPTURED_WARNING =
+  'the source role is not a superuser, so schema changes during sync cannot be captured: following stops at the first change to a table whose columns no longer match the target (pgoutput, sources 10 and later); make each change on the target first, then on the source, or connect as a superuser to have them followed';
 
 /** Schema changes are captured unless they are to be ignored. */
 function capturesDdl(ctx: ReplicationContext): boolean {

@@ -214,3 +214,44 @@ describe('ddl: stop', () => {
     await run.replicator.cleanup(resumed);
   });
 });
+
+describe('ddl: stop where schema changes cannot be captured', () => {
+  it('pgoutput: stops at the first change to a table that no longer matches the target; fixed and rerun, exact', async () => {
+    const source = sources.get(17)!;
+    const database = 'ddl_stop_uncaptured';
+    // Prepared without capture, as for a source role that may not create event triggers.
+    const { ctx: prepared, replicator } = await readyToFollow({
+      source: source.connection(),
+      target: target.connection(),
+      database,
+      format: 'pgoutput',
+      slotName: `s_${database}`,
+      sourceMajor: 17,
+      ddl: SETUP,
+      options: { groupMaxMs: 50 },
+    });
+    const ctx = { ...prepared, ddl: { policy: 'stop' as const } };
+    const following = replicator.follow(ctx, { signal: new AbortController().signal });
+    await exec(source.connection(), database, "INSERT INTO t (id, v) VALUES (1, 'one')");
+    await exec(source.connection(), database, 'ALTER TABLE t ADD COLUMN extra text');
+    await exec(source.connection(), database, "INSERT INTO t (id, v, extra) VALUES (2, 'two', 'more')");
+    const stopped = await following.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((stopped as ReplicationError).code).toBe('PGSHIFT_REPL_DDL_STOPPED');
+    expect((stopped as ReplicationError).message).toContain('columns the target lacks: extra');
+    expect(await target.query('SELECT id FROM t ORDER BY id', [], database)).toEqual([{ id: 1 }]);
+
+    await exec(target.connection(), database, 'ALTER TABLE t ADD COLUMN extra text');
+    let drainTo: string | undefined;
+    const again = replicator.follow(ctx, { signal: new AbortController().signal, drainTo: () => drainTo });
+    drainTo = await currentWalLsn(source.connection(), database);
+    await again;
+    const T = { schema: 'public', name: 't' };
+    expect(await fingerprint(target.connection(), database, T)).toBe(
+      await fingerprint(source.connection(), database, T),
+    );
+    await replicator.cleanup(ctx);
+  });
+});
