@@ -1,4 +1,5 @@
 import type { Logger } from './logger.js';
+import type { DdlPolicy } from './replicator.js';
 import type { MigrationMode, ResolvedSelection } from './selection.js';
 import type { ServerHandle } from './server.js';
 import type { VersionCapabilities, VersionPolicy } from './version-policy.js';
@@ -32,6 +33,8 @@ export interface CheckContext {
    * default for a whole instance).
    */
   carries?: { owners: boolean; privileges: boolean; roles: boolean };
+  /** How schema changes during sync are handled (options.ddl); `defaulted` when not set. */
+  ddl?: { policy: DdlPolicy; defaulted: boolean };
   /** This checker's own options from the config. */
   options: Record<string, unknown>;
   logger: Logger;

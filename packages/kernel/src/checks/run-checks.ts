@@ -213,6 +213,10 @@ export async function runChecks(task: LoadedTask, options: RunChecksOptions = {}
         privileges: task.config.options.copyPrivileges,
         roles: carriesGlobals(task.config.options, selection),
       },
+      ddl: {
+        policy: task.config.options.ddl ?? 'replicate',
+        defaulted: task.config.options.ddl === undefined,
+      },
       ...(policy ? { policy } : {}),
       ...(capabilities ? { capabilities } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
