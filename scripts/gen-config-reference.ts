@@ -71,6 +71,8 @@ const CORE_DESCRIPTIONS: Record<string, string> = {
   'options.limits.apply.rowsPerSecond': 'Changed rows per second applied to the target.',
   'options.limits.apply.megabytesPerSecond':
     'Megabytes (10^6 bytes) per second of changes applied, as they came from the source.',
+  'options.ddl':
+    'Schema changes on the source during sync: replicate (applied on the target in order with the rows), stop (following stops before each, naming it), or ignore. Default: replicate where the source role is a superuser (event triggers need one), else stop where the stream shows a changed table.',
   'options.targetWrites':
     'Writes to the target by others than pgshift while following: detect (reported as they happen) or refuse.',
 };

@@ -105,6 +105,18 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodeEntry>> = {
       'fix the target (a missing column, a constraint the source lacks, writes made to the target), then run again; pgshift status shows the statement and the position; options.onApplyError: retry tries again by itself',
     docs: 'incremental-sync.md#errors-and-drift',
   },
+  PGSHIFT_REPL_DDL_CAPTURE: {
+    what: 'options.ddl is replicate, and the source role may not create the event triggers that capture schema changes.',
+    remedy:
+      'connect to the source as a superuser, or set options.ddl to stop (following stops at a table whose columns the target lacks) or ignore',
+    docs: 'incremental-sync.md#schema-changes-during-sync',
+  },
+  PGSHIFT_REPL_DDL_STOPPED: {
+    what: 'Following stopped before a schema change on the source (options.ddl: stop, or a change pgshift cannot apply).',
+    remedy:
+      'apply the change on the target yourself, then run again with --ddl-applied <database:id> as the message says (or, for a table that no longer matches, just run again)',
+    docs: 'incremental-sync.md#schema-changes-during-sync',
+  },
   PGSHIFT_REPL_DECODE: {
     what: "The output plugin's messages could not be read.",
     remedy: 'check that the output plugin matches the version policy; report the message shown',
@@ -155,7 +167,7 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodeEntry>> = {
   PGSHIFT_REPL_TABLE_MISSING: {
     what: 'A followed table (or column) does not exist on the target.',
     remedy: 'create it on the target first, then run again',
-    docs: 'incremental-sync.md#changing-a-table-during-sync',
+    docs: 'incremental-sync.md#schema-changes-during-sync',
   },
   PGSHIFT_RESOURCE: {
     what: 'A cloud resource named in the config does not exist or is not usable.',
