@@ -1,3 +1,4 @@
+import { patternsSelectTable } from '@pgshift/plugin-api';
 import { freePort, type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSelection, SelectionError } from '../src/checks/resolve-selection.js';
@@ -85,12 +86,23 @@ describe('resolveSelection', () => {
           { schema: 'sales', name: 'Odd.Name' },
           { schema: 'sales', name: 'items' },
         ],
+        patterns: { include: [], exclude: [{ schema: '^public$', table: '^audit_log$' }] },
       },
     ]);
     const included = await resolveSelection(server, { include: ['shop.sales."Odd.Name"', '"Other.DB"'] });
     expect(included.databases).toEqual([
-      { name: 'Other.DB', whole: true, tables: [{ schema: 'public', name: 't1' }] },
-      { name: 'shop', whole: false, tables: [{ schema: 'sales', name: 'Odd.Name' }] },
+      {
+        name: 'Other.DB',
+        whole: true,
+        tables: [{ schema: 'public', name: 't1' }],
+        patterns: { include: [{}], exclude: [] },
+      },
+      {
+        name: 'shop',
+        whole: false,
+        tables: [{ schema: 'sales', name: 'Odd.Name' }],
+        patterns: { include: [{ schema: '^sales$', table: '^Odd\\.Name$' }], exclude: [] },
+      },
     ]);
     const wild = await resolveSelection(server, {
       databases: ['shop'],
@@ -98,6 +110,11 @@ describe('resolveSelection', () => {
       exclude: ['shop.*.i*'],
     });
     expect(wild.databases[0]?.tables).toEqual([{ schema: 'sales', name: 'Odd.Name' }]);
+    // Tables created later are judged by the same patterns (schema changes followed during sync).
+    const patterns = wild.databases[0]?.patterns ?? { include: [], exclude: [] };
+    expect(patternsSelectTable(patterns, 'sales', 'new_table')).toBe(true);
+    expect(patternsSelectTable(patterns, 'sales', 'items_2024')).toBe(false);
+    expect(patternsSelectTable(patterns, 'public', 'new_table')).toBe(false);
     await expect(resolveSelection(server, { databases: ['shop', 'nope'] })).rejects.toThrow(SelectionError);
     await expect(resolveSelection(server, { databases: ['shop', 'nope'] })).rejects.toThrow(/"nope"/);
     await task.close();

@@ -239,7 +239,7 @@ describe('ddl: stop where schema changes cannot be captured', () => {
       () => undefined,
       (error: unknown) => error,
     );
-    expect((stopped as ReplicationError).code).toBe('PGSHIFT_REPL_DDL_STOPPED');
+    expect((stopped as ReplicationError).code, String(stopped)).toBe('PGSHIFT_REPL_DDL_STOPPED');
     expect((stopped as ReplicationError).message).toContain('columns the target lacks: extra');
     expect(await target.query('SELECT id FROM t ORDER BY id', [], database)).toEqual([{ id: 1 }]);
 
