@@ -42,14 +42,15 @@ CREATE TABLE IF NOT EXISTS ${S}.ddl_followers (
   slot_name text PRIMARY KEY,
   publication text,
   patterns text NOT NULL);
+-- Parenthesised: before 9.5, ->> binds looser than IS NULL.
 CREATE OR REPLACE FUNCTION ${S}.ddl_selects(patterns json, s text, t text) RETURNS boolean
   LANGUAGE sql IMMUTABLE AS $sel$
   SELECT (json_array_length(patterns->'include') = 0 OR EXISTS (
             SELECT 1 FROM json_array_elements(patterns->'include') p
-             WHERE (p->>'schema' IS NULL OR s ~ (p->>'schema')) AND (p->>'table' IS NULL OR t ~ (p->>'table'))))
+             WHERE ((p->>'schema') IS NULL OR s ~ (p->>'schema')) AND ((p->>'table') IS NULL OR t ~ (p->>'table'))))
      AND NOT EXISTS (
             SELECT 1 FROM json_array_elements(patterns->'exclude') p
-             WHERE (p->>'schema' IS NULL OR s ~ (p->>'schema')) AND (p->>'table' IS NULL OR t ~ (p->>'table')))
+             WHERE ((p->>'schema') IS NULL OR s ~ (p->>'schema')) AND ((p->>'table') IS NULL OR t ~ (p->>'table')))
 $sel$;`;
 
 /** The role a command ran as: SET ROLE shows in the `role` setting, which SECURITY DEFINER keeps. */

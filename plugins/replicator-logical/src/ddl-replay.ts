@@ -1,4 +1,4 @@
-import { quoteLiteral, type SequenceSettings, sequenceOptions } from '@pgshift/pg';
+import { leadingWords, quoteLiteral, type SequenceSettings, sequenceOptions } from '@pgshift/pg';
 import type { DdlHandling, Logger, ProgressSink, SchemaChangeOutcome } from '@pgshift/plugin-api';
 import type { Applier } from './applier.js';
 import {
@@ -241,7 +241,7 @@ export class DdlReplay {
     }
     identities.forgetAll();
     groups.endGroupAfterTransaction();
-    if (failed && !ALREADY_ON_TARGET.has(failed.code ?? ''))
+    if (failed && !alreadyOnTarget(statement, failed.code))
       throw applyError(database, record, statement, failed.message);
     const outcome: SchemaChangeOutcome = failed ? 'already on the target' : 'applied';
     await this.#record(record, statement, failed ? `${outcome} (${failed.message})` : outcome);
@@ -314,6 +314,19 @@ const ALREADY_ON_TARGET = new Set([
   '42P06', // duplicate_schema
   '42723', // duplicate_function
 ]);
+
+/** Errors of a DROP that say the object is gone already (or was temporary: 9.4 cannot tell). */
+const ALREADY_GONE = new Set([
+  '42P01', // undefined_table
+  '42704', // undefined_object
+  '42883', // undefined_function
+  '3F000', // invalid_schema_name
+]);
+
+function alreadyOnTarget(statement: string, code: string | undefined): boolean {
+  if (code === undefined) return false;
+  return ALREADY_ON_TARGET.has(code) || (leadingWords(statement, 1)[0] === 'DROP' && ALREADY_GONE.has(code));
+}
 
 function applyError(
   database: string,

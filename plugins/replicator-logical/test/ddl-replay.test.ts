@@ -10,11 +10,12 @@ import { currentWalLsn, exec, fingerprint, readyToFollow } from './helpers.js';
  * Compared after: every table's rows, and the target's definitions against the source's.
  */
 const old = sourceBuiltBinaries(9.5);
+const oldest = sourceBuiltBinaries(9.4);
 
 let target: SandboxServer;
 const sources = new Map<number, SandboxServer>();
 beforeAll(async () => {
-  const majors = [17, ...(old.missing ? [] : [9.5])];
+  const majors = [17, ...(old.missing ? [] : [9.5]), ...(oldest.missing ? [] : [9.4])];
   const started = await Promise.all([
     startPostgres({ major: 17 }),
     ...majors.map((major) => startPostgres({ major })),
@@ -53,7 +54,7 @@ function writer(source: SandboxServer, database: string) {
 }
 
 /** Each schema change the issue names, with rows that depend on it right after. */
-function changes(): string[] {
+function changes(major: number): string[] {
   return [
     'ALTER TABLE t ADD COLUMN n int NOT NULL DEFAULT 7',
     'UPDATE t SET n = id % 5 WHERE id % 2 = 0',
@@ -76,7 +77,8 @@ function changes(): string[] {
     "INSERT INTO ticket (what) SELECT 'ticket ' || g FROM generate_series(1, 5) g",
     // A schema change and rows in one transaction, as migration frameworks send them.
     "BEGIN; ALTER TABLE t ADD COLUMN flag text; UPDATE t SET flag = 'x' WHERE id % 4 = 0; COMMIT",
-    "COMMENT ON TABLE child IS 'children of t'",
+    // 9.4's event triggers do not fire for COMMENT (nor GRANT): there it is not followed.
+    ...(major > 9.4 ? ["COMMENT ON TABLE child IS 'children of t'"] : []),
     // Temporary objects stay on the source.
     'CREATE TEMP TABLE scratch (x int); INSERT INTO scratch VALUES (1); DROP TABLE scratch',
     'ALTER TABLE child ALTER COLUMN note SET NOT NULL',
@@ -92,7 +94,7 @@ async function definitions(server: SandboxServer, database: string): Promise<str
      UNION ALL SELECT replace(indexdef, ' ON public.', ' ON ') FROM pg_indexes WHERE schemaname = 'public'
      UNION ALL SELECT 'view ' || viewname FROM pg_views WHERE schemaname = 'public'
      UNION ALL SELECT 'enum ' || string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum
-     UNION ALL SELECT 'comment ' || obj_description('public.child'::regclass, 'pg_class')
+     UNION ALL SELECT 'comment ' || coalesce(obj_description('public.child'::regclass, 'pg_class'), '')
      ORDER BY 1`,
     [],
     database,
@@ -131,20 +133,22 @@ const CASES: { major: number; format: DecoderFormat }[] = [
   { major: 17, format: 'pgoutput' },
   { major: 17, format: 'test_decoding' },
   { major: 9.5, format: 'test_decoding' },
+  // 9.4 records the text only: a whole database follows every change all the same.
+  { major: 9.4, format: 'test_decoding' },
 ];
 
 describe('ddl: replicate', () => {
   for (const { major, format } of CASES) {
-    const skip = major < 10 && old.missing !== undefined;
-    it.skipIf(skip)(
-      `source ${major} (${format}): every schema change is on the target in order with the rows${skip ? ` (skipped: ${old.missing})` : ''}`,
+    const missing = major === 9.5 ? old.missing : major === 9.4 ? oldest.missing : undefined;
+    it.skipIf(missing !== undefined)(
+      `source ${major} (${format}): every schema change is on the target in order with the rows${missing ? ` (skipped: ${missing})` : ''}`,
       async () => {
         const source = sources.get(major)!;
         const database = `ddl_${String(major).replace('.', '')}_${format}`;
         const run = await follow(major, format, database, 'replicate');
         const load = writer(source, database);
         try {
-          for (const sql of changes()) await exec(source.connection(), database, sql);
+          for (const sql of changes(major)) await exec(source.connection(), database, sql);
         } finally {
           await load.stop();
         }
@@ -156,12 +160,14 @@ describe('ddl: replicate', () => {
           ).toBe(await fingerprint(source.connection(), database, { schema: 'public', name: table }));
         expect(await definitions(target, database)).toEqual(await definitions(source, database));
         const history = await target.query<{ outcome: string; n: number }>(
-          'SELECT outcome, count(*)::int AS n FROM pgshift.ddl_history GROUP BY outcome',
+          "SELECT split_part(outcome, ' (', 1) AS outcome, count(*)::int AS n FROM pgshift.ddl_history GROUP BY 1 ORDER BY 1",
           [],
           database,
         );
         // Every statement above that changes the schema, none of the temporary ones.
-        expect(history).toEqual([{ outcome: 'applied', n: 15 }]);
+        // 9.4 cannot tell the temporary table's DROP apart: it finds it gone on the target.
+        const temporaryDrop = major === 9.4 ? [{ outcome: 'already on the target', n: 1 }] : [];
+        expect(history).toEqual([...temporaryDrop, { outcome: 'applied', n: major > 9.4 ? 15 : 14 }]);
         await run.replicator.cleanup(run.ctx);
         const [left] = await source.query<{ n: number }>(
           "SELECT count(*)::int AS n FROM pg_event_trigger WHERE evtname LIKE 'pgshift%'",
