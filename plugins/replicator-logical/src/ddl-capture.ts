@@ -1,5 +1,6 @@
 import { BOOKKEEPING_SCHEMA, CAPTURE_TRUNCATE_TRIGGER } from '@pgshift/pg';
 import type { ReplicationContext } from '@pgshift/plugin-api';
+import { publishCaptureLog } from './publication.js';
 
 /**
  * Schema changes on the source travel in the change stream, at their exact place among the rows:
@@ -192,6 +193,7 @@ export async function installDdlCapture(ctx: ReplicationContext): Promise<void> 
     [ctx.slotName, publication, patterns],
     { database },
   );
+  await publishCaptureLog(ctx, DDL_LOG_TABLE);
   await ensureEventTrigger(ctx, EVENT_TRIGGER_END, 'ddl_command_end', 'capture_ddl_end');
   if (objectsKnown) await ensureEventTrigger(ctx, EVENT_TRIGGER_DROP, 'sql_drop', 'capture_ddl_drop');
 }

@@ -1,4 +1,4 @@
-import { qualified, quoteIdent } from '@pgshift/pg';
+import { BOOKKEEPING_SCHEMA, qualified, quoteIdent } from '@pgshift/pg';
 import type { ReplicationContext, TableRef } from '@pgshift/plugin-api';
 
 /**
@@ -61,6 +61,26 @@ export async function preparePublication(ctx: ReplicationContext): Promise<void>
   await ctx.source.query(`CREATE PUBLICATION ${pub}${tables.length > 0 ? ` FOR TABLE ${list}` : ''}`, [], {
     database,
   });
+}
+
+/**
+ * A capture log of pgshift's (truncates, schema changes) travels in the stream as rows: a FOR TABLE
+ * publication must list it too (FOR ALL TABLES already does). Idempotent.
+ */
+export async function publishCaptureLog(ctx: ReplicationContext, table: string): Promise<void> {
+  if (!ctx.decoder.publication || ctx.database.whole) return;
+  const database = ctx.database.name;
+  const { rows } = await ctx.source.query(
+    'SELECT 1 FROM pg_publication_tables WHERE pubname = $1 AND schemaname = $2 AND tablename = $3',
+    [ctx.publicationName, BOOKKEEPING_SCHEMA, table],
+    { database },
+  );
+  if (rows.length === 0)
+    await ctx.source.query(
+      `ALTER PUBLICATION ${quoteIdent(ctx.publicationName)} ADD TABLE ${qualified(BOOKKEEPING_SCHEMA, table)}`,
+      [],
+      { database },
+    );
 }
 
 export async function dropPublication(ctx: ReplicationContext): Promise<void> {

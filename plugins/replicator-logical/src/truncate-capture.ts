@@ -1,7 +1,7 @@
 import { BOOKKEEPING_SCHEMA, CAPTURE_TRUNCATE_TRIGGER, qualified, quoteIdent } from '@pgshift/pg';
 import type { ReplicationContext } from '@pgshift/plugin-api';
 import type { Change, RelationRef, TruncateChange } from './model.js';
-import { publishableTables } from './publication.js';
+import { publishableTables, publishCaptureLog } from './publication.js';
 
 /**
  * Logical decoding carries TRUNCATE only from PostgreSQL 11 on. On older sources a statement-level
@@ -44,18 +44,7 @@ export async function installTruncateCapture(ctx: ReplicationContext): Promise<v
       { database },
     );
   }
-  // A FOR TABLE publication must list the log too; FOR ALL TABLES already does.
-  if (ctx.decoder.publication && !ctx.database.whole) {
-    const { rows } = await ctx.source.query(
-      'SELECT 1 FROM pg_publication_tables WHERE pubname = $1 AND schemaname = $2 AND tablename = $3',
-      [ctx.publicationName, CAPTURE_SCHEMA, CAPTURE_TABLE],
-      { database },
-    );
-    if (rows.length === 0)
-      await ctx.source.query(`ALTER PUBLICATION ${quoteIdent(ctx.publicationName)} ADD TABLE ${log}`, [], {
-        database,
-      });
-  }
+  await publishCaptureLog(ctx, CAPTURE_TABLE);
 }
 
 /** Removes the triggers; the log, function and schema go when no other pgshift slot needs them. */

@@ -261,3 +261,71 @@ describe('ddl: stop where schema changes cannot be captured', () => {
     await replicator.cleanup(ctx);
   });
 });
+
+describe('new tables in a selection by patterns', () => {
+  for (const format of ['pgoutput', 'test_decoding'] as const) {
+    it(`${format}: a new table the patterns select is followed from its first row; one they do not is left out`, async () => {
+      const source = sources.get(17)!;
+      const database = `ddl_new_${format}`;
+      const { ctx, replicator } = await readyToFollow({
+        source: source.connection(),
+        target: target.connection(),
+        database,
+        format,
+        slotName: `s_${database}`,
+        sourceMajor: 17,
+        ddl: `${SETUP} CREATE TABLE other_old (id int PRIMARY KEY);`,
+        options: { groupMaxMs: 50 },
+        tables: [{ schema: 'public', name: 't' }],
+        patterns: { include: [{ schema: '^public$', table: '^(t|new_.*)$' }], exclude: [] },
+        ddlHandling: { policy: 'replicate' },
+      });
+      let drainTo: string | undefined;
+      const following = replicator.follow(ctx, {
+        signal: new AbortController().signal,
+        drainTo: () => drainTo,
+      });
+      following.catch(() => {});
+      const src = source.connection();
+      // Created and filled in one transaction: its rows come before pgshift could act but after
+      // the event trigger added the table to the publication, in the same transaction.
+      await exec(
+        src,
+        database,
+        `BEGIN; CREATE TABLE new_a (id int PRIMARY KEY, v text);
+         INSERT INTO new_a SELECT g, 'a' || g FROM generate_series(1, 50) g; COMMIT`,
+      );
+      await exec(
+        src,
+        database,
+        "INSERT INTO new_a VALUES (51, 'later'); UPDATE new_a SET v = 'u' WHERE id = 1",
+      );
+      await exec(
+        src,
+        database,
+        'CREATE TABLE other_new (id int PRIMARY KEY); INSERT INTO other_new VALUES (1)',
+      );
+      await exec(src, database, 'INSERT INTO other_old VALUES (1); ALTER TABLE other_old ADD COLUMN x int');
+      await exec(src, database, "INSERT INTO t (id, v) VALUES (1, 'still followed')");
+      drainTo = await currentWalLsn(src, database);
+      await following;
+      const A = { schema: 'public', name: 'new_a' };
+      expect(await fingerprint(target.connection(), database, A)).toBe(await fingerprint(src, database, A));
+      const T = { schema: 'public', name: 't' };
+      expect(await fingerprint(target.connection(), database, T)).toBe(await fingerprint(src, database, T));
+      const outside = await target.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_class WHERE relname = 'other_new'",
+        [],
+        database,
+      );
+      expect(outside).toEqual([{ n: 0 }]);
+      const history = await target.query<{ outcome: string }>(
+        'SELECT outcome FROM pgshift.ddl_history ORDER BY source_id',
+        [],
+        database,
+      );
+      expect(history.map((h) => h.outcome)).toEqual(['applied', 'outside selection', 'outside selection']);
+      await replicator.cleanup(ctx);
+    });
+  }
+});
