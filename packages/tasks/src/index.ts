@@ -23,6 +23,7 @@ export {
   waitForStatus,
 } from './task-service.js';
 export {
+  addDdlAppliedByHand,
   type DatabasePhase,
   type DatabaseState,
   isFinal,

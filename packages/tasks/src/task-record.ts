@@ -84,6 +84,8 @@ export interface TaskRecord {
   error?: { code: string; message: string; remedy?: string };
   /** Which worker copied which tables, when the copy was spread over workers. */
   copyShares?: { database: string; tables: string[]; worker: string; at: string }[];
+  /** Schema changes applied to the target by hand after a stop (`task start --ddl-applied`). */
+  ddlAppliedByHand?: string[];
   /** Lines telling what a cancelled run left behind on the target. */
   cleanupAdvice?: string[];
 }

@@ -57,6 +57,12 @@ export interface Transition {
   note?: string;
 }
 
+/** Adds schema changes applied by hand to the state's list, each once. */
+export function addDdlAppliedByHand(state: TaskState, ids: readonly string[]): void {
+  if (ids.length === 0) return;
+  state.ddlAppliedByHand = [...new Set([...(state.ddlAppliedByHand ?? []), ...ids])];
+}
+
 /** The durable record of one task's run, kept in its state directory. */
 export interface TaskState {
   version: 1;
@@ -74,6 +80,11 @@ export interface TaskState {
   error?: { code: string; message: string; remedy?: string; details?: Record<string, unknown> };
   /** The rate limits the run applies (the config's, with changes made while it runs); {} = none. */
   limits?: TaskLimits;
+  /**
+   * Schema changes the user applied to the target by hand after following stopped before them
+   * (`database:id`, `--ddl-applied`): passed over when the stream brings them again.
+   */
+  ddlAppliedByHand?: string[];
   /** Set while the run waits for a lost connection to come back; cleared once it has. */
   reconnecting?: Reconnecting;
   summary?: Record<string, unknown>;

@@ -298,12 +298,16 @@ async function runClaimed(claimed: ClaimedTask, workerId: string, options: Worke
   } catch (error) {
     await stateDir?.flush();
     const message = String((error as Error)?.message ?? error);
+    const remedy = (error as { remedy?: unknown }).remedy;
+    const redact = (text: string) => (options.redact ? options.redact(text) : text);
     await store
       .update(name, (r) => {
         if (r.worker?.id !== workerId) return false;
         r.error = {
           code: (error as { code?: string }).code ?? 'PGSHIFT_RUN_ERROR',
-          message: options.redact ? options.redact(message) : message,
+          message: redact(message),
+          // What to do comes with it: `task show` says it as `pgshift run` would.
+          ...(typeof remedy === 'string' ? { remedy: redact(remedy) } : {}),
         };
         delete r.worker;
         transition(r, 'failed', {

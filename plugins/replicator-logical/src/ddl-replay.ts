@@ -339,7 +339,7 @@ function applyError(
     CODES.apply,
     `the target refused a schema change from the source (${name}): ${message}`,
     {
-      remedy: `make the target able to take it, or apply it there yourself and resume with pgshift run --ddl-applied ${name}; nothing of its group was committed`,
+      remedy: `make the target able to take it, or apply it there yourself and resume with --ddl-applied ${name} (pgshift run, or pgshift task start for a stored task); nothing of its group was committed`,
       details: { database, ddl: name, statement },
     },
   );
@@ -358,7 +358,7 @@ function stopError(
     CODES.ddlStopped,
     `following stopped before a schema change on the source (${name}), because ${reason}: ${shown}`,
     {
-      remedy: `apply the change to the target database ${database} yourself, then resume with pgshift run --ddl-applied ${name} (or set options.ddl to ignore to let such changes pass unapplied)`,
+      remedy: `apply the change to the target database ${database} yourself, then resume with --ddl-applied ${name} (pgshift run -c <config> --ddl-applied ${name}, or for a stored task pgshift task start <task> --ddl-applied ${name}); or set options.ddl to ignore to let such changes pass unapplied`,
       details: { database, ddl: name, tag: record.tag },
     },
   );

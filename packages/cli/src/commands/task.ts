@@ -287,9 +287,15 @@ function register(program: Command, run: ActionRunner) {
   task.addCommand(
     namedTaskCommand(
       run,
-      sub('start', 'check a task and queue it (scheduled when its start time lies ahead)'),
-      async (ctx, globals, store, name, opts: StoreOpts) => {
-        const { record, report } = await startTask(store, name, loadOptionsFor(ctx, globals));
+      sub('start', 'check a task and queue it (scheduled when its start time lies ahead)').option(
+        '--ddl-applied <database:id...>',
+        'schema changes you applied to the target by hand after sync stopped before them (as the stop names them)',
+      ),
+      async (ctx, globals, store, name, opts: StoreOpts & { ddlApplied?: string[] }) => {
+        const { record, report } = await startTask(store, name, {
+          ...loadOptionsFor(ctx, globals),
+          ...(opts.ddlApplied ? { ddlAppliedByHand: opts.ddlApplied } : {}),
+        });
         if (opts.json) {
           ctx.print(
             JSON.stringify({ status: record.status, dueAt: record.dueAt, checks: record.checks }, null, 2),

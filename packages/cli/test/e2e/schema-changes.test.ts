@@ -1,6 +1,7 @@
 import { type SandboxServer, sourceBuiltBinaries, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
+import { show, task } from '../tasks-support.js';
 import { readState, startCli, tableFingerprints, tempDir, waitFor, writeConfig } from './support.js';
 import { startTransactionLoop } from './workload.js';
 
@@ -187,5 +188,58 @@ describe('ddl: stop', () => {
       await tableFingerprints(source, 'bank', tables),
     );
     expect(await definitions(target)).toEqual(await definitions(source));
+  });
+
+  it('a stored task stops the same way, and task start --ddl-applied resumes it under a worker', async () => {
+    await source.query('CREATE DATABASE bank_stored');
+    await source.query(SCHEMA, [], 'bank_stored');
+    const store = `${dir.dir}/store`;
+    const config = writeConfig(dir, 'ddl-stored', source, target, {
+      databases: ['bank_stored'],
+      options: { ddl: 'stop' },
+    });
+    await task(store, ['create', '-c', config]);
+    await task(store, ['start', 'ddl-stored']);
+    const worker = startCli(['worker', '--store', store, '--poll', '0.3']);
+    try {
+      await waitFor(
+        'following',
+        async () => (await show(store, 'ddl-stored')).run?.databases.bank_stored?.phase === 'following',
+        120_000,
+      );
+      await source.query('ALTER TABLE accounts ADD COLUMN tier int NOT NULL DEFAULT 1', [], 'bank_stored');
+      await source.query("INSERT INTO accounts (name, tier) VALUES ('gold', 3)", [], 'bank_stored');
+      await waitFor('stopped', async () => (await show(store, 'ddl-stored')).status === 'failed', 60_000);
+      const shownFailed = (await show(store, 'ddl-stored')) as { error?: { code: string; remedy?: string } };
+      expect(shownFailed.error?.code).toBe('PGSHIFT_REPL_DDL_STOPPED');
+      const applied = /--ddl-applied (bank_stored:\d+)/.exec(shownFailed.error?.remedy ?? '')?.[1];
+      expect(applied, JSON.stringify(shownFailed.error)).toBeDefined();
+
+      await target.query('ALTER TABLE accounts ADD COLUMN tier int NOT NULL DEFAULT 1', [], 'bank_stored');
+      await task(store, ['start', 'ddl-stored', '--ddl-applied', applied!]);
+      await waitFor(
+        'following again',
+        async () => {
+          const s = await show(store, 'ddl-stored');
+          return s.status === 'running' && s.run?.databases.bank_stored?.phase === 'following';
+        },
+        60_000,
+      );
+      await source.query("INSERT INTO accounts (name, tier) VALUES ('silver', 2)", [], 'bank_stored');
+      const finish = await task(store, ['finish', 'ddl-stored']);
+      expect(JSON.parse(finish.stdout).status).toBe('completed');
+    } finally {
+      (await import('node:fs')).writeFileSync(
+        '/tmp/worker-out.txt',
+        worker.output() + JSON.stringify(await show(store, 'ddl-stored'), null, 1),
+      );
+      worker.child.kill('SIGKILL');
+    }
+    const tables = ['accounts', 'moves'];
+    expect(await tableFingerprints(target, 'bank_stored', tables)).toEqual(
+      await tableFingerprints(source, 'bank_stored', tables),
+    );
+    const history = (await show(store, 'ddl-stored')).history.map((h) => h.note ?? '');
+    expect(history.some((note) => note.startsWith('schema change applied by hand'))).toBe(true);
   });
 });

@@ -40,8 +40,6 @@ export interface RunContext {
   copyGlobals?: boolean;
   /** The task's rate limits: one bucket for the copy, one for apply (options.limits, `pgshift set`). */
   throttles?: TaskThrottles;
-  /** Schema changes the user applied to the target by hand after a stop (`database:id`). */
-  ddlAppliedByHand?: string[];
 }
 
 export function loadContext(run: RunContext, database: ResolvedDatabase, snapshot?: string): LoadContext {
@@ -87,7 +85,7 @@ export function replicationContext(run: RunContext, database: ResolvedDatabase):
     ddl: {
       policy: run.task.config.options.ddl ?? 'replicate',
       ...(run.task.config.options.ddl === undefined ? { defaulted: true } : {}),
-      ...(run.ddlAppliedByHand ? { appliedByHand: run.ddlAppliedByHand } : {}),
+      ...(run.state.ddlAppliedByHand ? { appliedByHand: run.state.ddlAppliedByHand } : {}),
     },
     progress: schemaChangesRecorded(run, database.name),
     logger: run.task.logger.child({ database: database.name }),

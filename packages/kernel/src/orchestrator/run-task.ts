@@ -14,6 +14,7 @@ import {
 } from '@pgshift/plugin-api';
 import {
   acquireRunLock,
+  addDdlAppliedByHand,
   type CopyShare,
   newTaskState,
   resumable,
@@ -111,6 +112,10 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
       delete state.error;
       stateDir.writeState(state);
     }
+    if (options.ddlAppliedByHand) {
+      addDdlAppliedByHand(state, options.ddlAppliedByHand);
+      stateDir.writeState(state);
+    }
     recorded = state;
     const progress = options.progress ?? nullProgress;
     const stages = new StageMoves(stateDir, state, progress);
@@ -161,7 +166,6 @@ export async function runTask(task: LoadedTask, options: RunTaskOptions): Promis
       signal: controller.signal,
       reconnect: reconnectPolicy(config.options),
       ...(options.copyShare ? { copyShare: options.copyShare } : {}),
-      ...(options.ddlAppliedByHand ? { ddlAppliedByHand: options.ddlAppliedByHand } : {}),
     };
     throttles = new TaskThrottles(config.options.limits, { stateDir, state, logger: task.logger, progress });
     run.throttles = throttles.watch(run.signal);

@@ -35,6 +35,7 @@ async function runStoredTask(
     stateDir: run.stateDir,
     ...(verify === undefined ? {} : { verify }),
     ...(run.copyShare ? { copyShare: run.copyShare } : {}),
+    ...(run.record.ddlAppliedByHand ? { ddlAppliedByHand: run.record.ddlAppliedByHand } : {}),
   });
 }
 

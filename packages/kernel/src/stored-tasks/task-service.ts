@@ -1,6 +1,7 @@
 import type { PgshiftError } from '@pgshift/plugin-api';
 import {
   ACTIVE_STATUSES,
+  addDdlAppliedByHand,
   localDirs,
   newTaskRecord,
   readConfigForRecord,
@@ -90,7 +91,7 @@ export async function checkTask(
 export async function startTask(
   store: TaskStore,
   name: string,
-  options: LoadTaskOptions & { workDir?: string } = {},
+  options: LoadTaskOptions & { workDir?: string; ddlAppliedByHand?: string[] } = {},
 ): Promise<{ record: TaskRecord; report?: CheckReport }> {
   const current = await store.get(name);
   if (!current) {
@@ -128,6 +129,9 @@ export async function startTask(
     delete r.cleanupAdvice;
     delete r.worker;
     delete r.live;
+    // Kept on the record: the worker that resumes the run hands them to it.
+    if (options.ddlAppliedByHand)
+      r.ddlAppliedByHand = [...new Set([...(r.ddlAppliedByHand ?? []), ...options.ddlAppliedByHand])];
     transition(r, later ? 'scheduled' : 'queued', {
       note: resumes ? 'resumes the unfinished run' : later ? `waits until ${r.dueAt}` : 'waits for a worker',
     });
