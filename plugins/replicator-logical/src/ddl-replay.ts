@@ -1,5 +1,5 @@
-import { leadingWords, quoteLiteral, type SequenceSettings, sequenceOptions } from '@pgshift/pg';
-import type { DdlHandling, Logger, ProgressSink, SchemaChangeOutcome } from '@pgshift/plugin-api';
+import { leadingWords, qualified, quoteLiteral, type SequenceSettings, sequenceOptions } from '@pgshift/pg';
+import type { DdlHandling, Logger, ProgressSink, SchemaChangeOutcome, TableRef } from '@pgshift/plugin-api';
 import type { Applier } from './applier.js';
 import {
   commandStatement,
@@ -15,6 +15,7 @@ import type { GroupBuilder } from './group-builder.js';
 import type { Change, RelationChange } from './model.js';
 import type { SourceIdentities } from './source-identity.js';
 import type { TargetCatalog } from './target-catalog.js';
+import { guardTriggerSql } from './write-guard.js';
 
 export interface DdlReplayParts {
   handling: DdlHandling;
@@ -237,6 +238,7 @@ export class DdlReplay {
         target.text,
         'SET LOCAL search_path TO DEFAULT',
         ...(await this.#sequenceAlignment(record)),
+        ...this.#guards(record),
       ]);
     }
     identities.forgetAll();
@@ -274,17 +276,31 @@ export class DdlReplay {
     return statements;
   }
 
+  /** The write guard on each new table that is followed, as on the others (write-guard.ts). */
+  #guards(record: DdlRecord): string[] {
+    return this.#createdTables(record).map((t) => guardTriggerSql(qualified(t.schema, t.name)));
+  }
+
+  /** The tables a CREATE TABLE (AS) made that the selection takes. */
+  #createdTables(record: DdlRecord): TableRef[] {
+    if (!record.tag.startsWith('CREATE TABLE') && record.tag !== 'SELECT INTO') return [];
+    // A table appears once per subcommand (its foreign keys are added by one of their own).
+    const tables = new Map<string, TableRef>();
+    for (const o of record.objects ?? []) {
+      if (o.type !== 'table' || !o.rel_schema || !o.rel_name) continue;
+      const table = { schema: o.rel_schema, name: o.rel_name };
+      const parent =
+        o.parent_schema && o.parent_name ? { schema: o.parent_schema, name: o.parent_name } : undefined;
+      if (this.#parts.followed.selectsNew(table, parent))
+        tables.set(qualified(table.schema, table.name), table);
+    }
+    return [...tables.values()];
+  }
+
   /** New tables the selection takes join the followed set; dropped tables leave it. */
   #follow(record: DdlRecord, dropped: DdlObject[] | undefined): void {
     const followed = this.#parts.followed;
-    if (record.tag.startsWith('CREATE TABLE') || record.tag === 'SELECT INTO')
-      for (const o of record.objects ?? []) {
-        if (o.type !== 'table' || !o.rel_schema || !o.rel_name) continue;
-        const table = { schema: o.rel_schema, name: o.rel_name };
-        const parent =
-          o.parent_schema && o.parent_name ? { schema: o.parent_schema, name: o.parent_name } : undefined;
-        if (followed.selectsNew(table, parent)) followed.add(table);
-      }
+    for (const table of this.#createdTables(record)) followed.add(table);
     for (const o of dropped ?? [])
       if (o.type === 'table' && o.schema && o.name) followed.remove({ schema: o.schema, name: o.name });
   }

@@ -34,6 +34,12 @@ BEGIN
   RETURN NULL;
 END $guard$;`;
 
+/** The guard's trigger on one table (`name` quoted); tables created while following get it too. */
+export function guardTriggerSql(name: string): string {
+  return `CREATE TRIGGER ${WRITE_GUARD_TRIGGER} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${name}
+    FOR EACH STATEMENT EXECUTE PROCEDURE pgshift.guard_write()`;
+}
+
 /** The tables that carry the guard now, quoted as `qualified` quotes them. */
 async function guardedTables(session: OpenSession): Promise<Set<string>> {
   const { rows } = await session.query<{ schema: string; name: string }>(
@@ -58,10 +64,7 @@ export async function installWriteGuard(ctx: ReplicationContext): Promise<void> 
       for (const table of ctx.database.tables) {
         const name = qualified(table.schema, table.name);
         if (guarded.has(name)) continue;
-        await session.query(
-          `CREATE TRIGGER ${WRITE_GUARD_TRIGGER} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${name}
-             FOR EACH STATEMENT EXECUTE PROCEDURE pgshift.guard_write()`,
-        );
+        await session.query(guardTriggerSql(name));
       }
     });
   } finally {

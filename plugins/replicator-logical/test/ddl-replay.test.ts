@@ -325,6 +325,13 @@ describe('new tables in a selection by patterns', () => {
         database,
       );
       expect(history.map((h) => h.outcome)).toEqual(['applied', 'outside selection', 'outside selection']);
+      // The new table is guarded against writes on the target like the others.
+      const guarded = await target.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_trigger WHERE tgname = 'pgshift_guard' AND tgrelid = 'new_a'::regclass",
+        [],
+        database,
+      );
+      expect(guarded).toEqual([{ n: 1 }]);
       await replicator.cleanup(ctx);
     });
   }
