@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   binariesVariable,
@@ -101,7 +102,11 @@ describe('sandbox', () => {
     const servers = await Promise.all([startPostgres({ major: 13 }), startPostgres({ major: 15 })]);
     const dirs = servers.map((s) => s.baseDir);
     await Promise.all(servers.map((s) => s.stop()));
-    const left = readdirSync(tmpdir()).filter((name) => dirs.some((d) => d.endsWith(name)));
+    // Each server's own directory, by its full path: another entry of the temp dir whose name
+    // happens to end one of them is not a leftover.
+    const left = readdirSync(tmpdir())
+      .map((name) => join(tmpdir(), name))
+      .filter((path) => dirs.includes(path));
     expect(left).toEqual([]);
   });
 
