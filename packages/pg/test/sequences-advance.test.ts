@@ -1,7 +1,7 @@
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advanceSequences, readSequences } from '../src/index.js';
+import { advanceSequences, applySequences, readSequences } from '../src/index.js';
 
 describe('advanceSequences', () => {
   let server: SandboxServer;
@@ -52,4 +52,39 @@ describe('advanceSequences', () => {
     // Run again: nothing moves, the target is where the source is.
     expect(await advanceSequences(target, await readSequences(source))).toBe(0);
   });
+});
+
+describe('many sequences', () => {
+  it('reads, sets and advances more sequences than one statement takes, each exactly', async () => {
+    const server = await startPostgres({ major: 17 });
+    try {
+      await server.query('CREATE DATABASE src');
+      await server.query('CREATE DATABASE tgt');
+      const ddl = `DO $$ BEGIN FOR i IN 1..1200 LOOP EXECUTE format('CREATE SEQUENCE "s%s"', i); END LOOP; END $$`;
+      await server.query(ddl, [], 'src');
+      await server.query(ddl, [], 'tgt');
+      await server.query(
+        `DO $$ BEGIN FOR i IN 1..1200 LOOP PERFORM setval(format('"s%s"', i), i * 7, i % 2 = 0); END LOOP; END $$`,
+        [],
+        'src',
+      );
+      const source = await server.client('src');
+      const target = await server.client('tgt');
+      try {
+        const values = await readSequences(source);
+        expect(values).toHaveLength(1200);
+        expect(values.find((v) => v.name === 's999')).toMatchObject({ lastValue: '6993', isCalled: false });
+        // Every one is past the fresh target's (which has handed out nothing), so all move up.
+        expect(await advanceSequences(target, values)).toBe(1200);
+        expect(await advanceSequences(target, values)).toBe(0);
+        await applySequences(target, values);
+        expect(await readSequences(target)).toEqual(values);
+      } finally {
+        await source.end();
+        await target.end();
+      }
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
 });

@@ -9,6 +9,19 @@ export interface SequenceValue {
   isCalled: boolean;
 }
 
+/** Sequences read or set per statement. */
+const SEQUENCES_PER_QUERY = 500;
+
+/** The values as parallel arrays, for one statement over many sequences. */
+function asArrays(values: readonly SequenceValue[]): [string[], string[], string[], boolean[]] {
+  return [
+    values.map((v) => v.schema),
+    values.map((v) => v.name),
+    values.map((v) => v.lastValue),
+    values.map((v) => v.isCalled),
+  ];
+}
+
 /**
  * Current values of the source's sequences (or of those named). Sequences are not transactional:
  * a snapshot does not freeze them, so they are read as they are now, which is never behind the
@@ -18,16 +31,27 @@ export async function readSequences(
   client: pg.Client,
   only?: readonly { schema: string; name: string }[],
 ): Promise<SequenceValue[]> {
-  const rows = await readSequenceNames(client);
   const wanted = only ? new Set(only.map((s) => qualified(s.schema, s.name))) : undefined;
+  const sequences = (await readSequenceNames(client)).filter(
+    (seq) => !wanted || wanted.has(qualified(seq.schema, seq.name)),
+  );
   const values: SequenceValue[] = [];
-  for (const seq of rows) {
-    if (wanted && !wanted.has(qualified(seq.schema, seq.name))) continue;
-    const r = await client.query<{ last_value: string; is_called: boolean }>(
-      `SELECT last_value::text AS last_value, is_called FROM ${qualified(seq.schema, seq.name)}`,
+  // One round trip per chunk: a database may hold thousands of sequences.
+  for (let start = 0; start < sequences.length; start += SEQUENCES_PER_QUERY) {
+    const chunk = sequences.slice(start, start + SEQUENCES_PER_QUERY);
+    const { rows } = await client.query<{ i: number; last_value: string; is_called: boolean }>(
+      chunk
+        .map(
+          (seq, i) =>
+            `SELECT ${i} AS i, last_value::text AS last_value, is_called FROM ${qualified(seq.schema, seq.name)}`,
+        )
+        .join(' UNION ALL '),
     );
-    const row = r.rows[0];
-    if (row) values.push({ ...seq, lastValue: row.last_value, isCalled: row.is_called });
+    // In the order of the names (a UNION ALL promises none).
+    for (const row of [...rows].sort((a, b) => a.i - b.i)) {
+      const seq = chunk[row.i];
+      if (seq) values.push({ ...seq, lastValue: row.last_value, isCalled: row.is_called });
+    }
   }
   return values;
 }
@@ -46,12 +70,14 @@ export async function readSequenceNames(client: pg.Client): Promise<{ schema: st
 
 /** Sets each sequence on the target with setval(seq, last_value, is_called), exactly as on the source. */
 export async function applySequences(client: pg.Client, values: readonly SequenceValue[]): Promise<void> {
-  for (const v of values) {
-    await client.query('SELECT setval($1::regclass, $2::bigint, $3)', [
-      qualified(v.schema, v.name),
-      v.lastValue,
-      v.isCalled,
-    ]);
+  for (let start = 0; start < values.length; start += SEQUENCES_PER_QUERY) {
+    // generate_subscripts rather than a multi-argument unnest: it runs on every major.
+    await client.query(
+      `SELECT pg_catalog.setval(pg_catalog.format('%I.%I', ($1::text[])[i], ($2::text[])[i])::regclass,
+                                ($3::text[])[i]::bigint, ($4::boolean[])[i])
+         FROM pg_catalog.generate_subscripts($1::text[], 1) AS i`,
+      asArrays(values.slice(start, start + SEQUENCES_PER_QUERY)),
+    );
   }
 }
 
@@ -63,19 +89,23 @@ export async function applySequences(client: pg.Client, values: readonly Sequenc
  */
 export async function advanceSequences(client: pg.Client, values: readonly SequenceValue[]): Promise<number> {
   let advanced = 0;
-  for (const v of values) {
+  for (let start = 0; start < values.length; start += SEQUENCES_PER_QUERY) {
     // A sequence's position is the last value it handed out, or one step before its start value
-    // when it has handed out none; `ahead` compares positions in the sequence's own direction.
+    // when it has handed out none; the comparison is in the sequence's own direction.
     const { rowCount } = await client.query(
-      `SELECT pg_catalog.setval(pg_catalog.format('%I.%I', s.schemaname, s.sequencename)::regclass, $3::bigint, $4)
-         FROM pg_catalog.pg_sequences s
-        WHERE s.schemaname = $1 AND s.sequencename = $2
-          AND CASE WHEN s.increment_by > 0
-                   THEN (CASE WHEN $4 THEN $3::numeric ELSE $3::numeric - s.increment_by END)
+      `WITH v AS (
+         SELECT ($1::text[])[i] AS schema, ($2::text[])[i] AS name, ($3::text[])[i]::numeric AS value,
+                ($4::boolean[])[i] AS called
+           FROM pg_catalog.generate_subscripts($1::text[], 1) AS i)
+       SELECT pg_catalog.setval(pg_catalog.format('%I.%I', s.schemaname, s.sequencename)::regclass,
+                                v.value::bigint, v.called)
+         FROM v JOIN pg_catalog.pg_sequences s ON s.schemaname = v.schema AND s.sequencename = v.name
+        WHERE CASE WHEN s.increment_by > 0
+                   THEN (CASE WHEN v.called THEN v.value ELSE v.value - s.increment_by END)
                         > coalesce(s.last_value::numeric, s.start_value::numeric - s.increment_by)
-                   ELSE (CASE WHEN $4 THEN $3::numeric ELSE $3::numeric - s.increment_by END)
+                   ELSE (CASE WHEN v.called THEN v.value ELSE v.value - s.increment_by END)
                         < coalesce(s.last_value::numeric, s.start_value::numeric - s.increment_by) END`,
-      [v.schema, v.name, v.lastValue, v.isCalled],
+      asArrays(values.slice(start, start + SEQUENCES_PER_QUERY)),
     );
     advanced += rowCount ?? 0;
   }
