@@ -88,26 +88,30 @@ export async function applySequences(client: pg.Client, values: readonly Sequenc
  * source already gave. Returns how many sequences moved. The target is 10 or later (pg_sequences).
  */
 export async function advanceSequences(client: pg.Client, values: readonly SequenceValue[]): Promise<number> {
-  let advanced = 0;
-  for (let start = 0; start < values.length; start += SEQUENCES_PER_QUERY) {
-    // A sequence's position is the last value it handed out, or one step before its start value
-    // when it has handed out none; the comparison is in the sequence's own direction.
-    const { rowCount } = await client.query(
-      `WITH v AS (
-         SELECT ($1::text[])[i] AS schema, ($2::text[])[i] AS name, ($3::text[])[i]::numeric AS value,
-                ($4::boolean[])[i] AS called
-           FROM pg_catalog.generate_subscripts($1::text[], 1) AS i)
-       SELECT pg_catalog.setval(pg_catalog.format('%I.%I', s.schemaname, s.sequencename)::regclass,
-                                v.value::bigint, v.called)
-         FROM v JOIN pg_catalog.pg_sequences s ON s.schemaname = v.schema AND s.sequencename = v.name
-        WHERE CASE WHEN s.increment_by > 0
-                   THEN (CASE WHEN v.called THEN v.value ELSE v.value - s.increment_by END)
-                        > coalesce(s.last_value::numeric, s.start_value::numeric - s.increment_by)
-                   ELSE (CASE WHEN v.called THEN v.value ELSE v.value - s.increment_by END)
-                        < coalesce(s.last_value::numeric, s.start_value::numeric - s.increment_by) END`,
-      asArrays(values.slice(start, start + SEQUENCES_PER_QUERY)),
-    );
-    advanced += rowCount ?? 0;
-  }
-  return advanced;
+  const onTarget = new Map(
+    (await readSequences(client, values)).map((v) => [qualified(v.schema, v.name), v]),
+  );
+  const { rows } = await client.query<{ schema: string; name: string; increment: string }>(
+    'SELECT schemaname AS schema, sequencename AS name, increment_by::text AS increment FROM pg_catalog.pg_sequences',
+  );
+  const increments = new Map(rows.map((r) => [qualified(r.schema, r.name), BigInt(r.increment)]));
+  const behind = values.filter((source) => {
+    const key = qualified(source.schema, source.name);
+    const target = onTarget.get(key);
+    const increment = increments.get(key);
+    if (!target || increment === undefined) return false;
+    const ahead = position(source, increment) - position(target, increment);
+    return increment > 0n ? ahead > 0n : ahead < 0n;
+  });
+  await applySequences(client, behind);
+  return behind.length;
+}
+
+/**
+ * A sequence's position: the last value it handed out, or one step before that value when it has
+ * handed out none yet (setval(..., false), or never called).
+ */
+function position(value: SequenceValue, increment: bigint): bigint {
+  const last = BigInt(value.lastValue);
+  return value.isCalled ? last : last - increment;
 }
