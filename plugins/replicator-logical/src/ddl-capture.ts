@@ -60,6 +60,20 @@ const RUNNING_ROLE = `CASE current_setting('role') WHEN 'none' THEN session_user
 /** How many DDL commands of the current client query string were recorded before this one. */
 const ORDINAL = `(SELECT count(*) FROM ${S}.ddl_log
    WHERE kind IN ('end', 'skip') AND xid = txid_current() AND stmt_at = statement_timestamp())`;
+/**
+ * Says in the transaction that a drop touched nothing to follow (temporary objects only), for the
+ * command's own ddl_command_end: no row is written for it then. Keyed to the command.
+ */
+const PASSED = `txid_current()::text || '/' || statement_timestamp()::text || '/' || ${ORDINAL}`;
+
+/**
+ * A command that needs no row still counts among the statements of its query text, by a `skip`
+ * row; a text with no semicolon holds one statement only, and needs none.
+ */
+const SKIP = `IF strpos(coalesce(current_query(), ''), ';') > 0 THEN
+      INSERT INTO ${S}.ddl_log (kind, tag, ordinal, query, objects, search_path, role_name)
+      VALUES ('skip', tag, ${ORDINAL}, '', '[]', '', '');
+    END IF;`;
 
 /**
  * The event trigger's function runs as whoever ran the command, and only hands the command tag and
@@ -79,6 +93,7 @@ CREATE OR REPLACE FUNCTION ${S}.record_ddl_end(tag text, path text) RETURNS void
 DECLARE
   total int;
   objects json;
+  passed boolean;
   created record;
   follower record;
 BEGIN
@@ -111,9 +126,20 @@ BEGIN
   -- Only temporary objects, pgshift's own, or an extension's members: nothing to follow, but the
   -- command still counts among the statements of its query text.
   IF total > 0 AND objects IS NULL THEN
-    INSERT INTO ${S}.ddl_log (kind, tag, ordinal, query, objects, search_path, role_name)
-    VALUES ('skip', tag, ${ORDINAL}, '', '[]', '', '');
+    ${SKIP}
     RETURN;
+  END IF;
+  -- A drop of temporary objects only (sql_drop said so just before, see capture_ddl_drop).
+  IF total = 0 THEN
+    BEGIN
+      passed := current_setting('pgshift.ddl_passed') = ${PASSED};
+    EXCEPTION WHEN undefined_object THEN
+      passed := false;
+    END;
+    IF passed THEN
+      ${SKIP}
+      RETURN;
+    END IF;
   END IF;
   INSERT INTO ${S}.ddl_log (kind, tag, ordinal, query, objects, search_path, role_name)
   VALUES ('end', tag, ${ORDINAL}, coalesce(current_query(), ''), coalesce(objects::text, '[]'),
@@ -159,7 +185,13 @@ BEGIN
     INTO objects
     FROM pg_event_trigger_dropped_objects() d
    WHERE d.original AND coalesce(d.schema_name, '') <> '${S}'
-     AND NOT (d.object_type = 'trigger' AND d.object_identity LIKE '${CAPTURE_TRUNCATE_TRIGGER} on %');
+     AND NOT (d.object_type = 'trigger' AND d.object_identity LIKE '${CAPTURE_TRUNCATE_TRIGGER} on %')
+     AND NOT d.is_temporary;
+  -- Nothing to follow (temporary objects, pgshift's own): no row, and the command's end passes.
+  IF objects::text = '[]' THEN
+    PERFORM set_config('pgshift.ddl_passed', ${PASSED}, true);
+    RETURN;
+  END IF;
   INSERT INTO ${S}.ddl_log (kind, tag, ordinal, query, objects, search_path, role_name)
   VALUES ('drop', tg_tag, ${ORDINAL}, '', objects::text, current_setting('search_path'), ${RUNNING_ROLE});
 END $fn$;`;

@@ -336,3 +336,41 @@ describe('new tables in a selection by patterns', () => {
     });
   }
 });
+
+describe('temporary objects', () => {
+  it('a session creating and dropping temporary tables writes nothing to the capture log', async () => {
+    const source = sources.get(17)!;
+    const database = 'ddl_temporary';
+    const { ctx, replicator } = await readyToFollow({
+      source: source.connection(),
+      target: target.connection(),
+      database,
+      format: 'pgoutput',
+      slotName: `s_${database}`,
+      sourceMajor: 17,
+      ddl: SETUP,
+      ddlHandling: { policy: 'replicate' },
+    });
+    const session = await source.client(database);
+    try {
+      for (let i = 0; i < 3; i++) {
+        await session.query('CREATE TEMP TABLE scratch (x int)');
+        await session.query('ALTER TABLE scratch ADD COLUMN y int');
+        await session.query('DROP TABLE scratch');
+      }
+      const [log] = await source.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pgshift.ddl_log',
+        [],
+        database,
+      );
+      expect(log?.n).toBe(0);
+      // A real change in the same session is still captured.
+      await session.query('ALTER TABLE t ADD COLUMN extra text');
+      const kinds = await source.query<{ kind: string }>('SELECT kind FROM pgshift.ddl_log', [], database);
+      expect(kinds).toEqual([{ kind: 'end' }]);
+    } finally {
+      await session.end();
+    }
+    await replicator.cleanup(ctx);
+  });
+});
