@@ -1,7 +1,6 @@
 import type { PgshiftError } from '@pgshift/plugin-api';
 import {
   ACTIVE_STATUSES,
-  addDdlAppliedByHand,
   localDirs,
   newTaskRecord,
   readConfigForRecord,
