@@ -16,10 +16,12 @@ function opener(server: ServerHandle, database: string) {
  */
 export function verifyOptionsFor(config: {
   mode: MigrationMode;
-  options: { copyPublications?: boolean; copyPrivileges?: boolean };
+  options: { copyPublications?: boolean; copyPrivileges?: boolean; jobs?: number };
 }): VerifyOptions {
   return {
     ...(config.mode === 'schema' ? { rows: false, sequences: false } : {}),
+    // As many sessions per side as the copy used, so verify reads at the copy's parallelism.
+    ...(config.options.jobs === undefined ? {} : { jobs: config.options.jobs }),
     copyPublications: config.options.copyPublications === true,
     copyPrivileges: config.options.copyPrivileges === true,
   };

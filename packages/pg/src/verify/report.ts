@@ -21,6 +21,20 @@ export interface RangeDifference {
   upper?: string[];
   sourceRows: number;
   targetRows: number;
+  /**
+   * The range compared row by row (key and row hash on each side): the first rows that differ, in
+   * key order. Absent for a table without key, or a range too large to list.
+   */
+  rows?: RowDifference[];
+  /** How many rows of the range differ in all (`rows` names the first few). */
+  rowsDiffering?: number;
+}
+
+/** One row of a differing range, by its key (each column's text): what the target has of it. */
+export interface RowDifference {
+  key: string[];
+  /** `missing` on the target, `extra` on the target, or `different` contents. */
+  problem: 'missing' | 'extra' | 'different';
 }
 
 export interface SequenceVerification {
@@ -67,6 +81,9 @@ export function formatVerifyReport(report: VerifyReport): string {
     lines.push(`  table ${t.table}: source ${t.sourceRows} rows, target ${t.targetRows} rows`);
     for (const d of t.differences.slice(0, 10)) {
       lines.push(`    differs in ${d.range}: source ${d.sourceRows} rows, target ${d.targetRows} rows`);
+      for (const r of d.rows ?? []) lines.push(`      key (${r.key.join(', ')}): ${r.problem}`);
+      const more = (d.rowsDiffering ?? 0) - (d.rows?.length ?? 0);
+      if (more > 0) lines.push(`      ... and ${more} more rows`);
     }
     if (t.differences.length > 10) lines.push(`    ... and ${t.differences.length - 10} more ranges`);
   }

@@ -17,3 +17,26 @@ export function rowTextExpression(columns: readonly ColumnInfo[]): string {
   // ROW() of one value is still a row; an empty column list compares rows by count alone.
   return parts.length > 0 ? `ROW(${parts.join(', ')})::text` : `''`;
 }
+
+/**
+ * The per-row hash: md5 of the row's text (above), as 32 hex digits. md5 and the text are the
+ * same on every major from 9.3 on (hashtext is not: it changed between majors), so two servers
+ * agree on every row's hash whatever their versions.
+ */
+export function rowHashExpression(columns: readonly ColumnInfo[]): string {
+  return `md5(${rowTextExpression(columns)})`;
+}
+
+/**
+ * One aggregate over a set of rows, order-free so no sort is needed: the count, and the sums of
+ * the first and of the second 32 bits of each row's hash (as signed int4, summed in int8: no
+ * overflow below 2^32 rows). Only these three numbers cross the wire. `from` is the FROM clause
+ * with its WHERE; the hash is computed once per row (OFFSET 0 keeps the subquery from being
+ * flattened, which would compute it twice).
+ */
+export function hashSumsSql(columns: readonly ColumnInfo[], from: string): string {
+  return `SELECT count(*)::text AS n,
+                 coalesce(sum(('x' || substr(h, 1, 8))::bit(32)::int4), 0)::text AS a,
+                 coalesce(sum(('x' || substr(h, 9, 8))::bit(32)::int4), 0)::text AS b
+            FROM (SELECT ${rowHashExpression(columns)} AS h FROM ${from} OFFSET 0) r`;
+}

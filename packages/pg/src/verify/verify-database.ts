@@ -2,16 +2,13 @@ import type { TableRef } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { BOOKKEEPING_SCHEMA } from '../bookkeeping.js';
 import { readTableInventory } from '../copy/inventory.js';
-import { keyColumnInfo, keyOrder, keyRangePredicates, keySplitPoints } from '../copy/key-ranges.js';
 import { readSequences } from '../copy/sequences.js';
-import type { TableInfo } from '../copy/types.js';
 import { qualified } from '../quote.js';
 import { readSchemaObjects, readSelectedSequences } from '../schema/index.js';
-import { applyFixedSettings } from '../session-settings.js';
-import { inSavepoint } from '../transaction.js';
 import { compareLargeObjects } from './large-objects.js';
-import type { SchemaDifference, SequenceVerification, TableVerification, VerifyReport } from './report.js';
-import { rowTextExpression } from './row-text.js';
+import type { SchemaDifference, SequenceVerification, VerifyReport } from './report.js';
+import { closeSidePool, openSidePool, type SidePool } from './session-pool.js';
+import { compareTables } from './table-rows.js';
 
 /** The comparable shape of a schema object (what the schema module's readSchemaObjects returns). */
 export interface ComparableSchemaObject {
@@ -25,6 +22,8 @@ export interface ComparableSchemaObject {
 export interface VerifyOptions {
   /** Rows per compared key range; a difference is located to one such range. Default 50,000. */
   chunkRows?: number;
+  /** Sessions per side comparing ranges at once, all in the side's one snapshot. Default 4. */
+  jobs?: number;
   /** Compare schema objects (default true). */
   schema?: boolean;
   /** Reads one side's schema objects; default: the schema module's readSchemaObjects. */
@@ -47,10 +46,12 @@ export interface VerifyOptions {
 type Opener = () => Promise<pg.Client>;
 
 /**
- * Compares source and target: schema objects, per table the row count and a checksum of the rows'
- * text computed on each server (only counts and hashes travel), chunked by key ranges whose bounds
- * come from the source, and sequence values. Each side reads one REPEATABLE READ snapshot. With
- * `tables`, exactly what the schema copy carries for that selection is compared, on both sides.
+ * Compares source and target: schema objects, per table the row count and sums of per-row hashes
+ * computed on each server (only counts and sums travel), by key ranges whose bounds come from the
+ * source, and sequence values. Each side reads one REPEATABLE READ snapshot, shared by up to
+ * `jobs` sessions of that side (see session-pool.ts); ranges are compared on both servers at once,
+ * `jobs` at a time. With `tables`, exactly what the schema copy carries for that selection is
+ * compared, on both sides.
  */
 export async function verifyDatabase(
   openSource: Opener,
@@ -60,18 +61,31 @@ export async function verifyDatabase(
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
   const chunkRows = options.chunkRows ?? 50_000;
-  const source = await openSource();
-  let target: pg.Client | undefined;
+  const jobs = Math.max(1, Math.floor(options.jobs ?? 4));
+  let sourcePool: SidePool | undefined;
+  let targetPool: SidePool | undefined;
   try {
-    target = await openTarget();
-    for (const client of [source, target]) {
-      await applyFixedSettings(client);
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    }
+    [sourcePool, targetPool] = await Promise.all([
+      openSidePool(openSource, jobs),
+      openSidePool(openTarget, jobs),
+    ]);
+  } catch (error) {
+    await Promise.all([closeSidePool(sourcePool), closeSidePool(targetPool)]);
+    throw error;
+  }
+  const [source, target] = [sourcePool.sessions[0], targetPool.sessions[0]] as [pg.Client, pg.Client];
+  try {
     const selection = tables ? { tables: [...tables] } : {};
     const inventory = options.rows === false ? [] : await readTableInventory(source, tables);
-    const tableResults: TableVerification[] = [];
-    for (const table of inventory) tableResults.push(await verifyTable(source, target, table, chunkRows));
+    const versionNum = Number((await source.query<{ v: string }>('SHOW server_version_num')).rows[0]?.v ?? 0);
+    const pairs = Array.from(
+      { length: Math.min(sourcePool.sessions.length, targetPool.sessions.length) },
+      (_, i) => ({
+        source: sourcePool?.sessions[i] as pg.Client,
+        target: targetPool?.sessions[i] as pg.Client,
+      }),
+    );
+    const tableResults = await compareTables(pairs, inventory, chunkRows, versionNum);
     const selected = tables ? await readSelectedSequences(source, selection) : undefined;
     const sequences =
       options.sequences === false
@@ -105,94 +119,8 @@ export async function verifyDatabase(
       ...(largeObjects ? { largeObjects } : {}),
     };
   } finally {
-    for (const client of [source, target]) {
-      await client?.query('ROLLBACK').catch(() => {});
-      await client?.end().catch(() => {});
-    }
+    await Promise.all([closeSidePool(sourcePool), closeSidePool(targetPool)]);
   }
-}
-
-async function verifyTable(
-  source: pg.Client,
-  target: pg.Client,
-  table: TableInfo,
-  chunkRows: number,
-): Promise<TableVerification> {
-  const rowText = rowTextExpression(table.columns);
-  const result: TableVerification = {
-    table: table.key,
-    sourceRows: 0,
-    targetRows: 0,
-    method: table.keyColumns.length > 0 ? 'key-ranges' : 'whole',
-    chunks: 0,
-    differences: [],
-  };
-  // A failed query aborts the transaction; a savepoint per table keeps the other tables going.
-  try {
-    await inSavepoint([source, target], 'verify_table', () =>
-      compareTableRows(source, target, table, chunkRows, rowText, result),
-    );
-  } catch (error) {
-    result.error = `could not compare: ${error instanceof Error ? error.message : String(error)}`;
-  }
-  return result;
-}
-
-/** Counts and hashes the table's rows on both sides (by key range where it has a key) into `result`. */
-async function compareTableRows(
-  source: pg.Client,
-  target: pg.Client,
-  table: TableInfo,
-  chunkRows: number,
-  rowText: string,
-  result: TableVerification,
-): Promise<void> {
-  if (table.keyColumns.length === 0) {
-    const sql = `SELECT count(*)::text AS n,
-                          coalesce(sum(('x' || substr(md5(${rowText}), 1, 16))::bit(64)::bigint::numeric), 0)::text AS sum
-                     FROM ONLY ${table.key}`;
-    const [s, t] = await both(source, target, sql);
-    result.chunks = 1;
-    result.sourceRows = Number(s.n);
-    result.targetRows = Number(t.n);
-    if (s.n !== t.n || s.sum !== t.sum)
-      result.differences.push({ range: 'whole table', sourceRows: Number(s.n), targetRows: Number(t.n) });
-    return;
-  }
-  const columns = keyColumnInfo(table);
-  const order = keyOrder(columns, true);
-  const estimate =
-    table.rowEstimate >= 0
-      ? table.rowEstimate
-      : Number((await source.query<{ n: string }>(`SELECT count(*) AS n FROM ONLY ${table.key}`)).rows[0]?.n);
-  const parts = Math.max(1, Math.ceil(estimate / chunkRows));
-  const points = await keySplitPoints(source, table, parts, { collateC: true });
-  const predicates = keyRangePredicates(table, points, true);
-  result.chunks = predicates.length;
-  for (const [i, predicate] of predicates.entries()) {
-    const sql = `SELECT count(*)::text AS n, coalesce(md5(string_agg(md5(${rowText}), '' ORDER BY ${order})), '') AS sum
-                     FROM ONLY ${table.key} WHERE ${predicate}`;
-    const [s, t] = await both(source, target, sql);
-    result.sourceRows += Number(s.n);
-    result.targetRows += Number(t.n);
-    if (s.n !== t.n || s.sum !== t.sum) {
-      result.differences.push({
-        range: `${table.key} WHERE ${predicate}`,
-        ...(i > 0 ? { lower: points[i - 1] } : {}),
-        ...(i < points.length ? { upper: points[i] } : {}),
-        sourceRows: Number(s.n),
-        targetRows: Number(t.n),
-      });
-    }
-  }
-}
-
-async function both(source: pg.Client, target: pg.Client, sql: string) {
-  const [s, t] = await Promise.all([source.query(sql), target.query(sql)]);
-  return [s.rows[0] ?? {}, t.rows[0] ?? {}] as Record<string, string>[] as [
-    Record<string, string>,
-    Record<string, string>,
-  ];
 }
 
 function compareSequences(
