@@ -26,11 +26,12 @@ export async function openSidePool(open: Opener, jobs: number): Promise<SidePool
     if (jobs <= 1) return { sessions };
     let snapshot: string | undefined;
     try {
-      await first.query('SAVEPOINT verify_export');
+      // Not under a savepoint: a subtransaction cannot export. Nothing is read yet, so a refused
+      // export only costs a new transaction.
       snapshot = (await first.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]?.s;
-      await first.query('RELEASE SAVEPOINT verify_export');
     } catch {
-      await first.query('ROLLBACK TO SAVEPOINT verify_export');
+      await first.query('ROLLBACK');
+      await first.query(BEGIN);
     }
     if (!snapshot) return { sessions };
     const others = await Promise.all(
