@@ -77,6 +77,8 @@ export interface PgshiftFullCopyOptions {
   database: string;
   jobs: number;
   splitTableBytes: number;
+  /** Where the CLI route writes its config, kept afterwards (default: a temp dir, removed). */
+  configDir?: string;
 }
 
 /** Which way pgshift can be run here, or why it cannot. */
@@ -96,30 +98,42 @@ function endpoint(server: SandboxServer) {
 }
 
 /**
+ * The task config the CLI runs with, mode full, written as `pgshift.yaml` in `dir` (its state
+ * directory under it); returns the file's path. The verify benchmark runs `pgshift verify` on it.
+ */
+export function writeCliConfig(dir: string, options: PgshiftFullCopyOptions): string {
+  // The connector wants a password; the sandbox trusts 127.0.0.1, so a dummy given by
+  // reference is enough and nothing secret is written.
+  const side = (server: SandboxServer) => ({
+    access: 'public-ip',
+    ...endpoint(server),
+    password: { env: 'PGSHIFT_BENCH_PASSWORD' },
+    database: 'postgres',
+  });
+  const config = {
+    task: { name: 'bench-full-copy' },
+    source: side(options.source),
+    target: side(options.target),
+    objects: { databases: [options.database] },
+    mode: 'full',
+    options: { jobs: options.jobs, splitTableBytes: options.splitTableBytes, stateDir: join(dir, 'state') },
+  };
+  const path = join(dir, 'pgshift.yaml');
+  writeFileSync(path, JSON.stringify(config, null, 2)); // JSON is YAML
+  return path;
+}
+
+/** The environment the CLI runs in: the dummy password the config refers to. */
+export const CLI_ENV = { PGSHIFT_BENCH_PASSWORD: 'unused-trust-auth' };
+
+/**
  * `pgshift run -c <config> --no-verify` with mode full (the peers do not verify either; the
  * harness checks every copy itself); the config is written to a temp dir.
  */
 async function viaCli(options: PgshiftFullCopyOptions): Promise<PgshiftRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'pgshift-bench-cli-'));
+  const dir = options.configDir ?? mkdtempSync(join(tmpdir(), 'pgshift-bench-cli-'));
   try {
-    // The connector wants a password; the sandbox trusts 127.0.0.1, so a dummy given by
-    // reference is enough and nothing secret is written.
-    const side = (server: SandboxServer) => ({
-      access: 'public-ip',
-      ...endpoint(server),
-      password: { env: 'PGSHIFT_BENCH_PASSWORD' },
-      database: 'postgres',
-    });
-    const config = {
-      task: { name: 'bench-full-copy' },
-      source: side(options.source),
-      target: side(options.target),
-      objects: { databases: [options.database] },
-      mode: 'full',
-      options: { jobs: options.jobs, splitTableBytes: options.splitTableBytes, stateDir: join(dir, 'state') },
-    };
-    const path = join(dir, 'pgshift.yaml');
-    writeFileSync(path, JSON.stringify(config, null, 2)); // JSON is YAML
+    const path = writeCliConfig(dir, options);
     const stages = new StageClock();
     const measured = await runMeasured(
       process.execPath,
@@ -137,7 +151,7 @@ async function viaCli(options: PgshiftFullCopyOptions): Promise<PgshiftRun> {
       ],
       {
         cwd: dir,
-        env: { ...process.env, PGSHIFT_BENCH_PASSWORD: 'unused-trust-auth' },
+        env: { ...process.env, ...CLI_ENV },
         onStdoutLine: (line) => stages.line(line),
       },
     );
@@ -149,7 +163,7 @@ async function viaCli(options: PgshiftFullCopyOptions): Promise<PgshiftRun> {
       ...(measured.exitCode === 0 ? {} : { error: measured.output }),
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!options.configDir) rmSync(dir, { recursive: true, force: true });
   }
 }
 
