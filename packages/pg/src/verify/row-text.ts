@@ -20,8 +20,8 @@ export function rowTextExpression(columns: readonly ColumnInfo[]): string {
 
 /**
  * The per-row hash: md5 of the row's text (above), as 32 hex digits. md5 and the text are the
- * same on every major from 9.3 on (hashtext is not: it changed between majors), so two servers
- * agree on every row's hash whatever their versions.
+ * same on every major from 9.3 on and on every platform (hashtext is not: it depends on the byte
+ * order, and from 12 on the collation), so two servers agree on every row's hash.
  */
 export function rowHashExpression(columns: readonly ColumnInfo[]): string {
   return `md5(${rowTextExpression(columns)})`;
