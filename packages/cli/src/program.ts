@@ -1,14 +1,25 @@
 import { Command, CommanderError, Option } from 'commander';
 import { cliVersion } from './cli-package.js';
-import type { Action, ActionRunner } from './command.js';
-import { commands } from './commands/index.js';
+import type { Action, ActionRunner, CliCommand } from './command.js';
+import { commandsFor } from './commands/index.js';
 import { type CliContext, createContext, type GlobalOptions } from './context.js';
-import { handleError } from './handle-error.js';
+
+/** The shared error handler, imported when an error comes: it needs the kernel's error catalogue. */
+async function handleError(error: unknown, ctx: CliContext, verbose: boolean): Promise<number> {
+  return (await import('./handle-error.js')).handleError(error, ctx, verbose);
+}
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-/** Builds the `pgshift` program; `exit` receives the exit code of the command that ran. */
-export function createProgram(ctx: CliContext, exit: (code: number) => void): Command {
+/**
+ * Builds the `pgshift` program with `commands` (see `commandsFor`); `exit` receives the exit code
+ * of the command that ran.
+ */
+export function createProgram(
+  ctx: CliContext,
+  exit: (code: number) => void,
+  commands: readonly CliCommand[],
+): Command {
   const program = new Command('pgshift')
     .description('move a PostgreSQL database to another server while the source stays in use')
     .version(cliVersion(), '-V, --version', 'print the version of pgshift')
@@ -30,7 +41,7 @@ export function createProgram(ctx: CliContext, exit: (code: number) => void): Co
       try {
         exit((await (action as Action<unknown[]>)(ctx, globals, ...positional)) ?? 0);
       } catch (error) {
-        exit(handleError(error, ctx, globals.verbose === true));
+        exit(await handleError(error, ctx, globals.verbose === true));
       }
     };
   for (const command of commands) command.register(program, run);
@@ -40,9 +51,13 @@ export function createProgram(ctx: CliContext, exit: (code: number) => void): Co
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function runCli(argv: readonly string[], ctx: CliContext = createContext()): Promise<number> {
   let code = 0;
-  const program = createProgram(ctx, (c) => {
-    code = c;
-  });
+  const program = createProgram(
+    ctx,
+    (c) => {
+      code = c;
+    },
+    await commandsFor(argv),
+  );
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
