@@ -2,18 +2,22 @@ import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Workspace } from './workspace.js';
 
-// The checkout's bin, for the bundle: tsx stays registered (third-party plugins written in
-// TypeScript are loaded as they are), and the checkout's own contract-fallback hook gives a plugin
-// that has not installed @pgshift/plugin-api or @pgshift/conformance this installation's copies.
+// The checkout's bin, for the bundle: compiled JavaScript, started with no module hooks (each
+// starts Node's loader thread: a third of a second before any work). The kernel calls the prepare
+// hook once, before it imports the first module the bundle does not carry (a third-party plugin or
+// a config module): then tsx is registered, so plugins written in TypeScript load as they are, and
+// the checkout's own contract-fallback hook gives a plugin that has not installed
+// @pgshift/plugin-api or @pgshift/conformance this installation's copies.
 const BIN = `#!/usr/bin/env node
-// pgshift, bundled by \`pgshift pack\`. tsx compiles TypeScript plugins loaded at run time.
-import { register as registerHooks } from 'node:module';
-import { register } from 'tsx/esm/api';
-import { kit } from '../dist/kit.mjs';
-
-register();
-// Plugins not installed yet resolve the plugin contract and the conformance suite to ours.
-registerHooks('./contract-fallback.mjs', import.meta.url, { data: kit });
+// pgshift, bundled by \`pgshift pack\`: compiled JavaScript, no TypeScript loader until a plugin needs one.
+globalThis[Symbol.for('pgshift.prepareForeignImports')] = async () => {
+  const { register: registerHooks } = await import('node:module');
+  const { register } = await import('tsx/esm/api');
+  const { kit } = await import('../dist/kit.mjs');
+  register();
+  // Plugins not installed yet resolve the plugin contract and the conformance suite to ours.
+  registerHooks('./contract-fallback.mjs', import.meta.url, { data: kit });
+};
 await import('../dist/main.js');
 `;
 

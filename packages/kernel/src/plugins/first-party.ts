@@ -10,6 +10,8 @@ export interface FirstPartyPackage {
   entry: string;
   /** Name hint from package.json (`pgshift.name`), when the package gives one. */
   name?: string;
+  /** Compiled into the packed CLI itself (listed in its manifest). */
+  bundled?: boolean;
 }
 
 const KERNEL_DIR = dirname(fileURLToPath(import.meta.url));
@@ -45,6 +47,7 @@ function manifestPackages(): FirstPartyPackage[] {
       packageName,
       dir: dirname(resolve(dir, entry)),
       entry: resolve(dir, entry),
+      bundled: true,
       ...(name ? { name } : {}),
     }));
   }

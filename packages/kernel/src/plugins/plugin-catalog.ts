@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { isPluginDefinition, type PluginDefinition, PluginLoadError } from '@pgshift/plugin-api';
 import { checkApiVersion } from './api-version.js';
 import { discoverFirstPartyPackages, type FirstPartyPackage, probablyNamed } from './first-party.js';
-import { importModule } from './import-module.js';
+import { type ImportOptions, importModule } from './import-module.js';
 import { resolvePackage, resolvePathRef } from './package-entry.js';
 
 export interface FoundPlugin {
@@ -30,10 +30,14 @@ export class PluginNotFoundError extends PluginLoadError {
 }
 
 /** Takes a plugin's definition out of its module and checks that it can run here. */
-export async function definitionFromFile(file: string, label: string): Promise<PluginDefinition> {
+export async function definitionFromFile(
+  file: string,
+  label: string,
+  options: ImportOptions = {},
+): Promise<PluginDefinition> {
   let mod: Record<string, unknown>;
   try {
-    mod = await importModule(file);
+    mod = await importModule(file, options);
   } catch (error) {
     throw new PluginLoadError(`plugin ${label} failed to load: ${(error as Error).message?.split('\n')[0]}`, {
       cause: error,
@@ -80,7 +84,7 @@ export class PluginCatalog {
   #loadPackage(pkg: FirstPartyPackage): Promise<PluginDefinition> {
     let promise = this.#loaded.get(pkg.entry);
     if (!promise) {
-      promise = definitionFromFile(pkg.entry, pkg.packageName);
+      promise = definitionFromFile(pkg.entry, pkg.packageName, { own: pkg.bundled === true });
       this.#loaded.set(pkg.entry, promise);
     }
     return promise;
