@@ -1,8 +1,9 @@
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { inTransaction } from '@pgshift/pg';
 import { PgshiftError, type TableRef } from '@pgshift/plugin-api';
 import pg from 'pg';
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import { applyClaim, claimKind, dueOrder } from './claimable.js';
 import { TaskExistsError, TaskNotFoundError } from './file-task-store.js';
 import type { TaskRecord } from './task-record.js';
@@ -13,6 +14,13 @@ const QUEUE = 'pgshift-task';
 const SHARE_QUEUE = 'pgshift-copy-share';
 const BOSS_SCHEMA = 'pgshift_boss';
 const TABLE = 'pgshift_store.task';
+const require = createRequire(import.meta.url);
+
+/** pg-boss, loaded with the first PgTaskStore: most commands never open a shared store. */
+function pgBoss(): typeof PgBoss {
+  return require('pg-boss') as typeof PgBoss;
+}
+
 // Minutes before 2100: earlier due = higher pg-boss priority, so due tasks are fetched in start order.
 const EPOCH_2100 = Date.UTC(2100, 0, 1);
 
@@ -47,7 +55,7 @@ export class PgTaskStore implements TaskStore {
     this.description = describeUrl(url);
     this.pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'pgshift-tasks' });
     this.pool.on('error', () => {});
-    this.boss = new PgBoss({
+    this.boss = new (pgBoss())({
       connectionString: url,
       schema: BOSS_SCHEMA,
       max: 2,

@@ -1,5 +1,16 @@
+import { createRequire } from 'node:module';
 import { type ProgressEventInput, type ProgressSink, STAGES, type Stage } from '@pgshift/plugin-api';
-import { Counter, Gauge, Registry } from 'prom-client';
+import type { Counter, Gauge, Registry } from 'prom-client';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * prom-client, loaded with the first ProgressMetrics: it takes a third of a second to load
+ * (OpenTelemetry comes with it), and only runs with --metrics-port need it.
+ */
+function promClient(): typeof import('prom-client') {
+  return require('prom-client') as typeof import('prom-client');
+}
 
 /** Every stage a task can report, so the stage gauge has a series per stage from the start. */
 export const METRIC_STAGES: readonly Stage[] = STAGES;
@@ -9,7 +20,7 @@ export const METRIC_STAGES: readonly Stage[] = STAGES;
  * polls a server. Names are documented in docs/events.md and stay stable.
  */
 export class ProgressMetrics implements ProgressSink {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   readonly #tableRows: Gauge;
   readonly #tableBytes: Gauge;
   readonly #tableDone: Gauge;
@@ -30,6 +41,8 @@ export class ProgressMetrics implements ProgressSink {
   readonly #running = new Map<Stage, Set<string>>();
 
   constructor(labels: { task?: string } = {}) {
+    const { Counter, Gauge, Registry } = promClient();
+    this.registry = new Registry();
     if (labels.task !== undefined) this.registry.setDefaultLabels({ task: labels.task });
     const registers = [this.registry];
     const gauge = (name: string, help: string, labelNames: string[] = []) =>
