@@ -1,14 +1,55 @@
 #!/usr/bin/env node
-// The CLI and its first-party plugins are TypeScript; tsx compiles them on the fly.
+// In a checkout, pgshift runs the JavaScript that `pnpm build` (run by `pnpm install`) compiles
+// into ../dist, while that build is fresh: no source file it was made from has changed since.
+// Otherwise, or with PGSHIFT_FROM_SOURCE=1, it runs the TypeScript itself through tsx (a second
+// or so more at every start), so a stale build never runs old code. `pgshift pack` writes the
+// published package's own bin (src/pack/packed-bin.ts).
+import { readFileSync, statSync } from 'node:fs';
 import { register as registerHooks } from 'node:module';
-import { register } from 'tsx/esm/api';
 
-register();
+const dist = new URL('../dist/', import.meta.url);
+
+function freshBuild() {
+  if (process.env.PGSHIFT_FROM_SOURCE) return false;
+  let info;
+  try {
+    info = JSON.parse(readFileSync(new URL('build-info.json', dist), 'utf8'));
+  } catch {
+    return false;
+  }
+  for (const file of info.inputs) {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (!stat || stat.mtimeMs >= info.startedAt) return false;
+  }
+  return true;
+}
+
 // Plugins not installed yet resolve the plugin contract and the conformance suite to ours.
-registerHooks('./contract-fallback.mjs', import.meta.url, {
-  data: {
-    '@pgshift/plugin-api': import.meta.resolve('@pgshift/plugin-api'),
-    '@pgshift/conformance': import.meta.resolve('@pgshift/conformance'),
-  },
-});
-await import('../src/main.ts');
+const conformance = import.meta.resolve('@pgshift/conformance');
+if (freshBuild()) {
+  // Module hooks start Node's loader thread: registered only before the first module the build
+  // does not carry (a third-party plugin, a config module, the conformance suite).
+  globalThis[Symbol.for('pgshift.prepareForeignImports')] = async () => {
+    const { register } = await import('tsx/esm/api');
+    register();
+    registerHooks('./contract-fallback.mjs', import.meta.url, {
+      data: {
+        overrides: { '@pgshift/plugin-api': new URL('plugin-api.js', dist).href },
+        fallbacks: { '@pgshift/conformance': conformance },
+      },
+    });
+  };
+  await import('../dist/main.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  registerHooks('./contract-fallback.mjs', import.meta.url, {
+    data: {
+      fallbacks: {
+        '@pgshift/plugin-api': import.meta.resolve('@pgshift/plugin-api'),
+        '@pgshift/conformance': conformance,
+      },
+    },
+  });
+  await import('../src/main.ts');
+}

@@ -25,7 +25,12 @@ export {
   type FirstPartyManifestEntry,
   type FirstPartyPackage,
 } from './plugins/first-party.js';
-export { type ImportOptions, importModule, PREPARE_FOREIGN_IMPORTS } from './plugins/import-module.js';
+export {
+  type ImportOptions,
+  importModule,
+  PREPARE_FOREIGN_IMPORTS,
+  prepareForeignImports,
+} from './plugins/import-module.js';
 export { inventoryLookup } from './plugins/inventory-lookup.js';
 export { packageDirOf, resolvePackage } from './plugins/package-entry.js';
 export { type FoundPlugin, PluginCatalog, PluginNotFoundError } from './plugins/plugin-catalog.js';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type FoundPlugin, PluginCatalog, packageDirOf } from '@pgshift/kernel';
+import { type FoundPlugin, PluginCatalog, packageDirOf, prepareForeignImports } from '@pgshift/kernel';
 import { PgshiftError } from '@pgshift/plugin-api';
 import { Command } from 'commander';
 import type { CliCommand } from '../command.js';
@@ -36,7 +36,9 @@ export const conformanceCommand: CliCommand = {
             // reported with its coded error (and every place tried) before any server starts.
             const found = await new PluginCatalog(process.cwd()).resolve(plugin);
             const packageDir = authorPackageDir(found);
-            // Loaded on demand: vitest is heavy and only this command needs it.
+            // Loaded on demand: vitest is heavy and only this command needs it. In a checkout's
+            // build the suite is TypeScript (it is not bundled), so module loading is readied first.
+            await prepareForeignImports();
             const { runConformance } = await import('@pgshift/conformance/runner');
             const report: Report = await runConformance({
               plugin,

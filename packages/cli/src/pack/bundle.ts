@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Message, Metafile } from 'esbuild';
 import { PackError } from './pack-error.js';
 import type { Workspace, WorkspacePackage } from './workspace.js';
@@ -11,6 +13,13 @@ export interface BundleOptions {
   outdir: string;
   /** @pgshift packages that stay imports (they ship as packages of their own); every other one is bundled. */
   keepExternal: readonly string[];
+  /**
+   * For a build that runs in place in the checkout: external imports are resolved now, from the
+   * package that imports them, to absolute paths (pnpm gives each package only its own
+   * dependencies, and the bundle sits in packages/cli), and `createRequire(import.meta.url)`
+   * keeps resolving from its source file.
+   */
+  inPlace?: boolean;
 }
 
 export interface Bundle {
@@ -20,7 +29,12 @@ export interface Bundle {
   imports: Set<string>;
   /** The output file that holds a source file's code. */
   outputOf(source: string): string | undefined;
+  /** Every source file bundled, relative to the workspace root. */
+  sources: string[];
 }
+
+const IN_PLACE = Symbol('resolving an external in place');
+const CREATE_REQUIRE = 'createRequire(import.meta.url)';
 
 /** `@scope/name/sub` and `name/sub` to the package name. */
 export function packageNameOf(specifier: string): string {
@@ -60,9 +74,25 @@ export async function bundle(options: BundleOptions): Promise<Bundle> {
         {
           name: 'pgshift-externals',
           setup(build) {
-            build.onResolve({ filter: /^[^./]/ }, (args) =>
-              external(args.path) ? { path: args.path, external: true } : undefined,
-            );
+            build.onResolve({ filter: /^[^./]/ }, async (args) => {
+              // Asked by the build.resolve below: esbuild's own resolution, to a file.
+              if (!external(args.path) || args.pluginData === IN_PLACE) return undefined;
+              if (!options.inPlace || isBuiltin(args.path)) return { path: args.path, external: true };
+              const found = await build.resolve(args.path, {
+                kind: args.kind,
+                resolveDir: args.resolveDir,
+                pluginData: IN_PLACE,
+              });
+              // Not installed (an optional dependency): left to fail, or not, when it is imported.
+              return { path: found.errors.length > 0 ? args.path : found.path, external: true };
+            });
+            if (options.inPlace)
+              build.onLoad({ filter: /\.ts$/ }, async (args) => {
+                const text = await readFile(args.path, 'utf8');
+                if (!text.includes(CREATE_REQUIRE)) return undefined;
+                const here = `createRequire(${JSON.stringify(pathToFileURL(args.path).href)})`;
+                return { contents: text.replaceAll(CREATE_REQUIRE, here), loader: 'ts' };
+              });
           },
         },
       ],
@@ -89,7 +119,12 @@ export async function bundle(options: BundleOptions): Promise<Bundle> {
     const pkg = workspace.packageOf(resolve(workspace.root, source));
     if (pkg) bundled.add(pkg);
   }
-  return { bundled: [...bundled], imports, outputOf: (source) => outputBySource.get(resolve(source)) };
+  return {
+    bundled: [...bundled],
+    imports,
+    outputOf: (source) => outputBySource.get(resolve(source)),
+    sources: Object.keys(inputs),
+  };
 }
 
 /** esbuild's first error, with its file and line. */

@@ -16,7 +16,7 @@ globalThis[Symbol.for('pgshift.prepareForeignImports')] = async () => {
   const { kit } = await import('../dist/kit.mjs');
   register();
   // Plugins not installed yet resolve the plugin contract and the conformance suite to ours.
-  registerHooks('./contract-fallback.mjs', import.meta.url, { data: kit });
+  registerHooks('./contract-fallback.mjs', import.meta.url, { data: { fallbacks: kit } });
 };
 await import('../dist/main.js');
 `;

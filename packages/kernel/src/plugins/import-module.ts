@@ -10,7 +10,8 @@ export const PREPARE_FOREIGN_IMPORTS = Symbol.for('pgshift.prepareForeignImports
 
 let prepared: Promise<void> | undefined;
 
-function prepareForeignImports(): Promise<void> {
+/** Readies module loading for code this installation does not carry (once; nothing when no hook is set). */
+export function prepareForeignImports(): Promise<void> {
   prepared ??= (async () => {
     const prepare = (globalThis as Record<symbol, unknown>)[PREPARE_FOREIGN_IMPORTS];
     if (typeof prepare === 'function') await prepare();
