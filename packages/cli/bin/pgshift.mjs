@@ -4,29 +4,14 @@
 // Otherwise, or with PGSHIFT_FROM_SOURCE=1, it runs the TypeScript itself through tsx (a second
 // or so more at every start), so a stale build never runs old code. `pgshift pack` writes the
 // published package's own bin (src/pack/packed-bin.ts).
-import { readFileSync, statSync } from 'node:fs';
 import { register as registerHooks } from 'node:module';
+import { freshBuild } from './fresh-build.mjs';
 
 const dist = new URL('../dist/', import.meta.url);
 
-function freshBuild() {
-  if (process.env.PGSHIFT_FROM_SOURCE) return false;
-  let info;
-  try {
-    info = JSON.parse(readFileSync(new URL('build-info.json', dist), 'utf8'));
-  } catch {
-    return false;
-  }
-  for (const file of info.inputs) {
-    const stat = statSync(file, { throwIfNoEntry: false });
-    if (!stat || stat.mtimeMs >= info.startedAt) return false;
-  }
-  return true;
-}
-
 // Plugins not installed yet resolve the plugin contract and the conformance suite to ours.
 const conformance = import.meta.resolve('@pgshift/conformance');
-if (freshBuild()) {
+if (!process.env.PGSHIFT_FROM_SOURCE && freshBuild(dist)) {
   // Module hooks start Node's loader thread: registered only before the first module the build
   // does not carry (a third-party plugin, a config module, the conformance suite).
   globalThis[Symbol.for('pgshift.prepareForeignImports')] = async () => {
