@@ -14,6 +14,7 @@ Tests never assert times; these figures are measured on demand:
     pnpm --filter @pgshift/bench apply-rate -- --transactions 20000
     pnpm --filter @pgshift/bench throttled-copy -- --size-gb 1.6 --mbps 20
     pnpm --filter @pgshift/bench verify -- --size-gb 1 --jobs 4 --rounds 3
+    pnpm --filter @pgshift/bench cli-start -- --rounds 10
 `;
 
 /** A plain-text table with aligned columns. */
