@@ -10,7 +10,7 @@ export interface FirstPartyPackage {
   entry: string;
   /** Name hint from package.json (`pgshift.name`), when the package gives one. */
   name?: string;
-  /** Compiled into the packed CLI itself (listed in its manifest). */
+  /** Compiled into the running CLI itself (listed in its manifest: a packed CLI, a checkout build). */
   bundled?: boolean;
 }
 
