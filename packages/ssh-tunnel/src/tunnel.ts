@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { type Logger, RouteError } from '@pgshift/plugin-api';
-// ssh2 is CommonJS: Node's ESM loader exposes only its default export.
-import ssh2, { type ConnectConfig, type Client as SshClient } from 'ssh2';
+import type { ConnectConfig, Client as SshClient } from 'ssh2';
 
-const { Client } = ssh2;
+const require = createRequire(import.meta.url);
+
+/** ssh2's client, loaded with the first tunnel: most tasks reach their servers without a jump host. */
+function sshClient(): SshClient {
+  const { Client } = require('ssh2') as typeof import('ssh2');
+  return new Client();
+}
 
 import type { ChannelCallback, ForwardedStream } from './forwarded-stream.js';
 import { fingerprint, readKnownHosts } from './host-key.js';
@@ -118,7 +124,7 @@ export class SshTunnel {
       return !seenRevoked && check(key, seen);
     };
 
-    const client = new Client();
+    const client = sshClient();
     await new Promise<void>((done, reject) => {
       const timer = setTimeout(() => {
         client.end();
