@@ -109,6 +109,11 @@ function figures(values: number[]): string {
   return `${m.toFixed(2)} s (${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)})`;
 }
 
+/** An argument as a shell would need it. */
+function quoted(arg: string): string {
+  return /^[\w./=:,-]+$/.test(arg) ? arg : `'${arg}'`;
+}
+
 function parseAlso(raw: string | undefined): Way[] {
   if (!raw) return [];
   return raw.split(',').map((item) => {
@@ -171,15 +176,14 @@ async function main(): Promise<void> {
     const body = [
       '## CLI start',
       '',
-      `Command: \`pnpm --filter @pgshift/bench cli-start -- ${process.argv.slice(2).join(' ')}\``.replace(
-        ' -- `',
-        '`',
-      ),
+      `Command: \`pnpm --filter @pgshift/bench cli-start -- ${process.argv.slice(2).map(quoted).join(' ')}\``,
       '',
       ...machineLines(facts).slice(0, 2),
       `- Each way runs \`pgshift --version\` (spawn to exit) and \`pgshift check -c FILE\` (spawn to its first query at the source, seen by a relay in front of the server, then to exit; ${config.objects.databases.length} database, public-ip, sandbox ${facts.postgres}), the ways taking turns each round; medians with the range in brackets.`,
       '',
       markdownTable(head, rows),
+      '',
+      '- checkout, TypeScript through tsx: the bin with `PGSHIFT_FROM_SOURCE=1`, as after an edit before `pnpm build`; checkout, built: what `pnpm pgshift` runs after `pnpm install`; an installed tarball runs its bundle the same way, with no module hooks until a plugin it does not carry is loaded.',
       ...(failures.length > 0 ? ['', ...failures] : []),
     ].join('\n');
     console.log(body);
