@@ -1,5 +1,6 @@
 import { BOOKKEEPING_SCHEMA, CAPTURE_TRUNCATE_TRIGGER } from '@pgshift/pg';
 import type { ReplicationContext } from '@pgshift/plugin-api';
+import { TABLE_CREATING_TAGS } from './ddl-command.js';
 import { publishCaptureLog } from './publication.js';
 
 /**
@@ -144,7 +145,7 @@ BEGIN
   INSERT INTO ${S}.ddl_log (kind, tag, ordinal, query, objects, search_path, role_name)
   VALUES ('end', tag, ${ORDINAL}, coalesce(current_query(), ''), coalesce(objects::text, '[]'),
           path, ${RUNNING_ROLE});
-  IF tag NOT IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO') THEN RETURN; END IF;
+  IF tag NOT IN (${TABLE_CREATING_TAGS.map((t) => `'${t}'`).join(', ')}) THEN RETURN; END IF;
   FOR created IN
     SELECT DISTINCT x.rel_schema, x.rel_name, x.parent_schema, x.parent_name
       FROM json_to_recordset(objects) AS x(type text, rel_schema text, rel_name text, rel_kind text,
@@ -193,7 +194,7 @@ BEGIN
     RETURN;
   END IF;
   INSERT INTO ${S}.ddl_log (kind, tag, ordinal, query, objects, search_path, role_name)
-  VALUES ('drop', tg_tag, ${ORDINAL}, '', objects::text, current_setting('search_path'), ${RUNNING_ROLE});
+  VALUES ('drop', tg_tag, ${ORDINAL}, '', objects::text, '', ${RUNNING_ROLE});
 END $fn$;`;
 
 /** 9.4: the text alone. */

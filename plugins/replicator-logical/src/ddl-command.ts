@@ -1,4 +1,5 @@
 import { BOOKKEEPING_SCHEMA, leadingWords, splitStatements } from '@pgshift/pg';
+import type { TableRef } from '@pgshift/plugin-api';
 import type { RelationRef, Row } from './model.js';
 
 /**
@@ -35,6 +36,25 @@ export interface DdlObject {
   /** Dropped objects (sql_drop) only. */
   name?: string | null;
   temporary?: boolean;
+}
+
+/** The command tags that create a table: the new table may join the followed set. */
+export const TABLE_CREATING_TAGS = ['CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO'] as const;
+
+export function createsTable(record: DdlRecord): boolean {
+  return (TABLE_CREATING_TAGS as readonly string[]).includes(record.tag);
+}
+
+/** The table an object is or belongs to, with that table's parent (a partition's, an inheritor's). */
+export function objectTable(
+  object: DdlObject,
+): { table: TableRef; parent: TableRef | undefined } | undefined {
+  if (!object.rel_schema || !object.rel_name) return undefined;
+  const parent =
+    object.parent_schema && object.parent_name
+      ? { schema: object.parent_schema, name: object.parent_name }
+      : undefined;
+  return { table: { schema: object.rel_schema, name: object.rel_name }, parent };
 }
 
 export function isDdlLog(relation: RelationRef): boolean {

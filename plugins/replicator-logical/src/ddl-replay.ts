@@ -3,10 +3,12 @@ import type { DdlHandling, Logger, ProgressSink, SchemaChangeOutcome, TableRef }
 import type { Applier } from './applier.js';
 import {
   commandStatement,
+  createsTable,
   createsTemporary,
   type DdlObject,
   type DdlRecord,
   ddlRecord,
+  objectTable,
   targetStatement,
 } from './ddl-command.js';
 import { CODES, ReplicationError } from './errors.js';
@@ -206,14 +208,10 @@ export class DdlReplay {
 
   #objectInside(record: DdlRecord, object: DdlObject): boolean {
     const followed = this.#parts.followed;
-    if (object.rel_schema && object.rel_name && (object.rel_kind === 'r' || object.rel_kind === 'p')) {
-      const table = { schema: object.rel_schema, name: object.rel_name };
-      if (followed.follows(table)) return true;
-      const parent =
-        object.parent_schema && object.parent_name
-          ? { schema: object.parent_schema, name: object.parent_name }
-          : undefined;
-      return record.tag.startsWith('CREATE TABLE') && followed.selectsNew(table, parent);
+    const owner = objectTable(object);
+    if (owner && (object.rel_kind === 'r' || object.rel_kind === 'p')) {
+      if (followed.follows(owner.table)) return true;
+      return createsTable(record) && followed.selectsNew(owner.table, owner.parent);
     }
     if (object.type === 'table' && object.schema && object.name)
       return followed.follows({ schema: object.schema, name: object.name });
@@ -283,16 +281,13 @@ export class DdlReplay {
 
   /** The tables a CREATE TABLE (AS) made that the selection takes. */
   #createdTables(record: DdlRecord): TableRef[] {
-    if (!record.tag.startsWith('CREATE TABLE') && record.tag !== 'SELECT INTO') return [];
+    if (!createsTable(record)) return [];
     // A table appears once per subcommand (its foreign keys are added by one of their own).
     const tables = new Map<string, TableRef>();
     for (const o of record.objects ?? []) {
-      if (o.type !== 'table' || !o.rel_schema || !o.rel_name) continue;
-      const table = { schema: o.rel_schema, name: o.rel_name };
-      const parent =
-        o.parent_schema && o.parent_name ? { schema: o.parent_schema, name: o.parent_name } : undefined;
-      if (this.#parts.followed.selectsNew(table, parent))
-        tables.set(qualified(table.schema, table.name), table);
+      const owner = o.type === 'table' ? objectTable(o) : undefined;
+      if (owner && this.#parts.followed.selectsNew(owner.table, owner.parent))
+        tables.set(qualified(owner.table.schema, owner.table.name), owner.table);
     }
     return [...tables.values()];
   }
