@@ -38,7 +38,11 @@ resume() { if [ "$down" -eq 1 ]; then "$@" & child=$!; down=0; fi; }
 trap cleanup TERM INT HUP
 trap pause USR1
 trap 'resume "$@"' USR2
-while [ -d "/proc/$parent" ] && { [ "$down" -eq 1 ] || kill -0 "$child" 2>/dev/null; }; do
+# The server is gone on its own only when it is not alive and was not taken down. "down" is read
+# again after the liveness probe: a SIGUSR1 handled between the first read and the probe stops the
+# postmaster and sets down=1, and without the second read the loop would take that for a crash.
+gone() { [ "$down" -eq 0 ] && ! kill -0 "$child" 2>/dev/null && [ "$down" -eq 0 ]; }
+while [ -d "/proc/$parent" ] && ! gone; do
   sleep 1 & wait $!
 done
 cleanup
