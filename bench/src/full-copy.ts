@@ -5,19 +5,21 @@
  *
  *   pnpm --filter @pgshift/bench full-copy -- --size-gb 1 --jobs 4
  *
- * Options: --size-gb N (1), --jobs N (4), --tools pgshift,pg_dump,pgcopydb, --route auto|cli|loader,
- * --dump-compress N (0), --split-table-bytes N (pgshift; 1 GiB), --pgcopydb-split SIZE,
- * --no-install, --no-doc.
+ * Options: --size-gb N (1), --dataset shop|one-table (shop), --jobs N (4),
+ * --tools pgshift,pg_dump,pgcopydb, --route auto|cli|loader, --dump-compress N (0),
+ * --split-table-bytes N|default (pgshift; 1 GiB; `default` leaves it to the product),
+ * --pgcopydb-split SIZE, --no-install, --no-doc.
  */
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { SandboxServer } from '@pgshift/sandbox';
 import { numberArg, parseArgs } from './args.js';
-import { buildDataset, DATASET_DESCRIPTION, type DatasetSummary } from './dataset.js';
+import { buildDataset, type DatasetSummary } from './dataset.js';
 import { type PeerTools, peerTools } from './debian.js';
 import { differences, type Fingerprint, fingerprint, totalRows } from './fingerprint.js';
 import { type MachineFacts, machineFacts, machineLines } from './machine.js';
 import { type Measured, mib } from './measure.js';
+import { buildOneTableDataset } from './one-table-dataset.js';
 import { runPgDump } from './peers/pg-dump.js';
 import { runPgcopydb } from './peers/pgcopydb.js';
 import { pgshiftAvailability, runPgshiftFullCopy } from './pgshift/full-copy-step.js';
@@ -28,13 +30,16 @@ export type FullCopyTool = 'pgshift' | 'pg_dump' | 'pgcopydb';
 
 export interface FullCopyOptions {
   sizeGb: number;
+  /** The six-table shop dataset, or one large keyed table (where splitting matters). */
+  dataset: 'shop' | 'one-table';
   jobs: number;
   /** Rounds of all tools (order rotated each round); the table shows medians. */
   rounds: number;
   tools: FullCopyTool[];
   route: 'auto' | 'cli' | 'loader';
   dumpCompress: number;
-  splitTableBytes: number;
+  /** Undefined: pgshift's own default. */
+  splitTableBytes: number | undefined;
   pgcopydbSplit?: string;
   install: boolean;
   writeDoc: boolean;
@@ -121,7 +126,7 @@ async function pgshiftStep(
     }
     notes.push(
       route === 'cli'
-        ? `run through the CLI (\`pgshift run -c FILE --no-verify --json\`, mode full, jobs ${options.jobs}, splitTableBytes ${mib(options.splitTableBytes)}); the time includes process start, plugin loading and the prechecks; ${JSON.stringify(run.detail ?? {})}`
+        ? `run through the CLI (\`pgshift run -c FILE --no-verify --json\`, mode full, jobs ${options.jobs}, splitTableBytes ${options.splitTableBytes === undefined ? 'left to the default' : mib(options.splitTableBytes)}); the time includes process start, plugin loading and the prechecks; ${JSON.stringify(run.detail ?? {})}`
         : `run through the loader plugin's contract (preData, copyData, postData, syncSequences) in a child process; ${seconds(run.innerSeconds)} of it inside the loader, the rest is process start and plugin loading; ${JSON.stringify(run.detail ?? {})}`,
     );
     return checked('pgshift', target, print, run.measured, notes);
@@ -228,8 +233,9 @@ export async function runFullCopyBench(options: FullCopyOptions): Promise<FullCo
     const source = await servers.start('source');
     const target = await servers.start('target');
     const machine = await machineFacts(source);
-    log(`building a ${options.sizeGb} GB dataset on the source ...`);
-    const dataset = await buildDataset(source, DATABASE, options.sizeGb);
+    log(`building a ${options.sizeGb} GB ${options.dataset} dataset on the source ...`);
+    const build = options.dataset === 'one-table' ? buildOneTableDataset : buildDataset;
+    const dataset = await build(source, DATABASE, options.sizeGb);
     log(`dataset: ${mib(dataset.databaseBytes)} in ${seconds(dataset.buildSeconds)}`);
     const print = await fingerprint(source, DATABASE);
     log('warming the target: writing as much WAL as a copy will, then a checkpoint ...');
@@ -307,11 +313,11 @@ export function fullCopySection(result: FullCopyResult): string {
   return [
     '## Full copy',
     '',
-    `Command: \`pnpm --filter @pgshift/bench full-copy -- --size-gb ${d.sizeGb} --jobs ${result.options.jobs} --rounds ${result.options.rounds}\``,
+    `Command: \`${fullCopyCommand(result.options)}\``,
     '',
     ...machineLines(result.machine),
     `- Dataset: --size-gb ${d.sizeGb}, database size ${mib(d.databaseBytes)} (pg_database_size, heap + TOAST + indexes), ${result.sourceRows} rows, built in ${seconds(d.buildSeconds)}:`,
-    ...DATASET_DESCRIPTION.map((t) => `  - ${t}`),
+    ...d.description.map((t) => `  - ${t}`),
     `- Before the first round the target writes (and drops) as much WAL as a copy does, so the first tool does not pay alone for creating WAL segments. Each tool copies into a fresh empty database on the same target server, one after another, after a CHECKPOINT on both servers. Peak RSS is the highest sum over the tool's process tree and tool CPU its user + system time (sampled from /proc every 100 ms; the servers are not counted). A run counts only if row counts, an md5 aggregate of every table, the number of indexes, constraints and partitions, and sequence values match the source.`,
     '',
     markdownTable(head, rows),
@@ -320,16 +326,35 @@ export function fullCopySection(result: FullCopyResult): string {
   ].join('\n');
 }
 
+function datasetArg(value: string | undefined): FullCopyOptions['dataset'] {
+  if (value === undefined || value === 'shop' || value === 'one-table') return value ?? 'shop';
+  throw new Error(`--dataset must be shop or one-table, got ${value}`);
+}
+
+/** The command line that reproduces a run, for the report. */
+function fullCopyCommand(options: FullCopyOptions): string {
+  const parts = [`--size-gb ${options.sizeGb}`];
+  if (options.dataset !== 'shop') parts.push(`--dataset ${options.dataset}`);
+  parts.push(`--jobs ${options.jobs}`, `--rounds ${options.rounds}`);
+  parts.push(`--split-table-bytes ${options.splitTableBytes ?? 'default'}`);
+  if (options.pgcopydbSplit) parts.push(`--pgcopydb-split ${options.pgcopydbSplit}`);
+  return `pnpm --filter @pgshift/bench full-copy -- ${parts.join(' ')}`;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const options: FullCopyOptions = {
     sizeGb: numberArg(args, 'size-gb', 1),
+    dataset: datasetArg(args.get('dataset')),
     jobs: numberArg(args, 'jobs', 4),
     rounds: numberArg(args, 'rounds', 1),
     tools: (args.get('tools') ?? 'pgshift,pg_dump,pgcopydb').split(',') as FullCopyTool[],
     route: (args.get('route') ?? 'auto') as FullCopyOptions['route'],
     dumpCompress: args.has('dump-compress') ? Number(args.get('dump-compress')) : 0,
-    splitTableBytes: numberArg(args, 'split-table-bytes', 1024 ** 3),
+    splitTableBytes:
+      args.get('split-table-bytes') === 'default'
+        ? undefined
+        : numberArg(args, 'split-table-bytes', 1024 ** 3),
     ...(args.has('pgcopydb-split') ? { pgcopydbSplit: args.get('pgcopydb-split') as string } : {}),
     install: !args.has('no-install'),
     writeDoc: !args.has('no-doc'),

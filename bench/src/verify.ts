@@ -13,7 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { numberArg, parseArgs } from './args.js';
-import { buildDataset, DATASET_DESCRIPTION, type DatasetSummary } from './dataset.js';
+import { buildDataset, type DatasetSummary } from './dataset.js';
 import { type MachineFacts, machineFacts, machineLines } from './machine.js';
 import { runMeasured } from './measure.js';
 import { CLI_BIN, CLI_ENV, runPgshiftFullCopy, writeCliConfig } from './pgshift/full-copy-step.js';
@@ -182,7 +182,7 @@ export function verifySection(result: VerifyBenchResult): string {
     '',
     ...machineLines(result.machine),
     `- Dataset: the full-copy dataset, --size-gb ${d.sizeGb}, database size ${Math.round(d.databaseBytes / 1024 ** 2)} MiB, built in ${seconds(d.buildSeconds)}:`,
-    ...DATASET_DESCRIPTION.map((t) => `  - ${t}`),
+    ...d.description.map((t) => `  - ${t}`),
     `- Each round copies into a fresh target database (\`pgshift run --no-verify\`, mode full, jobs ${o.jobs}), then times \`pgshift verify -c FILE\` on the same config (jobs ${o.jobs}) after a CHECKPOINT on both servers${o.baselineCli ? ", then the baseline CLI's verify on the same copy" : ''}. Both times include process start and plugin loading; load average at the start of each round: ${result.rounds.map((r) => r.load).join(', ')}.`,
     '',
     markdownTable(head, rows),

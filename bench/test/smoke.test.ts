@@ -54,6 +54,7 @@ describe('full-copy harness', () => {
     const copyTools: FullCopyTool[] = ['pgshift', ...peersPresent()];
     const result = await runFullCopyBench({
       sizeGb: 0.005,
+      dataset: 'shop',
       jobs: 2,
       rounds: 1,
       tools: copyTools,
@@ -82,6 +83,26 @@ describe('full-copy harness', () => {
       expect(r.seconds).toBeGreaterThan(0);
       expect(r.peakRssBytes).toBeGreaterThan(0);
     }
+  });
+
+  it('builds the one-table dataset, and pgshift with its default options copies it exactly', async () => {
+    const result = await runFullCopyBench({
+      sizeGb: 0.01,
+      dataset: 'one-table',
+      jobs: 2,
+      rounds: 1,
+      tools: ['pgshift'],
+      route: 'cli',
+      dumpCompress: 0,
+      splitTableBytes: undefined,
+      install: false,
+      writeDoc: false,
+      durable: false,
+      log: (line) => console.error(line),
+    });
+    expect(result.dataset.description.join()).toMatch(/public\.accounts/);
+    expect(result.sourceRows).toBeGreaterThan(50_000);
+    expect(result.results[0]).toMatchObject({ tool: 'pgshift', status: 'ok', differences: [] });
   });
 });
 

@@ -76,7 +76,8 @@ export interface PgshiftFullCopyOptions {
   target: SandboxServer;
   database: string;
   jobs: number;
-  splitTableBytes: number;
+  /** Undefined: the product's default (the config leaves the option out). */
+  splitTableBytes: number | undefined;
   /** Where the CLI route writes its config, kept afterwards (default: a temp dir, removed). */
   configDir?: string;
 }
@@ -116,7 +117,11 @@ export function writeCliConfig(dir: string, options: PgshiftFullCopyOptions): st
     target: side(options.target),
     objects: { databases: [options.database] },
     mode: 'full',
-    options: { jobs: options.jobs, splitTableBytes: options.splitTableBytes, stateDir: join(dir, 'state') },
+    options: {
+      jobs: options.jobs,
+      ...(options.splitTableBytes === undefined ? {} : { splitTableBytes: options.splitTableBytes }),
+      stateDir: join(dir, 'state'),
+    },
   };
   const path = join(dir, 'pgshift.yaml');
   writeFileSync(path, JSON.stringify(config, null, 2)); // JSON is YAML
@@ -169,6 +174,9 @@ async function viaCli(options: PgshiftFullCopyOptions): Promise<PgshiftRun> {
 
 /** The loader plugin in a child process, through the Loader contract. */
 async function viaLoader(options: PgshiftFullCopyOptions, loaderEntry: string): Promise<PgshiftRun> {
+  // The loader's contract takes every option filled in; the product's defaults live in the CLI.
+  if (options.splitTableBytes === undefined)
+    throw new Error("the loader route needs an explicit --split-table-bytes (the default is the CLI's)");
   const spec: LoadSpec = {
     source: endpoint(options.source),
     target: endpoint(options.target),

@@ -41,9 +41,11 @@ export const DEFAULT_OPTIONS = {
   copyPrivileges: false,
   copyPublications: false,
   onLostSnapshot: 'fail',
-  // Small enough that one large table does not leave the other workers idle at the end of a
-  // copy (the 1 GB benchmark's largest table is ~550 MB); big enough that chunks stay efficient.
-  splitTableBytes: 128 * 1024 * 1024,
+  // A table copied whole is loaded with COPY FREEZE; split ranges cannot be, and the target then
+  // sets a hint bit on every row while building indexes. Measured on 2 CPUs that cost more than
+  // the parallel ranges gained (docs/config.md, "Why the defaults are what they are"), so only a
+  // table big enough that one failure would re-copy too much is split.
+  splitTableBytes: 8 * 1024 ** 3,
   checkTimeoutSeconds: 60,
   connectTimeoutSeconds: 15,
   // About five minutes of waiting in all (0.25 s growing 1.6x to 30 s each): a server restart or
