@@ -8,7 +8,8 @@
  * Options: --size-gb N (1), --dataset shop|one-table (shop), --jobs N (4),
  * --tools pgshift,pg_dump,pgcopydb, --route auto|cli|loader, --dump-compress N (0),
  * --split-table-bytes N|default (pgshift; 1 GiB; `default` leaves it to the product),
- * --pgcopydb-split SIZE, --no-install, --no-doc.
+ * --pgcopydb-split SIZE, --no-install, --no-doc, --doc-section NAME (full-copy; a section of its own
+ * in docs/benchmarks.md, so a run of another dataset or of the defaults does not replace the main one).
  */
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -43,6 +44,8 @@ export interface FullCopyOptions {
   pgcopydbSplit?: string;
   install: boolean;
   writeDoc: boolean;
+  /** The marked section of docs/benchmarks.md written (default `full-copy`). */
+  docSection?: string;
   /** fsync on (default); the smoke tests turn it off. */
   durable?: boolean;
   log?: (line: string) => void;
@@ -310,8 +313,12 @@ export function fullCopySection(result: FullCopyResult): string {
     ...r.notes.map((n) => `- ${r.tool}: ${n.replaceAll('\n', ' ')}`),
     ...r.differences.map((x) => `- ${r.tool} differs from the source: ${x}`),
   ]);
+  const variant = [
+    ...(result.options.dataset === 'one-table' ? ['one large table'] : []),
+    ...(result.options.splitTableBytes === undefined ? ["pgshift's default options"] : []),
+  ];
   return [
-    '## Full copy',
+    `## Full copy${variant.length > 0 ? ` (${variant.join(', ')})` : ''}`,
     '',
     `Command: \`${fullCopyCommand(result.options)}\``,
     '',
@@ -338,6 +345,8 @@ function fullCopyCommand(options: FullCopyOptions): string {
   parts.push(`--jobs ${options.jobs}`, `--rounds ${options.rounds}`);
   parts.push(`--split-table-bytes ${options.splitTableBytes ?? 'default'}`);
   if (options.pgcopydbSplit) parts.push(`--pgcopydb-split ${options.pgcopydbSplit}`);
+  if (options.tools.join() !== 'pgshift,pg_dump,pgcopydb') parts.push(`--tools ${options.tools.join(',')}`);
+  if (options.docSection) parts.push(`--doc-section ${options.docSection}`);
   return `pnpm --filter @pgshift/bench full-copy -- ${parts.join(' ')}`;
 }
 
@@ -358,10 +367,11 @@ async function main(): Promise<void> {
     ...(args.has('pgcopydb-split') ? { pgcopydbSplit: args.get('pgcopydb-split') as string } : {}),
     install: !args.has('no-install'),
     writeDoc: !args.has('no-doc'),
+    ...(args.has('doc-section') ? { docSection: args.get('doc-section') as string } : {}),
   };
   const result = await runFullCopyBench(options);
   printFullCopy(result);
-  if (options.writeDoc) writeSection('full-copy', fullCopySection(result));
+  if (options.writeDoc) writeSection(options.docSection ?? 'full-copy', fullCopySection(result));
   if (result.results.some((r) => r.status === 'mismatch' || r.status === 'failed')) process.exitCode = 1;
 }
 
