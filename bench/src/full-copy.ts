@@ -318,7 +318,7 @@ export function fullCopySection(result: FullCopyResult): string {
     ...(result.options.splitTableBytes === undefined ? ["pgshift's default options"] : []),
   ];
   return [
-    `## Full copy${variant.length > 0 ? ` (${variant.join(', ')})` : ''}`,
+    `## Full copy${variant.length > 0 ? ` (${[...variant, `${result.options.jobs} jobs`].join(', ')})` : ''}`,
     '',
     `Command: \`${fullCopyCommand(result.options)}\``,
     '',
