@@ -89,6 +89,7 @@ export {
   fixedSettingsSql,
   type SessionSetting,
 } from './session-settings.js';
+export { createSlotCommand, type SlotSnapshotSyntax } from './slot-command.js';
 export { leadingWords, splitStatements } from './sql-statements.js';
 export { type EffectiveTls, effectiveTls } from './tls.js';
 export { inSavepoint, inTransaction } from './transaction.js';

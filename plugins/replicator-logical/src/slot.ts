@@ -1,4 +1,4 @@
-import { hasFeature, openClient, quoteIdent, slotStateSql } from '@pgshift/pg';
+import { hasFeature, openClient, createSlotCommand as slotCommand, slotStateSql } from '@pgshift/pg';
 import type { ReplicationContext, SlotHandle } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { CODES, ReplicationError } from './errors.js';
@@ -19,9 +19,7 @@ export function createSlotCommand(
   outputPlugin: string,
   syntax: ReplicationContext['slotSnapshotSyntax'],
 ): string {
-  const head = `CREATE_REPLICATION_SLOT ${quoteIdent(slotName)} LOGICAL ${quoteIdent(outputPlugin)}`;
-  if (syntax === 'option-list') return `${head} (SNAPSHOT 'export')`;
-  return syntax === 'keyword' ? `${head} EXPORT_SNAPSHOT` : head;
+  return slotCommand(slotName, outputPlugin, syntax);
 }
 
 /**
