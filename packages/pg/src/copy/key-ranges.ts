@@ -20,7 +20,8 @@ export function keyExpression(columns: ColumnInfo[], collateC: boolean): string 
   return `(${parts.join(', ')})`;
 }
 
-function boundLiteral(columns: ColumnInfo[], values: string[], collateC: boolean): string {
+/** One key as an SQL row of typed literals (with `collateC`, text-like ones byte-ordered). */
+export function boundLiteral(columns: ColumnInfo[], values: string[], collateC: boolean): string {
   const parts = columns.map((c, i) => {
     const cast = `${quoteLiteral(values[i] ?? '')}::${c.type}`;
     return collateC && c.collatable ? `${cast} COLLATE "C"` : cast;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { quoteLiteral } from '../quote.js';
 import { applyFixedSettings } from '../session-settings.js';
 
 type Opener = () => Promise<pg.Client>;
@@ -15,24 +16,28 @@ const BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
  * it (pg_export_snapshot, 9.2 and later), the others import it as the first statement of their
  * transaction, so every query of verify on that side sees the same data, as one session would.
  * Where the export is refused (a standby before 10, for one), that side keeps its one session.
+ * With `imported`, every session imports that snapshot instead (exported by another session).
  * Every session runs under the fixed settings.
  */
-export async function openSidePool(open: Opener, jobs: number): Promise<SidePool> {
+export async function openSidePool(open: Opener, jobs: number, imported?: string): Promise<SidePool> {
   const first = await open();
   const sessions = [first];
   try {
     await applyFixedSettings(first);
     await first.query(BEGIN);
+    // A snapshot exported elsewhere (a replication slot's, for live verify): every session imports it.
+    if (imported !== undefined) await first.query(`SET TRANSACTION SNAPSHOT ${quoteLiteral(imported)}`);
     if (jobs <= 1) return { sessions };
-    let snapshot: string | undefined;
-    try {
-      // Not under a savepoint: a subtransaction cannot export. Nothing is read yet, so a refused
-      // export only costs a new transaction.
-      snapshot = (await first.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]?.s;
-    } catch {
-      await first.query('ROLLBACK');
-      await first.query(BEGIN);
-    }
+    let snapshot: string | undefined = imported;
+    if (snapshot === undefined)
+      try {
+        // Not under a savepoint: a subtransaction cannot export. Nothing is read yet, so a refused
+        // export only costs a new transaction.
+        snapshot = (await first.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]?.s;
+      } catch {
+        await first.query('ROLLBACK');
+        await first.query(BEGIN);
+      }
     if (!snapshot) return { sessions };
     const others = await Promise.all(
       Array.from({ length: jobs - 1 }, async () => {

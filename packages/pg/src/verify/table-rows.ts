@@ -34,13 +34,14 @@ const NAMED_ROWS = 20;
  * keySplitPoints, ordered byte-wise with COLLATE "C" so both sides agree on membership); a table
  * without key is one range. For each range both servers compute the count and the sums of the
  * row hashes at the same time; a range that differs is compared row by row (key and hash) to name
- * the keys missing, extra or different on the target.
+ * the keys missing, extra or different on the target (the first `namedRows` of each range).
  */
 export async function compareTables(
   pairs: readonly SessionPair[],
   tables: readonly TableInfo[],
   chunkRows: number,
   sourceVersionNum: number,
+  namedRows = NAMED_ROWS,
 ): Promise<TableVerification[]> {
   const results = tables.map(
     (table): TableVerification => ({
@@ -68,7 +69,7 @@ export async function compareTables(
   });
   // Largest tables first, so a big table's ranges are not what the last session waits on.
   units.sort((a, b) => b.table.bytes - a.table.bytes || a.index - b.index);
-  await eachOver(pairs, units, (pair, unit) => compareUnit(pair, unit, rangeIndex));
+  await eachOver(pairs, units, (pair, unit) => compareUnit(pair, unit, rangeIndex, namedRows));
   // Ranges finish in any order; the report lists them in key order.
   for (const result of results)
     result.differences.sort((a, b) => (rangeIndex.get(a) ?? 0) - (rangeIndex.get(b) ?? 0));
@@ -115,6 +116,7 @@ async function compareUnit(
   pair: SessionPair,
   unit: Unit,
   rangeIndex: Map<RangeDifference, number>,
+  namedRows: number,
 ): Promise<void> {
   const { table, result } = unit;
   if (result.error) return; // an earlier range of the table could not be read
@@ -128,7 +130,7 @@ async function compareUnit(
       if (s.n === t.n && s.a === t.a && s.b === t.b) return;
       const rows =
         unit.predicate && Math.max(Number(s.n), Number(t.n)) <= NARROW_MAX_ROWS
-          ? await differingRows(pair, table, from)
+          ? await differingRows(pair, table, from, namedRows)
           : undefined;
       const difference: RangeDifference = {
         range: unit.predicate ? `${table.key} WHERE ${unit.predicate}` : 'whole table',
@@ -151,6 +153,7 @@ async function differingRows(
   pair: SessionPair,
   table: TableInfo,
   from: string,
+  namedRows: number,
 ): Promise<{ named: RowDifference[]; count: number }> {
   const key = keyColumnInfo(table)
     .map((c) => `${quoteIdent(c.name)}::text`)
@@ -168,7 +171,7 @@ async function differingRows(
   for (const k of targets.keys()) found.push({ k, problem: 'extra' });
   found.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   return {
-    named: found.slice(0, NAMED_ROWS).map((f) => ({ key: JSON.parse(f.k) as string[], problem: f.problem })),
+    named: found.slice(0, namedRows).map((f) => ({ key: JSON.parse(f.k) as string[], problem: f.problem })),
     count: found.length,
   };
 }
