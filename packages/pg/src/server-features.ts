@@ -33,6 +33,8 @@ export const FEATURE_SINCE = {
   slotActivePid: 90500,
   /** `proparallel`, `aggcombinefn`, `aggserialfn`, `aggdeserialfn`. */
   parallelSafety: 90600,
+  /** `pg_stat_activity.wait_event` (and `wait_event_type`), which names a wait for a synchronous standby `SyncRep`. */
+  waitEvents: 90600,
   /** `pg_am.amhandler`, `amtype` and CREATE ACCESS METHOD. */
   accessMethods: 90600,
   /** `pg_current_wal_*` and `*_lsn` names (functions and columns) instead of `pg_current_xlog_*` and `*location`. */

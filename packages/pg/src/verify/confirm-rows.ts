@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { TableInfo } from '../copy/types.js';
 import { markSource, waitApplied } from './applied-position.js';
+import { commitsInFlight } from './commits-in-flight.js';
 import { type KeyedRow, keyText, readKeyedRows } from './key-rows.js';
 import type { RowDifference } from './report.js';
 
@@ -65,6 +66,10 @@ export async function confirmRows(
       });
       const onTarget = await readKeyedRows(ctx.target, table, keys);
       const after = await readKeyedRows(ctx.source, table, keys);
+      if (await commitsInFlight(ctx.source, ctx.sourceVersionNum)) {
+        moving.push(...batch);
+        continue;
+      }
       for (const candidate of batch) {
         const k = keyText(candidate.key);
         const [s, t, s2] = [before.get(k), onTarget.get(k), after.get(k)];

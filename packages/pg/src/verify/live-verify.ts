@@ -214,6 +214,7 @@ async function settleTable(
         row.key,
         row.sourceVersion,
         ctx.slotName,
+        ctx.sourceVersionNum,
       );
     } catch (error) {
       difference.repair = 'failed';

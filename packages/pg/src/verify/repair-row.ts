@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { boundLiteral, keyColumnInfo, keyExpression } from '../copy/key-ranges.js';
 import type { TableInfo } from '../copy/types.js';
 import { quoteIdent } from '../quote.js';
+import { commitsInFlight } from './commits-in-flight.js';
 import { type KeyedRow, keyText, readKeyedRows, writtenColumns } from './key-rows.js';
 import { recordRepair } from './repair-log.js';
 import { rowHashExpression } from './row-text.js';
@@ -13,7 +14,7 @@ export type RepairOutcome =
   | 'deleted'
   /** Meanwhile the target got the source's row by itself (sync applied a change to it). */
   | 'already-same'
-  /** The source row changed since it was confirmed: left to sync, reported as unsettled. */
+  /** The source row changed since it was confirmed (or a commit waited for a synchronous standby): nothing written. */
   | 'source-changed'
   /** The row or the apply position stayed locked by the follower: nothing written. */
   | 'busy'
@@ -41,10 +42,11 @@ export async function repairRow(
   key: readonly string[],
   confirmed: string | undefined,
   slotName: string,
+  sourceVersionNum: number,
 ): Promise<RepairOutcome> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await repairOnce(target, source, table, key, confirmed, slotName);
+      return await repairOnce(target, source, table, key, confirmed, slotName, sourceVersionNum);
     } catch (error) {
       await target.query('ROLLBACK').catch(() => {});
       const code = (error as { code?: string }).code;
@@ -63,6 +65,7 @@ async function repairOnce(
   key: readonly string[],
   confirmed: string | undefined,
   slotName: string,
+  sourceVersionNum: number,
 ): Promise<RepairOutcome> {
   const keyColumns = keyColumnInfo(table);
   const where = `${keyExpression(keyColumns, false)} = ${boundLiteral(keyColumns, [...key], false)}`;
@@ -79,7 +82,7 @@ async function repairOnce(
   );
   const targetHash = held.rows[0]?.h;
   const now: KeyedRow | undefined = (await readKeyedRows(source, table, [key])).get(keyText(key));
-  if (now?.version !== confirmed) {
+  if (now?.version !== confirmed || (await commitsInFlight(source, sourceVersionNum))) {
     await target.query('ROLLBACK');
     return 'source-changed';
   }
