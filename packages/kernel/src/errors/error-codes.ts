@@ -276,6 +276,12 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodeEntry>> = {
     remedy: 'the error names the option and a form that works',
     docs: 'troubleshooting.md#snapshot-lost-after-a-crash-during-the-full-copy',
   },
+  PGSHIFT_LIVE_VERIFY: {
+    what: 'Live verify could not compare: the task is not following, or its target did not apply up to a position of the source in time.',
+    remedy:
+      'start the task with pgshift run (mode full+incremental) and run verify --live while it follows; if sync is only behind, give it longer with --wait-seconds',
+    docs: 'verify.md#live-verify-while-sync-runs',
+  },
   PGSHIFT_VERIFY_FAILED: {
     what: 'Verify found differences between source and target; the task is not completed.',
     remedy: 'the slots are kept: repair the tables named, then finish again, or cancel',
