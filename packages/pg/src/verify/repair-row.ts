@@ -90,17 +90,8 @@ async function repairOnce(
     await target.query('ROLLBACK');
     return 'already-same';
   }
-  await target.query(`DELETE FROM ONLY ${table.key} WHERE ${where}`);
-  if (now) {
-    const columns = writtenColumns(table);
-    const overriding = columns.some((c) => c.identity !== '') ? ' OVERRIDING SYSTEM VALUE' : '';
-    await target.query(
-      `INSERT INTO ${table.key} (${columns.map((c) => quoteIdent(c.name)).join(', ')})${overriding}
-       VALUES (${columns.map((c, i) => `$${i + 1}::${c.type}`).join(', ')})`,
-      now.values,
-    );
-  }
   const action: RepairOutcome = !now ? 'deleted' : targetHash === undefined ? 'inserted' : 'updated';
+  await target.query(writeSql(table, action, where), action === 'deleted' ? [] : now?.values);
   await recordRepair(target, {
     slotName,
     table: table.key,
@@ -111,4 +102,24 @@ async function repairOnce(
   });
   await target.query('COMMIT');
   return action;
+}
+
+/**
+ * The statement that makes the target's row the source's: a different row is updated in place
+ * (never deleted and inserted: where the repair cannot run in replica role, a delete would cascade
+ * to the rows referencing it); $n are the written columns' texts, in order.
+ */
+function writeSql(table: TableInfo, action: 'inserted' | 'updated' | 'deleted', where: string): string {
+  if (action === 'deleted') return `DELETE FROM ONLY ${table.key} WHERE ${where}`;
+  const columns = writtenColumns(table);
+  const value = (i: number) => `$${i + 1}::${columns[i]?.type}`;
+  if (action === 'updated') {
+    // The key columns are equal on both sides (the row was found by them); each is set anyway,
+    // to itself, so every parameter is used.
+    const set = columns.map((c, i) => `${quoteIdent(c.name)} = ${value(i)}`).join(', ');
+    return `UPDATE ONLY ${table.key} SET ${set} WHERE ${where}`;
+  }
+  const overriding = columns.some((c) => c.identity !== '') ? ' OVERRIDING SYSTEM VALUE' : '';
+  return `INSERT INTO ${table.key} (${columns.map((c) => quoteIdent(c.name)).join(', ')})${overriding}
+          VALUES (${columns.map((_, i) => value(i)).join(', ')})`;
 }
