@@ -152,6 +152,14 @@ function liveVerifyScenario(sourceMajor: number, selectTables: boolean) {
     expect(await tableFingerprints(target, 'shop', tables)).toEqual(
       await tableFingerprints(source, 'shop', tables),
     );
+    // Once finished there is nothing to follow: live verify says so, with the remedy.
+    const over = await runCli(['verify', '-c', config, '--live']);
+    expect(over.code).not.toBe(0);
+    expect(over.stderr).toMatch(
+      /error\[PGSHIFT_LIVE_VERIFY\]: the source has no replication slot pgshift_\w+ for this task/,
+    );
+    expect(over.stderr).toContain('start it with pgshift run (mode full+incremental)');
+    expect(over.stderr).not.toMatch(/\n\s+at /);
   });
 }
 
