@@ -1,9 +1,17 @@
-import { liveVerifyOne, resolveSelection, verifyOne, verifyOptionsFor } from '@pgshift/kernel';
+import {
+  type LiveVerifyOutcome,
+  liveVerifyOne,
+  resolveSelection,
+  type VerifyOutcome,
+  verifyOne,
+  verifyOptionsFor,
+} from '@pgshift/kernel';
 import { PgshiftError } from '@pgshift/plugin-api';
 import { Command, InvalidArgumentError } from 'commander';
 import type { CliCommand } from '../command.js';
 import { stopOnInterrupt } from '../interrupts.js';
 import { loadForCommand } from '../load.js';
+import { noteRepairsInHistory } from './live-verify-note.js';
 
 interface VerifyFlags {
   config: string;
@@ -11,6 +19,7 @@ interface VerifyFlags {
   live?: boolean;
   repair?: boolean;
   waitSeconds?: number;
+  store?: string;
 }
 
 function parseSeconds(value: string): number {
@@ -44,6 +53,10 @@ export const verifyCommand: CliCommand = {
           'with --live: how long to wait for sync to apply up to a position of the source (default 300)',
           parseSeconds,
         )
+        .option(
+          '--store <store>',
+          'with --repair: also note what was repaired in the history of the stored task of the same name (a directory, or postgres://...)',
+        )
         .addHelpText(
           'after',
           '\nExit code: 0 when source and target match (with --repair: when every difference found was repaired), 1 otherwise.\nSee docs/verify.md.',
@@ -59,6 +72,10 @@ export const verifyCommand: CliCommand = {
                     remedy: 'run pgshift verify -c FILE --live --repair while the task follows',
                   },
                 );
+            if (opts.store !== undefined && !opts.repair)
+              throw new PgshiftError('PGSHIFT_USAGE', '--store needs --live --repair', {
+                remedy: 'run pgshift verify -c FILE --live --repair --store STORE while the task follows',
+              });
             const task = await loadForCommand(ctx, globals, opts.config);
             const controller = new AbortController();
             const stopListening = opts.live
@@ -77,19 +94,25 @@ export const verifyCommand: CliCommand = {
               const target = await task.openServer('target');
               const selection = await resolveSelection(source, task.config.objects);
               let ok = true;
-              const outcomes = [];
+              const outcomes: VerifyOutcome[] = [];
+              const live: LiveVerifyOutcome[] = [];
               for (const database of selection.databases) {
-                const outcome = opts.live
-                  ? await liveVerifyOne(task, source, target, database, {
-                      ...(opts.repair ? { repair: true } : {}),
-                      ...(opts.waitSeconds === undefined ? {} : { waitSeconds: opts.waitSeconds }),
-                      signal: controller.signal,
-                    })
-                  : await verifyOne(source, target, database, verifyOptionsFor(task.config));
+                let outcome: VerifyOutcome;
+                if (opts.live) {
+                  const one = await liveVerifyOne(task, source, target, database, {
+                    ...(opts.repair ? { repair: true } : {}),
+                    ...(opts.waitSeconds === undefined ? {} : { waitSeconds: opts.waitSeconds }),
+                    signal: controller.signal,
+                  });
+                  live.push(one);
+                  outcome = one;
+                } else outcome = await verifyOne(source, target, database, verifyOptionsFor(task.config));
                 ok &&= outcome.ok;
                 outcomes.push(outcome);
                 if (!opts.json) ctx.print(outcome.lines.join('\n'));
               }
+              if (opts.store !== undefined)
+                await noteRepairsInHistory(ctx, opts.store, task.config.task.name, live);
               if (opts.json)
                 ctx.print(JSON.stringify({ ok, databases: outcomes.map((o) => o.details) }, null, 2));
               else if (opts.live)

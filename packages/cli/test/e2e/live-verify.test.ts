@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type SandboxServer, sourceBuiltBinaries, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.js';
@@ -110,7 +111,11 @@ function liveVerifyScenario(sourceMajor: number, selectTables: boolean) {
       );
       expect(found.stdout).toContain('result: DIFFERENT');
 
-      const repaired = await runCli(['verify', '-c', config, '--live', '--repair']);
+      // The task is also in a task store: the repairs join its history.
+      const store = join(dir.dir, `${name}-store`);
+      const created = await runCli(['task', 'create', '-c', config, '--store', store]);
+      expect(created.code, created.stdout + created.stderr).toBe(0);
+      const repaired = await runCli(['verify', '-c', config, '--live', '--repair', '--store', store]);
       expect(repaired.code, repaired.stdout + repaired.stderr).toBe(0);
       expect(repaired.stdout).toMatch(/key \(5\) different on the target: repaired \(updated\)/);
       expect(repaired.stdout).toMatch(/key \(7\) missing on the target: repaired \(inserted\)/);
@@ -118,6 +123,10 @@ function liveVerifyScenario(sourceMajor: number, selectTables: boolean) {
       expect(repaired.stdout).toMatch(/key \(0, k100\) different on the target: repaired \(updated\)/);
       expect(repaired.stdout).toContain(
         'repaired 5 row(s), recorded in pgshift.verify_repairs on the target',
+      );
+      const shown = await runCli(['task', 'show', name, '--store', store]);
+      expect(shown.stdout).toContain(
+        'live verify repaired 5 row(s) (database shop: "public"."items" 4, "public"."pairs" 1), recorded in pgshift.verify_repairs on the target',
       );
       const recorded = await target.query<{ table_name: string; key: string; action: string }>(
         'SELECT table_name, key, action FROM pgshift.verify_repairs ORDER BY table_name, key',
@@ -194,6 +203,9 @@ describe('verify flags', () => {
     expect(repair.stderr).toContain('--repair needs --live');
     expect(repair.stderr).toContain('pgshift verify -c FILE --live --repair');
     expect(repair.stderr).not.toMatch(/\n\s+at /);
+    const store = await runCli(['verify', '-c', 'no-such.yaml', '--live', '--store', 'tasks']);
+    expect(store.code).not.toBe(0);
+    expect(store.stderr).toContain('--store needs --live --repair');
     const wait = await runCli(['verify', '-c', 'no-such.yaml', '--live', '--wait-seconds', 'soon']);
     expect(wait.code).not.toBe(0);
     expect(wait.stderr).toMatch(/--wait-seconds.*expected a number of seconds above 0/);

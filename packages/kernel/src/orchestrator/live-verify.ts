@@ -1,4 +1,4 @@
-import { formatLiveVerifyReport, liveVerifyDatabase, openClient } from '@pgshift/pg';
+import { formatLiveVerifyReport, liveVerifyDatabase, openClient, repairedRow } from '@pgshift/pg';
 import type { ResolvedDatabase, ServerHandle } from '@pgshift/plugin-api';
 import type { LoadedTask } from '../loaded-task.js';
 import type { VerifyOutcome } from './migration-deps.js';
@@ -12,6 +12,11 @@ export interface LiveVerifyRequest {
   signal?: AbortSignal;
 }
 
+/** What a live verify did, besides the report: the rows it repaired per table. */
+export interface LiveVerifyOutcome extends VerifyOutcome {
+  repaired: { table: string; rows: number }[];
+}
+
 /**
  * Live verify of one database of a task that is following: compares the rows at aligned positions
  * while sync runs and, with `repair`, re-copies those that differ (see docs/verify.md).
@@ -22,7 +27,7 @@ export async function liveVerifyOne(
   target: ServerHandle,
   database: ResolvedDatabase,
   request: LiveVerifyRequest = {},
-): Promise<VerifyOutcome> {
+): Promise<LiveVerifyOutcome> {
   const name = database.name;
   // Application names start with `pgshift`: the write guard lets the repair through, as it does the apply.
   const open =
@@ -44,10 +49,14 @@ export async function liveVerifyOne(
       ...(request.signal ? { signal: request.signal } : {}),
     },
   );
+  const repaired = report.tables
+    .map((t) => ({ table: t.table, rows: t.differences.filter(repairedRow).length }))
+    .filter((t) => t.rows > 0);
   return {
     database: name,
     ok: report.ok,
     lines: formatLiveVerifyReport(report).split('\n'),
     details: { ...report },
+    repaired,
   };
 }

@@ -3,7 +3,12 @@ export {
   type LargeObjectDifference,
   type LargeObjectVerification,
 } from './large-objects.js';
-export { formatLiveVerifyReport, type LiveTableVerification, type LiveVerifyReport } from './live-report.js';
+export {
+  formatLiveVerifyReport,
+  type LiveTableVerification,
+  type LiveVerifyReport,
+  repairedRow,
+} from './live-report.js';
 export { type LiveVerifyConnections, type LiveVerifyOptions, liveVerifyDatabase } from './live-verify.js';
 export { PASS_SLOT_PREFIX } from './pass-slot.js';
 export { REPAIRS_TABLE } from './repair-log.js';

@@ -47,6 +47,11 @@ export function stillDifferent(d: LiveRowDifference): boolean {
   );
 }
 
+/** Whether the run wrote the source's row for this difference (not: sync brought it meanwhile). */
+export function repairedRow(d: LiveRowDifference): boolean {
+  return d.repair === 'inserted' || d.repair === 'updated' || d.repair === 'deleted';
+}
+
 /** One line per finding, then the verdict. */
 export function formatLiveVerifyReport(report: LiveVerifyReport): string {
   const lines = [
@@ -81,7 +86,7 @@ export function formatLiveVerifyReport(report: LiveVerifyReport): string {
     lines.push(
       `  not checked live (no primary key or unique key on NOT NULL columns): ${report.notChecked.join(', ')}`,
     );
-  const repaired = report.tables.flatMap((t) => t.differences).filter((d) => !stillDifferent(d)).length;
+  const repaired = report.tables.flatMap((t) => t.differences).filter(repairedRow).length;
   if (report.repair)
     lines.push(`  repaired ${repaired} row(s), recorded in pgshift.verify_repairs on the target`);
   lines.push(report.ok ? 'result: no differences left' : 'result: DIFFERENT');
