@@ -67,10 +67,23 @@ describe('live verify parts on 17', () => {
       // The sandbox runs with synchronous_commit off (fast, not durable): this session waits as a durable server's would.
       await writer.query('SET synchronous_commit = on');
       const pid = (await writer.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
-      const waiting = writer.query('INSERT INTO t VALUES (1)').catch(() => undefined);
-      const deadline = Date.now() + 10_000;
-      while (!(await commitsInFlight(source, 170000)) && Date.now() < deadline)
+      // A commit waits only once the checkpointer has taken in the reload, which a busy machine
+      // may delay: until then each INSERT commits at once, so another is sent after it.
+      let waiting: Promise<unknown> | undefined;
+      let settled = true;
+      const deadline = Date.now() + 30_000;
+      while (!(await commitsInFlight(source, 170000)) && Date.now() < deadline) {
+        if (settled) {
+          settled = false;
+          waiting = writer
+            .query('INSERT INTO t VALUES (1)')
+            .catch(() => undefined)
+            .finally(() => {
+              settled = true;
+            });
+        }
         await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       expect(await commitsInFlight(source, 170000)).toBe(true);
       await source.query('ALTER SYSTEM RESET synchronous_standby_names');
       await source.query('SELECT pg_reload_conf()');
