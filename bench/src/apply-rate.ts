@@ -13,9 +13,10 @@ import { pathToFileURL } from 'node:url';
 import type { SandboxServer } from '@pgshift/sandbox';
 import { applyRateSection, printApplyRate } from './apply-rate-report.js';
 import type { ApplyRateOptions, ApplyRateResult, ApplyResult, Backlog } from './apply-rate-result.js';
+import { summarize } from './apply-rounds.js';
+import { tableDifferences as sourceTableDifferences, targetCounters } from './apply-target-checks.js';
 import { numberArg, parseArgs } from './args.js';
 import { peerTools } from './debian.js';
-import { differences, fingerprint } from './fingerprint.js';
 import { machineFacts } from './machine.js';
 import { mib, runChecked } from './measure.js';
 import { catchUpNative, createNativeSubscription, disableNative } from './peers/native-subscription.js';
@@ -23,15 +24,6 @@ import { REPLICATOR_DIR, replicatorEntry, runReplicatorChild } from './pgshift/a
 import type { FollowSpec } from './pgshift/spec.js';
 import { seconds, writeSection } from './report.js';
 import { freshDatabase, ServerSet, settle, uri } from './servers.js';
-
-/** The median round's result of one consumer; a failed or mismatched round wins over any median. */
-function summarize(rounds: ApplyResult[]): ApplyResult {
-  const bad = rounds.find((r) => r.status !== 'ok');
-  if (bad) return bad;
-  const sorted = [...rounds].sort((a, b) => (a.seconds ?? 0) - (b.seconds ?? 0));
-  const median = sorted[Math.floor((sorted.length - 1) / 2)] as ApplyResult;
-  return { ...median, roundSeconds: rounds.map((r) => r.seconds ?? Number.NaN) };
-}
 
 const SOURCE_DB = 'bench';
 /** pgshift applies into the database of the source's name; the subscription gets its own. */
@@ -58,30 +50,8 @@ async function currentLsn(server: SandboxServer): Promise<string> {
   return row?.lsn ?? '';
 }
 
-async function tableDifferences(source: SandboxServer, target: SandboxServer, targetDb: string) {
-  const want = await fingerprint(source, SOURCE_DB);
-  const got = await fingerprint(target, targetDb);
-  // Only the source's tables: pgshift keeps its progress on the target.
-  return differences({ ...want, sequences: {} }, { ...got, sequences: {} }).filter(
-    (d) => !d.endsWith('only on the target'),
-  );
-}
-
-interface TargetCounters {
-  commits: number;
-  walSyncs: number;
-}
-
-/** Commits in one target database and WAL syncs of the whole target server (pg_stat_wal, 14+). */
-async function targetCounters(target: SandboxServer, database: string): Promise<TargetCounters> {
-  if ((await target.versionNum()) < 150000) return { commits: Number.NaN, walSyncs: Number.NaN };
-  const [row] = await target.query<{ commits: string; syncs: string }>(
-    `SELECT pg_stat_force_next_flush(), (SELECT xact_commit FROM pg_stat_database WHERE datname = $1)::text AS commits,
-            (SELECT wal_sync FROM pg_stat_wal)::text AS syncs`,
-    [database],
-    database,
-  );
-  return { commits: Number(row?.commits ?? 0), walSyncs: Number(row?.syncs ?? 0) };
+function tableDifferences(source: SandboxServer, target: SandboxServer, targetDb: string) {
+  return sourceTableDifferences(source, SOURCE_DB, target, targetDb);
 }
 
 async function pgshiftPrepare(spec: FollowSpec, timeout: number): Promise<string | undefined> {

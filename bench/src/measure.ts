@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface Measured {
@@ -74,13 +74,24 @@ export function treeUsage(root: number): { rss: number; cpu: number } {
 
 /** Runs a command to completion, timing it and sampling the memory of its process tree. */
 export function runMeasured(command: string, args: string[], options: RunOptions = {}): Promise<Measured> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(command, args, {
-      env: options.env ?? process.env,
-      cwd: options.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  return startMeasured(command, args, options).done;
+}
+
+/** A command started and measured until it exits: `done` settles then; `child` lets a caller signal it. */
+export interface MeasuredChild {
+  child: ChildProcess;
+  started: bigint;
+  done: Promise<Measured>;
+}
+
+export function startMeasured(command: string, args: string[], options: RunOptions = {}): MeasuredChild {
+  const started = process.hrtime.bigint();
+  const child = spawn(command, args, {
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const done = new Promise<Measured>((resolve, reject) => {
     let tail = '';
     const keep = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
@@ -116,6 +127,7 @@ export function runMeasured(command: string, args: string[], options: RunOptions
       resolve({ seconds, peakRssBytes: peak, cpuSeconds: cpu, exitCode: code, output: tail });
     });
   });
+  return { child, started, done };
 }
 
 /** Runs a command that must succeed; the error carries its output. */

@@ -80,6 +80,8 @@ export interface PgshiftFullCopyOptions {
   splitTableBytes: number | undefined;
   /** Where the CLI route writes its config, kept afterwards (default: a temp dir, removed). */
   configDir?: string;
+  /** full (default) or full+incremental (the apply-scale benchmark follows after the copy). */
+  mode?: 'full' | 'full+incremental';
 }
 
 /** Which way pgshift can be run here, or why it cannot. */
@@ -99,7 +101,7 @@ function endpoint(server: SandboxServer) {
 }
 
 /**
- * The task config the CLI runs with, mode full, written as `pgshift.yaml` in `dir` (its state
+ * The task config the CLI runs with, mode full unless told, written as `pgshift.yaml` in `dir` (its state
  * directory under it); returns the file's path. The verify benchmark runs `pgshift verify` on it.
  */
 export function writeCliConfig(dir: string, options: PgshiftFullCopyOptions): string {
@@ -112,11 +114,11 @@ export function writeCliConfig(dir: string, options: PgshiftFullCopyOptions): st
     database: 'postgres',
   });
   const config = {
-    task: { name: 'bench-full-copy' },
+    task: { name: options.mode === 'full+incremental' ? 'bench-follow' : 'bench-full-copy' },
     source: side(options.source),
     target: side(options.target),
     objects: { databases: [options.database] },
-    mode: 'full',
+    mode: options.mode ?? 'full',
     options: {
       jobs: options.jobs,
       ...(options.splitTableBytes === undefined ? {} : { splitTableBytes: options.splitTableBytes }),
