@@ -19,6 +19,8 @@ export interface ApplyScaleOptions {
   writeDoc: boolean;
   /** Workloads to run (disjoint, tpcb, bulk); absent = all. */
   only?: string[];
+  /** The replicator's applySessions for this run; absent = its default. */
+  applySessions?: number;
   log?: (line: string) => void;
 }
 
@@ -81,9 +83,9 @@ export function applyScaleSection(result: ApplyScaleResult): string {
   const { head, body } = rows(result);
   const o = result.options;
   return [
-    '## Apply at scale (catch-up of large backlogs, through the CLI)',
+    `## Apply at scale (catch-up of large backlogs, through the CLI${o.applySessions ? `, applySessions ${o.applySessions}` : ''})`,
     '',
-    `Command: \`pnpm --filter @pgshift/bench apply-scale -- --transactions ${o.transactions} --scale ${o.scale} --rounds ${o.rounds} --bulk-rounds ${o.bulkRounds}\``,
+    `Command: \`pnpm --filter @pgshift/bench apply-scale -- --transactions ${o.transactions} --scale ${o.scale} --rounds ${o.rounds} --bulk-rounds ${o.bulkRounds}${o.applySessions ? ` --apply-sessions ${o.applySessions}` : ''}\``,
     '',
     ...machineLines(result.machine),
     `- Data: \`pgbench -i -s ${o.scale}\` on the source and on the native subscription's target database; pgshift's target database gets it through \`pgshift run\` (full+incremental), stopped with Ctrl-C once following, so both consumers have their slot before the first backlog. The native publication holds the four pgbench tables.`,

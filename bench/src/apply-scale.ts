@@ -8,7 +8,8 @@
  *
  * Options: --transactions N (100000), --scale N (20), --clients N (4), --bulk-rows N (1000000),
  * --rounds N (3), --bulk-rounds N (2), --major N (15), --timeout S (1800), --only NAME,NAME
- * (disjoint, tpcb, bulk), --no-install, --no-doc.
+ * (disjoint, tpcb, bulk), --apply-sessions N (the replicator's applySessions; its default when
+ * absent; a run with it writes a section of its own), --no-install, --no-doc.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,7 +79,13 @@ export async function runApplyScaleBench(options: ApplyScaleOptions): Promise<Ap
     };
     await createNativeSubscription(native);
     log('pgshift run: schema, full copy, following; then stopped ...');
-    const task = writeFollowConfig(dir, source, target, SOURCE_DB);
+    const task = writeFollowConfig(
+      dir,
+      source,
+      target,
+      SOURCE_DB,
+      options.applySessions ? { applySessions: options.applySessions } : undefined,
+    );
     await copyAndStop(task, options.timeoutSeconds);
     for (const db of [SOURCE_DB, NATIVE_DB]) {
       const diff = await tableDifferences(source, SOURCE_DB, target, db);
@@ -208,10 +215,12 @@ async function main(): Promise<void> {
     install: !args.has('no-install'),
     writeDoc: !args.has('no-doc'),
     ...(args.has('only') ? { only: (args.get('only') ?? '').split(',') } : {}),
+    ...(args.has('apply-sessions') ? { applySessions: numberArg(args, 'apply-sessions', 1) } : {}),
   };
   const result = await runApplyScaleBench(options);
   printApplyScale(result);
-  if (options.writeDoc) writeSection('apply-scale', applyScaleSection(result));
+  const section = options.applySessions ? `apply-scale-${options.applySessions}-sessions` : 'apply-scale';
+  if (options.writeDoc) writeSection(section, applyScaleSection(result));
   if (result.results.some((w) => w.results.some((r) => r.status !== 'ok'))) process.exitCode = 1;
 }
 

@@ -21,6 +21,7 @@ export function writeFollowConfig(
   source: SandboxServer,
   target: SandboxServer,
   database: string,
+  replicatorOptions?: Record<string, unknown>,
 ) {
   const config = writeCliConfig(dir, {
     source,
@@ -29,6 +30,7 @@ export function writeFollowConfig(
     jobs: 2,
     splitTableBytes: 1024 * 1024 * 1024,
     mode: 'full+incremental',
+    ...(replicatorOptions ? { replicatorOptions } : {}),
   });
   return { config, source, target, database } satisfies CliFollowTask;
 }

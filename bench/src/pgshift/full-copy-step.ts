@@ -82,6 +82,8 @@ export interface PgshiftFullCopyOptions {
   configDir?: string;
   /** full (default) or full+incremental (the apply-scale benchmark follows after the copy). */
   mode?: 'full' | 'full+incremental';
+  /** Options of the first-party replicator (replicator-logical), when not its defaults. */
+  replicatorOptions?: Record<string, unknown>;
 }
 
 /** Which way pgshift can be run here, or why it cannot. */
@@ -119,6 +121,9 @@ export function writeCliConfig(dir: string, options: PgshiftFullCopyOptions): st
     target: side(options.target),
     objects: { databases: [options.database] },
     mode: options.mode ?? 'full',
+    ...(options.replicatorOptions
+      ? { plugins: [{ use: 'replicator-logical', options: options.replicatorOptions }] }
+      : {}),
     options: {
       jobs: options.jobs,
       ...(options.splitTableBytes === undefined ? {} : { splitTableBytes: options.splitTableBytes }),

@@ -1,6 +1,7 @@
 import { fixedSettingsSql, type SessionSetting } from '@pgshift/pg';
 import type { Logger } from '@pgshift/plugin-api';
 import type pg from 'pg';
+import { BEYOND_TABLE, lsnArray, RECORD_BEYOND } from './applied-beyond.js';
 import { StatementPipeline } from './pipeline.js';
 import { CREATE_PROGRESS_TABLE, PROGRESS_TABLE, WRITE_PROGRESS } from './progress-store.js';
 import { REPLICA_FIRING_TRIGGERS } from './replica-triggers.js';
@@ -11,6 +12,11 @@ import type { TargetTable } from './target-catalog.js';
 export interface GroupEnd {
   commitLsn?: string;
   endLsn: string;
+  /**
+   * Commit LSNs of the group's source transactions when the group is recorded beyond the durable
+   * position (applied-beyond.ts) rather than moving it: several apply sessions commit out of order.
+   */
+  applied?: readonly string[];
 }
 
 /**
@@ -18,7 +24,7 @@ export interface GroupEnd {
  * disk before the source is told it may forget the changes, and a group's transaction waits idle
  * while the stream brings more, which a server's idle timeout must not end.
  */
-const APPLY_SETTINGS: readonly SessionSetting[] = [
+export const APPLY_SETTINGS: readonly SessionSetting[] = [
   { name: 'synchronous_commit', value: 'on' },
   { name: 'idle_in_transaction_session_timeout', value: '0', since: 90600 },
 ];
@@ -169,8 +175,10 @@ export class ApplySession {
   async commit(end: GroupEnd): Promise<{ done: Promise<void> }> {
     await this.begin();
     await this.#pipeline.add(
-      { text: WRITE_PROGRESS, values: [this.#slotName, end.commitLsn ?? null, end.endLsn] },
-      PROGRESS_TABLE,
+      end.applied
+        ? { text: RECORD_BEYOND, values: [this.#slotName, end.commitLsn ?? null, lsnArray(end.applied)] }
+        : { text: WRITE_PROGRESS, values: [this.#slotName, end.commitLsn ?? null, end.endLsn] },
+      end.applied ? BEYOND_TABLE : PROGRESS_TABLE,
     );
     await this.#pipeline.add({ text: 'COMMIT', values: [] }, '');
     const sent = await this.#pipeline.sendInBackground();

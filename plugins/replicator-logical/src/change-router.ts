@@ -1,5 +1,4 @@
-import type { Acknowledger } from './acknowledger.js';
-import type { Applier } from './applier.js';
+import type { Applier, GroupEnd } from './applier.js';
 import { isDdlLog } from './ddl-command.js';
 import type { DdlReplay } from './ddl-replay.js';
 import type { FollowedTables } from './followed-tables.js';
@@ -9,12 +8,21 @@ import type { SourceIdentities } from './source-identity.js';
 import type { TargetCatalog } from './target-catalog.js';
 import { isCaptureLog, TruncateCollector } from './truncate-capture.js';
 
+/**
+ * Where a group's commit goes once sent: the acknowledger, or with several apply sessions the
+ * session's lane (apply-lane.ts). `position` decides which transactions are applied already.
+ */
+export interface GroupCommits {
+  readonly position: bigint;
+  committing(done: Promise<void>, end: GroupEnd, transactions: number): void;
+}
+
 export interface RouterParts {
   applier: Applier;
   catalog: TargetCatalog;
   identities: SourceIdentities;
   groups: GroupBuilder;
-  ack: Acknowledger;
+  ack: GroupCommits;
   /** The tables whose changes are applied; others' rows are passed over. */
   followed: FollowedTables;
   /** Schema changes captured on the source; absent: their log rows are passed over. */
@@ -34,7 +42,7 @@ export class ChangeRouter {
   readonly #catalog: TargetCatalog;
   readonly #identities: SourceIdentities;
   readonly #groups: GroupBuilder;
-  readonly #ack: Acknowledger;
+  readonly #ack: GroupCommits;
   readonly #relationsAnnounced: boolean;
   readonly #followed: FollowedTables;
   readonly #ddl: DdlReplay | undefined;

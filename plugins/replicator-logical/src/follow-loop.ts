@@ -9,14 +9,18 @@ import type { LoopSignal } from './loop-signal.js';
 import type { Change } from './model.js';
 import type { QueueItem, ReceiveQueue } from './receive-queue.js';
 
+/**
+ * What the loop needs of the apply stages: the single-session path passes its group builder,
+ * router, applier and acknowledger; parallel apply (parallel-apply.ts) stands in for all four.
+ */
 export interface LoopParts {
   control: FollowControl;
   signal: LoopSignal;
   queue: ReceiveQueue;
-  groups: GroupBuilder;
-  router: ChangeRouter;
-  applier: Applier;
-  ack: Acknowledger;
+  groups: Pick<GroupBuilder, 'inTransaction'>;
+  router: Pick<ChangeRouter, 'handle' | 'commitGroup'>;
+  applier: Pick<Applier, 'rollback'>;
+  ack: Pick<Acknowledger, 'settle' | 'position' | 'report'>;
   tracker: LagTracker;
   /** The task's apply limit: each item's data changes and wire bytes are taken from it. */
   throttle?: Throttle | undefined;

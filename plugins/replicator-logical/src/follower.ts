@@ -11,6 +11,7 @@ import {
 import type { FollowControl, ReplicationContext } from '@pgshift/plugin-api';
 import type pg from 'pg';
 import { Acknowledger } from './acknowledger.js';
+import { readAppliedBeyond } from './applied-beyond.js';
 import { Applier } from './applier.js';
 import { ChangeRouter } from './change-router.js';
 import { DdlReplay, type DdlReplayParts } from './ddl-replay.js';
@@ -24,6 +25,7 @@ import { LagReporter } from './lag-reporter.js';
 import type { LagTracker } from './lag-tracker.js';
 import { LoopSignal } from './loop-signal.js';
 import type { FollowOptions } from './options.js';
+import { parallelRefusal, setUpParallelApply } from './parallel-setup.js';
 import { readPosition } from './progress-store.js';
 import { publishableTables } from './publication.js';
 import { ReceiveQueue } from './receive-queue.js';
@@ -37,14 +39,22 @@ interface Sessions {
   target: pg.Client;
   stream: ReplicationStream;
   applier?: Applier;
+  /** What rolls back everything uncommitted when the run fails: the applier, or parallel apply. */
+  rollback?: { rollback(): Promise<void> };
+  /** Further target sessions (parallel apply). */
+  extra: pg.Client[];
   /** The source session that polls its WAL position. */
   poller?: pg.Client;
 }
 
-/** Where the run starts: the durable position, and the copy's own snapshot if it had one. */
+/**
+ * Where the run starts: the durable position, the copy's own snapshot if it had one, and the
+ * transactions committed beyond the position by parallel apply sessions.
+ */
 interface Start {
   position: bigint;
   copied: TxidSnapshot | undefined;
+  appliedBeyond: ReadonlySet<bigint>;
 }
 
 /**
@@ -76,6 +86,7 @@ export class Follower {
     const sessions: Sessions = {
       target: await openClient(ctx.target.route.connection({ database }), 'pgshift-apply'),
       stream: new ReplicationStream(ctx.source.route.connection({ database, replication: true })),
+      extra: [],
     };
     // An idle apply session would learn that the target went away only when next used, which with
     // a quiet source can be never: its connection's error ends the loop now, and the reconnect
@@ -89,7 +100,7 @@ export class Follower {
       const loop = await this.#setUp(sessions, ack, start, timers);
       await loop.run();
     } catch (error) {
-      await sessions.applier?.rollback().catch(() => {});
+      await (sessions.rollback ?? sessions.applier)?.rollback().catch(() => {});
       // Where the refused change lies: in the first transaction committed after the durable position.
       if (error instanceof ReplicationError && error.code === CODES.apply && error.details)
         Object.assign(error.details, { database, appliedUpTo: bigIntToLsn(ack.position) });
@@ -100,6 +111,7 @@ export class Follower {
       await Promise.all([
         sessions.stream.stop(),
         sessions.target.end().catch(() => {}),
+        ...sessions.extra.map((client) => client.end().catch(() => {})),
         sessions.poller?.end().catch(() => {}),
       ]);
       this.#lag.emit();
@@ -122,6 +134,7 @@ export class Follower {
     return {
       position,
       copied: stored.copiedSnapshot ? parseTxidSnapshot(stored.copiedSnapshot) : undefined,
+      appliedBeyond: await readAppliedBeyond(ctx, position),
     };
   }
 
@@ -151,10 +164,42 @@ export class Follower {
       // The insert position counts commits not yet written out (synchronous_commit = off).
       this.#lag.poll(poller.client, walInsertLsnSql(poller.version), options.lagIntervalMs),
     );
-    const groups = new GroupBuilder(options, this.#tracker, start.position, start.copied);
     const identities = new SourceIdentities(ctx);
     // Leaf partitions are what the stream names; a whole database needs no list.
     const followed = new FollowedTables(ctx.database, ctx.database.whole ? [] : await publishableTables(ctx));
+    const [control, signal, tracker] = [this.#control, this.#signal, this.#tracker];
+    const throttle = ctx.throttle;
+    const refused = parallelRefusal(options, decoder.format, start.copied !== undefined, applier.folding);
+    if (refused) ctx.logger.info(`applying with one target session: ${refused}`);
+    else if (options.applySessions > 1) {
+      const parallel = await setUpParallelApply({
+        ctx,
+        options,
+        tracker,
+        position: start.position,
+        appliedBeyond: start.appliedBeyond,
+        first: { client: sessions.target, applier, catalog },
+        identities,
+        followed,
+        ack,
+        ddl: ctx.ddl
+          ? (stages) =>
+              this.#ddlReplay({
+                ...stages,
+                identities,
+                followed,
+                commitWholeTransactions: stages.commitNow,
+              })
+          : undefined,
+        opened: sessions.extra,
+        fail: (error) => this.#signal.fail(error),
+      });
+      sessions.rollback = parallel;
+      // Parallel apply stands in for the group builder, router, applier and acknowledger.
+      const stages = { groups: parallel, router: parallel, applier: parallel, ack: parallel };
+      return new FollowLoop({ control, signal, queue, ...stages, tracker, throttle });
+    }
+    const groups = new GroupBuilder(options, this.#tracker, start);
     const commitWholeTransactions = () => router.commitNow();
     const router: ChangeRouter = new ChangeRouter({
       applier,
@@ -170,8 +215,6 @@ export class Follower {
         : {}),
       relationsAnnounced: decoder.format === 'pgoutput',
     });
-    const [control, signal, tracker] = [this.#control, this.#signal, this.#tracker];
-    const throttle = ctx.throttle;
     return new FollowLoop({ control, signal, queue, groups, router, applier, ack, tracker, throttle });
   }
 

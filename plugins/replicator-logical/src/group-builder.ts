@@ -30,9 +30,23 @@ interface Group {
   changes: number;
   startedAt: number;
   last: ClosedGroup['last'] | undefined;
+  /** Commit LSNs of the group's transactions, when they are recorded beyond the position. */
+  commits: string[] | undefined;
 }
 
-const emptyGroup = (): Group => ({ transactions: 0, changes: 0, startedAt: 0, last: undefined });
+export interface GroupStart {
+  /** The durable position: what commits before it was applied already. */
+  position: bigint;
+  /** The snapshot the copy read when it was not the slot's: what it sees is on the target already. */
+  copied: TxidSnapshot | undefined;
+  /** Commit LSNs applied beyond the position (applied-beyond.ts): skipped when they stream again. */
+  appliedBeyond?: ReadonlySet<bigint>;
+  /**
+   * Each group lists its transactions' commit LSNs (GroupEnd.applied), for an apply session that
+   * records them beyond the position (parallel apply) instead of moving the position.
+   */
+  recordCommits?: boolean;
+}
 
 /**
  * Source transactions as they stream, gathered into groups (one target transaction each). Decides
@@ -44,15 +58,30 @@ export class GroupBuilder {
   readonly #tracker: LagTracker;
   /** The snapshot the copy read when it was not the slot's: what it sees is on the target already. */
   readonly #copied: TxidSnapshot | undefined;
+  readonly #appliedBeyond: ReadonlySet<bigint> | undefined;
+  readonly #recordCommits: boolean;
   #lastSeenEnd: bigint;
   #txn: OpenTransaction | undefined;
-  #group = emptyGroup();
+  #group: Group;
 
-  constructor(limits: GroupLimits, tracker: LagTracker, position: bigint, copied: TxidSnapshot | undefined) {
+  constructor(limits: GroupLimits, tracker: LagTracker, start: GroupStart) {
     this.#limits = limits;
     this.#tracker = tracker;
-    this.#lastSeenEnd = position;
-    this.#copied = copied;
+    this.#lastSeenEnd = start.position;
+    this.#copied = start.copied;
+    this.#appliedBeyond = start.appliedBeyond?.size ? start.appliedBeyond : undefined;
+    this.#recordCommits = start.recordCommits === true;
+    this.#group = this.#emptyGroup();
+  }
+
+  #emptyGroup(): Group {
+    return {
+      transactions: 0,
+      changes: 0,
+      startedAt: 0,
+      last: undefined,
+      commits: this.#recordCommits ? [] : undefined,
+    };
   }
 
   /** A source transaction is open: its BEGIN came, its COMMIT not yet. */
@@ -95,8 +124,10 @@ export class GroupBuilder {
   begin(change: BeginChange, position: bigint): void {
     if (this.#txn) throw new ReplicationError(CODES.decode, 'a transaction began inside another one');
     // Already applied: the stream may resend what committed before the durable position.
+    const commit = change.commitLsn === undefined ? undefined : lsnToBigInt(change.commitLsn);
     const skip =
-      (change.commitLsn !== undefined && lsnToBigInt(change.commitLsn) < position) || this.#inCopy(change);
+      (commit !== undefined && (commit < position || this.#appliedBeyond?.has(commit) === true)) ||
+      this.#inCopy(change);
     this.#txn = { skip, commitTimeUs: change.commitTimeUs, changes: 0 };
     if (!skip) this.#tracker.began(change.commitTimeUs);
     if (!skip && this.#group.transactions === 0 && this.#group.changes === 0)
@@ -139,6 +170,18 @@ export class GroupBuilder {
     group.last = change.commitLsn
       ? { commitLsn: change.commitLsn, endLsn: change.endLsn, commitTimeUs }
       : { endLsn: change.endLsn, commitTimeUs };
+    if (group.commits) {
+      if (!change.commitLsn)
+        throw new ReplicationError(
+          CODES.decode,
+          'a commit without its LSN cannot be recorded beyond the position',
+          {
+            remedy: 'set applySessions to 1 (parallel apply needs pgoutput)',
+          },
+        );
+      group.commits.push(change.commitLsn);
+      group.last.applied = group.commits;
+    }
     return (
       txn.endsGroup === true ||
       group.changes >= this.#limits.groupMaxChanges ||
@@ -150,7 +193,7 @@ export class GroupBuilder {
   take(): ClosedGroup | undefined {
     const { last, transactions } = this.#group;
     if (transactions === 0 || !last) return undefined;
-    this.#group = emptyGroup();
+    this.#group = this.#emptyGroup();
     return { last, transactions };
   }
 }

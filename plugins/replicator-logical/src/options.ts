@@ -27,6 +27,15 @@ export interface FollowOptions {
   slotWaitMs: number;
   /** Interval at which writes to the target by others (the write guard's record) are looked for. */
   writeWatchIntervalMs: number;
+  /**
+   * Target sessions that apply source transactions with disjoint keys side by side
+   * (docs/incremental-sync.md, "Parallel apply"); 1 applies everything on one session.
+   */
+  applySessions: number;
+  /** With several apply sessions: a transaction with more row changes is applied alone, streamed. */
+  parallelMaxTransactionChanges: number;
+  /** ... or with more bytes of values. */
+  parallelMaxTransactionBytes: number;
 }
 
 export const DEFAULT_FOLLOW_OPTIONS: FollowOptions = {
@@ -44,6 +53,9 @@ export const DEFAULT_FOLLOW_OPTIONS: FollowOptions = {
   lagIntervalMs: 1_000,
   slotWaitMs: 60_000,
   writeWatchIntervalMs: 5_000,
+  applySessions: 1,
+  parallelMaxTransactionChanges: 10_000,
+  parallelMaxTransactionBytes: 4 * 1024 * 1024,
 };
 
 /** What each option means, for the schema (and so the generated config reference). */
@@ -62,6 +74,11 @@ const DESCRIPTIONS: Record<keyof FollowOptions, string> = {
   lagIntervalMs: 'Interval of lag progress events and source position polls.',
   slotWaitMs: 'How long to wait at start for a walsender of an earlier (killed) run to release the slot.',
   writeWatchIntervalMs: 'Interval at which writes to the target by others than pgshift are looked for.',
+  applySessions:
+    'Target sessions applying source transactions that touch disjoint keys side by side (1: one session, in commit order). Needs pgoutput and replica role on the target; see docs/incremental-sync.md, Parallel apply.',
+  parallelMaxTransactionChanges:
+    'With several apply sessions: a source transaction with more row changes is applied alone, streamed, after the others committed.',
+  parallelMaxTransactionBytes: 'With several apply sessions: ... or with more bytes of values.',
 };
 
 export const FOLLOW_OPTIONS_SCHEMA = {

@@ -1,4 +1,5 @@
 import type { ReplicationContext } from '@pgshift/plugin-api';
+import { clearAppliedBeyond } from './applied-beyond.js';
 
 /**
  * The durable apply position lives on the target, in the same transaction as the changes it
@@ -98,6 +99,7 @@ export async function initPosition(ctx: ReplicationContext, lsn: string): Promis
 export async function clearPosition(ctx: ReplicationContext): Promise<void> {
   const session = await ctx.target.connect({ database: ctx.database.name });
   try {
+    await clearAppliedBeyond(session, ctx.slotName);
     const { rows } = await session.query<{ exists: boolean }>(
       "SELECT to_regclass('pgshift.apply_progress') IS NOT NULL AS exists",
     );

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogicalReplicator } from '../src/index.js';
 import { startFollowChild } from './child.js';
 import {
+  appliedPosition,
   type ContextSpec,
   copySnapshot,
   createDatabase,
@@ -16,6 +17,7 @@ import {
   makeContext,
   rowDiff,
   sleep,
+  watchAcknowledgements,
 } from './helpers.js';
 import { runWriter, SCHEMA, SEED, TABLES } from './workload.js';
 
@@ -62,34 +64,10 @@ describe('follow killed with SIGKILL mid-stream', () => {
     await replicator.initPosition(ctx, slot.consistentPoint);
 
     // Throughout: the slot's confirmed position never passes the target's durable position.
-    let violations = 0;
-    let checks = 0;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        const [ack] = await source.query<{ lsn: string | null }>(
-          "SELECT confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = 's_crash'",
-        );
-        const [applied] = await target.query<{ lsn: string }>(
-          "SELECT end_lsn::text AS lsn FROM pgshift.apply_progress WHERE slot_name = 's_crash'",
-          [],
-          database,
-        );
-        if (ack?.lsn && applied && compareLsn(ack.lsn, applied.lsn) > 0) violations++;
-        checks++;
-        await sleep(50);
-      }
-    })();
+    const acks = watchAcknowledgements(source, target, database, 's_crash');
     const writing = runWriter(src, database, 0, 260, true);
 
-    const appliedNow = async () =>
-      (
-        await target.query<{ lsn: string }>(
-          "SELECT end_lsn::text AS lsn FROM pgshift.apply_progress WHERE slot_name = 's_crash'",
-          [],
-          database,
-        )
-      )[0]?.lsn ?? '0/0';
+    const appliedNow = () => appliedPosition(target, database, 's_crash');
     for (let round = 0; round < 2; round++) {
       const child = startFollowChild(spec);
       const before = await appliedNow();
@@ -106,8 +84,7 @@ describe('follow killed with SIGKILL mid-stream', () => {
     writeFileSync(spec.drainFile, await currentWalLsn(src, database));
     const last = startFollowChild(spec);
     expect(await last.exited, last.output.join('\n')).toBe(0);
-    sampling = false;
-    await sampler;
+    const { checks, violations } = await acks.stop();
 
     for (const table of TABLES) {
       const [a, b] = [await fingerprint(src, database, table), await fingerprint(dst, database, table)];

@@ -7,7 +7,7 @@ const LIMITS = { groupMaxChanges: 3, groupMaxMs: 60_000 };
 
 describe('group builder', () => {
   it('gathers whole transactions into a group whose last commit becomes the position', () => {
-    const groups = new GroupBuilder(LIMITS, new LagTracker(), 0x100n, undefined);
+    const groups = new GroupBuilder(LIMITS, new LagTracker(), { position: 0x100n, copied: undefined });
     groups.begin({ kind: 'begin', commitLsn: '0/200' }, 0x100n);
     expect(groups.applying).toBe(true);
     groups.countChange();
@@ -22,14 +22,17 @@ describe('group builder', () => {
   });
 
   it('says a group is to commit once it holds enough changes, at a source commit', () => {
-    const groups = new GroupBuilder(LIMITS, new LagTracker(), 0n, undefined);
+    const groups = new GroupBuilder(LIMITS, new LagTracker(), { position: 0n, copied: undefined });
     groups.begin({ kind: 'begin' }, 0n);
     for (let i = 0; i < 3; i++) groups.countChange();
     expect(groups.end({ kind: 'commit', endLsn: '0/10' })).toBe(true);
   });
 
   it('skips what committed before the durable position and what the copy saw', () => {
-    const groups = new GroupBuilder(LIMITS, new LagTracker(), 0x100n, parseTxidSnapshot('100:105:102'));
+    const groups = new GroupBuilder(LIMITS, new LagTracker(), {
+      position: 0x100n,
+      copied: parseTxidSnapshot('100:105:102'),
+    });
     groups.begin({ kind: 'begin', commitLsn: '0/80', xid: 200 }, 0x100n);
     expect(groups.applying).toBe(false);
     expect(groups.wantsRow()).toBe(false);
@@ -44,7 +47,7 @@ describe('group builder', () => {
   });
 
   it('refuses a transaction ending where an applied one did, and changes outside transactions', () => {
-    const groups = new GroupBuilder(LIMITS, new LagTracker(), 0x100n, undefined);
+    const groups = new GroupBuilder(LIMITS, new LagTracker(), { position: 0x100n, copied: undefined });
     expect(() => groups.wantsRow()).toThrow(/outside a transaction/);
     expect(() => groups.end({ kind: 'commit', endLsn: '0/200' })).toThrow(/outside a transaction/);
     groups.begin({ kind: 'begin' }, 0x100n);
@@ -55,7 +58,10 @@ describe('group builder', () => {
   });
 
   it('needs xids to skip what the copy holds', () => {
-    const groups = new GroupBuilder(LIMITS, new LagTracker(), 0n, parseTxidSnapshot('100:105:'));
+    const groups = new GroupBuilder(LIMITS, new LagTracker(), {
+      position: 0n,
+      copied: parseTxidSnapshot('100:105:'),
+    });
     expect(() => groups.begin({ kind: 'begin' }, 0n)).toThrow(/without its xid/);
   });
 });

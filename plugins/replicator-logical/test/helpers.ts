@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import {
+  compareLsn,
   createServerHandle,
   directRoute,
   qualified,
@@ -18,7 +19,7 @@ import {
   type TablePatterns,
   type TableRef,
 } from '@pgshift/plugin-api';
-import type { SandboxConnection } from '@pgshift/sandbox';
+import type { SandboxConnection, SandboxServer } from '@pgshift/sandbox';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { Applier, type ApplierOptions } from '../src/applier.js';
@@ -266,4 +267,56 @@ export async function openApplier(
   );
   await applier.open();
   return applier;
+}
+
+/**
+ * Samples, until stopped, whether the slot's confirmed position ever passes the durable position
+ * on the target: the source must only hear of what the target committed.
+ */
+export function watchAcknowledgements(
+  source: SandboxServer,
+  target: SandboxServer,
+  database: string,
+  slotName: string,
+): { stop(): Promise<{ checks: number; violations: number }> } {
+  let violations = 0;
+  let checks = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const [ack] = await source.query<{ lsn: string | null }>(
+        'SELECT confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = $1',
+        [slotName],
+      );
+      const [applied] = await target.query<{ lsn: string }>(
+        'SELECT end_lsn::text AS lsn FROM pgshift.apply_progress WHERE slot_name = $1',
+        [slotName],
+        database,
+      );
+      if (ack?.lsn && applied && compareLsn(ack.lsn, applied.lsn) > 0) violations++;
+      checks++;
+      await sleep(50);
+    }
+  })();
+  return {
+    async stop() {
+      sampling = false;
+      await sampler;
+      return { checks, violations };
+    },
+  };
+}
+
+/** The durable apply position of a slot on the target ('0/0' before any). */
+export async function appliedPosition(
+  target: SandboxServer,
+  database: string,
+  slotName: string,
+): Promise<string> {
+  const rows = await target.query<{ lsn: string }>(
+    'SELECT end_lsn::text AS lsn FROM pgshift.apply_progress WHERE slot_name = $1',
+    [slotName],
+    database,
+  );
+  return rows[0]?.lsn ?? '0/0';
 }
