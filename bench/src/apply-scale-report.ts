@@ -63,7 +63,7 @@ function rows(result: ApplyScaleResult) {
       seconds(r.cpuSeconds),
       count(r.targetCommits),
       r.status === 'ok' ? 'yes' : r.status,
-      r.tool === 'pgshift' && r.status === 'ok' ? ratio(r.rate, native?.rate) : '-',
+      r.tool.startsWith('pgshift') && r.status === 'ok' ? ratio(r.rate, native?.rate) : '-',
     ]);
   });
   return { head, body };
@@ -83,7 +83,7 @@ export function applyScaleSection(result: ApplyScaleResult): string {
   const { head, body } = rows(result);
   const o = result.options;
   return [
-    `## Apply at scale (catch-up of large backlogs, through the CLI${o.applySessions ? `, applySessions ${o.applySessions}` : ''})`,
+    '## Apply at scale (catch-up of large backlogs, through the CLI)',
     '',
     `Command: \`pnpm --filter @pgshift/bench apply-scale -- --transactions ${o.transactions} --scale ${o.scale} --rounds ${o.rounds} --bulk-rounds ${o.bulkRounds}${o.applySessions ? ` --apply-sessions ${o.applySessions}` : ''}\``,
     '',
@@ -94,6 +94,11 @@ export function applyScaleSection(result: ApplyScaleResult): string {
         `- ${w.workload.name}: each backlog is ${w.workload.describe}, made while nothing consumed it (${w.backlogSeconds.map((s) => `${s.toFixed(1)} s`).join(', ')}; ${w.walBytes.map((b) => mib(b)).join(', ')} of WAL).`,
     ),
     '- pgshift: a fresh `pgshift run -c FILE --no-verify` (the built CLI) timed from spawn, so process start, plugin loading, prechecks and reconnecting are in its time, until the target holds every pgbench_history row of the source; then Ctrl-C. Peak memory is the highest RSS of its process tree over its whole run; process CPU its user + system time.',
+    ...(o.applySessions
+      ? [
+          `- pgshift, applySessions ${o.applySessions}: the same with the replicator option \`applySessions: ${o.applySessions}\` (parallel apply), a second task with its own slot, into a third server of the same build and settings.`,
+        ]
+      : []),
     '- native subscription: from `ALTER SUBSCRIPTION ... ENABLE` until the same count; its apply worker runs inside the target server, so its peak memory is the highest private memory (RssAnon) of the apply worker process, sampled every 20 ms; synchronous_commit = off (the subscription default).',
     "- The consumers catch up one after the other, each from a CHECKPOINT, native first in odd rounds; a row shows the median round (rate and ratio from it), every round's time and the highest peak of any round; a result counts only if every pgbench table on its target matches the source (row count and an md5 aggregate) after every round.",
     '',

@@ -8,13 +8,14 @@
  *
  * Options: --transactions N (100000), --scale N (20), --clients N (4), --bulk-rows N (1000000),
  * --rounds N (3), --bulk-rounds N (2), --major N (15), --timeout S (1800), --only NAME,NAME
- * (disjoint, tpcb, bulk), --apply-sessions N (the replicator's applySessions; its default when
- * absent; a run with it writes a section of its own), --no-install, --no-doc.
+ * (disjoint, tpcb, bulk), --apply-sessions N (also measure a second pgshift task with the
+ * replicator's applySessions N, into a target server of its own), --no-install, --no-doc.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { SandboxServer } from '@pgshift/sandbox';
 import type { ApplyResult } from './apply-rate-result.js';
 import { summarize } from './apply-rounds.js';
 import {
@@ -78,19 +79,38 @@ export async function runApplyScaleBench(options: ApplyScaleOptions): Promise<Ap
       tables: PGBENCH_TABLES,
     };
     await createNativeSubscription(native);
-    log('pgshift run: schema, full copy, following; then stopped ...');
-    const task = writeFollowConfig(
-      dir,
-      source,
-      target,
-      SOURCE_DB,
-      options.applySessions ? { applySessions: options.applySessions } : undefined,
-    );
-    await copyAndStop(task, options.timeoutSeconds);
-    for (const db of [SOURCE_DB, NATIVE_DB]) {
-      const diff = await tableDifferences(source, SOURCE_DB, target, db);
-      if (diff.length > 0) throw new Error(`the initial copy in ${db} differs: ${diff.join('; ')}`);
+    // pgshift's tasks: the default, and with --apply-sessions one more into a target of its own
+    // (pgshift applies into the database of the source's name).
+    const tasks: { tool: string; target: SandboxServer; task: CliFollowTask }[] = [
+      {
+        tool: 'pgshift',
+        target,
+        task: writeFollowConfig(join(dir, 'default'), 'bench-follow', source, target, SOURCE_DB),
+      },
+    ];
+    if (options.applySessions) {
+      const second = await servers.start('target for applySessions', options.major);
+      await freshDatabase(second, SOURCE_DB);
+      const replicator = { applySessions: options.applySessions };
+      const task = writeFollowConfig(
+        join(dir, 'parallel'),
+        'bench-follow-parallel',
+        source,
+        second,
+        SOURCE_DB,
+        replicator,
+      );
+      tasks.push({ tool: `pgshift, applySessions ${options.applySessions}`, target: second, task });
     }
+    for (const { tool, task, target: into } of tasks) {
+      log(`${tool}: pgshift run: schema, full copy, following; then stopped ...`);
+      await copyAndStop(task, options.timeoutSeconds);
+      const diff = await tableDifferences(source, SOURCE_DB, into, SOURCE_DB);
+      if (diff.length > 0) throw new Error(`the initial copy of ${tool} differs: ${diff.join('; ')}`);
+    }
+    const nativeDiff = await tableDifferences(source, SOURCE_DB, target, NATIVE_DB);
+    if (nativeDiff.length > 0)
+      throw new Error(`the native target's initial data differs: ${nativeDiff.join('; ')}`);
 
     const workloads: { workload: Workload; rounds: number }[] = [];
     const only = options.only;
@@ -108,7 +128,7 @@ export async function runApplyScaleBench(options: ApplyScaleOptions): Promise<Ap
     for (const { workload, rounds } of workloads) {
       const perTool = new Map<string, ApplyResult[]>([
         ['native subscription', []],
-        ['pgshift', []],
+        ...tasks.map((t): [string, ApplyResult[]] => [t.tool, []]),
       ]);
       const backlogSeconds: number[] = [];
       const walBytes: number[] = [];
@@ -155,16 +175,20 @@ export async function runApplyScaleBench(options: ApplyScaleOptions): Promise<Ap
             };
           }
         };
-        const runPgshift = async (): Promise<ApplyResult> => {
-          await settle(source, target);
-          log('pgshift run catching up ...');
+        const runPgshift = async ({
+          tool,
+          task,
+          target: into,
+        }: (typeof tasks)[number]): Promise<ApplyResult> => {
+          await settle(source, into);
+          log(`${tool} catching up ...`);
           try {
-            const before = await targetCounters(target, SOURCE_DB);
+            const before = await targetCounters(into, SOURCE_DB);
             const caught = await catchUpCli(task, expected, options.timeoutSeconds);
-            const after = await targetCounters(target, SOURCE_DB);
-            const diff = await tableDifferences(source, SOURCE_DB, target, SOURCE_DB);
+            const after = await targetCounters(into, SOURCE_DB);
+            const diff = await tableDifferences(source, SOURCE_DB, into, SOURCE_DB);
             return {
-              tool: 'pgshift',
+              tool,
               status: diff.length === 0 ? 'ok' : 'mismatch',
               seconds: caught.seconds,
               rate: workload.units / caught.seconds,
@@ -176,12 +200,12 @@ export async function runApplyScaleBench(options: ApplyScaleOptions): Promise<Ap
               differences: diff,
             };
           } catch (error) {
-            return { tool: 'pgshift', status: 'failed', notes: [(error as Error).message], differences: [] };
+            return { tool, status: 'failed', notes: [(error as Error).message], differences: [] };
           }
         };
         // Alternate who goes first, so neither always meets the warmer caches.
-        const order = round % 2 === 0 ? [runNative, runPgshift] : [runPgshift, runNative];
-        for (const step of order) {
+        const steps = [runNative, ...tasks.map((t) => () => runPgshift(t))];
+        for (const step of round % 2 === 0 ? steps : steps.reverse()) {
           const result = await step();
           log(`${result.tool}: ${result.status} ${result.seconds?.toFixed(2) ?? '-'} s`);
           perTool.get(result.tool)?.push(result);
@@ -219,8 +243,7 @@ async function main(): Promise<void> {
   };
   const result = await runApplyScaleBench(options);
   printApplyScale(result);
-  const section = options.applySessions ? `apply-scale-${options.applySessions}-sessions` : 'apply-scale';
-  if (options.writeDoc) writeSection(section, applyScaleSection(result));
+  if (options.writeDoc) writeSection('apply-scale', applyScaleSection(result));
   if (result.results.some((w) => w.results.some((r) => r.status !== 'ok'))) process.exitCode = 1;
 }
 

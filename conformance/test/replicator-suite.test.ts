@@ -9,3 +9,11 @@ describe('replicator-logical', () => {
     { majors: [17] },
   );
 });
+
+// With parallel apply (several target sessions) it must pass the same tests.
+describe('replicator-logical, applySessions 3', () => {
+  describeReplicator(
+    { plugin: replicatorLogical, options: { groupMaxMs: 100, statusIntervalMs: 200, applySessions: 3 } },
+    { majors: [17] },
+  );
+});

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import type { SandboxServer } from '@pgshift/sandbox';
 import { type Measured, startMeasured } from '../measure.js';
 import { CLI_BIN, CLI_ENV, writeCliConfig } from './full-copy-step.js';
@@ -16,13 +17,16 @@ export interface CliFollowTask {
   database: string;
 }
 
+/** A full+incremental task into `target` (its config under `dir`), named `name`. */
 export function writeFollowConfig(
   dir: string,
+  name: string,
   source: SandboxServer,
   target: SandboxServer,
   database: string,
   replicatorOptions?: Record<string, unknown>,
-) {
+): CliFollowTask {
+  mkdirSync(dir, { recursive: true });
   const config = writeCliConfig(dir, {
     source,
     target,
@@ -30,9 +34,10 @@ export function writeFollowConfig(
     jobs: 2,
     splitTableBytes: 1024 * 1024 * 1024,
     mode: 'full+incremental',
+    taskName: name,
     ...(replicatorOptions ? { replicatorOptions } : {}),
   });
-  return { config, source, target, database } satisfies CliFollowTask;
+  return { config, source, target, database };
 }
 
 function startRun(task: CliFollowTask, onLine?: (line: string) => void) {

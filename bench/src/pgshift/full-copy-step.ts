@@ -84,6 +84,8 @@ export interface PgshiftFullCopyOptions {
   mode?: 'full' | 'full+incremental';
   /** Options of the first-party replicator (replicator-logical), when not its defaults. */
   replicatorOptions?: Record<string, unknown>;
+  /** The task's name (its slot is named after it): two tasks on one source need two names. */
+  taskName?: string;
 }
 
 /** Which way pgshift can be run here, or why it cannot. */
@@ -116,7 +118,7 @@ export function writeCliConfig(dir: string, options: PgshiftFullCopyOptions): st
     database: 'postgres',
   });
   const config = {
-    task: { name: options.mode === 'full+incremental' ? 'bench-follow' : 'bench-full-copy' },
+    task: { name: options.taskName ?? 'bench-full-copy' },
     source: side(options.source),
     target: side(options.target),
     objects: { databases: [options.database] },
