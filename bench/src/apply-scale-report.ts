@@ -19,8 +19,10 @@ export interface ApplyScaleOptions {
   writeDoc: boolean;
   /** Workloads to run (disjoint, tpcb, bulk); absent = all. */
   only?: string[];
-  /** The replicator's applySessions for this run; absent = its default. */
+  /** Also measure a second pgshift task with the replicator's applySessions set to this. */
   applySessions?: number;
+  /** fsync on (default); the smoke tests turn it off. */
+  durable?: boolean;
   log?: (line: string) => void;
 }
 

@@ -57,7 +57,7 @@ export async function runApplyScaleBench(options: ApplyScaleOptions): Promise<Ap
   const tools = peerTools(options.install);
   if (!tools.pgbench) throw new Error(`pgbench is required: ${tools.missing.join('; ')}`);
   const pgbench = tools.pgbench;
-  const servers = new ServerSet(true);
+  const servers = new ServerSet(options.durable ?? true);
   const dir = mkdtempSync(join(tmpdir(), 'pgshift-bench-apply-scale-'));
   try {
     const source = await servers.start('source', options.major);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runApplyRateBench } from '../src/apply-rate.js';
 import type { ApplyRateResult } from '../src/apply-rate-result.js';
+import { runApplyScaleBench } from '../src/apply-scale.js';
 import { buildDataset } from '../src/dataset.js';
 import { peerTools } from '../src/debian.js';
 import { differences, fingerprint } from '../src/fingerprint.js';
@@ -136,6 +137,49 @@ describe('apply-rate harness', () => {
       expect(pgshift?.rate).toBeGreaterThan(0);
       expect(pgshift?.peakRssBytes).toBeGreaterThan(0);
     },
+  );
+});
+
+describe('apply-scale harness', () => {
+  it.skipIf(!tools.pgbench)(
+    `catches up each workload through the CLI, natively and with pgshift (one and two apply sessions), all matching the source${tools.pgbench ? '' : ` (skipped: ${tools.missing.join('; ')})`}`,
+    async () => {
+      const result = await runApplyScaleBench({
+        transactions: 300,
+        scale: 1,
+        clients: 2,
+        bulkRows: 2000,
+        rounds: 1,
+        bulkRounds: 1,
+        major: 15,
+        timeoutSeconds: 180,
+        install: false,
+        writeDoc: false,
+        applySessions: 2,
+        durable: false,
+        log: quiet,
+      });
+      expect(result.results.map((w) => w.workload.name)).toEqual([
+        'pgbench -N',
+        'pgbench TPC-B',
+        '1M-row transaction',
+      ]);
+      for (const workload of result.results) {
+        expect(workload.results.map((r) => r.tool)).toEqual([
+          'native subscription',
+          'pgshift',
+          'pgshift, applySessions 2',
+        ]);
+        for (const consumer of workload.results) {
+          expect(consumer, `${workload.workload.name}: ${consumer.notes.join('; ')}`).toMatchObject({
+            status: 'ok',
+            differences: [],
+          });
+          if (consumer.tool.startsWith('pgshift')) expect(consumer.peakRssBytes).toBeGreaterThan(0);
+        }
+      }
+    },
+    300_000,
   );
 });
 

@@ -78,15 +78,19 @@ const DESCRIPTIONS: Record<keyof FollowOptions, string> = {
     'Target sessions applying source transactions that touch disjoint keys side by side (1: one session, in commit order). Needs pgoutput and replica role on the target; see docs/incremental-sync.md, Parallel apply.',
   parallelMaxTransactionChanges:
     'With several apply sessions: a source transaction with more row changes is applied alone, streamed, after the others committed.',
-  parallelMaxTransactionBytes: 'With several apply sessions: ... or with more bytes of values.',
+  parallelMaxTransactionBytes:
+    'With several apply sessions: a source transaction with more bytes of values is applied alone, streamed, after the others committed.',
 };
+
+/** Upper bounds where one matters: each apply session is a target connection. */
+const MAXIMA: Partial<Record<keyof FollowOptions, { maximum: number }>> = { applySessions: { maximum: 32 } };
 
 export const FOLLOW_OPTIONS_SCHEMA = {
   type: 'object',
   properties: Object.fromEntries(
     (Object.keys(DEFAULT_FOLLOW_OPTIONS) as (keyof FollowOptions)[]).map((key) => [
       key,
-      { type: 'integer', minimum: 1, description: DESCRIPTIONS[key] },
+      { type: 'integer', minimum: 1, ...MAXIMA[key], description: DESCRIPTIONS[key] },
     ]),
   ),
   additionalProperties: false,
