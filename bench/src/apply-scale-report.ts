@@ -102,7 +102,7 @@ export function applyScaleSection(result: ApplyScaleResult): string {
         ]
       : []),
     '- native subscription: from `ALTER SUBSCRIPTION ... ENABLE` until the same count; its apply worker runs inside the target server, so its peak memory is the highest private memory (RssAnon) of the apply worker process, sampled every 20 ms; synchronous_commit = off (the subscription default).',
-    "- The consumers catch up one after the other, each from a CHECKPOINT, native first in odd rounds; a row shows the median round (rate and ratio from it), every round's time and the highest peak of any round; a result counts only if every pgbench table on its target matches the source (row count and an md5 aggregate) after every round.",
+    "- The consumers catch up one after the other, each from a CHECKPOINT, native first in odd rounds; a row shows the median round (of two, the faster; rate and ratio from it), every round's time and the highest peak of any round; a result counts only if every pgbench table on its target matches the source (row count and an md5 aggregate) after every round.",
     '',
     markdownTable(head, body),
     '',

@@ -12,6 +12,7 @@ Tests never assert times; these figures are measured on demand:
 
     pnpm --filter @pgshift/bench full-copy -- --size-gb 1 --jobs 4
     pnpm --filter @pgshift/bench apply-rate -- --transactions 20000
+    pnpm --filter @pgshift/bench apply-scale -- --transactions 100000 --scale 20 --apply-sessions 4
     pnpm --filter @pgshift/bench throttled-copy -- --size-gb 1.6 --mbps 20
     pnpm --filter @pgshift/bench verify -- --size-gb 1 --jobs 4 --rounds 3
     pnpm --filter @pgshift/bench cli-start -- --rounds 10
