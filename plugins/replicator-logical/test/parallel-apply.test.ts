@@ -93,7 +93,7 @@ async function endOrphans(database: string): Promise<void> {
 describe('parallel apply (applySessions 3), PostgreSQL 15 to 17', () => {
   it('killed with SIGKILL mid-apply under conflicting and foreign-key-related transactions, resumes and ends identical', async () => {
     const s = spec('par_crash', { groupMaxMs: 100, applySessions: 3, parallelMaxTransactionChanges: 200 });
-    await readyToFollow({ ...s, ddl: PARALLEL_SCHEMA + PARALLEL_SEED });
+    const { ctx, replicator } = await readyToFollow({ ...s, ddl: PARALLEL_SCHEMA + PARALLEL_SEED });
     const acks = watchAcknowledgements(source, target, s.database, s.slotName);
     const writing = runParallelWriters(s.source, s.database, 4, 160);
     let sawLanes = false;
@@ -122,6 +122,14 @@ describe('parallel apply (applySessions 3), PostgreSQL 15 to 17', () => {
     expect(violations).toBe(0);
     // Drained: the position covers everything, so no record beyond it is left.
     expect(await beyondRecords(s.database, s.slotName)).toEqual([]);
+    // Cleanup (finish) removes the table of records with the rest of the bookkeeping.
+    await replicator.cleanup(ctx);
+    const [left] = await target.query<{ t: string | null }>(
+      "SELECT to_regclass('pgshift.apply_beyond')::text AS t",
+      [],
+      s.database,
+    );
+    expect(left?.t).toBeNull();
   }, 300_000);
 
   it('a restart skips exactly the transactions recorded beyond the durable position', async () => {
