@@ -28,9 +28,13 @@ describe('pgshift killed with SIGKILL and started again', () => {
     dir.cleanup();
   });
 
-  it('during catch-up: the rerun resumes from the applied position and ends identical, no duplicates', async () => {
-    const config = writeConfig(dir, 'crash-sync', source, target);
-    const stateDir = `${dir.dir}/crash-sync-state`;
+  /** SIGKILL while following under a writer, a rerun while it writes on, then finish: identical. */
+  async function killDuringCatchUp(
+    name: string,
+    plugins?: NonNullable<Parameters<typeof writeConfig>[4]>['plugins'],
+  ) {
+    const config = writeConfig(dir, name, source, target, plugins ? { plugins } : {});
+    const stateDir = `${dir.dir}/${name}-state`;
     const writer = startWriter(source);
     try {
       const first = startCli(['run', '-c', config]);
@@ -60,6 +64,18 @@ describe('pgshift killed with SIGKILL and started again', () => {
     ]);
     expect(onTarget).toEqual(onSource);
     expect(await duplicateKeys(target, 'shop', 'orders', 'id')).toBe(0);
+  }
+
+  it('during catch-up: the rerun resumes from the applied position and ends identical, no duplicates', async () => {
+    await killDuringCatchUp('crash-sync');
+  });
+
+  it('during catch-up with parallel apply (applySessions 3): the rerun resumes and ends identical, no duplicates', async () => {
+    // A fresh target database: the run above left its copy there.
+    await target.query('DROP DATABASE IF EXISTS shop WITH (FORCE)');
+    await killDuringCatchUp('crash-sync-parallel', [
+      { use: 'replicator-logical', options: { applySessions: 3 } },
+    ]);
   });
 
   it('mid-copy: the rerun refuses to mix snapshots unless told, then restarts the copy and ends identical', async () => {

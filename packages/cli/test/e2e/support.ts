@@ -21,8 +21,8 @@ export function writeConfig(
     via?: { source?: { port: number }; target?: { port: number } };
     /** More `options:` lines, as written in YAML. */
     options?: Record<string, string | number>;
-    /** `plugins:` entries (names or paths). */
-    plugins?: string[];
+    /** `plugins:` entries (names or paths, or `{ use, options }`). */
+    plugins?: (string | { use: string; options: Record<string, unknown> })[];
   } = {},
 ): string {
   const endpoint = (s: SandboxServer, via?: { port: number }) =>
