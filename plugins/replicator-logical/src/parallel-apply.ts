@@ -151,6 +151,8 @@ export class ParallelApply {
 
   async #add(change: Change, serial: boolean): Promise<void> {
     const txn = this.#txn as BufferedTransaction;
+    // Known however the transaction is applied: after it, every session reads the tables again.
+    if ((change.kind === 'insert' || change.kind === 'update') && isDdlLog(change.relation)) txn.ddl = true;
     if (this.#streaming) {
       await this.#first.router.handle(change);
       return;
@@ -175,12 +177,7 @@ export class ParallelApply {
       txn.serial = true;
       return;
     }
-    if (isDdlLog(change.relation)) {
-      txn.serial = true;
-      txn.ddl = true;
-      return;
-    }
-    if (isCaptureLog(change.relation)) {
+    if (isDdlLog(change.relation) || isCaptureLog(change.relation)) {
       txn.serial = true;
       return;
     }

@@ -102,7 +102,13 @@ async function definitions(server: SandboxServer, database: string): Promise<str
   return rows.map((r) => r.d);
 }
 
-async function follow(major: number, format: DecoderFormat, database: string, policy: DdlPolicy) {
+async function follow(
+  major: number,
+  format: DecoderFormat,
+  database: string,
+  policy: DdlPolicy,
+  applySessions = 1,
+) {
   const source = sources.get(major)!;
   const { ctx, replicator } = await readyToFollow({
     source: source.connection(),
@@ -112,7 +118,7 @@ async function follow(major: number, format: DecoderFormat, database: string, po
     slotName: `s_${database}`,
     sourceMajor: major,
     ddl: SETUP,
-    options: { groupMaxMs: 50 },
+    options: { groupMaxMs: 50, applySessions },
     ddlHandling: { policy },
   });
   let drainTo: string | undefined;
@@ -129,8 +135,10 @@ async function follow(major: number, format: DecoderFormat, database: string, po
   };
 }
 
-const CASES: { major: number; format: DecoderFormat }[] = [
+const CASES: { major: number; format: DecoderFormat; applySessions?: number }[] = [
   { major: 17, format: 'pgoutput' },
+  // Parallel apply: each schema change applied alone, after every session committed.
+  { major: 17, format: 'pgoutput', applySessions: 3 },
   { major: 17, format: 'test_decoding' },
   { major: 9.5, format: 'test_decoding' },
   // 9.4 records the text only: a whole database follows every change all the same.
@@ -138,14 +146,15 @@ const CASES: { major: number; format: DecoderFormat }[] = [
 ];
 
 describe('ddl: replicate', () => {
-  for (const { major, format } of CASES) {
+  for (const { major, format, applySessions } of CASES) {
     const missing = major === 9.5 ? old.missing : major === 9.4 ? oldest.missing : undefined;
+    const sessions = applySessions ? `, applySessions ${applySessions}` : '';
     it.skipIf(missing !== undefined)(
-      `source ${major} (${format}): every schema change is on the target in order with the rows${missing ? ` (skipped: ${missing})` : ''}`,
+      `source ${major} (${format}${sessions}): every schema change is on the target in order with the rows${missing ? ` (skipped: ${missing})` : ''}`,
       async () => {
         const source = sources.get(major)!;
-        const database = `ddl_${String(major).replace('.', '')}_${format}`;
-        const run = await follow(major, format, database, 'replicate');
+        const database = `ddl_${String(major).replace('.', '')}_${format}${applySessions ? `_${applySessions}` : ''}`;
+        const run = await follow(major, format, database, 'replicate', applySessions);
         const load = writer(source, database);
         try {
           for (const sql of changes(major)) await exec(source.connection(), database, sql);
