@@ -171,18 +171,27 @@ export async function buildDataset(
     }),
   );
   for (const statement of POST_DATA) await source.query(statement, undefined, database);
-  // Freeze and analyze, so the first tool to read does not pay for setting hint bits.
-  await source.query('VACUUM (FREEZE, ANALYZE)', undefined, database);
+  return sealDataset(source, { database, sizeGb, description: DATASET_DESCRIPTION }, started);
+}
+
+/**
+ * The last step of every dataset build: freeze and analyze, so the first tool to read does not
+ * pay for setting hint bits, a checkpoint, and the database's size.
+ */
+export async function sealDataset(
+  source: SandboxServer,
+  dataset: Pick<DatasetSummary, 'database' | 'sizeGb' | 'description'>,
+  started: number,
+): Promise<DatasetSummary> {
+  await source.query('VACUUM (FREEZE, ANALYZE)', undefined, dataset.database);
   await source.query('CHECKPOINT');
   const [size] = await source.query<{ bytes: string }>(
     'SELECT pg_database_size(current_database())::text AS bytes',
     undefined,
-    database,
+    dataset.database,
   );
   return {
-    database,
-    sizeGb,
-    description: DATASET_DESCRIPTION,
+    ...dataset,
     databaseBytes: Number(size?.bytes ?? 0),
     buildSeconds: (Date.now() - started) / 1000,
   };

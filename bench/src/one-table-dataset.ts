@@ -1,5 +1,5 @@
 import type { SandboxServer } from '@pgshift/sandbox';
-import type { DatasetSummary } from './dataset.js';
+import { type DatasetSummary, sealDataset } from './dataset.js';
 
 /** What `--dataset one-table` holds, for the report. */
 export const ONE_TABLE_DESCRIPTION = [
@@ -38,18 +38,5 @@ export async function buildOneTableDataset(
     );
   }
   await source.query('ALTER TABLE public.accounts ADD PRIMARY KEY (id)', undefined, database);
-  await source.query('VACUUM (FREEZE, ANALYZE)', undefined, database);
-  await source.query('CHECKPOINT');
-  const [size] = await source.query<{ bytes: string }>(
-    'SELECT pg_database_size(current_database())::text AS bytes',
-    undefined,
-    database,
-  );
-  return {
-    database,
-    sizeGb,
-    description: ONE_TABLE_DESCRIPTION,
-    databaseBytes: Number(size?.bytes ?? 0),
-    buildSeconds: (Date.now() - started) / 1000,
-  };
+  return sealDataset(source, { database, sizeGb, description: ONE_TABLE_DESCRIPTION }, started);
 }

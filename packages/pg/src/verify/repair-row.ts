@@ -27,13 +27,15 @@ const LOCK_TIMEOUT = '100ms';
 
 /**
  * Repairs one confirmed row on the target, in one target transaction that never waits for the
- * follower: it first locks the task's apply position row (NOWAIT), so the follower commits nothing
- * until it ends and the target stays exactly at that position; it locks the row (NOWAIT), reads
- * the source row again and goes on only if it is still the confirmed version (`confirmed`; undefined
- * when the source has no such row), then deletes the target's row and inserts the source's, and
- * records the repair in the same transaction. The confirmed version was read before the position
- * reached was committed, and it is still the source's row after the lock: so it is the source's
- * row at that position, and what the follower applies later builds on it.
+ * follower: it first locks the task's apply position row (NOWAIT), so a single-session follower
+ * commits nothing until it ends; it locks the row (NOWAIT), reads the source row again and goes on
+ * only if it is still the confirmed version (`confirmed`; undefined when the source has no such
+ * row), then updates the target's row in place (or inserts or deletes it), and records the repair
+ * in the same transaction. The confirmed version was read before the position reached was
+ * committed, and it is still the source's row after the lock: so the stream holds no later change
+ * of this row yet, and what the follower applies later builds on it. That holds too under parallel
+ * apply, whose sessions commit without that row: a session holding a change to this row holds its
+ * lock, and the NOWAIT gives way to it.
  */
 export async function repairRow(
   target: pg.Client,
