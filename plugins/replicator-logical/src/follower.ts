@@ -13,7 +13,6 @@ import type pg from 'pg';
 import { Acknowledger } from './acknowledger.js';
 import { readAppliedBeyond } from './applied-beyond.js';
 import { Applier } from './applier.js';
-import { fenceEarlierRuns } from './apply-fence.js';
 import { ChangeRouter } from './change-router.js';
 import { DdlReplay, type DdlReplayParts } from './ddl-replay.js';
 import { type Decoder, decoderFor } from './decoders/index.js';
@@ -83,25 +82,16 @@ export class Follower {
   async run(): Promise<void> {
     const ctx = this.#ctx;
     const database = ctx.database.name;
-    const target = await openClient(ctx.target.route.connection({ database }), 'pgshift-apply');
-    // An idle apply session would learn that the target went away only when next used, which with
-    // a quiet source can be never: its connection's error ends the loop now, and the reconnect
-    // policy takes over as for any lost connection.
-    target.on('error', (error) => this.#signal.fail(error));
-    let start: Start;
-    try {
-      // The position is read only once no session of an earlier run can still commit (apply-fence.ts).
-      await fenceEarlierRuns(target, ctx.slotName, this.#options.slotWaitMs);
-      start = await this.#start();
-    } catch (error) {
-      await target.end().catch(() => {});
-      throw error;
-    }
+    const start = await this.#start();
     const sessions: Sessions = {
-      target,
+      target: await openClient(ctx.target.route.connection({ database }), 'pgshift-apply'),
       stream: new ReplicationStream(ctx.source.route.connection({ database, replication: true })),
       extra: [],
     };
+    // An idle apply session would learn that the target went away only when next used, which with
+    // a quiet source can be never: its connection's error ends the loop now, and the reconnect
+    // policy takes over as for any lost connection.
+    sessions.target.on('error', (error) => this.#signal.fail(error));
     const ack = new Acknowledger(sessions.stream, this.#tracker, start.position);
     const timers: NodeJS.Timeout[] = [];
     const onAbort = () => this.#signal.kick();

@@ -4,7 +4,6 @@ import type pg from 'pg';
 import type { Acknowledger } from './acknowledger.js';
 import { CREATE_BEYOND_TABLE } from './applied-beyond.js';
 import { Applier } from './applier.js';
-import { joinApplyFence } from './apply-fence.js';
 import { ApplyLane } from './apply-lane.js';
 import { APPLY_SETTINGS } from './apply-session.js';
 import { ChangeRouter } from './change-router.js';
@@ -67,7 +66,6 @@ export async function setUpParallelApply(s: ParallelSetup): Promise<ParallelAppl
     const client = await openClient(ctx.target.route.connection({ database }), name);
     s.opened.push(client);
     client.on('error', s.fail);
-    await joinApplyFence(client, ctx.slotName);
     return client;
   };
   const positionClient = await connect('pgshift-apply-position');
