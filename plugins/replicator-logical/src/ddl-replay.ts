@@ -103,7 +103,12 @@ export class DdlReplay {
   async checkDefinition(change: RelationChange): Promise<void> {
     const { policy, defaulted } = this.#parts.handling;
     if (policy !== 'stop' && !defaulted) return;
-    const table = await this.#parts.catalog.table(change.relation).catch(() => undefined);
+    // Only "no such table" means the target lacks it; any other failure (a lost connection) is
+    // not a schema change and goes to the reconnect policy as it is.
+    const table = await this.#parts.catalog.table(change.relation).catch((error: unknown) => {
+      if (error instanceof ReplicationError && error.code === CODES.tableMissing) return undefined;
+      throw error;
+    });
     const onTarget = table ? [...table.columns.values()].filter((c) => !c.generated).map((c) => c.name) : [];
     // Columns only the target has are fine (filled by their defaults; made there first, say).
     const onlySource = change.columns.filter((c) => !onTarget.includes(c));
