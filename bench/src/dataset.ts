@@ -1,3 +1,4 @@
+import { quoteIdent } from '@pgshift/pg';
 import type { SandboxServer } from '@pgshift/sandbox';
 
 /** Rows per GB of each table, chosen so the heap shares come out near the percentages noted. */
@@ -156,8 +157,7 @@ export async function buildDataset(
   sizeGb: number,
 ): Promise<DatasetSummary> {
   const started = Date.now();
-  const ident = `"${database.replaceAll('"', '""')}"`;
-  await source.query(`CREATE DATABASE ${ident} TEMPLATE template0 ENCODING 'UTF8'`);
+  await createDatasetDatabase(source, database);
   await source.query(SCHEMA, undefined, database);
   const rows = datasetRows(sizeGb);
   await Promise.all(
@@ -172,6 +172,11 @@ export async function buildDataset(
   );
   for (const statement of POST_DATA) await source.query(statement, undefined, database);
   return sealDataset(source, { database, sizeGb, description: DATASET_DESCRIPTION }, started);
+}
+
+/** The first step of every dataset build: an empty UTF8 database. */
+export async function createDatasetDatabase(source: SandboxServer, database: string): Promise<void> {
+  await source.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE template0 ENCODING 'UTF8'`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { SandboxServer } from '@pgshift/sandbox';
-import { type DatasetSummary, sealDataset } from './dataset.js';
+import { createDatasetDatabase, type DatasetSummary, sealDataset } from './dataset.js';
 
 /** What `--dataset one-table` holds, for the report. */
 export const ONE_TABLE_DESCRIPTION = [
@@ -19,8 +19,7 @@ export async function buildOneTableDataset(
   sizeGb: number,
 ): Promise<DatasetSummary> {
   const started = Date.now();
-  const ident = `"${database.replaceAll('"', '""')}"`;
-  await source.query(`CREATE DATABASE ${ident} TEMPLATE template0 ENCODING 'UTF8'`);
+  await createDatasetDatabase(source, database);
   await source.query(
     'CREATE TABLE public.accounts (id bigint NOT NULL, branch int NOT NULL, balance int NOT NULL, filler text NOT NULL)',
     undefined,
