@@ -1,0 +1,1 @@
+export type { ConsoleApp, ConsoleDeps, ConsoleEnv, ConsoleSession, RouteModule } from './console-app.js';
