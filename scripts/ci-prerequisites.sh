@@ -6,6 +6,8 @@
 # - openssl: packages/pg/test/tls.test.ts makes throwaway certificates for TLS sandbox servers.
 # - postgresql-15-wal2json: plugins/replicator-logical/test/follow.test.ts follows a Debian
 #   PostgreSQL 15 source through wal2json, which the npm builds of PostgreSQL do not include.
+# - chromium: packages/sandbox/test/chromium.test.ts and the console's browser tests drive it
+#   through playwright-core, which never downloads a browser of its own.
 set -euo pipefail
 
 missing=()
@@ -14,6 +16,7 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -x /usr/lib/postgresql/15/bin/pgbench ] && [ -x /usr/lib/postgresql/15/bin/pg_dump ] || missing+=(postgresql-15)
 [ -x /usr/bin/pgcopydb ] || missing+=(pgcopydb)
 [ -f /usr/lib/postgresql/15/lib/wal2json.so ] || missing+=(postgresql-15-wal2json)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
