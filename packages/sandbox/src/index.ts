@@ -7,6 +7,17 @@ export {
   systemPostgresWith,
 } from './binaries.js';
 export type { Binaries } from './binaries-location.js';
+export {
+  type Browser,
+  type BrowserContext,
+  CHROMIUM_FLAGS,
+  CHROMIUM_VARIABLE,
+  chromiumExecutable,
+  chromiumMissing,
+  launchChromium,
+  MissingChromiumError,
+  type Page,
+} from './chromium.js';
 export { type ContainerServer, dockerAvailability, startContainerPostgres } from './containers.js';
 export { FaultProxy } from './fault-proxy.js';
 export { freePort } from './free-port.js';
