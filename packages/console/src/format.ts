@@ -1,0 +1,19 @@
+import { formatBytes, formatDuration } from '@pgshift/kernel';
+
+/** A duration or ETA, `-` when unknown (the kernel's format, as the CLI prints it). */
+export function formatSeconds(seconds: number | undefined): string {
+  return seconds === undefined ? '-' : formatDuration(seconds);
+}
+
+/** A lag: seconds behind the source, and bytes when known. */
+export function formatLag(seconds: number | undefined, bytes: number | undefined): string {
+  const parts: string[] = [];
+  if (seconds !== undefined) parts.push(`${seconds.toFixed(1)}s`);
+  if (bytes !== undefined) parts.push(formatBytes(bytes));
+  return parts.length > 0 ? parts.join(', ') : '-';
+}
+
+/** `status` or `status (stage)`, as the list and the detail show it. */
+export function statusText(status: string, stage: string | undefined): string {
+  return stage ? `${status} (${stage})` : status;
+}
