@@ -26,6 +26,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'plugins', load: async () => (await import('./plugins.js')).pluginsCommand },
   { name: 'task', load: async () => (await import('./task.js')).taskCommand },
   { name: 'worker', load: async () => (await import('./worker.js')).workerCommand },
+  { name: 'console', load: async () => (await import('./console.js')).consoleCommand },
   { name: 'conformance', load: async () => (await import('./conformance.js')).conformanceCommand },
   { name: 'create-plugin', load: async () => (await import('./create-plugin.js')).createPluginCommand },
   { name: 'pack', load: async () => (await import('./pack.js')).packCommand },
