@@ -115,7 +115,10 @@ describe('console on loopback', () => {
       const req = httpRequest(new URL('/events', handle.url), (res) => {
         let text = '';
         const touch = setInterval(
-          () => void store.update('shop', (r) => void (r.updatedAt = new Date().toISOString())),
+          () =>
+            void store.update('shop', (r) => {
+              r.updatedAt = new Date().toISOString();
+            }),
           150,
         );
         res.on('data', (chunk: Buffer) => {

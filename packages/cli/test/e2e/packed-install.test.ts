@@ -144,6 +144,47 @@ describe('pgshift installed from the tarball pgshift pack makes', { timeout: 600
     expect(rows.map((r) => r.source).sort()).toEqual(firstPartyPackages().sort());
   });
 
+  it('serves the console from the installed package: its pages and assets (uPlot included), Ctrl-C stops it', async () => {
+    const child = spawn(
+      join(prefix, 'bin', 'pgshift'),
+      ['console', '--listen', '127.0.0.1:0', '--store', 'console-store'],
+      {
+        cwd: work,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const address = () => /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)?.[1];
+      await waitFor('the console to print its address', () => address() !== undefined);
+      const url = address() ?? '';
+      const page = await fetch(url);
+      expect(page.status, output).toBe(200);
+      expect(await page.text()).toContain('<caption>Tasks</caption>');
+      for (const [asset, marker] of [
+        ['console.js', 'EventSource'],
+        ['console.css', 'progress'],
+        ['uplot.js', 'uPlot'],
+        ['uplot.css', '.uplot'],
+      ] as const) {
+        const reply = await fetch(new URL(`/assets/${asset}`, url));
+        expect(reply.status, asset).toBe(200);
+        expect(await reply.text(), asset).toContain(marker);
+      }
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited, output).toBe(0);
+  });
+
   it('runs the demo: a migration between two embedded servers, verified', async () => {
     const demo = await pgshift('demo', '--scale', '200', '--sync-seconds', '2');
     expect(demo.code, demo.stderr).toBe(0);

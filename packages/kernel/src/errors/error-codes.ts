@@ -47,6 +47,27 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodeEntry>> = {
       'bring the server (or the jump host) back, then run the task again: it resumes from the durable position',
     docs: 'troubleshooting.md#a-connection-is-lost-during-a-run',
   },
+  PGSHIFT_CONSOLE_ERROR: {
+    what: 'A request failed inside the web console (the task store could not be read, say); the browser gets no details.',
+    remedy: 'read the line pgshift console logged for the request, fix the cause, reload the page',
+    docs: 'console.md#the-console-failed-to-answer',
+  },
+  PGSHIFT_CONSOLE_LISTEN: {
+    what: 'pgshift console --listen was not an address and a port.',
+    remedy: 'give host:port, e.g. --listen 127.0.0.1:7432 or --listen [::1]:7432',
+    docs: 'console.md#start-it',
+  },
+  PGSHIFT_CONSOLE_REFUSED: {
+    what: 'The web console refused a request: no valid CSRF token, a Host header not its own, a page of another site, or no sign-in on a network address.',
+    remedy:
+      'use the console from its own pages at the address it printed; on a network address sign in at /login with its token',
+    docs: 'console.md#when-the-console-refuses-a-request',
+  },
+  PGSHIFT_CONSOLE_STATE: {
+    what: "The console's token file (tokens.json in its state directory) is damaged.",
+    remedy: 'delete it and start the console again: it prints a new token (the old one stops working)',
+    docs: 'console.md#loopback-or-a-network-address',
+  },
   PGSHIFT_CONFORMANCE_USAGE: {
     what: 'pgshift conformance was given options it cannot use.',
     remedy: 'for example: pgshift conformance ./my-plugin --pg 10,17',
