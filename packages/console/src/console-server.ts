@@ -39,7 +39,9 @@ export function consoleServer(
   app.use(
     secureHeaders({
       contentSecurityPolicy: CSP,
-      referrerPolicy: 'no-referrer',
+      // Not no-referrer: under it browsers send `Origin: null` even on our own form posts, and
+      // the Host/Origin guard refuses those.
+      referrerPolicy: 'same-origin',
       strictTransportSecurity: false,
       crossOriginEmbedderPolicy: false,
     }),

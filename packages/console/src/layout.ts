@@ -32,6 +32,7 @@ export function layout(session: ConsoleSession | undefined, options: PageOptions
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="csrf-token" content="${session?.csrfToken ?? ''}">
 <title>${options.title} — pgshift console</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/console.css">
 ${options.chart ? html`<link rel="stylesheet" href="/assets/uplot.css"><script src="/assets/uplot.js" defer></script>` : ''}
 <script src="/assets/console.js" defer></script>
