@@ -5,7 +5,8 @@ export {
   type RunChecksOptions,
   runChecks,
 } from './checks/run-checks.js';
-export { coreSchema, DEFAULT_OPTIONS } from './config/core-schema.js';
+export { CORE_DEFAULTS, CORE_DESCRIPTIONS } from './config/core-descriptions.js';
+export { coreSchema, DEFAULT_MODE, DEFAULT_OPTIONS } from './config/core-schema.js';
 export { formatAjvErrors } from './config/format-errors.js';
 export { type LoadedConfig, loadConfig, type PendingPlugin } from './config/load-config.js';
 export { lostSnapshotConflict } from './config/lost-snapshot.js';

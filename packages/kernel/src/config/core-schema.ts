@@ -34,6 +34,9 @@ const rateLimit: JsonSchema = {
   },
 };
 
+/** The mode of a config that names none. */
+export const DEFAULT_MODE = 'full+incremental';
+
 /** Defaults of `options`; `stateDir` is computed from the config file's place and the task name. */
 export const DEFAULT_OPTIONS = {
   jobs: 4,

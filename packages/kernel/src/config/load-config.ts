@@ -12,7 +12,7 @@ import {
 import type { Redactor } from '../logging/redactor.js';
 import { checkPluginDefinition, type PluginCatalog, PluginNotFoundError } from '../plugins/plugin-catalog.js';
 import { SchemaCache } from './ajv.js';
-import { coreSchema, DEFAULT_OPTIONS } from './core-schema.js';
+import { coreSchema, DEFAULT_MODE, DEFAULT_OPTIONS } from './core-schema.js';
 import { checkPluginBlock } from './endpoint-fields.js';
 import { formatAjvErrors } from './format-errors.js';
 import { lostSnapshotConflict } from './lost-snapshot.js';
@@ -184,7 +184,7 @@ export async function loadConfig(
   if (context.firstPartyDefaults !== false) await addDefaults(plugins, catalog, warnings);
   problems.push(...checkNamesAndRequires(plugins));
   const conflict = lostSnapshotConflict(
-    (raw.mode as MigrationMode | undefined) ?? 'full+incremental',
+    (raw.mode as MigrationMode | undefined) ?? DEFAULT_MODE,
     ((isBag(raw.options) ? raw.options.onLostSnapshot : undefined) ?? 'fail') as LostSnapshotChoice,
   );
   if (conflict) problems.push({ path: 'options.onLostSnapshot', message: conflict });
@@ -294,7 +294,7 @@ function buildTaskConfig(
     source: endpoints.source!,
     target: endpoints.target!,
     objects: (isBag(raw.objects) ? raw.objects : {}) as ObjectSelection,
-    mode: (raw.mode as MigrationMode | undefined) ?? 'full+incremental',
+    mode: (raw.mode as MigrationMode | undefined) ?? DEFAULT_MODE,
     plugins: (Array.isArray(raw.plugins) ? raw.plugins : []) as PluginRef[],
     options,
   };
