@@ -11,6 +11,7 @@ export { formatAjvErrors } from './config/format-errors.js';
 export { type LoadedConfig, loadConfig, type PendingPlugin } from './config/load-config.js';
 export { lostSnapshotConflict } from './config/lost-snapshot.js';
 export { pluginOptions } from './config/plugin-options.js';
+export { findSecretFields, type SecretField } from './config/secrets.js';
 export * from './config/task-config.js';
 export { ERROR_CODES, type ErrorCodeEntry, explainCode } from './errors/error-codes.js';
 export { loadTask, MissingPluginError } from './load-task.js';

@@ -93,19 +93,23 @@ function resolveOne(
   return { problem: { path, message: 'must be a string, { env: NAME } or { file: PATH }' } };
 }
 
+/** A field of a config that holds a secret: where it sits and its config path. */
+export interface SecretField {
+  holder: Bag;
+  key: string;
+  /** e.g. `source.password`, `plugins[0].options.token`. */
+  path: string;
+  /** Marked `"x-secret": true` by the schema (else found by its name alone). */
+  marked: boolean;
+}
+
 /**
- * Replaces every secret field of `data` (marked `"x-secret": true` in `schema`) given as
- * `{ env }` or `{ file }` by its value, so validation sees the real text; every value found is
- * handed to the redactor. Call `sealSecrets` after validation to wrap them as `Secret`.
+ * Every secret field of `data`: those `schema` marks `"x-secret": true` (whatever their value) and
+ * those named like a secret (`password`, `token`, ...) that hold a string. The one rule for what
+ * counts as a secret, for resolving secrets and for anything that must not show them.
  */
-export function resolveSecrets(
-  data: unknown,
-  schema: JsonSchema | undefined,
-  path: string,
-  baseDir: string,
-  redactor: Redactor,
-): SecretResolution {
-  const result: SecretResolution = { problems: [], slots: [] };
+export function findSecretFields(data: unknown, schema: JsonSchema | undefined, path: string): SecretField[] {
+  const out: SecretField[] = [];
   const root = (schema ?? {}) as Schema;
   const walk = (node: unknown, schemas: Schema[], at: string) => {
     if (Array.isArray(node)) {
@@ -123,18 +127,38 @@ export function resolveSecrets(
       const childPath = at ? `${at}.${key}` : key;
       const marked = subs.some((s) => s['x-secret'] === true);
       const value = node[key];
-      if (marked || (SECRET_NAMES.test(key) && (typeof value === 'string' || isSecret(value)))) {
-        const r = resolveOne(value, childPath, baseDir);
-        if (r.problem) result.problems.push(r.problem);
-        else if (r.value !== undefined) {
-          redactor.add(r.value);
-          node[key] = r.value;
-          if (marked) result.slots.push({ holder: node, key, origin: r.origin ?? 'inline' });
-        }
-      } else walk(value, subs, childPath);
+      if (marked || (SECRET_NAMES.test(key) && (typeof value === 'string' || isSecret(value))))
+        out.push({ holder: node, key, path: childPath, marked });
+      else walk(value, subs, childPath);
     }
   };
   walk(data, [root], path);
+  return out;
+}
+
+/**
+ * Replaces every secret field of `data` (see findSecretFields) given as `{ env }` or `{ file }`
+ * by its value, so validation sees the real text; every value found is handed to the redactor.
+ * Call `sealSecrets` after validation to wrap the marked ones as `Secret`.
+ */
+export function resolveSecrets(
+  data: unknown,
+  schema: JsonSchema | undefined,
+  path: string,
+  baseDir: string,
+  redactor: Redactor,
+): SecretResolution {
+  const result: SecretResolution = { problems: [], slots: [] };
+  for (const field of findSecretFields(data, schema, path)) {
+    const r = resolveOne(field.holder[field.key], field.path, baseDir);
+    if (r.problem) result.problems.push(r.problem);
+    else if (r.value !== undefined) {
+      redactor.add(r.value);
+      field.holder[field.key] = r.value;
+      if (field.marked)
+        result.slots.push({ holder: field.holder, key: field.key, origin: r.origin ?? 'inline' });
+    }
+  }
   return result;
 }
 
