@@ -23,6 +23,8 @@ export interface FormField {
 export interface FormGroup {
   kind: 'group';
   path: string;
+  /** The enclosing object requires this block (`task`); optional blocks (tls, via) may be folded. */
+  required: boolean;
   description?: string;
   children: FormNode[];
 }
@@ -92,7 +94,13 @@ export function formNodes(
     if (typesOf(raw).join() === 'object' && isObject(raw.properties) && raw['x-secret'] !== true) {
       const children = formNodes(raw, path, context);
       if (children.length > 0)
-        out.push({ kind: 'group', path, children, ...(description ? { description } : {}) });
+        out.push({
+          kind: 'group',
+          path,
+          required: required.has(key),
+          children,
+          ...(description ? { description } : {}),
+        });
       continue;
     }
     const input = inputOf(raw);

@@ -70,10 +70,6 @@ ${problems.length ? html`<p class="field-error" id="${id}-error" data-error-for=
 </div>`;
 }
 
-function hasRequired(node: FormNode): boolean {
-  return node.kind === 'field' ? node.required : node.children.some(hasRequired);
-}
-
 function touched(node: FormNode, state: FieldState): boolean {
   if (node.kind === 'field') return state.values[node.path] !== undefined || state.problems.has(node.path);
   return node.children.some((n) => touched(n, state)) || state.problems.has(node.path);
@@ -87,7 +83,7 @@ ${renderNodes(group.children, state, open)}`;
     ? html`<p class="field-error" data-error-for="${group.path}">${problems.join('; ')}</p>`
     : '';
   // Optional blocks (tls, via, limits...) start folded so the required fields stand out.
-  if (open.includes(group.path) || hasRequired(group))
+  if (open.includes(group.path) || group.required)
     return html`<fieldset class="group" data-path="${group.path}"><legend>${lastKey(group.path)}</legend>${errors}${inner}</fieldset>`;
   return html`<details class="group" data-path="${group.path}"${touched(group, state) ? html` open` : ''}><summary>${lastKey(group.path)}</summary>${errors}${inner}</details>`;
 }
