@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { ConsoleEnv } from '../src/console-app.js';
 import { newTaskRoutes } from '../src/routes/new-task.js';
 import { verifyRoutes } from '../src/routes/verify.js';
+import { TaskPoller } from '../src/task-poller.js';
 
 export const PASSWORD = 'Console-S3cret-pw';
 export const CSRF = 'test-csrf-token';
@@ -19,7 +20,7 @@ export function formApp(storeDir: string, stateDir: string): { app: Hono<Console
     c.set('session', { origin: 'console:test', csrfToken: CSRF });
     await next();
   });
-  const deps = { store, loadOptions: () => ({}), stateDir };
+  const deps = { store, loadOptions: () => ({}), stateDir, poller: new TaskPoller(store) };
   newTaskRoutes(app, deps);
   verifyRoutes(app, deps);
   return { app, store };

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { CLIENT_SCRIPT } from '../assets/client-script.js';
 import { STYLES } from '../assets/styles.js';
+import { NEW_TASK_SCRIPT } from '../new-task/client-script.js';
+import { VERIFY_SCRIPT } from '../verify/client-script.js';
 import type { ConsoleApp } from '../console-app.js';
 
 /**
@@ -14,11 +16,17 @@ function uplotFile(file: string): string {
   return readFileSync(require.resolve(`uplot/dist/${file}`), 'utf8');
 }
 
-/** `/assets/*`: the stylesheet, the client script and uPlot; public (the sign-in page uses them). */
+/**
+ * `/assets/*`: the stylesheet, the client scripts (every page's, the new-task form's, the
+ * verification page's) and uPlot; public (the sign-in page uses them). Every asset is listed
+ * here: this route answers every `/assets/` path before any page module is reached.
+ */
 export function assetRoutes(app: ConsoleApp): void {
   const files: Record<string, { type: string; body: () => string }> = {
     'console.js': { type: 'text/javascript; charset=utf-8', body: () => CLIENT_SCRIPT },
     'console.css': { type: 'text/css; charset=utf-8', body: () => STYLES },
+    'new-task.js': { type: 'text/javascript; charset=utf-8', body: () => NEW_TASK_SCRIPT },
+    'verify.js': { type: 'text/javascript; charset=utf-8', body: () => VERIFY_SCRIPT },
     'uplot.js': { type: 'text/javascript; charset=utf-8', body: () => uplotFile('uPlot.iife.min.js') },
     'uplot.css': { type: 'text/css; charset=utf-8', body: () => uplotFile('uPlot.min.css') },
   };

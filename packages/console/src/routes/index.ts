@@ -1,9 +1,11 @@
 import type { RouteModule } from '../console-app.js';
 import { apiRoutes } from './api.js';
 import { eventRoutes } from './events.js';
+import { newTaskRoutes } from './new-task.js';
 import { pluginRoutes } from './plugins.js';
 import { taskDetailRoutes } from './task-detail.js';
 import { taskListRoutes } from './task-list.js';
+import { verifyRoutes } from './verify.js';
 
 /**
  * The page and API modules behind the sign-in guard, in order: Hono runs the first route that
@@ -12,7 +14,8 @@ import { taskListRoutes } from './task-list.js';
  */
 export const ROUTES: readonly RouteModule[] = [
   taskListRoutes,
-  // new-task and verify modules go here
+  newTaskRoutes,
+  verifyRoutes,
   taskDetailRoutes,
   apiRoutes,
   pluginRoutes,

@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { parse, parseDocument, stringify } from 'yaml';
 import type { ConsoleDeps, ConsoleEnv, RouteModule } from '../console-app.js';
-import { NEW_TASK_SCRIPT } from '../new-task/client-script.js';
 import { exportConfig } from '../new-task/config-export.js';
 import { inlineSecretsRedactor } from '../new-task/config-secrets.js';
 import { createFromConfig } from '../new-task/create-from-config.js';
@@ -24,10 +23,6 @@ const verifyPath = (name: string) => `/tasks/${encodeURIComponent(name)}/verify`
 
 /** New task (`/tasks/new`), import (`/tasks/import`) and export (`/tasks/NAME/config.yaml`). */
 export const newTaskRoutes: RouteModule = (app, deps) => {
-  app.get('/assets/new-task.js', (c) =>
-    c.body(NEW_TASK_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
-  );
-
   app.get('/tasks/new', async (c) => {
     const { connectors } = await plugins();
     const access = chosenAccess((k) => text(c.req.query(k)), defaultAccess(connectors) ?? '');

@@ -7,7 +7,6 @@ import type { ConsoleDeps, ConsoleEnv, RouteModule } from '../console-app.js';
 import { type ErrorView, errorView } from '../error-view.js';
 import { inlineSecretsRedactor } from '../new-task/config-secrets.js';
 import { installedPlugins } from '../new-task/installed-plugins.js';
-import { VERIFY_SCRIPT } from '../verify/client-script.js';
 import { renderVerify } from '../verify/render-verify.js';
 import { checksFailedRefusal, startRefusal } from '../verify/start-rules.js';
 
@@ -64,10 +63,6 @@ async function startChecks(deps: ConsoleDeps, before: TaskRecord, origin: string
 
 /** `/tasks/NAME/verify` with "Re-run checks" (POST `/check`) and "Start" (POST `/start`). */
 export const verifyRoutes: RouteModule = (app, deps) => {
-  app.get('/assets/verify.js', (c) =>
-    c.body(VERIFY_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
-  );
-
   app.get('/tasks/:name/verify', async (c) => {
     const record = await deps.store.get(c.req.param('name'));
     return record ? page(c, record) : notFound(c, c.req.param('name'));
