@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { CLIENT_SCRIPT } from '../assets/client-script.js';
 import { STYLES } from '../assets/styles.js';
+import type { ConsoleApp } from '../console-app.js';
 import { NEW_TASK_SCRIPT } from '../new-task/client-script.js';
 import { VERIFY_SCRIPT } from '../verify/client-script.js';
-import type { ConsoleApp } from '../console-app.js';
 
 /**
  * uPlot's browser build, read from the installed `uplot` package: resolved from this module at run
