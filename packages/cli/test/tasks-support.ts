@@ -25,7 +25,7 @@ export interface ShownTask {
   status: string;
   stage?: string;
   dueAt?: string;
-  history: { status: string; stage?: string; at: string; note?: string; worker?: string }[];
+  history: { status: string; stage?: string; at: string; note?: string; worker?: string; origin?: string }[];
   worker?: { id: string };
   checks?: { ok: boolean; items: { id: string; status: string; message: string }[] };
   cleanupAdvice?: string[];

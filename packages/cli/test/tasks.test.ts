@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { type SandboxServer, startPostgres } from '@pgshift/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +56,14 @@ describe('tasks in the embedded store, run by workers', () => {
         expect.arrayContaining(['schema', 'full-copy', 'post-data', 'verifying', 'done']),
       );
     }
+    // Each step a person asked for says who: created, checked and queued by this OS user.
+    const byCli = `cli:${userInfo().username}`;
+    for (const s of shown) {
+      const asked = s.history.filter((h) => ['created', 'checking', 'checked', 'queued'].includes(h.status));
+      expect(asked.map((h) => h.origin)).toEqual([byCli, byCli, byCli, byCli]);
+      // The worker's own steps name no person.
+      expect(s.history.filter((h) => h.status === 'running').every((h) => h.origin === undefined)).toBe(true);
+    }
     // In the order they were started, each beginning after the previous one ended.
     const spans = shown.map(runSpan);
     for (let i = 1; i < spans.length; i++) {
@@ -72,7 +81,8 @@ describe('tasks in the embedded store, run by workers', () => {
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(/status: +completed/);
     expect(plain.stdout).toContain('3000 rows');
-    expect(plain.stdout).toMatch(/AT +STATUS +STAGE +NOTE/);
+    expect(plain.stdout).toMatch(/AT +STATUS +STAGE +NOTE +ORIGIN/);
+    expect(plain.stdout).toContain(byCli);
     const list = JSON.parse((await task(store, ['list'])).stdout) as { name: string; status: string }[];
     expect(list.filter((t) => names.includes(t.name)).map((t) => t.status)).toEqual([
       'completed',
@@ -155,6 +165,8 @@ describe('tasks in the embedded store, run by workers', () => {
     const workers = new Set(shown.history.map((h) => h.worker).filter(Boolean));
     expect(workers.size).toBe(2);
     expect(shown.history.map((h) => h.status)).toContain('finishing');
+    const finishRequest = shown.history.find((h) => h.note?.startsWith('finish requested'));
+    expect(finishRequest?.origin).toBe(`cli:${userInfo().username}`);
   });
 
   it('a cancelled task leaves the target as is; starting it again reports the leftovers as conflicts', async () => {

@@ -29,6 +29,8 @@ export type ControlRequest = {
   at: string;
   /** finish --keep-state: leave pgshift's bookkeeping on the target. */
   keepState?: boolean;
+  /** Who asked (as in the task history). */
+  origin?: string;
 };
 
 /** Live figures the running process publishes for `pgshift status`. */

@@ -26,6 +26,8 @@ export interface TaskHistoryEntry {
   at: string;
   note?: string;
   worker?: string;
+  /** Who asked for it: `cli:<OS user>`, `console:<token label>`; absent for a worker's own steps. */
+  origin?: string;
 }
 
 export interface StoredChecks {
@@ -98,7 +100,7 @@ export const ACTIVE_STATUSES: readonly TaskLifecycle[] = ['running', 'finishing'
 export function transition(
   record: TaskRecord,
   status: TaskLifecycle,
-  extra: { stage?: Stage; note?: string; worker?: string; at?: string } = {},
+  extra: { stage?: Stage; note?: string; worker?: string; origin?: string; at?: string } = {},
 ): void {
   const at = extra.at ?? new Date().toISOString();
   record.status = status;
@@ -109,6 +111,7 @@ export function transition(
     ...(extra.stage === undefined ? {} : { stage: extra.stage }),
     ...(extra.note === undefined ? {} : { note: extra.note }),
     ...(extra.worker === undefined ? {} : { worker: extra.worker }),
+    ...(extra.origin === undefined ? {} : { origin: extra.origin }),
   });
 }
 
@@ -118,6 +121,7 @@ export function newTaskRecord(input: {
   startAt?: string;
   config: TaskRecord['config'];
   now?: Date;
+  origin?: string;
 }): TaskRecord {
   const at = (input.now ?? new Date()).toISOString();
   return {
@@ -129,6 +133,6 @@ export function newTaskRecord(input: {
     updatedAt: at,
     ...(input.startAt ? { startAt: input.startAt } : {}),
     config: input.config,
-    history: [{ status: 'created', at }],
+    history: [{ status: 'created', at, ...(input.origin === undefined ? {} : { origin: input.origin }) }],
   };
 }

@@ -30,8 +30,9 @@ export async function requestControl(
   store: TaskStore,
   name: string,
   request: 'finish' | 'cancel',
-  options: { keepState?: boolean } = {},
+  options: { keepState?: boolean; origin?: string } = {},
 ): Promise<{ record: TaskRecord; immediate: boolean }> {
+  const origin = options.origin === undefined ? {} : { origin: options.origin };
   let immediate = false;
   const record = await store.update(name, (r) => {
     if (FINAL_STATUSES.includes(r.status) && r.status !== 'check-failed' && r.status !== 'failed') {
@@ -41,11 +42,16 @@ export async function requestControl(
       );
     }
     if (ACTIVE_STATUSES.includes(r.status)) {
-      r.control = {
-        request,
-        at: new Date().toISOString(),
-        ...(options.keepState ? { keepState: true } : {}),
-      };
+      const at = new Date().toISOString();
+      r.control = { request, at, ...(options.keepState ? { keepState: true } : {}), ...origin };
+      // The worker acts on it later; the history says who asked, and when.
+      r.history.push({
+        status: r.status,
+        ...(r.stage === undefined ? {} : { stage: r.stage }),
+        at,
+        note: `${request} requested${options.keepState ? ' (keep state)' : ''}`,
+        ...origin,
+      });
       return true;
     }
     if (request === 'finish') {
@@ -57,7 +63,7 @@ export async function requestControl(
     immediate = true;
     delete r.control;
     delete r.worker;
-    transition(r, 'cancelled', { note: 'cancelled before a worker ran it' });
+    transition(r, 'cancelled', { note: 'cancelled before a worker ran it', ...origin });
     return true;
   });
   return { record, immediate };
@@ -72,6 +78,7 @@ export async function changeTaskLimits(
   store: TaskStore,
   name: string,
   change: TaskLimits,
+  options: { origin?: string } = {},
 ): Promise<TaskRecord> {
   return store.update(name, (r) => {
     if (r.status === 'completed' || r.status === 'cancelled')
@@ -85,6 +92,7 @@ export async function changeTaskLimits(
       ...(r.stage === undefined ? {} : { stage: r.stage }),
       at: new Date().toISOString(),
       note: `limits set: ${describeChange(change)}`,
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
     });
     return true;
   });

@@ -1,12 +1,14 @@
 import {
   type CheckReport,
   checkTask,
-  copyFraction,
   createTask,
   formatBytes,
   type LoadTaskOptions,
+  progressOf,
   Redactor,
   startTask,
+  taskDetail,
+  taskSummary,
 } from '@pgshift/kernel';
 import {
   changeTaskLimits,
@@ -20,6 +22,7 @@ import {
   waitForStatus,
 } from '@pgshift/tasks';
 import { Command } from 'commander';
+import { cliOrigin } from '../cli-origin.js';
 import type { ActionRunner, CliCommand } from '../command.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { errorLines } from '../display/error-lines.js';
@@ -105,32 +108,6 @@ function checksAsReport(record: TaskRecord): CheckReport | undefined {
   return record.checks ? ({ ...record.checks, versions: {} } as CheckReport) : undefined;
 }
 
-/** Figures for `task show`: progress of the copy, its rate and ETA, lag while following. */
-export function progressOf(record: TaskRecord) {
-  const copy = record.live?.copy;
-  let percent: number | undefined;
-  let etaSeconds: number | undefined;
-  if (copy) {
-    const fraction = copyFraction(copy);
-    percent = fraction * 100;
-    const elapsed = (Date.parse(record.live?.at ?? '') - Date.parse(copy.startedAt)) / 1000;
-    // No ETA once the copy is done, whatever the size estimate said.
-    if (fraction < 1 && elapsed > 0 && copy.bytes > 0 && copy.bytes < copy.totalBytes) {
-      etaSeconds = ((copy.totalBytes - copy.bytes) / copy.bytes) * elapsed;
-    }
-  }
-  if (record.status === 'completed') percent = 100;
-  // What the run recorded as copied, per database (durable, also after the run ended).
-  const copied = Object.values(record.run?.databases ?? {})
-    .map((db) => db.copy)
-    .filter((c) => c !== undefined);
-  const recorded =
-    copied.length > 0
-      ? { rows: copied.reduce((s, c) => s + c.rows, 0), bytes: copied.reduce((s, c) => s + c.bytes, 0) }
-      : undefined;
-  return { percent, etaSeconds, copy, copied: recorded, databases: record.live?.databases };
-}
-
 function renderShow(record: TaskRecord): string {
   const p = progressOf(record);
   const lines = [
@@ -182,8 +159,8 @@ function renderShow(record: TaskRecord): string {
   lines.push(
     '',
     table(
-      ['AT', 'STATUS', 'STAGE', 'NOTE'],
-      record.history.map((h) => [h.at, h.status, h.stage ?? '', h.note ?? '']),
+      ['AT', 'STATUS', 'STAGE', 'NOTE', 'ORIGIN'],
+      record.history.map((h) => [h.at, h.status, h.stage ?? '', h.note ?? '', h.origin ?? '']),
     ),
   );
   return lines.join('\n');
@@ -200,9 +177,12 @@ function register(program: Command, run: ActionRunner) {
       .action(
         run(async (ctx, globals, opts: StoreOpts & { config: string }) =>
           withStore(ctx, opts.store, async (store) => {
-            const record = await createTask(store, opts.config, loadOptionsFor(ctx, globals));
+            const record = await createTask(store, opts.config, {
+              ...loadOptionsFor(ctx, globals),
+              origin: cliOrigin(),
+            });
             // The record holds the config text (which may hold inline secrets): print its summary only.
-            if (opts.json) ctx.print(JSON.stringify(summaryOf(record), null, 2));
+            if (opts.json) ctx.print(JSON.stringify(taskSummary(record), null, 2));
             else
               ctx.print(
                 `task ${record.name} created in ${store.description}; next: pgshift task start ${record.name}`,
@@ -219,13 +199,7 @@ function register(program: Command, run: ActionRunner) {
         withStore(ctx, opts.store, async (store) => {
           const records = await store.list();
           if (opts.json) {
-            ctx.print(
-              JSON.stringify(
-                records.map((r) => ({ ...summaryOf(r) })),
-                null,
-                2,
-              ),
-            );
+            ctx.print(JSON.stringify(records.map(taskSummary), null, 2));
             return 0;
           }
           ctx.print(
@@ -257,14 +231,7 @@ function register(program: Command, run: ActionRunner) {
       async (ctx, _globals, store, name, opts: StoreOpts) => {
         const record = await store.update(name, () => false);
         if (opts.json) {
-          const { config, run: runState, ...rest } = record;
-          ctx.print(
-            JSON.stringify(
-              { ...rest, config: { path: config.path }, progress: progressOf(record), run: runState },
-              null,
-              2,
-            ),
-          );
+          ctx.print(JSON.stringify(taskDetail(record), null, 2));
         } else ctx.print(renderShow(record));
         return 0;
       },
@@ -276,7 +243,10 @@ function register(program: Command, run: ActionRunner) {
       run,
       sub('check', 'run the checks of a task against its source and target'),
       async (ctx, globals, store, name, opts: StoreOpts) => {
-        const { record, report } = await checkTask(store, name, loadOptionsFor(ctx, globals));
+        const { record, report } = await checkTask(store, name, {
+          ...loadOptionsFor(ctx, globals),
+          origin: cliOrigin(),
+        });
         if (opts.json) ctx.print(JSON.stringify({ status: record.status, checks: record.checks }, null, 2));
         else ctx.print(renderChecks(report));
         return report.ok ? 0 : 1;
@@ -294,6 +264,7 @@ function register(program: Command, run: ActionRunner) {
       async (ctx, globals, store, name, opts: StoreOpts & { ddlApplied?: string[] }) => {
         const { record, report } = await startTask(store, name, {
           ...loadOptionsFor(ctx, globals),
+          origin: cliOrigin(),
           ...(opts.ddlApplied ? { ddlAppliedByHand: opts.ddlApplied } : {}),
         });
         if (opts.json) {
@@ -321,7 +292,7 @@ function register(program: Command, run: ActionRunner) {
       ),
       async (ctx, _globals, store, name, opts: StoreOpts & LimitOptions) => {
         const change = limitsChange(opts);
-        const record = await changeTaskLimits(store, name, change);
+        const record = await changeTaskLimits(store, name, change, { origin: cliOrigin() });
         if (opts.json)
           ctx.print(JSON.stringify({ name, limits: record.limits, inForce: record.run?.limits }, null, 2));
         else
@@ -347,12 +318,13 @@ function register(program: Command, run: ActionRunner) {
         async (ctx, _globals, store, name, opts: StoreOpts & { wait: boolean; keepState?: boolean }) => {
           const { record: requested, immediate } = await requestControl(store, name, request, {
             keepState: opts.keepState === true,
+            origin: cliOrigin(),
           });
           const record =
             immediate || !opts.wait
               ? requested
               : ((await waitForStatus(store, name, wanted, { timeoutMs: CONTROL_WAIT_MS })) ?? requested);
-          if (opts.json) ctx.print(JSON.stringify(summaryOf(record), null, 2));
+          if (opts.json) ctx.print(JSON.stringify(taskSummary(record), null, 2));
           else if (!immediate && !opts.wait)
             ctx.print(`${request} requested; follow it with "pgshift task show ${name}"`);
           else {
@@ -366,22 +338,6 @@ function register(program: Command, run: ActionRunner) {
     );
   }
   program.addCommand(task);
-}
-
-function summaryOf(r: TaskRecord) {
-  return {
-    name: r.name,
-    status: r.status,
-    stage: r.stage,
-    mode: r.mode,
-    createdAt: r.createdAt,
-    startAt: r.startAt,
-    dueAt: r.dueAt,
-    worker: r.worker?.id,
-    progress: progressOf(r).percent,
-    error: r.error,
-    cleanupAdvice: r.cleanupAdvice,
-  };
 }
 
 /** `pgshift task create|list|show|check|start|finish|cancel`. */

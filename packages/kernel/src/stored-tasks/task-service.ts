@@ -18,10 +18,13 @@ import type { LoadTaskOptions } from '../loaded-task.js';
 import { loadStoredTask } from './load-stored-task.js';
 
 /** Validates a config (loading its plugins) and records a new task in `created`. */
+/** Who asked for an operation, kept in the task history (`cli:<user>`, `console:<label>`). */
+export type OriginOption = { origin?: string };
+
 export async function createTask(
   store: TaskStore,
   configPath: string,
-  options: LoadTaskOptions = {},
+  options: LoadTaskOptions & OriginOption = {},
 ): Promise<TaskRecord> {
   const task = await loadTask(configPath, options);
   await task.close();
@@ -30,6 +33,7 @@ export async function createTask(
     mode: task.config.mode,
     ...(task.config.task.startAt ? { startAt: task.config.task.startAt } : {}),
     config: readConfigForRecord(configPath),
+    ...(options.origin === undefined ? {} : { origin: options.origin }),
   });
   await store.create(record);
   return record;
@@ -39,8 +43,9 @@ export async function createTask(
 export async function checkTask(
   store: TaskStore,
   name: string,
-  options: LoadTaskOptions & { workDir?: string } = {},
+  options: LoadTaskOptions & OriginOption & { workDir?: string } = {},
 ): Promise<{ record: TaskRecord; report: CheckReport }> {
+  const origin = options.origin === undefined ? {} : { origin: options.origin };
   const before = await store.update(name, (record) => {
     if (WAITING_STATUSES.includes(record.status) || ACTIVE_STATUSES.includes(record.status)) {
       throw new TaskStateError(
@@ -48,7 +53,7 @@ export async function checkTask(
         'cancel it first with "pgshift task cancel"',
       );
     }
-    transition(record, 'checking');
+    transition(record, 'checking', origin);
   });
   let report: CheckReport;
   try {
@@ -65,7 +70,7 @@ export async function checkTask(
         code: (error as PgshiftError).code ?? 'PGSHIFT_CHECK_ERROR',
         message: String((error as Error).message),
       };
-      transition(record, 'check-failed', { note: 'the checks could not run' });
+      transition(record, 'check-failed', { note: 'the checks could not run', ...origin });
     });
     throw error;
   }
@@ -78,6 +83,7 @@ export async function checkTask(
           ? `${warnings} warning(s)`
           : 'all checks passed'
         : `${report.summary.failed} check(s) failed`,
+      ...origin,
     });
   });
   return { record, report };
@@ -90,7 +96,7 @@ export async function checkTask(
 export async function startTask(
   store: TaskStore,
   name: string,
-  options: LoadTaskOptions & { workDir?: string; ddlAppliedByHand?: string[] } = {},
+  options: LoadTaskOptions & OriginOption & { workDir?: string; ddlAppliedByHand?: string[] } = {},
 ): Promise<{ record: TaskRecord; report?: CheckReport }> {
   const current = await store.get(name);
   if (!current) {
@@ -133,6 +139,7 @@ export async function startTask(
       r.ddlAppliedByHand = [...new Set([...(r.ddlAppliedByHand ?? []), ...options.ddlAppliedByHand])];
     transition(r, later ? 'scheduled' : 'queued', {
       note: resumes ? 'resumes the unfinished run' : later ? `waits until ${r.dueAt}` : 'waits for a worker',
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
     });
   });
   await store.enqueue(record);
