@@ -29,8 +29,16 @@ export interface ShownTask {
   worker?: { id: string };
   checks?: { ok: boolean; items: { id: string; status: string; message: string }[] };
   cleanupAdvice?: string[];
+  lagSeries?: { at: string; lagBytes?: number; lagSeconds?: number; applyRate?: number }[];
   run?: { status: string; databases: Record<string, { phase: string }> };
-  progress: { percent?: number; copy?: { rows: number; bytes: number } };
+  progress: {
+    percent?: number;
+    copy?: {
+      rows: number;
+      bytes: number;
+      tables?: { database: string; table: string; rows: number; bytes: number; done: boolean }[];
+    };
+  };
 }
 
 /** `pgshift task <args> --store STORE --json`, failing loudly on an unexpected exit code. */

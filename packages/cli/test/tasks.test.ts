@@ -56,6 +56,12 @@ describe('tasks in the embedded store, run by workers', () => {
         expect.arrayContaining(['schema', 'full-copy', 'post-data', 'verifying', 'done']),
       );
     }
+    // Each table's copy, as the detail page lists it.
+    for (const s of shown) {
+      expect(s.progress.copy?.tables).toEqual([
+        expect.objectContaining({ database: s.name, table: '"public"."items"', rows: 3000, done: true }),
+      ]);
+    }
     // Each step a person asked for says who: created, checked and queued by this OS user.
     const byCli = `cli:${userInfo().username}`;
     for (const s of shown) {
@@ -167,6 +173,13 @@ describe('tasks in the embedded store, run by workers', () => {
     expect(shown.history.map((h) => h.status)).toContain('finishing');
     const finishRequest = shown.history.find((h) => h.note?.startsWith('finish requested'));
     expect(finishRequest?.origin).toBe(`cli:${userInfo().username}`);
+    // While it followed, the worker kept the lag chart's series: figures at least 5 s apart.
+    const series = shown.lagSeries ?? [];
+    expect(series.length).toBeGreaterThanOrEqual(2);
+    expect(series.every((p) => p.lagBytes !== undefined && p.applyRate !== undefined)).toBe(true);
+    for (let i = 1; i < series.length; i++) {
+      expect(Date.parse(series[i]!.at) - Date.parse(series[i - 1]!.at)).toBeGreaterThanOrEqual(5000);
+    }
   });
 
   it('a cancelled task leaves the target as is; starting it again reports the leftovers as conflicts', async () => {
@@ -195,6 +208,10 @@ describe('tasks in the embedded store, run by workers', () => {
     expect(Number(slots[0]?.n)).toBe(0);
     const kept = await target.query<{ n: string }>('SELECT count(*) AS n FROM items', [], 'cancelme');
     expect(Number(kept[0]?.n)).toBe(3000);
+    // It followed before the cancel: the lag chart has its figures.
+    const followed = await show(store, 'cancelme');
+    expect(followed.lagSeries?.length).toBeGreaterThanOrEqual(1);
+    expect(followed.lagSeries?.[0]?.lagBytes).toBeTypeOf('number');
 
     const again = await task(store, ['start', 'cancelme'], 1);
     const result = JSON.parse(again.stdout) as { status: string; checks: ShownChecks };

@@ -1,4 +1,5 @@
 import type { Stage, TaskLimits } from '@pgshift/plugin-api';
+import { appendLagSample } from './lag-series.js';
 import { type ControlRequest, type LiveStatus, StateDir } from './state-dir.js';
 import type { TaskLifecycle, TaskRecord } from './task-record.js';
 import type { TaskState, TaskStatus } from './task-state.js';
@@ -133,6 +134,7 @@ export class StoreStateDir extends StateDir {
     super.writeLive(live);
     this.change((record) => {
       record.live = { ...(record.live ?? {}), at: live.at, databases: live.databases };
+      record.lagSeries = appendLagSample(record.lagSeries, live);
     });
   }
 }

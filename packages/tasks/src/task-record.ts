@@ -1,5 +1,7 @@
 import type { CheckResult, MigrationMode, Stage, TaskLimits } from '@pgshift/plugin-api';
+import type { LagSample } from './lag-series.js';
 import type { ControlRequest, LiveStatus } from './state-dir.js';
+import type { TableCopy } from './table-copies.js';
 import type { TaskState } from './task-state.js';
 
 /**
@@ -54,6 +56,8 @@ export interface TaskLive {
     tablesDone: number;
     tablesTotal: number;
     startedAt: string;
+    /** Per table: those being copied, the last finished, then those waiting (tableCopies). */
+    tables?: TableCopy[];
   };
   databases?: LiveStatus['databases'];
 }
@@ -79,6 +83,8 @@ export interface TaskRecord {
   /** Copy of the run's state.json: what a worker on another machine needs to resume. */
   run?: TaskState;
   live?: TaskLive;
+  /** Lag and apply rate while following, one sample per 5 s at most, the last 720 (appendLagSample). */
+  lagSeries?: LagSample[];
   control?: ControlRequest;
   /** Rate limit changes made by `task set`, laid over the config's (0 lifts a limit). */
   limits?: TaskLimits;

@@ -8,6 +8,7 @@ import { pgCopyShare, runShare } from './copy-share.js';
 import { localDirs } from './local-dirs.js';
 import { PgTaskStore } from './pg-task-store.js';
 import { StoreStateDir } from './store-state-dir.js';
+import { tableCopies } from './table-copies.js';
 import {
   ACTIVE_STATUSES,
   type TaskLive,
@@ -174,10 +175,12 @@ function rehydrate(runDir: string, stored: TaskState | undefined): TaskState | u
 
 /** Collects copy figures from progress events for `task show`. */
 function copyTracker() {
-  const perDatabase = new Map<string, NonNullable<TaskLive['copy']>>();
+  const perDatabase = new Map<string, Omit<NonNullable<TaskLive['copy']>, 'tables'>>();
+  const tables = tableCopies();
   return {
     sink: {
       emit(event: ProgressEventInput) {
+        if (event.type === 'table-progress') tables.add(event);
         if (event.type !== 'copy-progress') return;
         const key = event.database ?? '';
         const startedAt = perDatabase.get(key)?.startedAt ?? new Date().toISOString();
@@ -194,6 +197,7 @@ function copyTracker() {
     total(): TaskLive['copy'] {
       if (perDatabase.size === 0) return undefined;
       const all = [...perDatabase.values()];
+      const perTable = tables.list();
       return {
         rows: all.reduce((s, c) => s + c.rows, 0),
         bytes: all.reduce((s, c) => s + c.bytes, 0),
@@ -201,6 +205,7 @@ function copyTracker() {
         tablesDone: all.reduce((s, c) => s + c.tablesDone, 0),
         tablesTotal: all.reduce((s, c) => s + c.tablesTotal, 0),
         startedAt: all.map((c) => c.startedAt).sort()[0] ?? new Date().toISOString(),
+        ...(perTable ? { tables: perTable } : {}),
       };
     },
   };

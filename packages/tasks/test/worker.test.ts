@@ -41,9 +41,40 @@ describe('the worker loop with a runner handed in (no kernel)', () => {
           summary: { pass: 1, warning: 0, failed: 0, total: 1 },
           items: [],
         });
+        // The copy's events, as a loader emits them: the record keeps each table's figures.
+        run.progress.emit({
+          type: 'table-progress',
+          database: 'app',
+          table: 't1',
+          rows: 9,
+          bytes: 90,
+          done: true,
+        });
+        run.progress.emit({
+          type: 'copy-progress',
+          database: 'app',
+          rows: 9,
+          bytes: 90,
+          totalBytes: 90,
+          tablesDone: 1,
+          tablesTotal: 1,
+        });
         const state = newTaskState('one', 'full');
         run.stateDir.writeState(state);
         run.stateDir.transition(state, 'running', 'full-copy');
+        // Live figures while following, as the follow phase publishes them: the chart's series.
+        for (const [seconds, lag] of [
+          [0, '800'],
+          [2, '600'],
+          [6, '100'],
+        ] as const) {
+          run.stateDir.writeLive({
+            pid: process.pid,
+            at: new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString(),
+            stage: 'syncing',
+            databases: { app: { lagBytes: lag, lagSeconds: 1, applyRate: 50 }, crm: { lagBytes: '0' } },
+          });
+        }
         run.stateDir.transition(state, 'completed', 'done');
         return { status: 'completed', state };
       },
@@ -58,6 +89,15 @@ describe('the worker loop with a runner handed in (no kernel)', () => {
     expect(record?.checks?.summary.pass).toBe(1);
     expect(record?.history.map((h) => h.stage).filter(Boolean)).toContain('full-copy');
     expect(record?.run?.status).toBe('completed');
+    // One sample per 5 s: the one 2 s after the first is left out.
+    expect(record?.lagSeries?.map((s) => [s.lagBytes, s.lagSeconds, s.applyRate])).toEqual([
+      [800, 1, 50],
+      [100, 1, 50],
+    ]);
+    expect(record?.live?.databases?.app?.lagBytes).toBe('100');
+    expect(record?.live?.copy?.tables).toEqual([
+      { database: 'app', table: 't1', rows: 9, bytes: 90, done: true },
+    ]);
   });
 
   it('records a runner that throws as failed, with the message redacted', async () => {

@@ -1,0 +1,57 @@
+import type { ProgressEventInput } from '@pgshift/plugin-api';
+
+/** One table's copy, as `task show` and the console's detail page list it. */
+export interface TableCopy {
+  database: string;
+  table: string;
+  rows: number;
+  bytes: number;
+  /** The table's size on disk: an estimate of what COPY sends. */
+  totalBytes?: number;
+  done: boolean;
+}
+
+/** Tables kept on the record: a task of thousands of tables must not make it grow without end. */
+export const TABLE_COPIES_KEPT = 200;
+
+type TableProgress = Extract<ProgressEventInput, { type: 'table-progress' }>;
+
+/**
+ * The latest progress of every table of a run's copy (from its table-progress events), and the
+ * bounded list the record keeps: tables being copied first, then the most recently finished,
+ * then those not started yet, at most TABLE_COPIES_KEPT.
+ */
+export function tableCopies() {
+  const tables = new Map<string, TableCopy & { order: number }>();
+  let events = 0;
+  return {
+    add(event: TableProgress): void {
+      const key = `${event.database}\u0000${event.table}`;
+      const before = tables.get(key);
+      tables.set(key, {
+        database: event.database,
+        table: event.table,
+        rows: event.rows,
+        bytes: event.bytes,
+        ...(event.totalBytes === undefined ? {} : { totalBytes: event.totalBytes }),
+        done: event.done,
+        // When it finished: the latest finished come first.
+        order: before?.done ? before.order : ++events,
+      });
+    },
+    list(): TableCopy[] | undefined {
+      if (tables.size === 0) return undefined;
+      const all = [...tables.values()];
+      const started = (t: TableCopy) => t.rows > 0 || t.bytes > 0;
+      // Stable orders, so a page updated live does not reshuffle its rows.
+      const byName = (a: TableCopy, b: TableCopy) =>
+        a.database.localeCompare(b.database) || a.table.localeCompare(b.table);
+      const copying = all.filter((t) => !t.done && started(t)).sort(byName);
+      const done = all.filter((t) => t.done).sort((a, b) => b.order - a.order);
+      const waiting = all.filter((t) => !t.done && !started(t)).sort(byName);
+      return [...copying, ...done, ...waiting]
+        .slice(0, TABLE_COPIES_KEPT)
+        .map(({ order: _order, ...table }) => table);
+    },
+  };
+}
