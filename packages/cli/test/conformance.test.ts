@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CliResult, REPO, tempDir } from './run-cli.js';
@@ -10,7 +10,13 @@ function runCli(args: string[]): Promise<CliResult> {
     execFile(
       process.execPath,
       [join(REPO, 'packages/cli/bin/pgshift.mjs'), ...args],
-      { cwd: REPO, timeout: 280_000, maxBuffer: 16 * 1024 * 1024 },
+      // Reports are kept under $PGSHIFT_HOME: a test's, not the user's.
+      {
+        cwd: REPO,
+        env: { ...process.env, PGSHIFT_HOME: home },
+        timeout: 280_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
       },
@@ -19,6 +25,7 @@ function runCli(args: string[]): Promise<CliResult> {
 }
 
 const tmp = tempDir();
+const home = join(tmp.dir, 'home');
 afterAll(() => tmp.cleanup());
 
 interface Report {
@@ -57,6 +64,17 @@ describe('pgshift conformance', { timeout: 300_000 }, () => {
     expect(report.ok).toBe(true);
     expect(report.summary.failed).toBe(0);
     expect(report.summary.passed).toBeGreaterThan(3);
+    // Kept by the plugin's name too, where `pgshift plugins` finds its status.
+    const kept = join(home, 'conformance', 'policy-pg10.json');
+    expect(existsSync(kept)).toBe(true);
+    const listed = JSON.parse((await runCli(['plugins', '--json'])).stdout) as Array<{
+      name: string;
+      conformance?: { ok: boolean; summary: { failed: number } };
+    }>;
+    expect(listed.find((r) => r.name === 'policy-pg10')?.conformance).toMatchObject({
+      ok: true,
+      summary: { failed: 0 },
+    });
   });
 
   it('reports what it skipped with the reason, and rejects a plugin it cannot find with the places tried', async () => {

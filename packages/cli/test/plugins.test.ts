@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, REPO, runCli } from './run-cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, REPO, runCli, tempDir } from './run-cli.js';
 
 /** The workspace's plugin packages, read from their package.json markers. */
 function pluginPackages(): string[] {
@@ -18,6 +18,8 @@ function pluginPackages(): string[] {
 
 describe('pgshift plugins', () => {
   let listing: CliResult;
+  const home = tempDir();
+  afterAll(() => home.cleanup());
   beforeAll(async () => {
     listing = await runCli(['plugins', '--json']);
   });
@@ -57,5 +59,36 @@ describe('pgshift plugins', () => {
     const rows = JSON.parse(stdout) as Array<{ name: string; kind: string; source: string }>;
     expect(rows.find((r) => r.name === 'fixture-direct')).toMatchObject({ kind: 'connector' });
     expect(rows.find((r) => r.name === 'fixture-check-b')?.source).toContain('fixture-check-b');
+  });
+
+  it('shows the status of the last conformance run kept in $PGSHIFT_HOME/conformance', async () => {
+    const rows = JSON.parse(listing.stdout) as Array<{ name: string; conformance?: unknown }>;
+    const [tested, untested] = rows;
+    if (!tested || !untested) throw new Error('expected two plugins at least');
+    expect(tested.conformance).toBeUndefined();
+    mkdirSync(join(home.dir, 'conformance'));
+    writeFileSync(
+      join(home.dir, 'conformance', `${tested.name}.json`),
+      JSON.stringify({
+        plugin: tested.name,
+        ok: false,
+        at: '2026-01-02T03:04:05.000Z',
+        summary: { passed: 5, failed: 1, skipped: 2 },
+        tests: [],
+        errors: [],
+      }),
+    );
+    const { code, stdout } = await runCli(['plugins', '--json'], { PGSHIFT_HOME: home.dir });
+    expect(code).toBe(0);
+    const again = JSON.parse(stdout) as Array<{ name: string; conformance?: unknown }>;
+    expect(again.find((r) => r.name === tested.name)?.conformance).toEqual({
+      ok: false,
+      at: '2026-01-02T03:04:05.000Z',
+      summary: { passed: 5, failed: 1, skipped: 2 },
+    });
+    expect(again.find((r) => r.name === untested.name)?.conformance).toBeUndefined();
+    const plain = await runCli(['plugins'], { PGSHIFT_HOME: home.dir });
+    expect(plain.stdout).toMatch(/CONFORMANCE/);
+    expect(plain.stdout).toContain('FAIL 2026-01-02');
   });
 });

@@ -20,7 +20,14 @@ export { exitCodeOf, formatError } from './logging/format-error.js';
 export { createLogger, type LogFormat, type LoggerOptions } from './logging/logger.js';
 export { Redactor } from './logging/redactor.js';
 export * from './orchestrator/index.js';
+export { pgshiftHome } from './pgshift-home.js';
 export { checkApiVersion } from './plugins/api-version.js';
+export {
+  type ConformanceStatus,
+  conformanceReportPath,
+  conformanceStatus,
+  saveConformanceReport,
+} from './plugins/conformance-reports.js';
 export {
   discoverFirstPartyPackages,
   FIRST_PARTY_MANIFEST,
@@ -34,6 +41,7 @@ export {
   prepareForeignImports,
 } from './plugins/import-module.js';
 export { inventoryLookup } from './plugins/inventory-lookup.js';
+export { listPlugins, type PluginRow, pluginRow, sortPluginRows } from './plugins/list-plugins.js';
 export { packageDirOf, resolvePackage } from './plugins/package-entry.js';
 export { type FoundPlugin, PluginCatalog, PluginNotFoundError } from './plugins/plugin-catalog.js';
 export * from './progress/index.js';

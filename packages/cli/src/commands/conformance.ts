@@ -1,6 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type FoundPlugin, PluginCatalog, packageDirOf, prepareForeignImports } from '@pgshift/kernel';
+import {
+  type FoundPlugin,
+  PluginCatalog,
+  packageDirOf,
+  prepareForeignImports,
+  saveConformanceReport,
+} from '@pgshift/kernel';
 import { PgshiftError } from '@pgshift/plugin-api';
 import { Command } from 'commander';
 import type { CliCommand } from '../command.js';
@@ -48,6 +54,8 @@ export const conformanceCommand: CliCommand = {
             });
             ctx.print(render(report));
             if (opts.json) writeFileSync(resolve(opts.json), `${JSON.stringify(report, null, 2)}\n`);
+            // Kept by the plugin's own name, so `pgshift plugins` and the console show its status.
+            saveConformanceReport(found.definition.meta.name, { ...report });
             return report.ok ? 0 : 1;
           }),
         ),
