@@ -1,9 +1,7 @@
-import { formatBytes } from '@pgshift/kernel';
+import { formatBytes, lagOf, progressOf } from '@pgshift/kernel';
 import { ACTIVE_STATUSES, type TaskRecord } from '@pgshift/tasks';
 import { formatLag, formatSeconds, statusText } from './format.js';
-import { lagSeriesOf, originOf, tableCopiesOf } from './record-extras.js';
 import { stageRows } from './stages.js';
-import { lagOf, progressOf } from './task-views.js';
 
 /**
  * What the task detail page shows, formatted: the page renders it and its script refreshes the
@@ -12,7 +10,7 @@ import { lagOf, progressOf } from './task-views.js';
 export function detailView(record: TaskRecord) {
   const progress = progressOf(record);
   const lag = lagOf(record);
-  const series = lagSeriesOf(record);
+  const series = record.lagSeries ?? [];
   return {
     name: record.name,
     status: record.status,
@@ -28,10 +26,10 @@ export function detailView(record: TaskRecord) {
       state: s.state,
       durationText: formatSeconds(s.seconds),
     })),
-    tables: tableCopiesOf(record).map((t) => {
+    tables: (record.live?.copy?.tables ?? []).map((t) => {
       const percent = t.done ? 100 : t.totalBytes ? Math.min(100, (t.bytes / t.totalBytes) * 100) : null;
       return {
-        name: t.database ? `${t.database}.${t.table}` : t.table,
+        name: `${t.database}.${t.table}`,
         rows: t.rows,
         bytesText: `${formatBytes(t.bytes)}${t.totalBytes ? ` of ${formatBytes(t.totalBytes)}` : ''}`,
         percent,
@@ -43,7 +41,7 @@ export function detailView(record: TaskRecord) {
       status: h.status,
       stage: h.stage ?? '',
       note: h.note ?? '',
-      origin: originOf(h) ?? '',
+      origin: h.origin ?? '',
     })),
     // uPlot's columns: seconds since the epoch, then one value (or null) per point of each series.
     chart: [

@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration } from '@pgshift/kernel';
+import { type EndpointView, formatBytes, formatDuration } from '@pgshift/kernel';
 
 /** A duration or ETA, `-` when unknown (the kernel's format, as the CLI prints it). */
 export function formatSeconds(seconds: number | undefined): string {
@@ -16,4 +16,14 @@ export function formatLag(seconds: number | undefined, bytes: number | undefined
 /** `status` or `status (stage)`, as the list and the detail show it. */
 export function statusText(status: string, stage: string | undefined): string {
   return stage ? `${status} (${stage})` : status;
+}
+
+/**
+ * Where an endpoint is: `host:port`, or its access mode when the connector finds the server itself
+ * (an instance id); `?` when the config does not say (a config module).
+ */
+export function endpointText(endpoint: EndpointView | undefined): string {
+  if (!endpoint) return '?';
+  if (!endpoint.host) return endpoint.access;
+  return endpoint.port === undefined ? endpoint.host : `${endpoint.host}:${endpoint.port}`;
 }

@@ -1,5 +1,5 @@
+import { type TaskSummary, taskSummary } from '@pgshift/kernel';
 import type { TaskRecord, TaskStore } from '@pgshift/tasks';
-import { type TaskSummary, taskSummary } from './task-views.js';
 
 export type TaskListener = (summary: TaskSummary) => void;
 

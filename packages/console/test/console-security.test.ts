@@ -134,7 +134,12 @@ describe('console on loopback', () => {
       req.end();
     });
     const data = /data: (.*)/.exec(received)?.[1] ?? '';
-    expect(JSON.parse(data)).toMatchObject({ name: 'shop', status: 'created', source: 'db1.internal:5432' });
+    expect(JSON.parse(data)).toMatchObject({
+      name: 'shop',
+      status: 'created',
+      source: { access: 'public-ip', host: 'db1.internal', port: 5432 },
+      view: { endpoints: expect.stringContaining('db1.internal:5432 →'), status: 'created' },
+    });
     expect(received).not.toContain(PASSWORD);
   });
 });

@@ -26,6 +26,7 @@ export {
   type ConformanceStatus,
   conformanceReportPath,
   conformanceStatus,
+  conformanceText,
   saveConformanceReport,
 } from './plugins/conformance-reports.js';
 export {

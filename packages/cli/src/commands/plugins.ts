@@ -1,4 +1,4 @@
-import { listPlugins, type PluginRow, pluginRow, sortPluginRows } from '@pgshift/kernel';
+import { conformanceText, listPlugins, type PluginRow, pluginRow, sortPluginRows } from '@pgshift/kernel';
 import { Command } from 'commander';
 import type { CliCommand } from '../command.js';
 import { loadForCommand } from '../load.js';
@@ -31,9 +31,7 @@ export const pluginsCommand: CliCommand = {
                     r.kind,
                     r.version,
                     r.capabilities.join(',') || '-',
-                    r.conformance
-                      ? `${r.conformance.ok ? 'pass' : 'FAIL'} ${r.conformance.at.slice(0, 10)}`
-                      : '-',
+                    r.conformance ? conformanceText(r.conformance) : '-',
                     r.error ? `${r.source} (not loadable: ${r.error})` : r.source,
                   ]),
                 ),

@@ -1,7 +1,8 @@
 // The console's one client script, a string module so the bundled CLI carries it. Plain ES2017 for
 // the browser, no template literals (this is one). It only enhances: every page works without it.
 // - pages: POSTs from fetch() carry the x-csrf-token header from <meta name="csrf-token">;
-// - task list: the status filter applies on change; rows follow /events (event: task);
+// - task list: the status filter applies on change; rows follow /events (event: task), showing
+//   the texts the server formatted (`view`), so the browser never formats a figure itself;
 // - task detail: on a change of its task, the live parts and the chart are refreshed from
 //   /tasks/NAME/live.json (the view the page was rendered from).
 export const CLIENT_SCRIPT = `(function () {
@@ -11,18 +12,10 @@ export const CLIENT_SCRIPT = `(function () {
     return fetch(url, { method: 'POST', headers: { 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify(body || {}) });
   };
 
-  function fmtSeconds(s) {
-    if (s === undefined || s === null || !isFinite(s)) return '-';
-    if (s < 60) return Math.round(s) + 's';
-    var m = Math.floor(s / 60);
-    if (m < 60) return m + 'm' + String(Math.round(s % 60)).padStart(2, '0') + 's';
-    return Math.floor(m / 60) + 'h' + String(m % 60).padStart(2, '0') + 'm';
-  }
   function setText(root, selector, text) {
     var el = root.querySelector(selector);
     if (el && el.textContent !== text) el.textContent = text;
   }
-  function statusText(t) { return t.stage ? t.status + ' (' + t.stage + ')' : t.status; }
 
   var filter = document.getElementById('status-filter');
   if (filter && filter.form) filter.addEventListener('change', function () { filter.form.submit(); });
@@ -53,18 +46,17 @@ export const CLIENT_SCRIPT = `(function () {
         }
         row.appendChild(td);
       });
-      setText(row, '[data-field="endpoints"]', (t.source || '?') + ' \\u2192 ' + (t.target || '?'));
+      setText(row, '[data-field="endpoints"]', t.view.endpoints);
       setText(row, '[data-field="mode"]', t.mode);
       tbody.appendChild(row);
     }
     row.setAttribute('data-status', t.status);
-    setText(row, 'td[data-field="status"]', statusText(t));
+    setText(row, 'td[data-field="status"]', t.view.status);
     var progress = row.querySelector('progress');
-    if (progress && t.progress !== undefined && t.progress !== null) progress.value = t.progress;
-    setText(row, '[data-field="eta"]', t.etaSeconds === undefined || t.etaSeconds === null ? '' : 'ETA ' + fmtSeconds(t.etaSeconds));
-    var lag = [];
-    if (typeof t.lagSeconds === 'number') lag.push(t.lagSeconds.toFixed(1) + 's');
-    setText(row, '[data-field="lag"]', lag.length ? lag.join(', ') : row.querySelector('[data-field="lag"]').textContent);
+    if (progress && t.view.progress !== null) progress.value = t.view.progress;
+    setText(row, '[data-field="eta"]', t.view.eta);
+    setText(row, '[data-field="lag"]', t.view.lag);
+    setText(row, '[data-field="schedule"]', t.view.schedule);
     var wanted = tbody.closest('table').getAttribute('data-filter');
     row.hidden = !!wanted && wanted !== t.status;
   }

@@ -1,5 +1,5 @@
+import { taskDetail, taskSummary } from '@pgshift/kernel';
 import type { RouteModule } from '../console-app.js';
-import { taskDetail, taskSummary } from '../task-views.js';
 import { taskNotFound } from './not-found.js';
 
 /** The JSON API: the same objects as `pgshift task list --json` and `task show NAME --json`. */

@@ -1,10 +1,12 @@
+import type { TaskSummary } from '@pgshift/kernel';
 import { streamSSE } from 'hono/streaming';
 import type { RouteModule } from '../console-app.js';
-import type { TaskSummary } from '../task-views.js';
+import { listRowView } from '../list-row-view.js';
 
 /**
  * `/events`: server-sent events from the one poller; `event: task` with the task's list summary
- * whenever it changed. A comment every 15 s keeps proxies from closing an idle stream.
+ * (as /api/tasks) and its list row's texts (`view`, as the list page renders them) whenever it
+ * changed. A comment every 15 s keeps proxies from closing an idle stream.
  */
 export const eventRoutes: RouteModule = (app, { poller }) => {
   app.get('/events', (c) =>
@@ -23,7 +25,10 @@ export const eventRoutes: RouteModule = (app, { poller }) => {
         while (!stream.aborted && !stream.closed) {
           const summary = queue.shift();
           if (summary) {
-            await stream.writeSSE({ event: 'task', data: JSON.stringify(summary) });
+            await stream.writeSSE({
+              event: 'task',
+              data: JSON.stringify({ ...summary, view: listRowView(summary) }),
+            });
             continue;
           }
           await new Promise<void>((resolve) => {

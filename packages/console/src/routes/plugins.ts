@@ -1,7 +1,7 @@
+import { conformanceText, listPlugins } from '@pgshift/kernel';
 import { html } from 'hono/html';
 import type { RouteModule } from '../console-app.js';
 import { layout } from '../layout.js';
-import { listPlugins } from '../plugins-list.js';
 
 /** `/plugins`: what is installed, its kind, version, capabilities and conformance status. */
 export const pluginRoutes: RouteModule = (app) => {
@@ -17,7 +17,7 @@ ${plugins.map(
     p,
   ) => html`<tr data-plugin="${p.name}"><th scope="row">${p.name}</th><td>${p.kind}</td><td>${p.version}</td>
 <td>${p.capabilities.length > 0 ? html`<ul class="caps">${p.capabilities.map((cap) => html`<li>${cap}</li>`)}</ul>` : '-'}</td>
-<td>${p.conformance ?? 'no report'}</td>
+<td>${p.conformance ? conformanceText(p.conformance) : 'no report'}</td>
 <td>${p.source}${p.error ? html` <span class="error">(not loadable: ${p.error})</span>` : ''}</td></tr>`,
 )}
 </tbody>

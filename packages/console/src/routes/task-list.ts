@@ -1,9 +1,9 @@
+import { type TaskSummary, taskSummary } from '@pgshift/kernel';
 import type { TaskLifecycle } from '@pgshift/tasks';
 import { html } from 'hono/html';
 import type { RouteModule } from '../console-app.js';
-import { formatLag, formatSeconds, statusText } from '../format.js';
 import { layout } from '../layout.js';
-import { type TaskSummary, taskSummary } from '../task-views.js';
+import { listRowView } from '../list-row-view.js';
 
 const STATUSES: readonly TaskLifecycle[] = [
   'created',
@@ -19,23 +19,17 @@ const STATUSES: readonly TaskLifecycle[] = [
   'failed',
 ];
 
-/** The schedule column: when the task starts (or started), as the record says. */
-function schedule(t: TaskSummary): string {
-  if (t.dueAt) return `due ${t.dueAt}`;
-  if (t.startAt) return `starts ${t.startAt}`;
-  return '-';
-}
-
 function row(t: TaskSummary) {
+  const v = listRowView(t);
   return html`<tr data-task="${t.name}" data-status="${t.status}">
 <th scope="row"><a href="/tasks/${encodeURIComponent(t.name)}">${t.name}</a></th>
-<td data-field="endpoints">${t.source ?? '?'} → ${t.target ?? '?'}</td>
+<td data-field="endpoints">${v.endpoints}</td>
 <td data-field="mode">${t.mode}</td>
-<td data-field="status">${statusText(t.status, t.stage)}</td>
-<td data-field="progress"><progress max="100"${t.progress === undefined ? '' : html` value="${t.progress.toFixed(1)}"`} aria-label="Copy progress of ${t.name}">${t.progress === undefined ? '' : `${t.progress.toFixed(0)}%`}</progress>
-<span data-field="eta">${t.etaSeconds === undefined ? '' : `ETA ${formatSeconds(t.etaSeconds)}`}</span></td>
-<td data-field="lag">${formatLag(t.lagSeconds, t.lagBytes)}</td>
-<td data-field="schedule">${schedule(t)}</td>
+<td data-field="status">${v.status}</td>
+<td data-field="progress"><progress max="100"${v.progress === null ? '' : html` value="${v.progress.toFixed(1)}"`} aria-label="Copy progress of ${t.name}">${v.progressText}</progress>
+<span data-field="eta">${v.eta}</span></td>
+<td data-field="lag">${v.lag}</td>
+<td data-field="schedule">${v.schedule}</td>
 </tr>`;
 }
 

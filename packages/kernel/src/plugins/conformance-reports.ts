@@ -20,6 +20,11 @@ export function conformanceReportPath(pluginName: string, env: NodeJS.ProcessEnv
   return join(pgshiftHome(env), 'conformance', `${file}.json`);
 }
 
+/** A saved report in a word and a date, as `pgshift plugins` and the console show it. */
+export function conformanceText(status: ConformanceStatus): string {
+  return `${status.ok ? 'pass' : 'FAIL'} ${status.at.slice(0, 10)}`;
+}
+
 /** Keeps a plugin's latest conformance report, for `pgshift plugins` and the console. */
 export function saveConformanceReport(pluginName: string, report: Report, at = new Date()): string {
   const path = conformanceReportPath(pluginName);

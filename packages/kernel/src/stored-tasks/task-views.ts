@@ -28,11 +28,29 @@ export function progressOf(record: TaskRecord) {
   return { percent, etaSeconds, copy, copied: recorded, databases: record.live?.databases };
 }
 
+/** The largest lag (seconds and bytes) and the summed apply rate over the databases followed. */
+export function lagOf(record: TaskRecord): { lagSeconds?: number; lagBytes?: number; applyRate?: number } {
+  let lagSeconds: number | undefined;
+  let lagBytes: number | undefined;
+  let applyRate: number | undefined;
+  for (const db of Object.values(record.live?.databases ?? {})) {
+    if (db.lagSeconds !== undefined) lagSeconds = Math.max(lagSeconds ?? 0, db.lagSeconds);
+    if (db.lagBytes !== undefined) lagBytes = Math.max(lagBytes ?? 0, Number(db.lagBytes));
+    if (db.applyRate !== undefined) applyRate = (applyRate ?? 0) + db.applyRate;
+  }
+  return {
+    ...(lagSeconds === undefined ? {} : { lagSeconds }),
+    ...(lagBytes === undefined ? {} : { lagBytes }),
+    ...(applyRate === undefined ? {} : { applyRate }),
+  };
+}
+
 /**
  * One task in a list (`task list --json`, the console's /api/tasks and its live events). Never
  * the config text: it may hold secrets.
  */
 export function taskSummary(r: TaskRecord) {
+  const progress = progressOf(r);
   return {
     name: r.name,
     status: r.status,
@@ -43,7 +61,9 @@ export function taskSummary(r: TaskRecord) {
     startAt: r.startAt,
     dueAt: r.dueAt,
     worker: r.worker?.id,
-    progress: progressOf(r).percent,
+    progress: progress.percent,
+    etaSeconds: progress.etaSeconds,
+    ...lagOf(r),
     ...taskEndpoints(r),
     error: r.error,
     cleanupAdvice: r.cleanupAdvice,
