@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { ConsoleEnv } from '../console-app.js';
-import { refuse } from './refuse.js';
+import { refuse, wantsPage } from './refuse.js';
 import type { SessionBook } from './sessions.js';
 
 export const SESSION_COOKIE = 'pgshift_console';
@@ -59,10 +59,14 @@ export function csrfMiddleware(): MiddlewareHandler<ConsoleEnv> {
   };
 }
 
-/** Pages, API and events only for a signed-in session (on loopback, every session is). */
+/**
+ * Pages, API and events only for a signed-in session (on loopback, every session is). A browser
+ * opening a page is sent to the sign-in page; anything else gets a 403 that says why.
+ */
 export function requireSignIn(): MiddlewareHandler<ConsoleEnv> {
   return async (c, next) => {
     if (c.get('session').origin) return next();
+    if (c.req.method === 'GET' && wantsPage(c)) return c.redirect('/login', 303);
     return refuse(
       c,
       'This console listens on a network address: sign in with its access token first.',

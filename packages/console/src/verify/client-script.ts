@@ -1,10 +1,11 @@
 /**
  * The verification page's script, served at /assets/verify.js (no inline script is allowed).
- * It fetches the page again and swaps its live part when the record changed: every 2 s while
- * the checks run, every 5 s otherwise.
+ * When /events says this task changed (checks started, ended, the task was started), it fetches
+ * the page again and swaps its live part: the server renders it, so the script formats nothing.
  */
 export const VERIFY_SCRIPT = `'use strict';
 const live = () => document.querySelector('[data-live="verify"]');
+const name = decodeURIComponent(location.pathname.split('/')[2] || '');
 async function refresh() {
   const current = live();
   if (!current) return;
@@ -15,7 +16,12 @@ async function refresh() {
       if (next && next.dataset.version !== current.dataset.version) current.replaceWith(document.importNode(next, true));
     }
   } catch {}
-  setTimeout(refresh, live()?.dataset.status === 'checking' ? 2000 : 5000);
 }
+if (window.EventSource) {
+  new EventSource('/events').addEventListener('task', (e) => {
+    if (JSON.parse(e.data).name === name) refresh();
+  });
+}
+// A change between this page's rendering and the stream's first event.
 setTimeout(refresh, 1000);
 `;
