@@ -52,7 +52,7 @@ export function consoleServer(
     if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
   });
   assetRoutes(app);
-  app.use(sessionMiddleware(security.sessions, security.listen.loopback));
+  app.use(sessionMiddleware(security.sessions, security.listen.loopback, security.tokens));
   app.use(csrfMiddleware());
   loginRoutes(app, security.sessions, security.tokens);
   app.use(requireSignIn());

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { networkInterfaces, hostname as osHostname } from 'node:os';
 import { PgshiftError } from '@pgshift/plugin-api';
 
 export const DEFAULT_LISTEN = '127.0.0.1:7432';
@@ -28,4 +29,16 @@ export function parseListen(spec: string = DEFAULT_LISTEN): ListenAddress {
 /** `host:port` as a URL or a Host header writes it (IPv6 in brackets). */
 export function hostPort(host: string, port: number): string {
   return `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * The address to print for people to open: the listen address, or on a wildcard address this
+ * machine's first external IPv4 address (its host name when it has none), which the Host guard
+ * accepts; `0.0.0.0` itself is no address another machine can open.
+ */
+export function reachableHost(listen: ListenAddress): string {
+  if (!listen.wildcard) return listen.host;
+  for (const addresses of Object.values(networkInterfaces()))
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return osHostname();
 }

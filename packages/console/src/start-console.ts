@@ -4,7 +4,7 @@ import type { LoadTaskOptions } from '@pgshift/kernel';
 import type { TaskStore } from '@pgshift/tasks';
 import type { RouteModule } from './console-app.js';
 import { consoleServer } from './console-server.js';
-import { hostPort, type ListenAddress, parseListen } from './listen-address.js';
+import { hostPort, type ListenAddress, parseListen, reachableHost } from './listen-address.js';
 import { SessionBook } from './security/sessions.js';
 import { consoleStateDir, ensurePrivateDir } from './security/state-dir.js';
 import { TokenBook } from './security/tokens.js';
@@ -61,7 +61,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
   // The guards read the bound port (port 0 picks one).
   listen.port = (server.address() as AddressInfo).port;
   return {
-    url: `http://${hostPort(listen.host, listen.port)}/`,
+    url: `http://${hostPort(reachableHost(listen), listen.port)}/`,
     listen,
     ...(newToken ? { newToken } : {}),
     close: () =>

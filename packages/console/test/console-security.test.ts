@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { FileTaskStore, newTaskRecord } from '@pgshift/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleHandle, startConsole } from '../src/index.js';
-import { TOKENS_FILE } from '../src/security/tokens.js';
+import { TOKENS_FILE, TokenBook } from '../src/security/tokens.js';
 import { client, type Reply } from './http-client.js';
 
 const PASSWORD = 'sup3r-secret-source-password';
@@ -198,5 +198,27 @@ describe('console on a network address', () => {
     const again = tracked(`http://127.0.0.1:${restarted.listen.port}/`);
     expect((await again.send('/')).headers.location).toBe('/login');
     expect((await again.send('/api/tasks')).status).toBe(403);
+  });
+
+  it('takes a token added while it runs, records its label, and signs it out when revoked', async () => {
+    const handle = await start('0.0.0.0:0');
+    const tokens = new TokenBook(stateDir);
+    const token = tokens.create('alice');
+    expect(() => tokens.create('alice')).toThrow(/exists already/);
+    expect(() => tokens.create('Not A Label')).toThrow(/not a token label/);
+    expect(tokens.list().map((t) => t.label)).toEqual(['admin', 'alice']);
+
+    const c = tracked(`http://127.0.0.1:${handle.listen.port}/`);
+    const csrf = c.csrfOf(await c.send('/login'));
+    expect((await c.send('/login', { method: 'POST', form: { token, _csrf: csrf } })).status).toBe(303);
+    expect((await c.send('/')).body).toContain('console:alice');
+
+    // Revoked from another process (its own TokenBook over the same file): signed out at once.
+    new TokenBook(stateDir).revoke('alice');
+    expect((await c.send('/')).headers.location).toBe('/login');
+    expect((await c.send('/api/tasks')).status).toBe(403);
+    const again = c.csrfOf(await c.send('/login'));
+    expect((await c.send('/login', { method: 'POST', form: { token, _csrf: again } })).status).toBe(403);
+    for (const reply of c.seen) expect(reply.body).not.toContain(token);
   });
 });

@@ -7,6 +7,7 @@ import { ERROR_CODES, explainCode } from '../src/index.js';
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 // Names of environment variables, not error codes.
 const ENVIRONMENT = new Set([
+  'PGSHIFT_CHROMIUM',
   'PGSHIFT_CONFORMANCE_BASE_DIR',
   'PGSHIFT_CONFORMANCE_MAJORS',
   'PGSHIFT_CONFORMANCE_PLUGIN',

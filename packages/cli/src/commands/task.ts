@@ -33,7 +33,8 @@ import { render as renderChecks } from './check.js';
 import { CONTROL_DESCRIPTIONS, CONTROL_WAIT_MS, withControlOptions } from './control-request.js';
 import { changedLine, type LimitOptions, limitsChange, withLimitOptions } from './limit-options.js';
 
-const STORE_HELP = 'task store: a directory, or postgres://... (default $PGSHIFT_STORE or ./.pgshift-tasks)';
+export const STORE_HELP =
+  'task store: a directory, or postgres://... (default $PGSHIFT_STORE or ./.pgshift-tasks)';
 
 /** Opens the store named by --store; its password joins the redactors, so no message shows it. */
 export function openStoreFor(ctx: CliContext, spec: string | undefined, worker = false): TaskStore {

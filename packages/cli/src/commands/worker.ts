@@ -2,7 +2,7 @@ import { jsonLinesReporter, plainReporter, runWorker } from '@pgshift/kernel';
 import { Command } from 'commander';
 import type { CliCommand } from '../command.js';
 import { stopOnInterrupt } from '../interrupts.js';
-import { loadOptionsFor, openStoreFor } from './task.js';
+import { loadOptionsFor, openStoreFor, STORE_HELP } from './task.js';
 
 /**
  * `pgshift worker`: runs due tasks from the store in order of start time, one at a time unless
@@ -13,10 +13,7 @@ export const workerCommand: CliCommand = {
     program.addCommand(
       new Command('worker')
         .description('run due tasks from a task store, in order of start time, one at a time by default')
-        .option(
-          '--store <store>',
-          'task store: a directory, or postgres://... (default $PGSHIFT_STORE or ./.pgshift-tasks)',
-        )
+        .option('--store <store>', STORE_HELP)
         .option('--concurrency <n>', 'tasks run at the same time', (v) => Number.parseInt(v, 10), 1)
         .option('--once', 'exit once no task is running or waiting (scheduled ones are waited for)')
         .option('--idle-exit <seconds>', 'exit after this many seconds with nothing to run', Number)

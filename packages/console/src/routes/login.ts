@@ -31,7 +31,7 @@ export function loginRoutes(app: ConsoleApp, sessions: SessionBook, tokens: Toke
     const label = typeof token === 'string' && token ? tokens.labelOf(token) : undefined;
     if (!label) return c.html(loginPage(c, 'That is not a token of this console.'), 403);
     sessions.delete(c.get('sessionId'));
-    const { id } = sessions.create(`console:${label}`);
+    const { id } = sessions.create(`console:${label}`, label);
     setSessionCookie(c, id);
     return c.redirect('/', 303);
   });

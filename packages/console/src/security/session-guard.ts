@@ -4,6 +4,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import type { ConsoleEnv } from '../console-app.js';
 import { refuse, wantsPage } from './refuse.js';
 import type { SessionBook } from './sessions.js';
+import type { TokenBook } from './tokens.js';
 
 export const SESSION_COOKIE = 'pgshift_console';
 /** The origin of console actions on loopback, where nobody signs in. */
@@ -17,10 +18,19 @@ export function setSessionCookie(c: Context, id: string): void {
  * Gives every request a session (a new one, with its cookie, at the first visit): its CSRF token
  * is in every page, and on loopback it is signed in as `console:local` from the start.
  */
-export function sessionMiddleware(sessions: SessionBook, loopback: boolean): MiddlewareHandler<ConsoleEnv> {
+export function sessionMiddleware(
+  sessions: SessionBook,
+  loopback: boolean,
+  tokens: TokenBook,
+): MiddlewareHandler<ConsoleEnv> {
   return async (c, next) => {
     const cookie = getCookie(c, SESSION_COOKIE);
     let stored = cookie ? sessions.get(cookie) : undefined;
+    // Signed in with a token since revoked: signed out, from this request on.
+    if (stored?.label !== undefined && !tokens.has(stored.label)) {
+      sessions.delete(cookie);
+      stored = undefined;
+    }
     let id = cookie ?? '';
     if (!stored) {
       ({ id, session: stored } = sessions.create(loopback ? LOCAL_ORIGIN : undefined));

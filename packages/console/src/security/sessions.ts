@@ -5,6 +5,8 @@ export interface StoredSession {
   csrfToken: string;
   /** `console:<token label>` once signed in (or `console:local` on loopback); undefined before. */
   origin?: string;
+  /** The label of the token it signed in with: the session ends when that token is revoked. */
+  label?: string;
   lastSeen: number;
 }
 
@@ -37,7 +39,7 @@ export class SessionBook {
   }
 
   /** A new session (a new id and CSRF token): at first visit, and again at sign-in (no fixation). */
-  create(origin?: string): { id: string; session: StoredSession } {
+  create(origin?: string, label?: string): { id: string; session: StoredSession } {
     while (this.#sessions.size >= MAX_SESSIONS) {
       const oldest = this.#sessions.keys().next().value;
       if (oldest === undefined) break;
@@ -47,6 +49,7 @@ export class SessionBook {
     const session: StoredSession = {
       csrfToken: randomId(),
       ...(origin ? { origin } : {}),
+      ...(label ? { label } : {}),
       lastSeen: Date.now(),
     };
     this.#sessions.set(id, session);

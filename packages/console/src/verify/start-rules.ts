@@ -4,7 +4,7 @@ import type { ErrorView } from '../error-view.js';
 /** The CLI's words when the checks stop a start (`pgshift task start`). */
 export function checksFailedRefusal(name: string): ErrorView {
   return {
-    code: 'PGSHIFT_CHECKS_FAILED',
+    code: 'PGSHIFT_TASK_STATE',
     message: `task ${name} did not start: fix the Failed items above and start it again`,
     remedy: 'fix what the remedies say, then click "Re-run checks"',
   };
@@ -27,14 +27,14 @@ export function startRefusal(record: TaskRecord): ErrorView | 'kernel' | undefin
   if (KERNEL_REFUSES.includes(record.status)) return 'kernel';
   if (record.status === 'checking')
     return {
-      code: 'PGSHIFT_TASK_CHECKING',
+      code: 'PGSHIFT_TASK_STATE',
       message: `task ${record.name} is being checked`,
       remedy: 'wait for the checks to finish; this page shows them when they do',
     };
   const items = record.checks?.items ?? [];
   if (items.length === 0)
     return {
-      code: 'PGSHIFT_TASK_NOT_CHECKED',
+      code: 'PGSHIFT_TASK_STATE',
       message: `task ${record.name} has no check results`,
       remedy: 'click "Re-run checks" and start it when nothing is Failed',
     };

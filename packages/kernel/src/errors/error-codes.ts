@@ -63,6 +63,12 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodeEntry>> = {
       'use the console from its own pages at the address it printed; on a network address sign in at /login with its token',
     docs: 'console.md#when-the-console-refuses-a-request',
   },
+  PGSHIFT_CONSOLE_TOKEN: {
+    what: 'pgshift console --add-token or --revoke-token was given a label it cannot use: not a valid label, taken already, or no such token.',
+    remedy:
+      'pgshift console --list-tokens shows the labels; a label is lower-case letters, digits, ".", "_" or "-"',
+    docs: 'console.md#loopback-or-a-network-address',
+  },
   PGSHIFT_CONSOLE_STATE: {
     what: "The console's token file (tokens.json in its state directory) is damaged.",
     remedy: 'delete it and start the console again: it prints a new token (the old one stops working)',
@@ -204,6 +210,12 @@ export const ERROR_CODES: Readonly<Record<string, ErrorCodeEntry>> = {
     what: 'A worker could not run a claimed task.',
     remedy: 'read the error in the task record (pgshift task show) and start the task again',
     docs: 'tasks.md#workers',
+  },
+  PGSHIFT_SANDBOX_NO_CHROMIUM: {
+    what: "A browser test or the console screenshot script found no Chromium to drive: Debian's /usr/bin/chromium is missing, or $PGSHIFT_CHROMIUM names no executable.",
+    remedy:
+      'run bash scripts/ci-prerequisites.sh as root (it installs chromium), or set PGSHIFT_CHROMIUM to a Chromium executable',
+    docs: 'testing.md#which-browser',
   },
   PGSHIFT_SANDBOX_NO_BINARIES: {
     what: 'No PostgreSQL binaries were found for a sandbox server of that major.',
