@@ -1,6 +1,6 @@
-import { formatBytes, lagOf, progressOf } from '@pgshift/kernel';
+import { formatBytes, lagOf, progressOf, taskEndpoints } from '@pgshift/kernel';
 import { ACTIVE_STATUSES, type TaskRecord } from '@pgshift/tasks';
-import { formatLag, formatSeconds, statusText } from './format.js';
+import { endpointsText, formatLag, formatSeconds, statusText } from './format.js';
 import { stageRows } from './stages.js';
 
 /**
@@ -11,8 +11,12 @@ export function detailView(record: TaskRecord) {
   const progress = progressOf(record);
   const lag = lagOf(record);
   const series = record.lagSeries ?? [];
+  const endpoints = taskEndpoints(record);
   return {
     name: record.name,
+    mode: record.mode,
+    endpointsText: endpointsText(endpoints),
+    databasesText: endpoints.databases?.join(', ') ?? 'every database of the instance',
     status: record.status,
     stage: record.stage ?? null,
     statusText: statusText(record.status, record.stage),

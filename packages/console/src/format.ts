@@ -1,4 +1,4 @@
-import { type EndpointView, formatBytes, formatDuration } from '@pgshift/kernel';
+import { type EndpointView, formatBytes, formatDuration, type TaskEndpoints } from '@pgshift/kernel';
 
 /** A duration or ETA, `-` when unknown (the kernel's format, as the CLI prints it). */
 export function formatSeconds(seconds: number | undefined): string {
@@ -26,4 +26,9 @@ export function endpointText(endpoint: EndpointView | undefined): string {
   if (!endpoint) return '?';
   if (!endpoint.host) return endpoint.access;
   return endpoint.port === undefined ? endpoint.host : `${endpoint.host}:${endpoint.port}`;
+}
+
+/** `source → target`, as the list and the detail page show a task's two servers. */
+export function endpointsText(task: TaskEndpoints): string {
+  return `${endpointText(task.source)} → ${endpointText(task.target)}`;
 }

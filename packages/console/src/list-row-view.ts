@@ -1,5 +1,5 @@
 import type { TaskSummary } from '@pgshift/kernel';
-import { endpointText, formatLag, formatSeconds, statusText } from './format.js';
+import { endpointsText, formatLag, formatSeconds, statusText } from './format.js';
 
 /** When the task starts (or started), as the record says. */
 function schedule(t: TaskSummary): string {
@@ -14,7 +14,7 @@ function schedule(t: TaskSummary): string {
  */
 export function listRowView(t: TaskSummary) {
   return {
-    endpoints: `${endpointText(t.source)} → ${endpointText(t.target)}`,
+    endpoints: endpointsText(t),
     status: statusText(t.status, t.stage),
     progress: t.progress ?? null,
     progressText: t.progress === undefined ? '' : `${t.progress.toFixed(0)}%`,

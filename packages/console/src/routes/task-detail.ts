@@ -36,6 +36,11 @@ function page(c: Context<ConsoleEnv>, v: DetailView, notice?: string) {
   const body = html`<h1>${v.name}</h1>
 <div data-task-detail="${v.name}">
 ${notice ? html`<p role="alert" class="notice">${notice}</p>` : ''}
+<dl class="facts">
+<dt>Source → target</dt><dd>${v.endpointsText}</dd>
+<dt>Mode</dt><dd>${v.mode}</dd>
+<dt>Databases</dt><dd>${v.databasesText}</dd>
+</dl>
 <dl class="facts" aria-live="polite">
 <dt>Status</dt><dd data-live="status">${v.statusText}</dd>
 <dt>Progress</dt><dd><progress max="100" data-live="progress"${v.progress === null ? '' : html` value="${v.progress.toFixed(1)}"`} aria-label="Copy progress"></progress> <span data-live="progress-text">${v.progressText}</span></dd>
@@ -47,6 +52,8 @@ ${v.error ? html`<div class="error" role="alert"><p><strong>${v.error.code}</str
 <div class="actions">
 <form method="post" action="${path}/finish">${csrfField(session)}<button type="submit"${v.canFinish ? '' : html` disabled`}>Finish</button></form>
 <form method="post" action="${path}/cancel">${csrfField(session)}<button type="submit" class="danger"${v.canCancel ? '' : html` disabled`}>Cancel</button></form>
+<a href="${path}/verify">Verification</a>
+<a href="${path}/config.yaml">Config (YAML, no secrets)</a>
 <a href="/api/tasks/${encodeURIComponent(v.name)}">JSON</a>
 </div>
 <section aria-labelledby="stages-h"><h2 id="stages-h">Stages</h2>
