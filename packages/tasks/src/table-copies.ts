@@ -1,20 +1,15 @@
 import type { ProgressEventInput } from '@pgshift/plugin-api';
 
-/** One table's copy, as `task show` and the console's detail page list it. */
-export interface TableCopy {
-  database: string;
-  table: string;
-  rows: number;
-  bytes: number;
-  /** The table's size on disk: an estimate of what COPY sends. */
-  totalBytes?: number;
-  done: boolean;
-}
+type TableProgress = Extract<ProgressEventInput, { type: 'table-progress' }>;
+
+/**
+ * One table's copy, as `task show` and the console's detail page list it: its latest
+ * table-progress event (totalBytes, the table's size on disk, estimates what COPY sends).
+ */
+export type TableCopy = Omit<TableProgress, 'type' | 'at'>;
 
 /** Tables kept on the record: a task of thousands of tables must not make it grow without end. */
 export const TABLE_COPIES_KEPT = 200;
-
-type TableProgress = Extract<ProgressEventInput, { type: 'table-progress' }>;
 
 /**
  * The latest progress of every table of a run's copy (from its table-progress events), and the
