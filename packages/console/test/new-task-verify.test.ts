@@ -86,6 +86,12 @@ describe('console: new task form, import, export and verification', () => {
     for (const [, id] of page.matchAll(/<(?:input|select|textarea) [^>]*\bid="([^"]+)"/g))
       expect(page).toContain(`<label for="${id}">`);
     expect(page).toContain('<button type="submit">Create task</button>');
+    // A field required only inside an optional block (the SSH jump host's) must not stop a
+    // browser's submit while the block is unused; the required ones outside it still do.
+    expect(page).toMatch(
+      /<input type="text" id="f-source-public-ip-source-via-ssh-host" name="source.via.ssh.host" aria/,
+    );
+    expect(page).toMatch(/id="f-source-public-ip-source-host" name="source.host" required/);
   });
 
   it('names the field of a validation error and keeps the entries, but not the password', async () => {

@@ -10,6 +10,12 @@ export interface FieldState {
   problems: ReadonlyMap<string, readonly string[]>;
   /** Ids are unique per page: the same path appears once per connector. */
   scope: string;
+  /**
+   * Inside a block the config may leave out (tls, via.ssh): its required fields are required
+   * only when the block is used, which the server checks. The browser must not, or a folded,
+   * unused block's empty field would stop every submit.
+   */
+  inOptionalBlock?: boolean;
 }
 
 /** The element id of a field's input: `#ID` links from the error summary land on it. */
@@ -32,7 +38,8 @@ function placeholderOf(field: FormField): string {
 
 function control(field: FormField, id: string, state: FieldState, describedBy: string, invalid: boolean) {
   const value = state.values[field.path] ?? '';
-  const common = html`id="${id}" name="${field.path}"${field.required ? html` required` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${invalid ? html` aria-invalid="true"` : ''}`;
+  const required = field.required && !state.inOptionalBlock;
+  const common = html`id="${id}" name="${field.path}"${required ? html` required` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${invalid ? html` aria-invalid="true"` : ''}`;
   const placeholder = placeholderOf(field);
   if (field.input === 'choice' || field.input === 'boolean') {
     const choices = field.input === 'boolean' ? ['true', 'false'] : (field.choices ?? []);
@@ -76,8 +83,9 @@ function touched(node: FormNode, state: FieldState): boolean {
 }
 
 function renderGroup(group: FormGroup, state: FieldState, open: readonly string[]): Html {
+  const inside = { ...state, inOptionalBlock: state.inOptionalBlock === true || !group.required };
   const inner: Html = html`${group.description ? html`<p class="help">${group.description}</p>` : ''}
-${renderNodes(group.children, state, open)}`;
+${renderNodes(group.children, inside, open)}`;
   const problems = state.problems.get(group.path) ?? [];
   const errors = problems.length
     ? html`<p class="field-error" data-error-for="${group.path}">${problems.join('; ')}</p>`
