@@ -71,17 +71,41 @@ export const CLIENT_SCRIPT = `(function () {
       axes: [{}, { scale: 's', label: 'lag s' }, { scale: 'rate', side: 1, label: 'tx/s', grid: { show: false } }]
     }, data, el);
   }
-  function rebuild(tbody, rows, cells) {
+  // The live rows are built as the server renders them (attributes, progress bars, times), so a
+  // page updated live reads and behaves as a reloaded one.
+  function cell(tag, content) {
+    var el = document.createElement(tag);
+    if (tag === 'th') el.scope = 'row';
+    if (typeof content === 'string') el.textContent = content; else el.appendChild(content);
+    return el;
+  }
+  function row(attributes, cells) {
+    var tr = document.createElement('tr');
+    Object.keys(attributes).forEach(function (k) { tr.setAttribute(k, attributes[k]); });
+    cells.forEach(function (c) { tr.appendChild(c); });
+    return tr;
+  }
+  function rebuild(tbody, rows, build) {
     while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
-    rows.forEach(function (r) {
-      var tr = document.createElement('tr');
-      cells(r).forEach(function (text, i) {
-        var cell = document.createElement(i === 0 && cells.header ? 'th' : 'td');
-        cell.textContent = text;
-        tr.appendChild(cell);
-      });
-      tbody.appendChild(tr);
-    });
+    rows.forEach(function (r) { tbody.appendChild(build(r)); });
+  }
+  function stageRow(s) {
+    return row({ 'data-stage': s.stage, 'data-state': s.state }, [cell('th', s.stage), cell('td', s.state), cell('td', s.durationText)]);
+  }
+  function tableRow(t) {
+    var progress = document.createElement('progress');
+    progress.max = 100;
+    if (t.percent !== null) progress.value = t.percent;
+    progress.setAttribute('aria-label', 'Copy progress of ' + t.name);
+    var last = cell('td', progress);
+    if (t.done) last.appendChild(document.createTextNode(' done'));
+    return row({ 'data-table': t.name }, [cell('th', t.name), cell('td', String(t.rows)), cell('td', t.bytesText), last]);
+  }
+  function historyRow(h) {
+    var time = document.createElement('time');
+    time.dateTime = h.at;
+    time.textContent = h.at;
+    return row({}, [cell('td', time), cell('td', h.status), cell('td', h.stage), cell('td', h.note), cell('td', h.origin)]);
   }
   function refreshDetail(root) {
     var url = root.querySelector('[data-chart]').getAttribute('data-chart');
@@ -94,13 +118,9 @@ export const CLIENT_SCRIPT = `(function () {
       setText(root, '[data-live="eta"]', v.etaText);
       setText(root, '[data-live="lag"]', v.lagText);
       setText(root, '[data-live="apply-rate"]', v.applyRateText);
-      var stageCells = function (s) { return [s.stage, s.state, s.durationText]; };
-      stageCells.header = true;
-      rebuild(root.querySelector('[data-live="stages"]'), v.stages, stageCells);
-      var tableCells = function (t) { return [t.name, String(t.rows), t.bytesText, t.percent === null ? '' : t.percent.toFixed(0) + '%']; };
-      tableCells.header = true;
-      rebuild(root.querySelector('[data-live="tables"]'), v.tables, tableCells);
-      rebuild(root.querySelector('[data-live="history"]'), v.history, function (h) { return [h.at, h.status, h.stage, h.note, h.origin]; });
+      rebuild(root.querySelector('[data-live="stages"]'), v.stages, stageRow);
+      rebuild(root.querySelector('[data-live="tables"]'), v.tables, tableRow);
+      rebuild(root.querySelector('[data-live="history"]'), v.history, historyRow);
       root.querySelectorAll('form[action$="/finish"] button').forEach(function (b) { b.disabled = !v.canFinish; });
       root.querySelectorAll('form[action$="/cancel"] button').forEach(function (b) { b.disabled = !v.canCancel; });
       setText(root, '[data-live="chart-empty"]', v.chart[0].length ? '' : 'No lag measured yet: the chart fills while the task follows the source.');
