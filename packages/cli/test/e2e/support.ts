@@ -49,9 +49,10 @@ export interface BackgroundRun {
 }
 
 /** Starts `pgshift <args>` in the background, the way a user runs it in a terminal. */
-export function startCli(args: string[]): BackgroundRun {
+export function startCli(args: string[], env: Record<string, string> = {}): BackgroundRun {
   const child = spawn(process.execPath, [join(REPO, 'packages/cli/bin/pgshift.mjs'), ...args], {
     cwd: REPO,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -63,6 +64,18 @@ export function startCli(args: string[]): BackgroundRun {
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
+}
+
+/**
+ * Ends a background run as Ctrl-C would (SIGTERM), and kills it when it has not exited after
+ * `graceMs`: an afterAll that calls this never leaves a process behind, even after a failure.
+ */
+export async function stopCli(run: BackgroundRun | undefined, graceMs = 20_000): Promise<void> {
+  if (!run || run.child.exitCode !== null || run.child.signalCode !== null) return;
+  run.child.kill('SIGTERM');
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), graceMs);
+  await run.exited;
+  clearTimeout(timer);
 }
 
 interface StateFile {
