@@ -93,11 +93,8 @@ export const taskDetailRoutes: RouteModule = (app, { store }) => {
   for (const request of ['finish', 'cancel'] as const) {
     app.post(`/tasks/:name/${request}`, async (c) => {
       const name = c.req.param('name');
-      // TODO(console-data): `origin` joins requestControl's options there; passed through a
-      // variable meanwhile so this compiles before and after.
-      const options = { keepState: false, origin: c.get('session').origin };
       try {
-        await requestControl(store, name, request, options);
+        await requestControl(store, name, request, { keepState: false, origin: c.get('session').origin });
       } catch (error) {
         if (!(error instanceof PgshiftError)) throw error;
         const record = await load(store, name);

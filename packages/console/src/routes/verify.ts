@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkTask, type LoadTaskOptions, startTask } from '@pgshift/kernel';
+import { checkTask, type LoadTaskOptions, type OriginOption, startTask } from '@pgshift/kernel';
 import type { TaskRecord } from '@pgshift/tasks';
 import type { Context } from 'hono';
 import { parse } from 'yaml';
@@ -27,8 +27,8 @@ async function page(c: Context<ConsoleEnv>, record: TaskRecord, error?: ErrorVie
   return c.html(renderVerify(c.get('session'), view), error ? 409 : 200);
 }
 
-function options(deps: ConsoleDeps, origin: string): LoadTaskOptions & { origin: string } {
-  // The origin is recorded in the task's history once the kernel takes it (branch console-data).
+/** The kernel's options, with who asked: the task history records the session's origin. */
+function options(deps: ConsoleDeps, origin: string): LoadTaskOptions & OriginOption {
   return { ...deps.loadOptions(), origin };
 }
 
