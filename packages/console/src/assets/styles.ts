@@ -20,6 +20,8 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 thead th { color: var(--muted); font-weight: 600; }
 progress { width: 8rem; vertical-align: middle; }
+/* Remedies are SQL and commands with long lines: wrapped in their cell, not widening the page. */
+pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
 .filter { display: flex; gap: .5rem; align-items: center; margin-bottom: .8rem; }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 .facts dt { color: var(--muted); }
