@@ -87,6 +87,7 @@ async function consoleReady(run: Background, url: string): Promise<void> {
 interface ShownTask {
   status: string;
   stage?: string;
+  lagSeries?: unknown[];
 }
 
 /** The task as the console's JSON API shows it (the same object as `pgshift task show --json`). */
@@ -107,6 +108,9 @@ async function main(): Promise<void> {
     servers.push(source, target);
     await source.query('CREATE DATABASE shop');
     await source.query(SHOP, [], 'shop');
+    // A table already on the target: the verification page shows a Failed check with its remedy.
+    await target.query('CREATE DATABASE shop');
+    await target.query('CREATE TABLE customers (id bigint PRIMARY KEY)', [], 'shop');
 
     const store = join(dir, 'store');
     const listen = `127.0.0.1:${await freePort()}`;
@@ -148,9 +152,12 @@ interface StepContext {
   target: SandboxServer;
 }
 
-/** Fills a field by its config path (`source.host`), whether it is an input or a select. */
+/**
+ * Fills a field by its config path (`source.host`), whether it is an input or a select. Each
+ * connector's fieldset has its own `source.host`: only the chosen access mode's is visible.
+ */
 async function setField(page: Page, name: string, value: string): Promise<void> {
-  const field = page.locator(`[name="${name}"]`);
+  const field = page.locator(`[name="${name}"]:visible`);
   if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
   else await field.fill(value);
 }
@@ -176,21 +183,33 @@ async function newTask({ page, base, source, target }: StepContext): Promise<voi
   for (const [name, value] of fields) await setField(page, name, value);
 }
 
+const WAIT = { timeout: 120_000 };
+
 async function verify({ page }: StepContext): Promise<void> {
   await page.getByRole('button', { name: 'Create task' }).click();
-  await page.waitForURL(`**/tasks/${TASK}/verify`);
-  await page.locator('tr[data-check]').first().waitFor();
+  await page.waitForURL(`**/tasks/${TASK}/verify`, WAIT);
+  // A new task has not been checked yet: run them, and wait for the target's conflict.
+  await page.getByRole('button', { name: 'Re-run checks' }).click();
+  await page.locator('tr[data-check="target.conflicts"][data-result="failed"]').waitFor(WAIT);
 }
 
-async function taskDetail({ page, base }: StepContext): Promise<void> {
+async function taskDetail({ page, base, target }: StepContext): Promise<void> {
+  // The fix the remedy names, then the checks again: Start is enabled once nothing Failed.
+  await target.query('DROP TABLE customers', [], 'shop');
+  await page.getByRole('button', { name: 'Re-run checks' }).click();
+  await page.locator('tr[data-check="target.conflicts"][data-result="pass"]').waitFor(WAIT);
+  await page.locator('button:enabled', { hasText: /^Start$/ }).waitFor(WAIT);
   await page.getByRole('button', { name: 'Start' }).click();
-  await page.goto(`${base}/tasks/${TASK}`);
-  await until(
-    'the task to follow the source',
-    async () => (await shown(base))?.stage === 'syncing' || undefined,
-  );
-  // A picture, not a test: some seconds of following put points of lag and apply rate on the chart.
-  await page.waitForTimeout(8000);
+  await page.waitForURL(`**/tasks/${TASK}`, WAIT);
+  // Following, with a few points of lag and apply rate on the chart (one every 5 s at most).
+  await page.locator('[data-live="status"]', { hasText: /^running \(syncing\)$/ }).waitFor(WAIT);
+  await until('points on the chart', async () => {
+    const points = (await shown(base))?.lagSeries?.length ?? 0;
+    return points >= 5 || undefined;
+  });
+  await page.locator('[data-chart] canvas').waitFor({ ...WAIT, state: 'attached' });
+  // Its live update draws the newest points.
+  await page.locator('[data-live="chart-empty"]', { hasText: /^$/ }).waitFor({ ...WAIT, state: 'attached' });
 }
 
 async function taskList({ page, base }: StepContext): Promise<void> {
