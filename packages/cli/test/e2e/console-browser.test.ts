@@ -137,7 +137,7 @@ describe.skipIf(missing)(`console in Chromium${missing ? ` (skipped: ${missing})
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     context.on('response', (response) => {
       const url = response.url();
-      // The event stream never ends: recordEvents reads the same stream.
+      // The event stream never ends, so its body never comes: recordEvents reads the same events.
       if (new URL(url).pathname === '/events') return;
       response.text().then(
         (body) => bodies.push({ url, body }),
