@@ -55,6 +55,12 @@ describe('tasks in the embedded store, run by workers', () => {
       expect(s.history.map((h) => h.stage)).toEqual(
         expect.arrayContaining(['schema', 'full-copy', 'post-data', 'verifying', 'done']),
       );
+      // Each step once: a stage announced by its progress event and by the run's state is one entry.
+      const repeated = s.history.filter(
+        (h, i) =>
+          i > 0 && !h.note && h.status === s.history[i - 1]?.status && h.stage === s.history[i - 1]?.stage,
+      );
+      expect(repeated).toEqual([]);
     }
     // Each table's copy, as the detail page lists it.
     for (const s of shown) {

@@ -69,6 +69,9 @@ export class StoreStateDir extends StateDir {
       for (const t of fresh) {
         record.status = STATUS_OF_RUN[t.status];
         record.stage = t.stage as Stage;
+        // The stage's progress event (recordStage) may have put it in the history first.
+        const last = record.history.at(-1);
+        if (t.note === undefined && last?.status === record.status && last.stage === t.stage) continue;
         record.history.push({
           status: STATUS_OF_RUN[t.status],
           stage: t.stage,
