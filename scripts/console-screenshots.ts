@@ -180,6 +180,8 @@ async function newTask({ page, base, source, target }: StepContext): Promise<voi
     ['mode', 'full+incremental'],
     ['options.jobs', '2'],
   ];
+  // Options are folded: open them, as a person changing one would (and the shot shows them).
+  await page.locator('details[data-path="options"] > summary').click();
   for (const [name, value] of fields) await setField(page, name, value);
 }
 

@@ -205,6 +205,8 @@ describe.skipIf(missing)(`console in Chromium${missing ? ` (skipped: ${missing})
         await fill(`${side}.password`, password);
       }
       await fill('objects.databases', 'shop');
+      // Options are folded (their defaults suit most tasks): open them as a person would.
+      await page.locator('details[data-path="options"] > summary').click();
       await fill('options.jobs', '2');
       await page.getByRole('button', { name: 'Create task' }).click();
       await page.waitForURL(`**/tasks/${TASK}/verify`, WAIT);

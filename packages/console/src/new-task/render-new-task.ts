@@ -92,7 +92,8 @@ ${SIDES.map((side) => endpointSection(side, view, problems))}
 ${renderNodes(pick('objects'), state, ['objects'])}
 </section>
 <section aria-labelledby="h-options"><h2 id="h-options">Options</h2>
-${renderNodes(pick('options'), state, ['options'])}
+<p>The defaults suit most migrations; each is explained in the config reference.</p>
+${renderNodes(pick('options'), state)}
 </section>
 <button type="submit">Create task</button>
 </form>
