@@ -156,6 +156,12 @@ describe('tasks in the embedded store, run by workers', () => {
       await waitFor('following again', () => second!.output().includes('syncing: started'), 60_000);
       const resumed = writer.count();
       await waitFor('changes after the restart', () => writer.count() > resumed + 20, 60_000);
+      // A sample of the lag chart is kept at most every 5 s: follow until there are two.
+      await waitFor(
+        'two samples of lag',
+        async () => ((await show(store, 'shop')).lagSeries?.length ?? 0) >= 2,
+        60_000,
+      );
       await writer.stop();
       const finish = await task(store, ['finish', 'shop', '--keep-state']);
       expect(JSON.parse(finish.stdout).status).toBe('completed');
