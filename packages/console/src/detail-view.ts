@@ -1,5 +1,5 @@
 import { formatBytes, lagOf, progressOf, taskEndpoints } from '@pgshift/kernel';
-import { ACTIVE_STATUSES, type TaskRecord } from '@pgshift/tasks';
+import { ACTIVE_STATUSES, limitsLine, type TaskRecord } from '@pgshift/tasks';
 import { endpointsText, formatLag, formatSeconds, statusText } from './format.js';
 import { stageRows } from './stages.js';
 
@@ -53,6 +53,9 @@ export function detailView(record: TaskRecord) {
       series.map((p) => p.lagSeconds ?? null),
       series.map((p) => p.applyRate ?? null),
     ],
+    limitsText: limitsLine(record) ?? 'as the config says (options.limits)',
+    // changeTaskLimits refuses completed and cancelled tasks.
+    canSetLimits: record.status !== 'completed' && record.status !== 'cancelled',
     canFinish: ACTIVE_STATUSES.includes(record.status),
     // requestControl cancels anything not completed or cancelled already (a failed run too).
     canCancel: record.status !== 'completed' && record.status !== 'cancelled',

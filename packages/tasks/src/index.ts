@@ -10,6 +10,7 @@ export {
   type LagSample,
   lagSample,
 } from './lag-series.js';
+export { limitsLine } from './limits-line.js';
 export { localDirs } from './local-dirs.js';
 export { DEFAULT_STORE_DIR, openTaskStore, storeSecret } from './open-store.js';
 export { describeUrl, PgTaskStore, type ShareJob } from './pg-task-store.js';
@@ -19,7 +20,14 @@ export { type ControlRequest, type LiveStatus, StateDir } from './state-dir.js';
 export { StoreStateDir } from './store-state-dir.js';
 export { configFileFor, readConfigForRecord } from './stored-config.js';
 export { TABLE_COPIES_KEPT, type TableCopy, tableCopies } from './table-copies.js';
-export { combineChanges, describeChange, describeLimits, mergeLimits, sameLimits } from './task-limits.js';
+export {
+  combineChanges,
+  describeChange,
+  describeLimits,
+  mergeLimits,
+  parseLimitValue,
+  sameLimits,
+} from './task-limits.js';
 export * from './task-record.js';
 export type { TaskRun, TaskRunner, TaskRunOutcome } from './task-runner.js';
 export {

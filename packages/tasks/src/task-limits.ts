@@ -67,3 +67,11 @@ export function describeChange(change: TaskLimits): string {
   }
   return parts.join(', ');
 }
+
+/** A limit as a person types it: a number of at least 0, or `none`; 0 and none lift it. */
+export function parseLimitValue(text: string): number | undefined {
+  const value = text.trim().toLowerCase();
+  if (value === 'none') return 0;
+  const n = Number(value);
+  return value === '' || !Number.isFinite(n) || n < 0 ? undefined : n;
+}

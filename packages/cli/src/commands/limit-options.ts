@@ -1,5 +1,5 @@
 import { PgshiftError, type RateLimit, type TaskLimits } from '@pgshift/plugin-api';
-import { describeChange, describeLimits } from '@pgshift/tasks';
+import { describeChange, describeLimits, parseLimitValue } from '@pgshift/tasks';
 import { type Command, InvalidArgumentError } from 'commander';
 
 /** The options of `pgshift set` and `pgshift task set`: each names one limit; 0 or none lifts it. */
@@ -31,9 +31,8 @@ const KEYS: Record<(typeof OPTIONS)[number][0], keyof LimitOptions> = {
 
 /** commander parser: a number of at least 0; `none` (or 0) is unlimited. */
 export function parseLimit(value: string): number {
-  if (value.trim().toLowerCase() === 'none') return 0;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+  const n = parseLimitValue(value);
+  if (n === undefined)
     throw new InvalidArgumentError('expected a number of at least 0, or none (0 and none lift the limit)');
   return n;
 }

@@ -12,8 +12,7 @@ import {
 } from '@pgshift/kernel';
 import {
   changeTaskLimits,
-  describeLimits,
-  mergeLimits,
+  limitsLine,
   openTaskStore,
   requestControl,
   storeSecret,
@@ -126,9 +125,8 @@ function renderShow(record: TaskRecord): string {
     );
   } else if (p.copied) lines.push(`copied:   ${p.copied.rows} rows, ${formatBytes(p.copied.bytes)}`);
   if (p.etaSeconds !== undefined) lines.push(`eta:      ${Math.ceil(p.etaSeconds)}s`);
-  if (record.run?.limits) lines.push(`limits:   ${describeLimits(record.run.limits)}`);
-  else if (record.limits)
-    lines.push(`limits:   set ${describeLimits(mergeLimits(undefined, record.limits))} (over the config's)`);
+  const limits = limitsLine(record);
+  if (limits) lines.push(`limits:   ${limits}`);
   for (const [name, db] of Object.entries(record.run?.databases ?? {})) {
     if (db.sequencesSyncedAt)
       lines.push(`sequences: ${name} synced at ${db.sequencesSyncedAt} (${db.sequencesAdvanced ?? 0} moved)`);

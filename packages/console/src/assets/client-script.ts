@@ -118,6 +118,7 @@ export const CLIENT_SCRIPT = `(function () {
       setText(root, '[data-live="eta"]', v.etaText);
       setText(root, '[data-live="lag"]', v.lagText);
       setText(root, '[data-live="apply-rate"]', v.applyRateText);
+      setText(root, '[data-live="limits"]', v.limitsText);
       rebuild(root.querySelector('[data-live="stages"]'), v.stages, stageRow);
       rebuild(root.querySelector('[data-live="tables"]'), v.tables, tableRow);
       rebuild(root.querySelector('[data-live="history"]'), v.history, historyRow);

@@ -1,10 +1,11 @@
 import { PgshiftError } from '@pgshift/plugin-api';
-import { requestControl, type TaskStore } from '@pgshift/tasks';
+import { changeTaskLimits, requestControl, type TaskStore } from '@pgshift/tasks';
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import type { ConsoleEnv, RouteModule } from '../console-app.js';
 import { type DetailView, detailView } from '../detail-view.js';
 import { csrfField, layout } from '../layout.js';
+import { limitsChangeOf, limitsSection } from '../limits-form.js';
 import { taskNotFound } from './not-found.js';
 
 function stagesRows(v: DetailView) {
@@ -65,6 +66,7 @@ ${v.error ? html`<div class="error" role="alert"><p><strong>${v.error.code}</str
 <section aria-labelledby="lag-h"><h2 id="lag-h">Lag and apply rate</h2>
 <div class="chart" data-chart="${path}/live.json" role="img" aria-label="Chart of lag (seconds) and apply rate (transactions per second) over time"></div>
 <p data-live="chart-empty">${v.chart[0]?.length ? '' : 'No lag measured yet: the chart fills while the task follows the source.'}</p></section>
+${limitsSection(session, v.name, v.limitsText, v.canSetLimits)}
 <section aria-labelledby="history-h"><h2 id="history-h">History</h2>
 <table><thead><tr><th scope="col">Time</th><th scope="col">Status</th><th scope="col">Stage</th><th scope="col">Note</th><th scope="col">Origin</th></tr></thead>
 <tbody data-live="history">${historyRows(v)}</tbody></table></section>
@@ -76,7 +78,7 @@ async function load(store: TaskStore, name: string) {
   return store.get(name);
 }
 
-/** `/tasks/NAME`: stages, copy progress, lag chart, history; Finish and Cancel; its live JSON. */
+/** `/tasks/NAME`: stages, copy progress, lag chart, limits, history; Finish, Cancel, Set limits; its live JSON. */
 export const taskDetailRoutes: RouteModule = (app, { store }) => {
   app.get('/tasks/:name', async (c) => {
     const record = await load(store, c.req.param('name'));
@@ -90,11 +92,22 @@ export const taskDetailRoutes: RouteModule = (app, { store }) => {
     return c.json(detailView(record));
   });
 
-  for (const request of ['finish', 'cancel'] as const) {
-    app.post(`/tasks/:name/${request}`, async (c) => {
+  // Finish, Cancel and Set limits: each recorded with the session's origin; a refusal is shown on the page.
+  const actions = {
+    finish: (c: Context<ConsoleEnv>, name: string) =>
+      requestControl(store, name, 'finish', { keepState: false, origin: c.get('session').origin }),
+    cancel: (c: Context<ConsoleEnv>, name: string) =>
+      requestControl(store, name, 'cancel', { keepState: false, origin: c.get('session').origin }),
+    limits: async (c: Context<ConsoleEnv>, name: string) =>
+      changeTaskLimits(store, name, limitsChangeOf(await c.req.parseBody()), {
+        origin: c.get('session').origin,
+      }),
+  };
+  for (const [action, run] of Object.entries(actions)) {
+    app.post(`/tasks/:name/${action}`, async (c) => {
       const name = c.req.param('name');
       try {
-        await requestControl(store, name, request, { keepState: false, origin: c.get('session').origin });
+        await run(c, name);
       } catch (error) {
         if (!(error instanceof PgshiftError)) throw error;
         const record = await load(store, name);
