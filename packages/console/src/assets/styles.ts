@@ -34,6 +34,9 @@ button[disabled] { opacity: .5; cursor: not-allowed; }
 .notice, .error { border-left: 3px solid var(--bad); padding: .3rem .8rem; }
 .caps { margin: 0; padding-left: 1rem; }
 .login { display: grid; gap: .5rem; max-width: 24rem; }
+.limits { display: grid; grid-template-columns: max-content 10rem; gap: .4rem 1rem; align-items: center; }
+.limits .help, .limits button { grid-column: 1 / -1; justify-self: start; }
+.limits .help { width: 0; min-width: 100%; }
 input, select, textarea { font: inherit; padding: .3rem; }
 .chart { min-height: 2rem; }
 tr[hidden] { display: none; }
