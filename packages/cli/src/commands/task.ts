@@ -1,5 +1,6 @@
 import {
   type CheckReport,
+  checksStoppedStart,
   checkTask,
   createTask,
   formatBytes,
@@ -274,7 +275,7 @@ function register(program: Command, run: ActionRunner) {
           if (report) ctx.print(renderChecks(report));
           ctx.print(
             record.status === 'check-failed'
-              ? `\ntask ${name} did not start: fix the Failed items above and start it again`
+              ? `\n${checksStoppedStart(name)}`
               : `\ntask ${name} is ${record.status}${record.status === 'scheduled' ? ` until ${record.dueAt}` : ''}; a worker ("pgshift worker") runs it`,
           );
         }

@@ -1,13 +1,14 @@
 import { chmodSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pgshiftHome } from '@pgshift/kernel';
 
 /**
- * The console's own directory (its token hashes): $PGSHIFT_CONSOLE_DIR, else ~/.pgshift/console.
+ * The console's own directory (its token hashes): $PGSHIFT_CONSOLE_DIR, else `console` in
+ * pgshift's home ($PGSHIFT_HOME or ~/.pgshift, where conformance reports are kept too).
  * Per user, not per store: the token guards the console, whichever store it serves.
  */
 export function consoleStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PGSHIFT_CONSOLE_DIR ? resolve(env.PGSHIFT_CONSOLE_DIR) : join(homedir(), '.pgshift', 'console');
+  return env.PGSHIFT_CONSOLE_DIR ? resolve(env.PGSHIFT_CONSOLE_DIR) : join(pgshiftHome(env), 'console');
 }
 
 /** Creates the directory readable by its owner only (it holds what proves a token). */

@@ -1,11 +1,12 @@
+import { checksStoppedStart } from '@pgshift/kernel';
 import { ACTIVE_STATUSES, type TaskLifecycle, type TaskRecord, WAITING_STATUSES } from '@pgshift/tasks';
 import type { ErrorView } from '../error-view.js';
 
-/** The CLI's words when the checks stop a start (`pgshift task start`). */
+/** The kernel's words when the checks stop a start, as `pgshift task start` prints them. */
 export function checksFailedRefusal(name: string): ErrorView {
   return {
     code: 'PGSHIFT_TASK_STATE',
-    message: `task ${name} did not start: fix the Failed items above and start it again`,
+    message: checksStoppedStart(name),
     remedy: 'fix what the remedies say, then click "Re-run checks"',
   };
 }

@@ -17,6 +17,11 @@ import { loadTask } from '../load-task.js';
 import type { LoadTaskOptions } from '../loaded-task.js';
 import { loadStoredTask } from './load-stored-task.js';
 
+/** What `task start` and the console say when the checks stopped a start. */
+export function checksStoppedStart(name: string): string {
+  return `task ${name} did not start: fix the Failed items above and start it again`;
+}
+
 /** Validates a config (loading its plugins) and records a new task in `created`. */
 /** Who asked for an operation, kept in the task history (`cli:<user>`, `console:<label>`). */
 export type OriginOption = { origin?: string };
