@@ -6,7 +6,7 @@ type TableProgress = Extract<ProgressEventInput, { type: 'table-progress' }>;
  * One table's copy, as `task show` and the console's detail page list it: its latest
  * table-progress event (totalBytes, the table's size on disk, estimates what COPY sends).
  */
-export type TableCopy = Omit<TableProgress, 'type' | 'at'>;
+export type TableCopy = Omit<TableProgress, 'type'>;
 
 /** Tables kept on the record: a task of thousands of tables must not make it grow without end. */
 export const TABLE_COPIES_KEPT = 200;
@@ -23,13 +23,9 @@ export function tableCopies() {
     add(event: TableProgress): void {
       const key = `${event.database}\u0000${event.table}`;
       const before = tables.get(key);
+      const { type: _type, ...copy } = event;
       tables.set(key, {
-        database: event.database,
-        table: event.table,
-        rows: event.rows,
-        bytes: event.bytes,
-        ...(event.totalBytes === undefined ? {} : { totalBytes: event.totalBytes }),
-        done: event.done,
+        ...copy,
         // When it finished: the latest finished come first.
         order: before?.done ? before.order : ++events,
       });
