@@ -9,6 +9,7 @@ import { installedPlugins } from '../new-task/installed-plugins.js';
 import { defaultAccess, type Side, submittedFields } from '../new-task/new-task-form.js';
 import { renderImport } from '../new-task/render-import.js';
 import { renderNewTask } from '../new-task/render-new-task.js';
+import { taskNotFound } from './not-found.js';
 
 // First-party plugins are found from the directory the console runs in, as the CLI finds them.
 const plugins = () => installedPlugins(process.cwd());
@@ -28,7 +29,6 @@ export const newTaskRoutes: RouteModule = (app, deps) => {
     const access = chosenAccess((k) => text(c.req.query(k)), defaultAccess(connectors) ?? '');
     return c.html(renderNewTask(c.get('session'), { connectors, access, values: {}, problems: [] }));
   });
-
   app.post('/tasks/new', async (c) => {
     const installed = await plugins();
     const body = await c.req.parseBody();
@@ -52,7 +52,7 @@ export const newTaskRoutes: RouteModule = (app, deps) => {
   app.get('/tasks/:name/config.yaml', async (c) => {
     const name = c.req.param('name');
     const record = await deps.store.get(name);
-    if (!record) return c.text(`no task named ${name}`, 404);
+    if (!record) return taskNotFound(c, name);
     const yaml = exportConfig(record.config.text, await plugins());
     return c.body(yaml, 200, {
       'content-type': 'application/yaml; charset=utf-8',

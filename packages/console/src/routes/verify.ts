@@ -9,6 +9,7 @@ import { inlineSecretsRedactor } from '../new-task/config-secrets.js';
 import { installedPlugins } from '../new-task/installed-plugins.js';
 import { renderVerify } from '../verify/render-verify.js';
 import { checksFailedRefusal, startRefusal } from '../verify/start-rules.js';
+import { taskNotFound } from './not-found.js';
 
 /** Masks the secrets written in the task's config: check messages and errors never show them. */
 async function maskFor(record: TaskRecord): Promise<(text: string) => string> {
@@ -32,7 +33,6 @@ function options(deps: ConsoleDeps, origin: string): LoadTaskOptions & OriginOpt
   return { ...deps.loadOptions(), origin };
 }
 
-const notFound = (c: Context<ConsoleEnv>, name: string) => c.text(`no task named ${name}`, 404);
 const verifyPath = (name: string) => `/tasks/${encodeURIComponent(name)}/verify`;
 
 /**
@@ -65,13 +65,13 @@ async function startChecks(deps: ConsoleDeps, before: TaskRecord, origin: string
 export const verifyRoutes: RouteModule = (app, deps) => {
   app.get('/tasks/:name/verify', async (c) => {
     const record = await deps.store.get(c.req.param('name'));
-    return record ? page(c, record) : notFound(c, c.req.param('name'));
+    return record ? page(c, record) : taskNotFound(c, c.req.param('name'));
   });
 
   app.post('/tasks/:name/check', async (c) => {
     const name = c.req.param('name');
     const before = await deps.store.get(name);
-    if (!before) return notFound(c, name);
+    if (!before) return taskNotFound(c, name);
     const refused = await startChecks(deps, before, c.get('session').origin);
     const now = (await deps.store.get(name)) ?? before;
     if (refused) return page(c, now, errorView(refused, await maskFor(now)));
@@ -81,7 +81,7 @@ export const verifyRoutes: RouteModule = (app, deps) => {
   app.post('/tasks/:name/start', async (c) => {
     const name = c.req.param('name');
     const record = await deps.store.get(name);
-    if (!record) return notFound(c, name);
+    if (!record) return taskNotFound(c, name);
     const refusal = startRefusal(record);
     // The same rule as the disabled button; the kernel words its own refusals.
     if (refusal && refusal !== 'kernel') return page(c, record, refusal);
